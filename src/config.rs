@@ -1,0 +1,363 @@
+//! Typed settings from the environment (and `.env`, loaded by `main`).
+//!
+//! A missing or malformed setting stops start-up with one line that names the
+//! variable and says what to put there. Secret values are never echoed.
+
+use std::{env, time::Duration};
+
+use secrecy::SecretString;
+use url::Url;
+
+use crate::domain::{Lang, UserId, pace::Pace};
+
+/// Where Telegram's Bot API lives unless `HEARTH_TELEGRAM_API_URL` says otherwise.
+pub const TELEGRAM_API_URL: &str = "https://api.telegram.org";
+/// The embedded default database.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://hearth.db";
+
+/// Everything the application needs to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub telegram: Option<TelegramSettings>,
+    pub matrix: Option<MatrixSettings>,
+    pub database_url: String,
+    pub operators: Vec<UserId>,
+    pub timezone: chrono_tz::Tz,
+    pub lang: Lang,
+    pub greet_interval: Duration,
+    pub greet_settle: Duration,
+    /// Sending limits; Telegram's unless a test shortens them.
+    pub pace: Pace,
+}
+
+/// Telegram connection settings.
+#[derive(Debug, Clone)]
+pub struct TelegramSettings {
+    pub token: SecretString,
+    pub api_url: Url,
+}
+
+/// Matrix connection settings.
+#[derive(Debug, Clone)]
+pub struct MatrixSettings {
+    pub homeserver: Url,
+    /// The bot's full user id, `@hearth:example.org`.
+    pub user: String,
+    pub auth: MatrixAuth,
+}
+
+/// How the bot logs in to its homeserver.
+#[derive(Debug, Clone)]
+pub enum MatrixAuth {
+    AccessToken(SecretString),
+    Password(SecretString),
+}
+
+/// A setting that is missing or wrong.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{name}: {problem}")]
+pub struct ConfigError {
+    pub name: &'static str,
+    pub problem: String,
+}
+
+fn invalid(name: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        name,
+        problem: problem.into(),
+    }
+}
+
+impl Settings {
+    /// Reads settings from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads settings through `get`, so tests need not touch the environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let telegram = match get("HEARTH_TELEGRAM_TOKEN") {
+            None => None,
+            Some(token) => Some(TelegramSettings {
+                token: SecretString::from(parse_token(&token)?),
+                api_url: parse_api_url(get("HEARTH_TELEGRAM_API_URL").as_deref())?,
+            }),
+        };
+        let matrix = parse_matrix(&get)?;
+        if telegram.is_none() && matrix.is_none() {
+            return Err(invalid(
+                "HEARTH_TELEGRAM_TOKEN",
+                "not set; put the token @BotFather gave you (like 123456:ABC-DEF…) in .env, \
+                 or set HEARTH_MATRIX_HOMESERVER for Matrix",
+            ));
+        }
+        let operators = parse_operators(get("HEARTH_OPERATORS").as_deref())?;
+        let timezone = match get("HEARTH_TIMEZONE") {
+            None => chrono_tz::UTC,
+            Some(tz) => tz.trim().parse().map_err(|_| {
+                invalid(
+                    "HEARTH_TIMEZONE",
+                    format!(
+                        "`{}` is not a time zone; use an IANA name such as Asia/Shanghai",
+                        tz.trim()
+                    ),
+                )
+            })?,
+        };
+        let lang = match get("HEARTH_LANG") {
+            None => Lang::En,
+            Some(l) => l
+                .parse()
+                .map_err(|e| invalid("HEARTH_LANG", format!("{e}")))?,
+        };
+        Ok(Self {
+            telegram,
+            matrix,
+            database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            operators,
+            timezone,
+            lang,
+            greet_interval: parse_seconds(
+                "HEARTH_GREET_INTERVAL_SECS",
+                get("HEARTH_GREET_INTERVAL_SECS"),
+                6.0,
+            )?,
+            greet_settle: parse_seconds(
+                "HEARTH_GREET_SETTLE_SECS",
+                get("HEARTH_GREET_SETTLE_SECS"),
+                2.0,
+            )?,
+            pace: Pace::TELEGRAM,
+        })
+        .and_then(|s: Settings| {
+            crate::store::Backend::of(&s.database_url)
+                .map(|_| s)
+                .ok_or_else(|| {
+                    invalid(
+                        "DATABASE_URL",
+                        "must start with sqlite: (e.g. sqlite://hearth.db) or postgres://",
+                    )
+                })
+        })
+    }
+}
+
+fn parse_matrix(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<MatrixSettings>, ConfigError> {
+    let Some(homeserver) = get("HEARTH_MATRIX_HOMESERVER") else {
+        return Ok(None);
+    };
+    let homeserver = Url::parse(homeserver.trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .ok_or_else(|| {
+            invalid(
+                "HEARTH_MATRIX_HOMESERVER",
+                "is not an http(s) URL; use e.g. https://matrix.example.org",
+            )
+        })?;
+    let user = get("HEARTH_MATRIX_USER")
+        .map(|u| u.trim().to_owned())
+        .filter(|u| UserId::parse(&format!("mx:{u}")).is_ok())
+        .ok_or_else(|| {
+            invalid(
+                "HEARTH_MATRIX_USER",
+                "must be the bot's full Matrix id, e.g. @hearth:example.org",
+            )
+        })?;
+    let auth = match (
+        get("HEARTH_MATRIX_ACCESS_TOKEN"),
+        get("HEARTH_MATRIX_PASSWORD"),
+    ) {
+        (Some(token), _) => MatrixAuth::AccessToken(SecretString::from(token.trim().to_owned())),
+        (None, Some(password)) => MatrixAuth::Password(SecretString::from(password)),
+        (None, None) => {
+            return Err(invalid(
+                "HEARTH_MATRIX_ACCESS_TOKEN",
+                "not set; give the bot's access token, or its password in HEARTH_MATRIX_PASSWORD",
+            ));
+        }
+    };
+    Ok(Some(MatrixSettings {
+        homeserver,
+        user,
+        auth,
+    }))
+}
+
+fn parse_token(raw: &str) -> Result<String, ConfigError> {
+    let raw = raw.trim();
+    let shaped = raw.split_once(':').is_some_and(|(id, secret)| {
+        !id.is_empty()
+            && id.bytes().all(|b| b.is_ascii_digit())
+            && secret.len() >= 5
+            && !secret.contains(char::is_whitespace)
+    });
+    if shaped {
+        Ok(raw.to_owned())
+    } else {
+        Err(invalid(
+            "HEARTH_TELEGRAM_TOKEN",
+            "does not look like a bot token (digits, a colon, then the secret, as @BotFather gives it)",
+        ))
+    }
+}
+
+fn parse_api_url(raw: Option<&str>) -> Result<Url, ConfigError> {
+    let raw = raw.unwrap_or(TELEGRAM_API_URL).trim();
+    Url::parse(raw)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https"))
+        .ok_or_else(|| {
+            invalid(
+                "HEARTH_TELEGRAM_API_URL",
+                format!("`{raw}` is not an http(s) URL; leave it unset for {TELEGRAM_API_URL}"),
+            )
+        })
+}
+
+fn parse_operators(raw: Option<&str>) -> Result<Vec<UserId>, ConfigError> {
+    let raw = raw.ok_or_else(|| {
+        invalid(
+            "HEARTH_OPERATORS",
+            "not set; list the accounts that own the bot, e.g. tg:123456,mx:@alice:example.org",
+        )
+    })?;
+    raw.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| UserId::parse(s).map_err(|e| invalid("HEARTH_OPERATORS", e.to_string())))
+        .collect()
+}
+
+fn parse_seconds(
+    name: &'static str,
+    raw: Option<String>,
+    default: f64,
+) -> Result<Duration, ConfigError> {
+    let secs = match raw {
+        None => default,
+        Some(v) => v
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|s| s.is_finite() && (0.0..=3600.0).contains(s))
+            .ok_or_else(|| {
+                invalid(
+                    name,
+                    format!(
+                        "`{}` is not a number of seconds between 0 and 3600",
+                        v.trim()
+                    ),
+                )
+            })?,
+    };
+    Ok(Duration::from_secs_f64(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    fn settings(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    const TOKEN: (&str, &str) = ("HEARTH_TELEGRAM_TOKEN", "123456:ABC-DEF1234ghIkl");
+    const OPS: (&str, &str) = ("HEARTH_OPERATORS", "tg:42");
+
+    #[test]
+    fn defaults_fill_everything_but_token_and_operators() {
+        let s = settings(&[TOKEN, OPS]).unwrap();
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(
+            s.telegram.unwrap().api_url.as_str(),
+            "https://api.telegram.org/"
+        );
+        assert_eq!(s.operators, vec![UserId::telegram(42)]);
+    }
+
+    #[test]
+    fn each_bad_setting_is_named() {
+        assert_eq!(settings(&[OPS]).unwrap_err().name, "HEARTH_TELEGRAM_TOKEN");
+        assert_eq!(settings(&[TOKEN]).unwrap_err().name, "HEARTH_OPERATORS");
+        assert_eq!(
+            settings(&[TOKEN, ("HEARTH_OPERATORS", "42")])
+                .unwrap_err()
+                .name,
+            "HEARTH_OPERATORS"
+        );
+        assert_eq!(
+            settings(&[TOKEN, OPS, ("HEARTH_TIMEZONE", "Mars/Olympus")])
+                .unwrap_err()
+                .name,
+            "HEARTH_TIMEZONE"
+        );
+        assert_eq!(
+            settings(&[TOKEN, OPS, ("HEARTH_LANG", "fr")])
+                .unwrap_err()
+                .name,
+            "HEARTH_LANG"
+        );
+        assert_eq!(
+            settings(&[TOKEN, OPS, ("DATABASE_URL", "mysql://x")])
+                .unwrap_err()
+                .name,
+            "DATABASE_URL"
+        );
+        assert_eq!(
+            settings(&[TOKEN, OPS, ("HEARTH_TELEGRAM_API_URL", "ftp://x")])
+                .unwrap_err()
+                .name,
+            "HEARTH_TELEGRAM_API_URL"
+        );
+    }
+
+    #[test]
+    fn matrix_alone_is_enough_and_its_settings_are_checked() {
+        let mx = [
+            ("HEARTH_MATRIX_HOMESERVER", "http://127.0.0.1:8008"),
+            ("HEARTH_MATRIX_USER", "@hearth:example.org"),
+        ];
+        let s = settings(&[
+            mx[0],
+            mx[1],
+            ("HEARTH_MATRIX_PASSWORD", "pw"),
+            ("HEARTH_OPERATORS", "mx:@op:example.org"),
+        ])
+        .unwrap();
+        assert!(s.telegram.is_none() && s.matrix.is_some());
+        assert_eq!(
+            settings(&[mx[0], mx[1], OPS]).unwrap_err().name,
+            "HEARTH_MATRIX_ACCESS_TOKEN"
+        );
+        let bad_user = [
+            mx[0],
+            ("HEARTH_MATRIX_USER", "hearth"),
+            ("HEARTH_MATRIX_PASSWORD", "pw"),
+            OPS,
+        ];
+        assert_eq!(settings(&bad_user).unwrap_err().name, "HEARTH_MATRIX_USER");
+    }
+
+    #[test]
+    fn a_bad_token_is_refused_without_echoing_it() {
+        let err = settings(&[("HEARTH_TELEGRAM_TOKEN", "sekrit-value"), OPS]).unwrap_err();
+        assert!(!err.to_string().contains("sekrit"));
+    }
+
+    #[test]
+    fn token_does_not_show_in_debug_output() {
+        let s = settings(&[TOKEN, OPS]).unwrap();
+        assert!(!format!("{s:?}").contains("ABC-DEF1234ghIkl"));
+        assert_eq!(s.telegram.unwrap().token.expose_secret(), TOKEN.1);
+    }
+}

@@ -1,0 +1,209 @@
+//! Commands as members and admins type them, parsed into types.
+//!
+//! Telegram commands start with `/` (and may carry `@botname`); Matrix clients
+//! keep `/` for themselves, so there Hearth answers to `!`. A command for
+//! another bot, or an unknown one, is `None`: groups often hold several bots.
+
+use super::{
+    Lang,
+    leaderboard::{DEFAULT_TOP, MAX_TOP},
+    template::MAX_TEMPLATE_CHARS,
+};
+
+/// A recognised command with typed arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `/start [payload]` in a private chat.
+    Start,
+    Help,
+    Invite,
+    Top(TopScope),
+    MyInvites,
+    /// `/setwelcome` alone shows the current template.
+    SetWelcome(Option<String>),
+    Lang(Lang),
+    Adopt,
+}
+
+/// Which leaderboard `/top` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopScope {
+    Group(u32),
+    /// Across all of the operator's groups.
+    AllGroups(u32),
+}
+
+/// Who may run a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    Member,
+    Admin,
+    Operator,
+}
+
+/// A command typed wrong: the text says what to type instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    #[error("top")]
+    BadTop,
+    #[error("lang")]
+    BadLang,
+    #[error("too long")]
+    TooLong,
+}
+
+impl CommandError {
+    /// The sentence the member sees.
+    pub fn explain(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (CommandError::BadTop, Lang::En) => {
+                format!("Use /top, /top N (1 to {MAX_TOP}) or, for operators, /top all.")
+            }
+            (CommandError::BadTop, Lang::Zh) => {
+                format!("用法：/top、/top N（1 到 {MAX_TOP}），运营者可用 /top all。")
+            }
+            (CommandError::BadLang, Lang::En) => "Use /lang zh or /lang en.".to_owned(),
+            (CommandError::BadLang, Lang::Zh) => "用法：/lang zh 或 /lang en。".to_owned(),
+            (CommandError::TooLong, Lang::En) => {
+                format!(
+                    "That is too long; a welcome template holds at most {MAX_TEMPLATE_CHARS} characters."
+                )
+            }
+            (CommandError::TooLong, Lang::Zh) => {
+                format!("内容太长：欢迎模板最多 {MAX_TEMPLATE_CHARS} 个字符。")
+            }
+        }
+    }
+}
+
+impl Command {
+    /// Who may run it.
+    pub fn access(&self) -> Access {
+        match self {
+            Command::Start | Command::Help | Command::Invite | Command::MyInvites => Access::Member,
+            Command::Top(TopScope::Group(_)) => Access::Member,
+            Command::Top(TopScope::AllGroups(_)) | Command::Adopt => Access::Operator,
+            Command::SetWelcome(_) | Command::Lang(_) => Access::Admin,
+        }
+    }
+
+    /// Parses a message. `prefix` is `/` or `!`; `bot_username` lets
+    /// `/top@hearth_bot` through and drops `/top@other_bot`.
+    pub fn parse(
+        text: &str,
+        prefix: char,
+        bot_username: &str,
+    ) -> Result<Option<Self>, CommandError> {
+        let Some(rest) = text.strip_prefix(prefix) else {
+            return Ok(None);
+        };
+        let (head, args) = match rest.find(char::is_whitespace) {
+            Some(i) => (&rest[..i], rest[i..].trim()),
+            None => (rest, ""),
+        };
+        let name = match head.split_once('@') {
+            Some((name, bot)) if bot.eq_ignore_ascii_case(bot_username) => name,
+            Some(_) => return Ok(None),
+            None => head,
+        };
+        let cmd = match name.to_ascii_lowercase().as_str() {
+            "start" => Command::Start,
+            "help" => Command::Help,
+            "invite" => Command::Invite,
+            "myinvites" => Command::MyInvites,
+            "adopt" => Command::Adopt,
+            "top" => Command::Top(parse_top(args)?),
+            "lang" => Command::Lang(args.parse().map_err(|_| CommandError::BadLang)?),
+            "setwelcome" => {
+                if args.chars().count() > MAX_TEMPLATE_CHARS {
+                    return Err(CommandError::TooLong);
+                }
+                Command::SetWelcome(Some(args.to_owned()).filter(|a| !a.is_empty()))
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(cmd))
+    }
+}
+
+fn parse_top(args: &str) -> Result<TopScope, CommandError> {
+    let mut words = args.split_whitespace();
+    let (first, second) = (words.next(), words.next());
+    if words.next().is_some() {
+        return Err(CommandError::BadTop);
+    }
+    let count = |w: Option<&str>| -> Result<u32, CommandError> {
+        match w {
+            None => Ok(DEFAULT_TOP),
+            Some(w) => w
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=MAX_TOP).contains(n))
+                .ok_or(CommandError::BadTop),
+        }
+    };
+    match first {
+        Some(w) if w.eq_ignore_ascii_case("all") => Ok(TopScope::AllGroups(count(second)?)),
+        _ if second.is_some() => Err(CommandError::BadTop),
+        w => Ok(TopScope::Group(count(w)?)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn p(text: &str) -> Result<Option<Command>, CommandError> {
+        Command::parse(text, '/', "hearth_bot")
+    }
+
+    #[test]
+    fn parses_commands_with_and_without_bot_suffix() {
+        assert_eq!(p("/top"), Ok(Some(Command::Top(TopScope::Group(10)))));
+        assert_eq!(
+            p("/top@Hearth_Bot 3"),
+            Ok(Some(Command::Top(TopScope::Group(3))))
+        );
+        assert_eq!(
+            p("/top all 5"),
+            Ok(Some(Command::Top(TopScope::AllGroups(5))))
+        );
+        assert_eq!(p("/lang zh"), Ok(Some(Command::Lang(Lang::Zh))));
+        assert_eq!(p("/setwelcome"), Ok(Some(Command::SetWelcome(None))));
+        assert_eq!(
+            p("/setwelcome Hi {{newcomer}}"),
+            Ok(Some(Command::SetWelcome(Some("Hi {{newcomer}}".into()))))
+        );
+    }
+
+    #[test]
+    fn ignores_other_bots_and_unknown_commands() {
+        assert_eq!(p("/top@other_bot"), Ok(None));
+        assert_eq!(p("/frobnicate"), Ok(None));
+        assert_eq!(p("hello /top"), Ok(None));
+        assert_eq!(
+            Command::parse("!top", '!', "@hearth:example.org"),
+            Ok(Some(Command::Top(TopScope::Group(10))))
+        );
+    }
+
+    #[test]
+    fn bad_arguments_are_errors_not_defaults() {
+        assert_eq!(p("/top 0"), Err(CommandError::BadTop));
+        assert_eq!(p("/top 51"), Err(CommandError::BadTop));
+        assert_eq!(p("/top lots"), Err(CommandError::BadTop));
+        assert_eq!(p("/top 3 4"), Err(CommandError::BadTop));
+        assert_eq!(p("/lang fr"), Err(CommandError::BadLang));
+        assert_eq!(p("/lang"), Err(CommandError::BadLang));
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_never_panics(text in "\\PC{0,200}") {
+            let _ = p(&text);
+            let _ = Command::parse(&text, '!', "x");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Pure rules: no I/O, no async, no platform types. Everything here is
+//! deterministic and property-tested beside the code it guards.
+
+pub mod command;
+pub mod greeting;
+pub mod ids;
+pub mod invites;
+pub mod lang;
+pub mod leaderboard;
+pub mod name;
+pub mod pace;
+pub mod rich_text;
+pub mod template;
+pub mod texts;
+
+pub use ids::{ChatId, Platform, UserId};
+pub use lang::Lang;
+pub use name::DisplayName;
+pub use rich_text::{RichText, Span};

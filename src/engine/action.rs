@@ -1,0 +1,17 @@
+//! What the engine asks adapters to do, stored in the outbox as JSON.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{RichText, UserId};
+
+/// One thing to carry out in the outbox entry's chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// Post a message.
+    Send { text: RichText },
+    /// Let a member in who asked through one of our links.
+    ApproveJoin { user: UserId },
+    /// Leave the chat.
+    Leave,
+}

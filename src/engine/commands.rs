@@ -1,0 +1,418 @@
+//! Commands from members, admins and operators.
+//!
+//! A command may ask the platform something (is this an admin? make a link),
+//! so it runs outside the batch transaction: first a check that the update is
+//! not a replay, then the platform calls, then one transaction that records
+//! the update, any fact, and the reply.
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use sqlx::AnyConnection;
+
+use super::{Action, Engine, GroupInfo, Person, PortError};
+use crate::{
+    domain::{
+        ChatId, DisplayName, Lang, RichText, UserId,
+        command::{Access, Command, TopScope},
+        leaderboard::Standing,
+        template::{Template, Value, Values},
+        texts,
+    },
+    store::{self, groups::Group},
+};
+
+/// What a command leads to, before it is written down.
+struct Outcome {
+    reply: RichText,
+    effect: Option<Effect>,
+}
+
+/// A setting or record a command changes, written with its reply.
+enum Effect {
+    SaveWelcome(String),
+    SetLang(Lang),
+    Register(Group),
+    SaveLink {
+        url: String,
+        name: String,
+        join_request: bool,
+    },
+    LostInviteRight,
+}
+
+impl From<RichText> for Outcome {
+    fn from(reply: RichText) -> Self {
+        Self {
+            reply,
+            effect: None,
+        }
+    }
+}
+
+impl Engine {
+    #[tracing::instrument(skip_all, fields(chat = %chat, from = %from.id))]
+    pub(super) async fn handle_command(
+        &self,
+        key: &str,
+        chat: ChatId,
+        info: Option<GroupInfo>,
+        from: Person,
+        text: String,
+    ) -> anyhow::Result<()> {
+        let port = self.port(chat.platform())?;
+        let (group, processed) = {
+            let mut conn = self
+                .store
+                .pool()
+                .acquire()
+                .await
+                .context("connecting to the database")?;
+            let group = match &info {
+                Some(info) => store::groups::get(&mut conn, &info.id)
+                    .await?
+                    .filter(|g| g.active),
+                None => None,
+            };
+            (group, store::updates::is_processed(&mut conn, key).await?)
+        };
+        if processed {
+            return Ok(());
+        }
+        let lang = group
+            .as_ref()
+            .map(|g| g.lang)
+            .or(from.lang)
+            .unwrap_or(self.settings.default_lang);
+        let command = match Command::parse(&text, port.command_prefix(), port.bot_handle()) {
+            Ok(Some(command)) => command,
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                return self
+                    .answer(key, &chat, &from, e.explain(lang).as_str().into(), None)
+                    .await;
+            }
+        };
+        let outcome = match (info, group) {
+            (None, _) => self.private_command(command, lang),
+            (Some(info), None) => self.unserved_command(command, &info, &from, lang).await?,
+            (Some(_), Some(group)) => self.group_command(command, &group, &from).await?,
+        };
+        let group_id = match &outcome.effect {
+            Some(Effect::Register(g)) => Some(g.id.clone()),
+            _ => None,
+        };
+        self.answer(key, &chat, &from, outcome.reply, outcome.effect)
+            .await?;
+        if let Some(id) = group_id {
+            self.active
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(id);
+        }
+        Ok(())
+    }
+
+    /// Records the update, applies the command's effect and queues the reply,
+    /// all in one transaction.
+    async fn answer(
+        &self,
+        key: &str,
+        chat: &ChatId,
+        from: &Person,
+        reply: RichText,
+        effect: Option<Effect>,
+    ) -> anyhow::Result<()> {
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        if !store::updates::claim(&mut tx, key, now).await? {
+            return Ok(());
+        }
+        if let Some(effect) = effect {
+            apply_effect(&mut tx, chat, from, effect, now).await?;
+        }
+        self.enqueue(&mut tx, chat, &Action::Send { text: reply })
+            .await?;
+        tx.commit().await.context("committing a command")?;
+        self.work.notify_waiters();
+        Ok(())
+    }
+
+    fn private_command(&self, command: Command, lang: Lang) -> Outcome {
+        match command {
+            Command::Start | Command::Help => {
+                let mut text = RichText::plain(texts::start_private(lang));
+                text.push_text("\n\n");
+                text.append(help_text(lang, false));
+                text.into()
+            }
+            _ => RichText::plain(texts::use_in_group(lang)).into(),
+        }
+    }
+
+    async fn unserved_command(
+        &self,
+        command: Command,
+        info: &GroupInfo,
+        from: &Person,
+        lang: Lang,
+    ) -> anyhow::Result<Outcome> {
+        if command != Command::Adopt {
+            return Ok(RichText::plain(texts::not_served(lang)).into());
+        }
+        if !self.is_operator(&from.id) {
+            return Ok(RichText::plain(texts::adopt_needs_operator(lang)).into());
+        }
+        if !self
+            .port(info.id.platform())?
+            .is_admin(&info.id, &from.id)
+            .await
+            .map_err(anyhow::Error::from)?
+        {
+            return Ok(RichText::plain(texts::adopt_needs_admin(lang)).into());
+        }
+        // Rights are unknown until the platform tells us; assume the operator
+        // made the bot an admin, and learn otherwise from the first refusal.
+        let group = self.new_group(info, &from.id, true);
+        Ok(Outcome {
+            reply: RichText::plain(texts::adopted(group.lang)),
+            effect: Some(Effect::Register(group)),
+        })
+    }
+
+    async fn group_command(
+        &self,
+        command: Command,
+        group: &Group,
+        from: &Person,
+    ) -> anyhow::Result<Outcome> {
+        let lang = group.lang;
+        match command.access() {
+            Access::Operator if !self.is_operator(&from.id) => {
+                return Ok(RichText::plain(texts::operator_only(lang)).into());
+            }
+            Access::Admin if !self.is_admin(group, &from.id).await? => {
+                return Ok(RichText::plain(texts::admin_only(lang)).into());
+            }
+            _ => {}
+        }
+        let mut conn = self
+            .store
+            .pool()
+            .acquire()
+            .await
+            .context("connecting to the database")?;
+        Ok(match command {
+            Command::Start | Command::Help => {
+                help_text(lang, self.is_admin(group, &from.id).await?).into()
+            }
+            Command::Adopt => RichText::plain(texts::already_registered(lang)).into(),
+            Command::Invite => self.invite(&mut conn, group, from).await?,
+            Command::MyInvites => {
+                let (count, rank) =
+                    store::members::standing_of(&mut conn, &group.id, &from.id).await?;
+                addressed(from, &texts::my_invites(lang, count, rank)).into()
+            }
+            Command::Top(TopScope::Group(n)) => {
+                let standings =
+                    store::members::standings(&mut conn, std::slice::from_ref(&group.id)).await?;
+                leaderboard(&mut conn, texts::top_header(lang), &standings, n, lang)
+                    .await?
+                    .into()
+            }
+            Command::Top(TopScope::AllGroups(n)) => {
+                let groups = store::groups::owned_by(&mut conn, &from.id).await?;
+                let standings = store::members::standings(&mut conn, &groups).await?;
+                leaderboard(&mut conn, texts::top_all_header(lang), &standings, n, lang)
+                    .await?
+                    .into()
+            }
+            Command::SetWelcome(None) => {
+                let current = group
+                    .welcome_template
+                    .as_deref()
+                    .unwrap_or(texts::default_welcome(lang));
+                let mut text = RichText::plain(texts::welcome_current(lang));
+                text.push_text(current);
+                text.push_text(texts::welcome_howto(lang));
+                text.into()
+            }
+            Command::SetWelcome(Some(source)) => {
+                match Template::parse(&source, texts::WELCOME_VARS) {
+                    Err(e) => RichText::plain(format!(
+                        "{}{}",
+                        texts::welcome_rejected(lang),
+                        e.explain(lang)
+                    ))
+                    .into(),
+                    Ok(template) => {
+                        let mut reply = RichText::plain(texts::welcome_saved_preview(lang));
+                        reply.append(preview(&template, group));
+                        Outcome {
+                            reply,
+                            effect: Some(Effect::SaveWelcome(source)),
+                        }
+                    }
+                }
+            }
+            Command::Lang(new) => Outcome {
+                reply: RichText::plain(texts::lang_set(new)),
+                effect: Some(Effect::SetLang(new)),
+            },
+        })
+    }
+
+    /// Operators count as admins in every group they own or serve.
+    async fn is_admin(&self, group: &Group, user: &UserId) -> anyhow::Result<bool> {
+        if self.is_operator(user) {
+            return Ok(true);
+        }
+        let port = self.port(group.id.platform())?;
+        port.is_admin(&group.id, user)
+            .await
+            .map_err(anyhow::Error::from)
+    }
+
+    async fn invite(
+        &self,
+        conn: &mut AnyConnection,
+        group: &Group,
+        from: &Person,
+    ) -> anyhow::Result<Outcome> {
+        let lang = group.lang;
+        let port = self.port(group.id.platform())?;
+        if !port.personal_links() {
+            return Ok(addressed(from, texts::invite_howto_without_links(lang)).into());
+        }
+        if let Some(url) = store::links::of_member(conn, &group.id, &from.id).await? {
+            return Ok(addressed(from, &format!("{}{url}", texts::invite_link_intro(lang))).into());
+        }
+        let needs_right = || addressed(from, texts::invite_needs_right(lang));
+        if !group.can_invite {
+            return Ok(needs_right().into());
+        }
+        let name = link_name(from);
+        let join_request = group.public_handle.is_some();
+        match port
+            .create_member_link(&group.id, &name, join_request)
+            .await
+        {
+            Ok(url) => Ok(Outcome {
+                reply: addressed(from, &format!("{}{url}", texts::invite_link_intro(lang))),
+                effect: Some(Effect::SaveLink {
+                    url,
+                    name,
+                    join_request,
+                }),
+            }),
+            Err(PortError::MissingRight(right)) => {
+                tracing::warn!(group = %group.id, right, "cannot create invite links");
+                Ok(Outcome {
+                    reply: needs_right(),
+                    effect: Some(Effect::LostInviteRight),
+                })
+            }
+            Err(PortError::Unexpected(e)) => Err(e.context("creating an invite link")),
+        }
+    }
+}
+
+async fn apply_effect(
+    conn: &mut AnyConnection,
+    chat: &ChatId,
+    from: &Person,
+    effect: Effect,
+    now: i64,
+) -> anyhow::Result<()> {
+    match effect {
+        Effect::SaveWelcome(source) => store::groups::set_welcome(conn, chat, &source).await?,
+        Effect::SetLang(lang) => store::groups::set_lang(conn, chat, lang).await?,
+        Effect::Register(group) => store::groups::register(conn, &group, now).await?,
+        Effect::LostInviteRight => store::groups::set_can_invite(conn, chat, false).await?,
+        Effect::SaveLink {
+            url,
+            name,
+            join_request,
+        } => {
+            store::members::upsert_users(
+                conn,
+                &[(from.id.clone(), from.name.clone(), from.is_bot)],
+            )
+            .await?;
+            store::links::save(conn, chat, &from.id, &url, &name, join_request, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// A reply that starts by mentioning the member it answers.
+fn addressed(to: &Person, rest: &str) -> RichText {
+    let mut text = RichText::default();
+    text.push_mention(&to.id, &to.name);
+    text.push_text(rest);
+    text
+}
+
+/// A link name admins recognise in the group's link list; Telegram allows 32 characters.
+fn link_name(member: &Person) -> String {
+    let id = member.id.native();
+    let room = 32usize.saturating_sub(id.chars().count() + 3);
+    let name: String = member.name.as_str().chars().take(room).collect();
+    format!("{name} · {id}")
+}
+
+fn help_text(lang: Lang, admin: bool) -> RichText {
+    let mut out = String::from(texts::help_member_header(lang));
+    for (cmd, about) in texts::member_commands(lang) {
+        out.push_str(&format!("\n/{cmd} — {about}"));
+    }
+    if admin {
+        out.push_str(&format!("\n\n{}", texts::help_admin_header(lang)));
+        for (cmd, about) in texts::admin_commands(lang) {
+            out.push_str(&format!("\n/{cmd} — {about}"));
+        }
+    }
+    RichText::plain(out)
+}
+
+async fn leaderboard(
+    conn: &mut AnyConnection,
+    header: &str,
+    standings: &[Standing],
+    n: u32,
+    lang: Lang,
+) -> anyhow::Result<RichText> {
+    if standings.is_empty() {
+        return Ok(RichText::plain(texts::top_empty(lang)));
+    }
+    let mut text = RichText::plain(header);
+    // Names, not mentions: a leaderboard must not ping everyone on it.
+    for (i, s) in standings.iter().take(n as usize).enumerate() {
+        let name = store::members::name_of(conn, &s.inviter).await?;
+        let name = name.as_ref().map(DisplayName::as_str).unwrap_or("?");
+        text.push_text(&format!(
+            "\n{}. {name}{}",
+            i + 1,
+            texts::top_row_count(lang, s.count)
+        ));
+    }
+    Ok(text)
+}
+
+/// Renders a template with sample values, so an admin sees what members will.
+fn preview(template: &Template, group: &Group) -> RichText {
+    let (newcomer, inviter) = texts::preview_names(group.lang);
+    let sample = |name: &str| {
+        let mut r = RichText::default();
+        r.push_text(name);
+        Value::Rich(r)
+    };
+    let values: Values = HashMap::from([
+        ("newcomer", sample(newcomer)),
+        ("inviter", sample(inviter)),
+        ("count", Value::Text("7".into())),
+        ("rank", Value::Text("1".into())),
+        ("group", Value::Text(group.title.clone())),
+    ]);
+    template.render(&values)
+}

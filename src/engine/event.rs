@@ -1,0 +1,79 @@
+//! What adapters tell the engine: platform-neutral events.
+
+use crate::domain::{ChatId, DisplayName, Lang, UserId};
+
+/// One event with the platform key that makes replays recognisable.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    /// Unique per platform update (and per item, when one update carries
+    /// several), e.g. `tg:8123:0`.
+    pub key: String,
+    pub event: Event,
+}
+
+/// Someone, as the platform showed them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: UserId,
+    pub name: DisplayName,
+    pub is_bot: bool,
+    /// The language their client reports, when it is one we speak.
+    pub lang: Option<Lang>,
+}
+
+/// A group, as the platform showed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupInfo {
+    pub id: ChatId,
+    pub title: String,
+    /// Public username/alias; public groups get join-request links.
+    pub public_handle: Option<String>,
+}
+
+/// The invite link a join or join request went through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkUse {
+    pub url: String,
+}
+
+/// Something that happened on a platform.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A member is in the group. `added_by` is who added them directly;
+    /// `link` the invite link they used. Either may be missing.
+    MemberJoined {
+        group: GroupInfo,
+        member: Person,
+        added_by: Option<Person>,
+        link: Option<LinkUse>,
+    },
+    /// A member is gone; `removed_by` is set when someone else removed them.
+    MemberLeft {
+        group: ChatId,
+        member: Person,
+        removed_by: Option<UserId>,
+    },
+    /// A member asked to join through a join-request link.
+    JoinRequested {
+        group: GroupInfo,
+        member: Person,
+        link: Option<LinkUse>,
+    },
+    /// The bot was added to a group by `by`.
+    BotJoined {
+        group: GroupInfo,
+        by: Person,
+        can_invite: bool,
+    },
+    /// The bot's rights in a group changed.
+    BotRightsChanged { group: ChatId, can_invite: bool },
+    /// The bot is no longer in a group.
+    BotLeft { group: ChatId },
+    /// A message that starts with the platform's command prefix.
+    Command {
+        chat: ChatId,
+        group: Option<GroupInfo>,
+        from: Person,
+        text: String,
+    },
+}

@@ -1,0 +1,291 @@
+//! Joins, leaves, join requests and the bot's own arrival.
+//!
+//! Member events are applied set-based: one query loads the state of every
+//! member a batch touches, the events are folded through the pure rules in
+//! platform order, and the results are written back in a few multi-row
+//! statements, all in the caller's transaction. A statement costs tens of
+//! microseconds on SQLite, so this is what makes bursts cheap.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::AnyConnection;
+
+use super::{Action, CacheChange, Engine, Event, GroupInfo, Incoming, Person};
+use crate::{
+    domain::{
+        DisplayName, UserId,
+        invites::{self, Change, Credit},
+        texts,
+    },
+    store::{
+        self,
+        groups::Group,
+        members::{MemberKey, MemberRow},
+    },
+};
+
+/// Whether an event is about a member (rather than the bot or a command).
+pub(super) fn is_member_event(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::MemberJoined { .. } | Event::MemberLeft { .. } | Event::JoinRequested { .. }
+    )
+}
+
+fn key_of(event: &Event) -> Option<MemberKey> {
+    match event {
+        Event::MemberJoined { group, member, .. } | Event::JoinRequested { group, member, .. } => {
+            Some((group.id.clone(), member.id.clone()))
+        }
+        Event::MemberLeft { group, member, .. } => Some((group.clone(), member.id.clone())),
+        _ => None,
+    }
+}
+
+/// What a batch of member events changes, gathered before it is written.
+#[derive(Default)]
+struct Fold {
+    users: HashMap<UserId, (DisplayName, bool)>,
+    rows: HashMap<MemberKey, MemberRow>,
+    changed: HashSet<MemberKey>,
+    /// Newcomers to greet, in arrival order, with when they become ready.
+    greet: Vec<(MemberKey, i64)>,
+    ungreet: HashSet<MemberKey>,
+    /// Intents from join requests in this batch, not yet used by a join.
+    new_intents: HashMap<MemberKey, UserId>,
+    stored_intents: HashMap<MemberKey, UserId>,
+    approvals: Vec<MemberKey>,
+}
+
+impl Fold {
+    fn see(&mut self, person: &Person) {
+        self.users
+            .insert(person.id.clone(), (person.name.clone(), person.is_bot));
+    }
+
+    fn apply(&mut self, key: MemberKey, change: &Change, now: i64, settle_ms: i64) {
+        let prior = self.rows.get(&key);
+        let outcome = invites::apply(&key.1, prior.map(|r| &r.record), change);
+        let credited_at = match outcome.credit {
+            Credit::Granted(_) => Some(now),
+            _ => prior.and_then(|r| r.credited_at),
+        };
+        if outcome.arrived {
+            self.greet.push((key.clone(), now + settle_ms));
+        }
+        if outcome.departed {
+            match self.greet.iter().position(|(k, _)| k == &key) {
+                Some(i) => drop(self.greet.remove(i)),
+                None => drop(self.ungreet.insert(key.clone())),
+            }
+        }
+        self.rows.insert(
+            key.clone(),
+            MemberRow {
+                record: outcome.record,
+                credited_at,
+            },
+        );
+        self.changed.insert(key);
+    }
+}
+
+impl Engine {
+    /// Applies member events in order; replays and unserved groups are skipped.
+    pub(super) async fn apply_member_events(
+        &self,
+        conn: &mut AnyConnection,
+        batch: Vec<Incoming>,
+        overlay: &[CacheChange],
+    ) -> anyhow::Result<()> {
+        let now = self.now_ms();
+        let keys: Vec<&str> = batch.iter().map(|i| i.key.as_str()).collect();
+        let fresh = store::updates::claim_many(conn, &keys, now).await?;
+        let events: Vec<Event> = batch
+            .into_iter()
+            .filter(|i| fresh.contains(&i.key))
+            .map(|i| i.event)
+            .filter(|e| key_of(e).is_some_and(|(group, _)| self.is_active_with(&group, overlay)))
+            .collect();
+        if events.is_empty() {
+            return Ok(());
+        }
+        let member_keys: Vec<MemberKey> = unique(events.iter().filter_map(key_of));
+        let join_keys: Vec<MemberKey> = unique(
+            events
+                .iter()
+                .filter(|e| matches!(e, Event::MemberJoined { .. }))
+                .filter_map(key_of),
+        );
+        let urls: Vec<&str> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::MemberJoined { link, .. } | Event::JoinRequested { link, .. } => {
+                    link.as_ref().map(|l| l.url.as_str())
+                }
+                _ => None,
+            })
+            .collect();
+        let owners = store::links::owners_of(conn, &urls).await?;
+        let mut fold = Fold {
+            rows: store::members::get_many(conn, &member_keys).await?,
+            stored_intents: store::links::take_intents(conn, &join_keys).await?,
+            ..Fold::default()
+        };
+        let settle_ms = self.settings.greet_settle.as_millis() as i64;
+        for event in &events {
+            let Some(key) = key_of(event) else { continue };
+            // Only the bot's personal links credit anyone: an admin's generic
+            // link (or the group's primary link) says nothing about who invited whom.
+            let owner = |group: &GroupInfo, link: &Option<super::LinkUse>| {
+                link.as_ref()
+                    .and_then(|l| owners.get(&l.url))
+                    .filter(|(g, _)| g == &group.id)
+                    .map(|(_, owner)| owner.clone())
+            };
+            match event {
+                Event::MemberJoined {
+                    group,
+                    member,
+                    added_by,
+                    link,
+                } => {
+                    fold.see(member);
+                    let intent = fold
+                        .new_intents
+                        .remove(&key)
+                        .or_else(|| fold.stored_intents.remove(&key));
+                    let adder = added_by.as_ref().filter(|a| a.id != member.id && !a.is_bot);
+                    if let Some(adder) = adder {
+                        fold.see(adder);
+                    }
+                    let inviter = owner(group, link)
+                        .or(intent)
+                        .or_else(|| adder.map(|a| a.id.clone()));
+                    fold.apply(
+                        key,
+                        &Change::Joined {
+                            inviter,
+                            is_bot: member.is_bot,
+                        },
+                        now,
+                        settle_ms,
+                    );
+                }
+                Event::MemberLeft {
+                    member, removed_by, ..
+                } => {
+                    if !fold.rows.contains_key(&key) {
+                        continue;
+                    }
+                    let change = match removed_by {
+                        Some(by) if by != &member.id => Change::Removed,
+                        _ => Change::Left,
+                    };
+                    fold.apply(key, &change, now, settle_ms);
+                }
+                Event::JoinRequested { group, link, .. } => {
+                    if let Some(owner) = owner(group, link) {
+                        fold.new_intents.insert(key.clone(), owner);
+                        fold.approvals.push(key);
+                    }
+                }
+                _ => {}
+            }
+        }
+        self.write_fold(conn, fold, now).await
+    }
+
+    async fn write_fold(
+        &self,
+        conn: &mut AnyConnection,
+        fold: Fold,
+        now: i64,
+    ) -> anyhow::Result<()> {
+        let users: Vec<_> = fold
+            .users
+            .into_iter()
+            .map(|(id, (name, bot))| (id, name, bot))
+            .collect();
+        store::members::upsert_users(conn, &users).await?;
+        let mut rows = fold.rows;
+        let changed: Vec<_> = fold
+            .changed
+            .into_iter()
+            .filter_map(|k| rows.remove(&k).map(|r| (k, r)))
+            .collect();
+        store::members::put_many(conn, &changed, now).await?;
+        store::greetings::remove_many(conn, &fold.ungreet.into_iter().collect::<Vec<_>>()).await?;
+        store::greetings::add_many(conn, &fold.greet).await?;
+        store::links::record_intents(conn, &fold.new_intents.into_iter().collect::<Vec<_>>(), now)
+            .await?;
+        for (group, user) in fold.approvals {
+            self.enqueue(conn, &group, &Action::ApproveJoin { user })
+                .await?;
+        }
+        tracing::debug!(members = changed.len(), "member events applied");
+        Ok(())
+    }
+
+    /// Operators register a group by adding the bot; anyone else is told why
+    /// the bot cannot stay, and it leaves.
+    pub(super) async fn bot_joined(
+        &self,
+        conn: &mut AnyConnection,
+        info: &GroupInfo,
+        by: &Person,
+        can_invite: bool,
+        now: i64,
+        cache: &mut Vec<CacheChange>,
+    ) -> anyhow::Result<()> {
+        let existing = store::groups::get(conn, &info.id).await?;
+        if existing.as_ref().is_some_and(|g| g.active) {
+            return Ok(store::groups::set_can_invite(conn, &info.id, can_invite).await?);
+        }
+        if !self.is_operator(&by.id) {
+            let lang = by.lang.unwrap_or(self.settings.default_lang);
+            tracing::info!(group = %info.id, by = %by.id, "added by a non-operator; leaving");
+            self.enqueue(
+                conn,
+                &info.id,
+                &Action::Send {
+                    text: texts::refuse_unowned(lang).into(),
+                },
+            )
+            .await?;
+            return self.enqueue(conn, &info.id, &Action::Leave).await;
+        }
+        let group = self.new_group(info, &by.id, can_invite);
+        let lang = existing.map(|g| g.lang).unwrap_or(group.lang);
+        store::groups::register(conn, &group, now).await?;
+        cache.push(CacheChange::Activate(info.id.clone()));
+        tracing::info!(group = %info.id, operator = %by.id, "group registered");
+        self.enqueue(
+            conn,
+            &info.id,
+            &Action::Send {
+                text: texts::hello_registered(lang).into(),
+            },
+        )
+        .await
+    }
+
+    pub(super) fn new_group(&self, info: &GroupInfo, owner: &UserId, can_invite: bool) -> Group {
+        Group {
+            id: info.id.clone(),
+            title: info.title.clone(),
+            owner: owner.clone(),
+            lang: self.settings.default_lang,
+            timezone: self.settings.default_timezone.clone(),
+            public_handle: info.public_handle.clone(),
+            can_invite,
+            active: true,
+            welcome_template: None,
+        }
+    }
+}
+
+fn unique(keys: impl Iterator<Item = MemberKey>) -> Vec<MemberKey> {
+    let mut seen = HashSet::new();
+    keys.filter(|k| seen.insert(k.clone())).collect()
+}

@@ -1,0 +1,280 @@
+//! The ritual engine: platform-neutral events in, outbox actions out.
+//!
+//! Facts (joins, leaves, the bot's own arrival) from one batch of updates are
+//! applied in one transaction together with the update keys that caused them
+//! and the actions they call for, so a crash either keeps all of it or none,
+//! and a replayed update is recognised by its key and changes nothing.
+//! Commands may need the platform (an admin check, a new invite link) and are
+//! handled one by one, outside the batch transaction.
+
+pub mod action;
+pub mod clock;
+mod commands;
+pub mod delivery;
+pub mod event;
+mod greeter;
+mod membership;
+pub mod port;
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Arc, RwLock},
+    time::Duration,
+};
+
+use anyhow::Context;
+use sqlx::AnyConnection;
+use tokio::sync::Notify;
+
+pub use action::Action;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use event::{Event, GroupInfo, Incoming, LinkUse, Person};
+pub use port::{DeliveryError, Port, PortError};
+
+use crate::{
+    domain::{ChatId, Lang, Platform, UserId, pace::Pace},
+    store::{self, Store},
+};
+
+/// Engine settings, taken from the application's configuration.
+#[derive(Debug, Clone)]
+pub struct EngineSettings {
+    pub operators: Vec<UserId>,
+    pub default_lang: Lang,
+    pub default_timezone: String,
+    /// Least time between two greeting messages in one group.
+    pub greet_interval: Duration,
+    /// How long a join waits before its greeting, so both of Telegram's
+    /// reports of one join (and a burst's neighbours) fold into one message.
+    pub greet_settle: Duration,
+    /// Sending limits kept by every delivery loop.
+    pub pace: Pace,
+}
+
+/// The engine, shared by every adapter and background task.
+pub struct Engine {
+    store: Store,
+    settings: EngineSettings,
+    clock: Arc<dyn Clock>,
+    ports: RwLock<HashMap<Platform, Arc<dyn Port>>>,
+    /// Active group ids, so events from groups we do not serve cost no query.
+    active: RwLock<HashSet<ChatId>>,
+    /// Wakes the greeter and the delivery loops when there is new work.
+    pub(crate) work: Notify,
+}
+
+/// A change to the active-group cache, applied once its transaction commits.
+enum CacheChange {
+    Activate(ChatId),
+    Deactivate(ChatId),
+}
+
+impl CacheChange {
+    fn group(&self) -> &ChatId {
+        match self {
+            CacheChange::Activate(g) | CacheChange::Deactivate(g) => g,
+        }
+    }
+}
+
+impl Engine {
+    /// Builds the engine and loads the active groups.
+    pub async fn new(
+        store: Store,
+        settings: EngineSettings,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Arc<Self>> {
+        let mut conn = store
+            .pool()
+            .acquire()
+            .await
+            .context("connecting to the database")?;
+        let active = store::groups::active_ids(&mut conn)
+            .await
+            .context("loading active groups")?;
+        Ok(Arc::new(Self {
+            store,
+            settings,
+            clock,
+            ports: RwLock::new(HashMap::new()),
+            active: RwLock::new(active.into_iter().collect()),
+            work: Notify::new(),
+        }))
+    }
+
+    /// Connects a platform adapter.
+    pub fn attach(&self, port: Arc<dyn Port>) {
+        self.ports
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(port.platform(), port);
+    }
+
+    /// The store, for tools and tests.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
+
+    fn port(&self, platform: Platform) -> anyhow::Result<Arc<dyn Port>> {
+        self.ports
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&platform)
+            .cloned()
+            .with_context(|| format!("no adapter attached for {platform:?}"))
+    }
+
+    fn is_active(&self, group: &ChatId) -> bool {
+        self.active
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(group)
+    }
+
+    fn is_operator(&self, user: &UserId) -> bool {
+        self.settings.operators.contains(user)
+    }
+
+    /// Whether a group is served, counting changes not yet committed.
+    fn is_active_with(&self, group: &ChatId, pending: &[CacheChange]) -> bool {
+        match pending.iter().rev().find(|c| c.group() == group) {
+            Some(CacheChange::Activate(_)) => true,
+            Some(CacheChange::Deactivate(_)) => false,
+            None => self.is_active(group),
+        }
+    }
+
+    /// Applies a batch of events in platform order. On error nothing of the
+    /// failed part is kept and the caller retries the batch; replays of the
+    /// part that did commit are recognised by their keys.
+    #[tracing::instrument(skip_all, fields(events = batch.len()))]
+    pub async fn handle_batch(&self, batch: Vec<Incoming>) -> anyhow::Result<()> {
+        let mut tx: Option<store::Tx> = None;
+        let mut cache = Vec::new();
+        let mut members = Vec::new();
+        for incoming in batch {
+            if membership::is_member_event(&incoming.event) {
+                members.push(incoming);
+                continue;
+            }
+            if !members.is_empty() {
+                let conn = self.open(&mut tx).await?;
+                self.apply_member_events(conn, std::mem::take(&mut members), &cache)
+                    .await?;
+            }
+            if let Event::Command {
+                chat,
+                group,
+                from,
+                text,
+            } = incoming.event
+            {
+                self.commit(tx.take(), &mut cache).await?;
+                self.handle_command(&incoming.key, chat, group, from, text)
+                    .await?;
+            } else {
+                let conn = self.open(&mut tx).await?;
+                self.apply_bot_event(conn, &incoming.key, incoming.event, &mut cache)
+                    .await
+                    .with_context(|| format!("applying update {}", incoming.key))?;
+            }
+        }
+        if !members.is_empty() {
+            let conn = self.open(&mut tx).await?;
+            self.apply_member_events(conn, members, &cache).await?;
+        }
+        self.commit(tx, &mut cache).await
+    }
+
+    /// The batch's transaction, begun on first use.
+    async fn open<'t>(
+        &self,
+        tx: &'t mut Option<store::Tx>,
+    ) -> anyhow::Result<&'t mut AnyConnection> {
+        if tx.is_none() {
+            *tx = Some(self.store.begin().await?);
+        }
+        tx.as_deref_mut().context("the batch transaction is open")
+    }
+
+    async fn commit(
+        &self,
+        tx: Option<store::Tx>,
+        cache: &mut Vec<CacheChange>,
+    ) -> anyhow::Result<()> {
+        let Some(tx) = tx else { return Ok(()) };
+        tx.commit().await.context("committing a batch of updates")?;
+        let mut active = self.active.write().unwrap_or_else(|e| e.into_inner());
+        for change in cache.drain(..) {
+            match change {
+                CacheChange::Activate(id) => active.insert(id),
+                CacheChange::Deactivate(id) => active.remove(&id),
+            };
+        }
+        drop(active);
+        self.work.notify_waiters();
+        Ok(())
+    }
+
+    async fn apply_bot_event(
+        &self,
+        conn: &mut AnyConnection,
+        key: &str,
+        event: Event,
+        cache: &mut Vec<CacheChange>,
+    ) -> anyhow::Result<()> {
+        let now = self.now_ms();
+        if !store::updates::claim(conn, key, now).await? {
+            tracing::debug!(key, "replayed update skipped");
+            return Ok(());
+        }
+        match event {
+            Event::BotJoined {
+                group,
+                by,
+                can_invite,
+            } => {
+                self.bot_joined(conn, &group, &by, can_invite, now, cache)
+                    .await
+            }
+            Event::BotRightsChanged { group, can_invite } => {
+                Ok(store::groups::set_can_invite(conn, &group, can_invite).await?)
+            }
+            Event::BotLeft { group } => {
+                cache.push(CacheChange::Deactivate(group.clone()));
+                Ok(store::groups::deactivate(conn, &group).await?)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Queues an action in the caller's transaction. Command mentions in
+    /// texts are written with `/`; a platform with another prefix gets its own.
+    async fn enqueue(
+        &self,
+        conn: &mut AnyConnection,
+        chat: &ChatId,
+        action: &Action,
+    ) -> anyhow::Result<()> {
+        let prefix = self
+            .port(chat.platform())
+            .map(|p| p.command_prefix())
+            .unwrap_or('/');
+        let json = match action {
+            Action::Send { text } if prefix != '/' => {
+                let text = text
+                    .clone()
+                    .map_text(|t| crate::domain::texts::with_command_prefix(t, prefix));
+                serde_json::to_string(&Action::Send { text })
+            }
+            other => serde_json::to_string(other),
+        }
+        .context("encoding an outbox action")?;
+        store::outbox::enqueue(conn, chat, &json, self.now_ms()).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,61 @@
+//! What the engine needs from a platform, implemented by each adapter.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use super::Action;
+use crate::domain::{ChatId, Platform, UserId};
+
+/// A platform request that did not work.
+#[derive(Debug, thiserror::Error)]
+pub enum PortError {
+    /// The bot lacks a right; the text names it as the platform's UI does.
+    #[error("the bot lacks the right: {0}")]
+    MissingRight(&'static str),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// Why an outbox action was not carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum DeliveryError {
+    /// The platform asked us to slow down.
+    #[error("rate limited for {0:?}")]
+    RetryAfter(Duration),
+    /// Worth another try (network, server error).
+    #[error("transient failure")]
+    Transient(#[source] anyhow::Error),
+    /// Will never work (chat gone, bot removed, bad request).
+    #[error("permanent failure")]
+    Permanent(#[source] anyhow::Error),
+}
+
+/// A connected platform.
+#[async_trait]
+pub trait Port: Send + Sync {
+    /// Which platform this is.
+    fn platform(&self) -> Platform;
+    /// `/` on Telegram, `!` on Matrix.
+    fn command_prefix(&self) -> char;
+    /// The bot's handle, to recognise `/cmd@handle`.
+    fn bot_handle(&self) -> &str;
+    /// The bot's own account.
+    fn bot_id(&self) -> &UserId;
+    /// Whether the platform has per-member invite links (Matrix has not:
+    /// there, members invite their friends from their client).
+    fn personal_links(&self) -> bool {
+        true
+    }
+    /// Whether `user` administers `group` on the platform.
+    async fn is_admin(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError>;
+    /// Creates a personal invite link named `name` for `member`.
+    async fn create_member_link(
+        &self,
+        group: &ChatId,
+        name: &str,
+        join_request: bool,
+    ) -> Result<String, PortError>;
+    /// Carries out one outbox action in `chat`.
+    async fn deliver(&self, chat: &ChatId, action: &Action) -> Result<(), DeliveryError>;
+}

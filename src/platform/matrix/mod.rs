@@ -1,0 +1,331 @@
+//! The Matrix adapter, over matrix-sdk.
+//!
+//! The SDK's own SQLite store is not used (it would link a second SQLite
+//! beside sqlx's); the session and the sync token live in Hearth's database,
+//! and the sync token is saved only after the engine committed the batch, so
+//! a restart resumes exactly where processing stopped. Timeline events are
+//! read as raw JSON: Synapse's `unsigned.prev_sender`, which names the
+//! inviter of a join, is not part of the typed events.
+
+mod render;
+mod translate;
+
+use std::{sync::Arc, time::Duration};
+
+use anyhow::Context;
+use async_trait::async_trait;
+use matrix_sdk::{
+    Client,
+    authentication::{SessionTokens, matrix::MatrixSession},
+    config::SyncSettings,
+    ruma::{OwnedRoomId, RoomId},
+};
+use secrecy::ExposeSecret;
+use serde_json::Value;
+use tokio::sync::Mutex;
+
+use crate::{
+    config::{MatrixAuth, MatrixSettings},
+    domain::{ChatId, Platform, UserId},
+    engine::{Action, DeliveryError, Engine, Event, GroupInfo, Incoming, Port, PortError},
+    store::{Store, platform_state},
+};
+
+const SESSION_KEY: &str = "matrix.session";
+const SINCE_KEY: &str = "matrix.since";
+const SYNC_TIMEOUT: Duration = Duration::from_secs(25);
+
+/// A connected Matrix bot account.
+pub struct Matrix {
+    client: Client,
+    me: UserId,
+    store: Store,
+    invites: Mutex<translate::InviteMemory>,
+}
+
+impl Matrix {
+    /// Logs in (or restores the saved session) without syncing yet.
+    #[tracing::instrument(skip_all, fields(homeserver = %settings.homeserver, user = %settings.user))]
+    pub async fn connect(settings: &MatrixSettings, store: Store) -> anyhow::Result<Arc<Self>> {
+        let client = Client::builder()
+            .homeserver_url(settings.homeserver.as_str())
+            .build()
+            .await
+            .context("building the Matrix client")?;
+        let mut conn = store
+            .pool()
+            .acquire()
+            .await
+            .context("connecting to the database")?;
+        let saved = platform_state::get(&mut conn, SESSION_KEY).await?;
+        drop(conn);
+        match saved.and_then(|json| serde_json::from_str::<MatrixSession>(&json).ok()) {
+            Some(session) => client
+                .restore_session(session)
+                .await
+                .context("restoring the Matrix session")?,
+            None => {
+                match &settings.auth {
+                    MatrixAuth::Password(password) => {
+                        client
+                            .matrix_auth()
+                            .login_username(&settings.user, password.expose_secret())
+                            .initial_device_display_name("Hearth")
+                            .send()
+                            .await
+                            .context("Matrix login failed; check HEARTH_MATRIX_USER and HEARTH_MATRIX_PASSWORD")?;
+                    }
+                    MatrixAuth::AccessToken(token) => {
+                        let session =
+                            session_from_token(&client, &settings.user, token.expose_secret())
+                                .await?;
+                        client
+                            .restore_session(session)
+                            .await
+                            .context("using HEARTH_MATRIX_ACCESS_TOKEN")?;
+                    }
+                }
+                let session = client
+                    .matrix_auth()
+                    .session()
+                    .context("logged in without a session")?;
+                let mut conn = store
+                    .pool()
+                    .acquire()
+                    .await
+                    .context("connecting to the database")?;
+                platform_state::set(&mut conn, SESSION_KEY, &serde_json::to_string(&session)?)
+                    .await?;
+            }
+        }
+        let me = client
+            .user_id()
+            .context("no user id after login")?
+            .to_string();
+        tracing::info!(bot = %me, "connected to Matrix");
+        Ok(Arc::new(Self {
+            client,
+            me: UserId::matrix(&me),
+            store,
+            invites: Mutex::new(Default::default()),
+        }))
+    }
+
+    /// Syncs and feeds events to the engine until the task is dropped.
+    pub async fn run_sync(self: Arc<Self>, engine: Arc<Engine>) -> anyhow::Result<()> {
+        let mut backoff = Duration::from_millis(500);
+        loop {
+            match self.sync_step(&engine).await {
+                Ok(()) => backoff = Duration::from_millis(500),
+                Err(e) => {
+                    tracing::error!(error = ?e, ?backoff, "Matrix sync step failed; retrying");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                }
+            }
+        }
+    }
+
+    async fn sync_step(&self, engine: &Engine) -> anyhow::Result<()> {
+        let since = {
+            let mut conn = self.store.pool().acquire().await?;
+            platform_state::get(&mut conn, SINCE_KEY).await?
+        };
+        let mut settings = SyncSettings::default().timeout(SYNC_TIMEOUT);
+        if let Some(token) = &since {
+            settings = settings.token(token.clone());
+        }
+        let response = self
+            .client
+            .sync_once(settings)
+            .await
+            .context("Matrix /sync")?;
+        let mut batch = Vec::new();
+        for (room_id, invited) in &response.rooms.invited {
+            let events: Vec<Value> = invited
+                .invite_state
+                .events
+                .iter()
+                .filter_map(|e| serde_json::from_str(e.json().get()).ok())
+                .collect();
+            if let Some(event) = self.accept_invite(room_id, &events).await? {
+                batch.push(Incoming {
+                    key: format!("mx:invite:{room_id}:{}", response.next_batch),
+                    event,
+                });
+            }
+        }
+        // The first sync returns history, which is not news: only invites count.
+        if since.is_some() {
+            let mut invites = self.invites.lock().await;
+            for (room_id, joined) in &response.rooms.joined {
+                if joined.timeline.limited {
+                    tracing::warn!(room = %room_id, "gappy sync: events between syncs were skipped by the server");
+                }
+                let events: Vec<Value> = joined
+                    .timeline
+                    .events
+                    .iter()
+                    .filter_map(|e| serde_json::from_str(e.raw().json().get()).ok())
+                    .collect();
+                let title = self.room_title(room_id);
+                batch.extend(translate::timeline(
+                    room_id.as_str(),
+                    &title,
+                    &events,
+                    self.me.native(),
+                    &mut invites,
+                ));
+            }
+        }
+        engine.handle_batch(batch).await?;
+        let mut conn = self.store.pool().acquire().await?;
+        platform_state::set(&mut conn, SINCE_KEY, &response.next_batch).await?;
+        Ok(())
+    }
+
+    /// Joins a room the bot was invited to, so that it can speak there, and
+    /// reports who invited it; the engine decides whether it stays.
+    async fn accept_invite(
+        &self,
+        room_id: &RoomId,
+        state: &[Value],
+    ) -> anyhow::Result<Option<Event>> {
+        let Some(invite) = state.iter().find(|e| {
+            e["type"] == "m.room.member"
+                && e["state_key"] == self.me.native()
+                && e["content"]["membership"] == "invite"
+        }) else {
+            return Ok(None);
+        };
+        let inviter = invite["sender"].as_str().unwrap_or_default();
+        self.client
+            .join_room_by_id(room_id)
+            .await
+            .context("joining a room the bot was invited to")?;
+        let title = state
+            .iter()
+            .find(|e| e["type"] == "m.room.name")
+            .and_then(|e| e["content"]["name"].as_str())
+            .unwrap_or(room_id.as_str())
+            .to_owned();
+        Ok(Some(Event::BotJoined {
+            group: GroupInfo {
+                id: ChatId::matrix(room_id.as_str()),
+                title,
+                public_handle: None,
+            },
+            by: translate::person(inviter, None),
+            can_invite: true,
+        }))
+    }
+
+    fn room_title(&self, room_id: &RoomId) -> String {
+        match self.client.get_room(room_id) {
+            Some(room) => room.name().unwrap_or_else(|| room_id.to_string()),
+            None => room_id.to_string(),
+        }
+    }
+
+    fn room(&self, chat: &ChatId) -> anyhow::Result<matrix_sdk::Room> {
+        let id = OwnedRoomId::try_from(chat.native())
+            .with_context(|| format!("{chat} is not a Matrix room"))?;
+        self.client
+            .get_room(&id)
+            .with_context(|| format!("the bot is not in {chat}"))
+    }
+}
+
+/// A session for an access token, completing the device id with `/whoami`.
+async fn session_from_token(
+    client: &Client,
+    user: &str,
+    token: &str,
+) -> anyhow::Result<MatrixSession> {
+    let probe = MatrixSession {
+        meta: matrix_sdk::SessionMeta {
+            user_id: user
+                .try_into()
+                .context("HEARTH_MATRIX_USER is not a Matrix user id")?,
+            device_id: "HEARTH".into(),
+        },
+        tokens: SessionTokens {
+            access_token: token.to_owned(),
+            refresh_token: None,
+        },
+    };
+    client.restore_session(probe.clone()).await?;
+    let whoami = client
+        .whoami()
+        .await
+        .context("the homeserver refused HEARTH_MATRIX_ACCESS_TOKEN")?;
+    let device_id = whoami.device_id.context("the access token has no device")?;
+    Ok(MatrixSession {
+        meta: matrix_sdk::SessionMeta {
+            user_id: whoami.user_id,
+            device_id,
+        },
+        ..probe
+    })
+}
+
+#[async_trait]
+impl Port for Matrix {
+    fn platform(&self) -> Platform {
+        Platform::Matrix
+    }
+
+    fn command_prefix(&self) -> char {
+        '!'
+    }
+
+    fn bot_handle(&self) -> &str {
+        self.me.native()
+    }
+
+    fn bot_id(&self) -> &UserId {
+        &self.me
+    }
+
+    fn personal_links(&self) -> bool {
+        false
+    }
+
+    /// Room admins are members with the power level to kick.
+    async fn is_admin(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError> {
+        let room = self.room(group)?;
+        let user = matrix_sdk::ruma::OwnedUserId::try_from(user.native())
+            .context("not a Matrix user id")?;
+        let levels = room.power_levels().await.context("reading power levels")?;
+        Ok(levels.user_can_kick(&user))
+    }
+
+    async fn create_member_link(
+        &self,
+        _group: &ChatId,
+        _name: &str,
+        _join_request: bool,
+    ) -> Result<String, PortError> {
+        Err(PortError::Unexpected(anyhow::anyhow!(
+            "Matrix has no per-member invite links"
+        )))
+    }
+
+    #[tracing::instrument(skip_all, fields(chat_id = %chat))]
+    async fn deliver(&self, chat: &ChatId, action: &Action) -> Result<(), DeliveryError> {
+        let room = self.room(chat).map_err(DeliveryError::Permanent)?;
+        let result = match action {
+            Action::Send { text } => room
+                .send_raw("m.room.message", render::to_content(text))
+                .await
+                .map(drop),
+            Action::Leave => room.leave().await,
+            Action::ApproveJoin { .. } => {
+                return Err(DeliveryError::Permanent(anyhow::anyhow!(
+                    "Matrix joins need no approval"
+                )));
+            }
+        };
+        result.map_err(|e| DeliveryError::Transient(anyhow::Error::from(e)))
+    }
+}

@@ -1,0 +1,226 @@
+//! Matrix events (raw JSON, so Synapse's `unsigned.prev_sender` survives) to
+//! engine events.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::{
+    domain::{ChatId, DisplayName, UserId},
+    engine::{Event, GroupInfo, Incoming, Person},
+};
+
+/// Who invited whom, per room, for joins whose event lacks `prev_sender`.
+#[derive(Debug, Default)]
+pub struct InviteMemory(HashMap<(String, String), String>);
+
+/// Translates one room's timeline. `me` is the bot's user id.
+pub fn timeline(
+    room: &str,
+    title: &str,
+    events: &[Value],
+    me: &str,
+    invites: &mut InviteMemory,
+) -> Vec<Incoming> {
+    let group = GroupInfo {
+        id: ChatId::matrix(room),
+        title: title.to_owned(),
+        public_handle: None,
+    };
+    let mut out = Vec::new();
+    // A room the bot just joined arrives with its history: what happened
+    // before the bot's own join is not news.
+    let own_join = events.iter().rposition(|ev| {
+        ev["type"] == "m.room.member"
+            && ev["state_key"] == me
+            && ev["content"]["membership"] == "join"
+    });
+    let events = own_join.map_or(events, |i| &events[i + 1..]);
+    for ev in events {
+        let Some(event_id) = ev["event_id"].as_str() else {
+            continue;
+        };
+        let sender = ev["sender"].as_str().unwrap_or_default();
+        let event = match ev["type"].as_str() {
+            Some("m.room.member") => member_event(&group, ev, sender, me, invites),
+            Some("m.room.message") => command(&group, ev, sender, me),
+            _ => None,
+        };
+        if let Some(event) = event {
+            out.push(Incoming {
+                key: format!("mx:{event_id}"),
+                event,
+            });
+        }
+    }
+    out
+}
+
+fn member_event(
+    group: &GroupInfo,
+    ev: &Value,
+    sender: &str,
+    me: &str,
+    invites: &mut InviteMemory,
+) -> Option<Event> {
+    let target = ev["state_key"].as_str()?;
+    let membership = ev["content"]["membership"].as_str()?;
+    let prev = ev["unsigned"]["prev_content"]["membership"]
+        .as_str()
+        .unwrap_or("leave");
+    let room = group.id.native().to_owned();
+    match membership {
+        "invite" => {
+            invites
+                .0
+                .insert((room, target.to_owned()), sender.to_owned());
+            None
+        }
+        "join" if prev != "join" && target != me => {
+            let remembered = invites.0.remove(&(room, target.to_owned()));
+            let inviter = match prev {
+                "invite" => ev["unsigned"]["prev_sender"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .or(remembered),
+                _ => None,
+            };
+            Some(Event::MemberJoined {
+                group: group.clone(),
+                member: person(target, ev["content"]["displayname"].as_str()),
+                added_by: inviter.filter(|i| i != target).map(|i| person(&i, None)),
+                link: None,
+            })
+        }
+        "leave" | "ban" if target == me => Some(Event::BotLeft {
+            group: group.id.clone(),
+        }),
+        "leave" | "ban" if prev == "join" => Some(Event::MemberLeft {
+            group: group.id.clone(),
+            member: person(target, None),
+            removed_by: (sender != target).then(|| UserId::matrix(sender)),
+        }),
+        _ => None,
+    }
+}
+
+fn command(group: &GroupInfo, ev: &Value, sender: &str, me: &str) -> Option<Event> {
+    let body = ev["content"]["body"].as_str()?;
+    if sender == me || !body.starts_with('!') {
+        return None;
+    }
+    Some(Event::Command {
+        chat: group.id.clone(),
+        group: Some(group.clone()),
+        from: person(sender, None),
+        text: body.to_owned(),
+    })
+}
+
+/// A person from a Matrix id and, when known, their display name.
+pub fn person(id: &str, displayname: Option<&str>) -> Person {
+    let fallback = id.trim_start_matches('@').split(':').next().unwrap_or(id);
+    Person {
+        id: UserId::matrix(id),
+        name: DisplayName::clean(displayname.unwrap_or(fallback), fallback),
+        is_bot: false,
+        lang: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn member(id: &str, target: &str, sender: &str, membership: &str, unsigned: Value) -> Value {
+        json!({ "event_id": id, "type": "m.room.member", "state_key": target, "sender": sender,
+                "content": { "membership": membership }, "unsigned": unsigned })
+    }
+
+    #[test]
+    fn a_join_after_an_invite_credits_the_inviter_from_prev_sender_or_memory() {
+        let mut mem = InviteMemory::default();
+        let events = [
+            member(
+                "$1",
+                "@bob:x",
+                "@bob:x",
+                "join",
+                json!({ "prev_content": { "membership": "invite" }, "prev_sender": "@ann:x" }),
+            ),
+            member("$2", "@cy:x", "@ann:x", "invite", json!({})),
+            member(
+                "$3",
+                "@cy:x",
+                "@cy:x",
+                "join",
+                json!({ "prev_content": { "membership": "invite" } }),
+            ),
+            member("$4", "@dee:x", "@dee:x", "join", json!({})),
+        ];
+        let out = timeline("!r:x", "R", &events, "@bot:x", &mut mem);
+        let inviters: Vec<_> = out
+            .iter()
+            .map(|i| match &i.event {
+                Event::MemberJoined { added_by, .. } => added_by.as_ref().map(|p| p.id.to_string()),
+                _ => Some("other".into()),
+            })
+            .collect();
+        assert_eq!(
+            inviters,
+            vec![Some("mx:@ann:x".into()), Some("mx:@ann:x".into()), None]
+        );
+        assert_eq!(out[0].key, "mx:$1");
+    }
+
+    #[test]
+    fn history_before_the_bots_own_join_is_not_news() {
+        let mut mem = InviteMemory::default();
+        let events = [
+            member("$1", "@op:x", "@op:x", "join", json!({})),
+            member(
+                "$2",
+                "@bot:x",
+                "@bot:x",
+                "join",
+                json!({ "prev_content": { "membership": "invite" } }),
+            ),
+            member("$3", "@ann:x", "@ann:x", "join", json!({})),
+        ];
+        let out = timeline("!r:x", "R", &events, "@bot:x", &mut mem);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].key, "mx:$3");
+    }
+
+    #[test]
+    fn a_kick_is_a_removal_and_a_profile_change_is_nothing() {
+        let mut mem = InviteMemory::default();
+        let events = [
+            member(
+                "$1",
+                "@bob:x",
+                "@admin:x",
+                "leave",
+                json!({ "prev_content": { "membership": "join" } }),
+            ),
+            member(
+                "$2",
+                "@cy:x",
+                "@cy:x",
+                "join",
+                json!({ "prev_content": { "membership": "join" } }),
+            ),
+        ];
+        let out = timeline("!r:x", "R", &events, "@bot:x", &mut mem);
+        assert_eq!(out.len(), 1);
+        assert!(matches!(
+            &out[0].event,
+            Event::MemberLeft {
+                removed_by: Some(_),
+                ..
+            }
+        ));
+    }
+}

@@ -1,0 +1,272 @@
+//! The Telegram adapter, over teloxide's Bot API client.
+//!
+//! Polling is our own loop rather than teloxide's dispatcher: a batch from
+//! `getUpdates` is applied by the engine in one transaction *before* the next
+//! `getUpdates` confirms it, so a crash never loses an update, and the engine's
+//! update keys make the re-delivery after a crash harmless.
+
+mod render;
+mod translate;
+
+use std::{sync::Arc, time::Duration};
+
+use anyhow::Context;
+use async_trait::async_trait;
+use secrecy::ExposeSecret;
+use teloxide::{
+    ApiError, RequestError,
+    payloads::{
+        CreateChatInviteLinkSetters, GetUpdatesSetters, SendMessageSetters, SetMyCommandsSetters,
+    },
+    prelude::Requester,
+    types::{AllowedUpdate, BotCommand, BotCommandScope, LinkPreviewOptions, ParseMode},
+};
+
+pub use render::to_html;
+
+use crate::{
+    config::TelegramSettings,
+    domain::{ChatId, Lang, Platform, UserId, texts},
+    engine::{Action, DeliveryError, Engine, Port, PortError},
+};
+
+/// Seconds a `getUpdates` call waits for news.
+const POLL_TIMEOUT_SECS: u32 = 25;
+
+/// A connected Telegram bot.
+pub struct Telegram {
+    bot: teloxide::Bot,
+    me: UserId,
+    username: String,
+}
+
+impl Telegram {
+    /// Connects with `getMe` and registers the command menus. teloxide strips
+    /// the token-bearing URL from its network errors, so its errors are safe
+    /// to log; the `Bot` itself is never logged (its `Debug` shows the token).
+    #[tracing::instrument(skip_all, fields(api = %settings.api_url))]
+    pub async fn connect(settings: &TelegramSettings) -> anyhow::Result<Arc<Self>> {
+        // The client timeout must outlast the long poll.
+        let client = reqwest_client(POLL_TIMEOUT_SECS)?;
+        let bot = teloxide::Bot::with_client(settings.token.expose_secret(), client)
+            .set_api_url(settings.api_url.clone());
+        let me = bot
+            .get_me()
+            .await
+            .context("Telegram refused getMe; check HEARTH_TELEGRAM_TOKEN")?;
+        let this = Arc::new(Self {
+            me: translate::user_id(&me.user),
+            username: me.username().to_owned(),
+            bot,
+        });
+        this.register_commands().await?;
+        tracing::info!(bot = %this.username, "connected to Telegram");
+        Ok(this)
+    }
+
+    /// Members see member commands; admins see admin commands too, in each
+    /// user's language (Chinese for `zh` clients, English otherwise).
+    async fn register_commands(&self) -> anyhow::Result<()> {
+        let menu = |lang: Lang, admin: bool| -> Vec<BotCommand> {
+            let mut cmds: Vec<_> = texts::member_commands(lang)
+                .iter()
+                .map(|(c, d)| BotCommand::new(*c, *d))
+                .collect();
+            if admin {
+                cmds.extend(
+                    texts::admin_commands(lang)
+                        .iter()
+                        .map(|(c, d)| BotCommand::new(*c, *d)),
+                );
+            }
+            cmds
+        };
+        for (lang, code) in [(Lang::En, None), (Lang::Zh, Some("zh"))] {
+            for admin in [false, true] {
+                let mut req = self.bot.set_my_commands(menu(lang, admin));
+                if admin {
+                    req = req.scope(BotCommandScope::AllChatAdministrators);
+                }
+                if let Some(code) = code {
+                    req = req.language_code(code);
+                }
+                req.await.context("registering the command menu")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Feeds updates to the engine until the task is dropped.
+    pub async fn run_polling(self: Arc<Self>, engine: Arc<Engine>) -> anyhow::Result<()> {
+        let mut offset: i32 = 0;
+        let mut backoff = Duration::from_millis(500);
+        loop {
+            let updates = self
+                .bot
+                .get_updates()
+                .offset(offset)
+                .timeout(POLL_TIMEOUT_SECS)
+                .allowed_updates([
+                    AllowedUpdate::Message,
+                    AllowedUpdate::ChatMember,
+                    AllowedUpdate::MyChatMember,
+                    AllowedUpdate::ChatJoinRequest,
+                ])
+                .await;
+            let updates = match updates {
+                Ok(updates) => updates,
+                Err(e) => {
+                    tracing::warn!(error = ?anyhow::Error::from(e), ?backoff, "getUpdates failed; retrying");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                    continue;
+                }
+            };
+            let Some(last) = updates.last().map(|u| u.id.0) else {
+                continue;
+            };
+            let batch = updates
+                .iter()
+                .flat_map(|u| translate::translate(u, &self.me))
+                .collect();
+            match engine.handle_batch(batch).await {
+                Ok(()) => {
+                    offset = last as i32 + 1;
+                    backoff = Duration::from_millis(500);
+                }
+                Err(e) => {
+                    // Not confirmed: the same batch comes again, and what did
+                    // commit is recognised by its update keys.
+                    tracing::error!(error = ?e, ?backoff, "applying updates failed; will retry them");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                }
+            }
+        }
+    }
+
+    fn chat(chat: &ChatId) -> Result<teloxide::types::ChatId, anyhow::Error> {
+        chat.as_telegram()
+            .map(teloxide::types::ChatId)
+            .with_context(|| format!("{chat} is not a Telegram chat"))
+    }
+
+    fn user(user: &UserId) -> Result<teloxide::types::UserId, anyhow::Error> {
+        user.as_telegram()
+            .and_then(|id| u64::try_from(id).ok())
+            .map(teloxide::types::UserId)
+            .with_context(|| format!("{user} is not a Telegram user"))
+    }
+}
+
+#[async_trait]
+impl Port for Telegram {
+    fn platform(&self) -> Platform {
+        Platform::Telegram
+    }
+
+    fn command_prefix(&self) -> char {
+        '/'
+    }
+
+    fn bot_handle(&self) -> &str {
+        &self.username
+    }
+
+    fn bot_id(&self) -> &UserId {
+        &self.me
+    }
+
+    #[tracing::instrument(skip_all, fields(chat_id = %group))]
+    async fn is_admin(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError> {
+        let member = self
+            .bot
+            .get_chat_member(Self::chat(group)?, Self::user(user)?)
+            .await
+            .context("getChatMember")?;
+        Ok(member.kind.is_privileged())
+    }
+
+    #[tracing::instrument(skip_all, fields(chat_id = %group))]
+    async fn create_member_link(
+        &self,
+        group: &ChatId,
+        name: &str,
+        join_request: bool,
+    ) -> Result<String, PortError> {
+        let result = self
+            .bot
+            .create_chat_invite_link(Self::chat(group)?)
+            .name(name)
+            .creates_join_request(join_request)
+            .await;
+        match result {
+            Ok(link) => Ok(link.invite_link),
+            Err(e) if lacks_rights(&e) => Err(PortError::MissingRight("Invite Users via Link")),
+            Err(e) => Err(PortError::Unexpected(
+                anyhow::Error::from(e).context("createChatInviteLink"),
+            )),
+        }
+    }
+
+    #[tracing::instrument(skip_all, fields(chat_id = %chat))]
+    async fn deliver(&self, chat: &ChatId, action: &Action) -> Result<(), DeliveryError> {
+        let target = Self::chat(chat).map_err(DeliveryError::Permanent)?;
+        let result = match action {
+            Action::Send { text } => self
+                .bot
+                .send_message(target, to_html(text))
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(no_preview())
+                .await
+                .map(drop),
+            Action::ApproveJoin { user } => {
+                let user = Self::user(user).map_err(DeliveryError::Permanent)?;
+                self.bot
+                    .approve_chat_join_request(target, user)
+                    .await
+                    .map(drop)
+            }
+            Action::Leave => self.bot.leave_chat(target).await.map(drop),
+        };
+        result.map_err(|e| match e {
+            RequestError::RetryAfter(wait) => DeliveryError::RetryAfter(wait.duration()),
+            RequestError::Network(_) | RequestError::Io(_) => DeliveryError::Transient(e.into()),
+            other => DeliveryError::Permanent(other.into()),
+        })
+    }
+}
+
+fn no_preview() -> LinkPreviewOptions {
+    LinkPreviewOptions {
+        is_disabled: true,
+        url: None,
+        prefer_small_media: false,
+        prefer_large_media: false,
+        show_above_text: false,
+    }
+}
+
+fn lacks_rights(e: &RequestError) -> bool {
+    match e {
+        RequestError::Api(ApiError::Unknown(text)) => {
+            text.to_ascii_lowercase().contains("not enough rights")
+        }
+        RequestError::Api(
+            ApiError::NotEnoughRightsToManagePins | ApiError::NotEnoughRightsToRestrict,
+        ) => true,
+        RequestError::Api(other) => other
+            .to_string()
+            .to_ascii_lowercase()
+            .contains("not enough rights"),
+        _ => false,
+    }
+}
+
+fn reqwest_client(poll_secs: u32) -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .timeout(Duration::from_secs(u64::from(poll_secs) + 10))
+        .build()
+        .context("building the HTTP client")
+}

@@ -1,0 +1,154 @@
+//! Telegram updates to engine events.
+
+use teloxide::types::{
+    Chat, ChatInviteLink, ChatMemberKind, ChatMemberUpdated, Message, Update, UpdateKind, User,
+};
+
+use crate::{
+    domain::{ChatId, DisplayName, UserId},
+    engine::{Event, GroupInfo, Incoming, LinkUse, Person},
+};
+
+/// Turns one update into the events it carries (a `new_chat_members` message
+/// can add several people at once). `me` is the bot's own id.
+pub fn translate(update: &Update, me: &UserId) -> Vec<Incoming> {
+    let key = |i: usize| format!("tg:{}:{i}", update.id.0);
+    let events = match &update.kind {
+        UpdateKind::Message(msg) => from_message(msg, me),
+        UpdateKind::ChatMember(change) => from_member_change(change).into_iter().collect(),
+        UpdateKind::MyChatMember(change) => from_bot_change(change).into_iter().collect(),
+        UpdateKind::ChatJoinRequest(req) => vec![Event::JoinRequested {
+            group: group_info(&req.chat),
+            member: person(&req.from),
+            link: req.invite_link.as_ref().map(link_use),
+        }],
+        _ => Vec::new(),
+    };
+    events
+        .into_iter()
+        .enumerate()
+        .map(|(i, event)| Incoming { key: key(i), event })
+        .collect()
+}
+
+fn from_message(msg: &Message, me: &UserId) -> Vec<Event> {
+    let from = msg.from.as_ref();
+    if let Some(users) = msg.new_chat_members() {
+        return users
+            .iter()
+            .filter(|u| &user_id(u) != me)
+            .map(|u| Event::MemberJoined {
+                group: group_info(&msg.chat),
+                member: person(u),
+                added_by: from.filter(|f| f.id != u.id).map(person),
+                link: None,
+            })
+            .collect();
+    }
+    if let Some(user) = msg.left_chat_member() {
+        if &user_id(user) == me {
+            return Vec::new();
+        }
+        return vec![Event::MemberLeft {
+            group: chat_id(&msg.chat),
+            member: person(user),
+            removed_by: from.filter(|f| f.id != user.id).map(user_id),
+        }];
+    }
+    match (msg.text(), from) {
+        (Some(text), Some(from)) if text.starts_with('/') => vec![Event::Command {
+            chat: chat_id(&msg.chat),
+            group: (!msg.chat.is_private()).then(|| group_info(&msg.chat)),
+            from: person(from),
+            text: text.to_owned(),
+        }],
+        _ => Vec::new(),
+    }
+}
+
+fn from_member_change(change: &ChatMemberUpdated) -> Option<Event> {
+    let member = &change.new_chat_member.user;
+    let (was, is) = (
+        change.old_chat_member.kind.is_present(),
+        change.new_chat_member.kind.is_present(),
+    );
+    match (was, is) {
+        (false, true) => Some(Event::MemberJoined {
+            group: group_info(&change.chat),
+            member: person(member),
+            added_by: (change.from.id != member.id && change.invite_link.is_none())
+                .then(|| person(&change.from)),
+            link: change.invite_link.as_ref().map(link_use),
+        }),
+        (true, false) => Some(Event::MemberLeft {
+            group: chat_id(&change.chat),
+            member: person(member),
+            removed_by: (change.from.id != member.id).then(|| user_id(&change.from)),
+        }),
+        _ => None,
+    }
+}
+
+fn from_bot_change(change: &ChatMemberUpdated) -> Option<Event> {
+    if change.chat.is_private() {
+        return None;
+    }
+    let can_invite = match &change.new_chat_member.kind {
+        ChatMemberKind::Owner(_) => true,
+        ChatMemberKind::Administrator(a) => a.can_invite_users,
+        _ => false,
+    };
+    let (was, is) = (
+        change.old_chat_member.kind.is_present(),
+        change.new_chat_member.kind.is_present(),
+    );
+    match (was, is) {
+        (false, true) => Some(Event::BotJoined {
+            group: group_info(&change.chat),
+            by: person(&change.from),
+            can_invite,
+        }),
+        (true, true) => Some(Event::BotRightsChanged {
+            group: chat_id(&change.chat),
+            can_invite,
+        }),
+        (true, false) => Some(Event::BotLeft {
+            group: chat_id(&change.chat),
+        }),
+        (false, false) => None,
+    }
+}
+
+fn link_use(link: &ChatInviteLink) -> LinkUse {
+    LinkUse {
+        url: link.invite_link.clone(),
+    }
+}
+
+pub fn user_id(user: &User) -> UserId {
+    UserId::telegram(user.id.0 as i64)
+}
+
+pub fn chat_id(chat: &Chat) -> ChatId {
+    ChatId::telegram(chat.id.0)
+}
+
+fn person(user: &User) -> Person {
+    Person {
+        id: user_id(user),
+        name: DisplayName::clean(&user.full_name(), "user"),
+        is_bot: user.is_bot,
+        lang: user
+            .language_code
+            .as_deref()
+            .and_then(|code| code.split('-').next()?.parse().ok()),
+    }
+}
+
+fn group_info(chat: &Chat) -> GroupInfo {
+    GroupInfo {
+        id: chat_id(chat),
+        title: chat.title().unwrap_or_default().to_owned(),
+        public_handle: chat.username().map(str::to_owned),
+    }
+}

@@ -1,0 +1,124 @@
+//! Builds the application from settings and runs its tasks side by side.
+
+use std::{future::Future, sync::Arc};
+
+use anyhow::Context;
+use tokio::task::JoinSet;
+
+use crate::{
+    config::Settings,
+    engine::{Clock, Engine, EngineSettings, Port, SystemClock},
+    platform::{matrix::Matrix, telegram::Telegram},
+    store::Store,
+};
+
+/// A built application: database open, platforms connected, tasks not yet running.
+pub struct Application {
+    engine: Arc<Engine>,
+    telegram: Option<Arc<Telegram>>,
+    matrix: Option<Arc<Matrix>>,
+}
+
+impl Application {
+    /// Opens the database (applying migrations) and connects the platforms.
+    pub async fn build(settings: &Settings) -> anyhow::Result<Self> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// As [`Application::build`], with an injected clock.
+    pub async fn build_with_clock(
+        settings: &Settings,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
+        let store = Store::connect(&settings.database_url).await?;
+        store.migrate().await?;
+        let engine = Engine::new(
+            store.clone(),
+            EngineSettings {
+                operators: settings.operators.clone(),
+                default_lang: settings.lang,
+                default_timezone: settings.timezone.name().to_owned(),
+                greet_interval: settings.greet_interval,
+                greet_settle: settings.greet_settle,
+                pace: settings.pace,
+            },
+            clock,
+        )
+        .await?;
+        let telegram = match &settings.telegram {
+            Some(tg) => {
+                let telegram = Telegram::connect(tg)
+                    .await
+                    .context("connecting to Telegram")?;
+                engine.attach(telegram.clone());
+                Some(telegram)
+            }
+            None => None,
+        };
+        let matrix = match &settings.matrix {
+            Some(mx) => {
+                let matrix = Matrix::connect(mx, store)
+                    .await
+                    .context("connecting to Matrix")?;
+                engine.attach(matrix.clone());
+                Some(matrix)
+            }
+            None => None,
+        };
+        Ok(Self {
+            engine,
+            telegram,
+            matrix,
+        })
+    }
+
+    /// The engine, for tools and tests.
+    pub fn engine(&self) -> &Arc<Engine> {
+        &self.engine
+    }
+
+    /// Runs every task until one stops or `shutdown` completes, and says which.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let mut tasks = JoinSet::new();
+        tasks.spawn(named("greeter", self.engine.clone().run_greeter()));
+        if let Some(telegram) = self.telegram {
+            let port: Arc<dyn Port> = telegram.clone();
+            tasks.spawn(named(
+                "telegram delivery",
+                self.engine.clone().run_delivery(port),
+            ));
+            tasks.spawn(named(
+                "telegram polling",
+                telegram.run_polling(self.engine.clone()),
+            ));
+        }
+        if let Some(matrix) = self.matrix {
+            let port: Arc<dyn Port> = matrix.clone();
+            tasks.spawn(named(
+                "matrix delivery",
+                self.engine.clone().run_delivery(port),
+            ));
+            tasks.spawn(named("matrix sync", matrix.run_sync(self.engine.clone())));
+        }
+        tokio::select! {
+            () = shutdown => {
+                tracing::info!("shutting down");
+                Ok(())
+            }
+            Some(joined) = tasks.join_next() => {
+                let (name, result) = joined.context("a task panicked")?;
+                match result {
+                    Ok(()) => anyhow::bail!("the {name} task stopped"),
+                    Err(e) => Err(e.context(format!("the {name} task failed"))),
+                }
+            }
+        }
+    }
+}
+
+async fn named(
+    name: &'static str,
+    task: impl Future<Output = anyhow::Result<()>>,
+) -> (&'static str, anyhow::Result<()>) {
+    (name, task.await)
+}

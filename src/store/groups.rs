@@ -1,0 +1,162 @@
+//! Registered groups and their settings.
+
+use sqlx::{AnyConnection, Row, any::AnyRow};
+
+use crate::domain::{ChatId, Lang, UserId};
+
+/// A group Hearth serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: ChatId,
+    pub title: String,
+    pub owner: UserId,
+    pub lang: Lang,
+    pub timezone: String,
+    pub public_handle: Option<String>,
+    pub can_invite: bool,
+    pub active: bool,
+    pub welcome_template: Option<String>,
+}
+
+fn from_row(row: &AnyRow) -> sqlx::Result<Group> {
+    let lang: String = row.try_get("lang")?;
+    Ok(Group {
+        id: ChatId::from_stored(row.try_get("id")?),
+        title: row.try_get("title")?,
+        owner: UserId::from_stored(row.try_get("owner")?),
+        lang: lang.parse().unwrap_or(Lang::En),
+        timezone: row.try_get("timezone")?,
+        public_handle: row.try_get("public_handle")?,
+        can_invite: super::flag(row, "can_invite")?,
+        active: super::flag(row, "active")?,
+        welcome_template: row.try_get("welcome_template")?,
+    })
+}
+
+/// The group, registered or not, active or not.
+pub async fn get(conn: &mut AnyConnection, id: &ChatId) -> sqlx::Result<Option<Group>> {
+    sqlx::query(
+        "SELECT id, title, owner, lang, timezone, public_handle, can_invite, active, welcome_template
+         FROM groups WHERE id = $1",
+    )
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()
+}
+
+/// Registers a group, or re-activates it keeping its settings.
+pub async fn register(conn: &mut AnyConnection, group: &Group, now_ms: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO groups (id, title, owner, lang, timezone, public_handle, can_invite, active,
+                             welcome_template, next_greet_at, registered_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, NULL, 0, $8)
+         ON CONFLICT (id) DO UPDATE SET title = excluded.title, public_handle = excluded.public_handle,
+                                        can_invite = excluded.can_invite, active = 1",
+    )
+    .bind(group.id.as_str())
+    .bind(&group.title)
+    .bind(group.owner.as_str())
+    .bind(group.lang.code())
+    .bind(&group.timezone)
+    .bind(group.public_handle.as_deref())
+    .bind(i64::from(group.can_invite))
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Marks the group inactive (the bot was removed); its history stays.
+pub async fn deactivate(conn: &mut AnyConnection, id: &ChatId) -> sqlx::Result<()> {
+    sqlx::query("UPDATE groups SET active = 0 WHERE id = $1")
+        .bind(id.as_str())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Records whether the bot may create invite links.
+pub async fn set_can_invite(conn: &mut AnyConnection, id: &ChatId, can: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE groups SET can_invite = $2 WHERE id = $1")
+        .bind(id.as_str())
+        .bind(i64::from(can))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Keeps the title and public handle current.
+pub async fn refresh_info(
+    conn: &mut AnyConnection,
+    id: &ChatId,
+    title: &str,
+    handle: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE groups SET title = $2, public_handle = $3 WHERE id = $1")
+        .bind(id.as_str())
+        .bind(title)
+        .bind(handle)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_welcome(
+    conn: &mut AnyConnection,
+    id: &ChatId,
+    template: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE groups SET welcome_template = $2 WHERE id = $1")
+        .bind(id.as_str())
+        .bind(template)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_lang(conn: &mut AnyConnection, id: &ChatId, lang: Lang) -> sqlx::Result<()> {
+    sqlx::query("UPDATE groups SET lang = $2 WHERE id = $1")
+        .bind(id.as_str())
+        .bind(lang.code())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ids of the active groups an operator owns.
+pub async fn owned_by(conn: &mut AnyConnection, owner: &UserId) -> sqlx::Result<Vec<ChatId>> {
+    let rows = sqlx::query("SELECT id FROM groups WHERE owner = $1 AND active = 1 ORDER BY id")
+        .bind(owner.as_str())
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get::<String, _>("id").map(ChatId::from_stored))
+        .collect()
+}
+
+/// Ids of all active groups (the engine caches them to filter events fast).
+pub async fn active_ids(conn: &mut AnyConnection) -> sqlx::Result<Vec<ChatId>> {
+    let rows = sqlx::query("SELECT id FROM groups WHERE active = 1")
+        .fetch_all(conn)
+        .await?;
+    rows.iter()
+        .map(|r| r.try_get::<String, _>("id").map(ChatId::from_stored))
+        .collect()
+}
+
+/// Pushes the group's next allowed greeting time forward.
+pub async fn set_next_greet_at(
+    conn: &mut AnyConnection,
+    id: &ChatId,
+    at_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE groups SET next_greet_at = $2 WHERE id = $1")
+        .bind(id.as_str())
+        .bind(at_ms)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! Personal invite links and join intents.
+
+use std::collections::HashMap;
+
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+use super::members::MemberKey;
+
+use crate::domain::{ChatId, UserId};
+
+/// The member's existing link in a group.
+pub async fn of_member(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    owner: &UserId,
+) -> sqlx::Result<Option<String>> {
+    let row = sqlx::query("SELECT url FROM invite_links WHERE group_id = $1 AND owner = $2")
+        .bind(group.as_str())
+        .bind(owner.as_str())
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| r.try_get("url")).transpose()
+}
+
+/// Owners of the given personal links, by URL, with the group each belongs to.
+pub async fn owners_of(
+    conn: &mut AnyConnection,
+    urls: &[&str],
+) -> sqlx::Result<HashMap<String, (ChatId, UserId)>> {
+    let mut out = HashMap::new();
+    for chunk in urls.chunks(super::MAX_ROWS) {
+        let sql = format!(
+            "SELECT url, group_id, owner FROM invite_links WHERE url IN {}",
+            in_list(chunk.len())
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
+        for url in chunk {
+            query = query.bind(*url);
+        }
+        for r in query.fetch_all(&mut *conn).await? {
+            let group = ChatId::from_stored(r.try_get("group_id")?);
+            out.insert(
+                r.try_get("url")?,
+                (group, UserId::from_stored(r.try_get("owner")?)),
+            );
+        }
+    }
+    Ok(out)
+}
+
+fn in_list(n: usize) -> String {
+    format!(
+        "({})",
+        (1..=n)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// Saves a freshly created link; a concurrent twin keeps the first one.
+pub async fn save(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    owner: &UserId,
+    url: &str,
+    name: &str,
+    join_request: bool,
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO invite_links (url, group_id, owner, name, join_request, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+    )
+    .bind(url)
+    .bind(group.as_str())
+    .bind(owner.as_str())
+    .bind(name)
+    .bind(i64::from(join_request))
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Remembers who join requests came through (one row per key).
+pub async fn record_intents(
+    conn: &mut AnyConnection,
+    intents: &[(MemberKey, UserId)],
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    for chunk in intents.chunks(super::MAX_ROWS) {
+        let sql = format!(
+            "INSERT INTO join_intents (group_id, user_id, inviter, at) VALUES {}
+             ON CONFLICT (group_id, user_id) DO UPDATE SET inviter = excluded.inviter, at = excluded.at",
+            super::tuples(chunk.len(), 4)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
+        for ((group, user), inviter) in chunk {
+            query = query
+                .bind(group.as_str())
+                .bind(user.as_str())
+                .bind(inviter.as_str())
+                .bind(now_ms);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Takes (reads and forgets) the inviters join requests named for these members.
+pub async fn take_intents(
+    conn: &mut AnyConnection,
+    keys: &[MemberKey],
+) -> sqlx::Result<HashMap<MemberKey, UserId>> {
+    let mut out = HashMap::new();
+    for chunk in keys.chunks(super::MAX_ROWS) {
+        let sql = format!(
+            "DELETE FROM join_intents WHERE (group_id, user_id) IN (VALUES {}) RETURNING group_id, user_id, inviter",
+            super::tuples(chunk.len(), 2)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
+        for (group, user) in chunk {
+            query = query.bind(group.as_str()).bind(user.as_str());
+        }
+        for r in query.fetch_all(&mut *conn).await? {
+            let key = (
+                ChatId::from_stored(r.try_get("group_id")?),
+                UserId::from_stored(r.try_get("user_id")?),
+            );
+            out.insert(key, UserId::from_stored(r.try_get("inviter")?));
+        }
+    }
+    Ok(out)
+}

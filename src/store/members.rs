@@ -1,0 +1,177 @@
+//! Users, memberships and the invite counts derived from them.
+
+use std::collections::HashMap;
+
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+use crate::domain::{
+    ChatId, DisplayName, UserId,
+    invites::MemberRecord,
+    leaderboard::{self, Standing},
+};
+
+/// One member's stored state in one group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberRow {
+    pub record: MemberRecord,
+    /// When the member last started counting for their inviter (unix ms).
+    pub credited_at: Option<i64>,
+}
+
+/// A (group, member) pair.
+pub type MemberKey = (ChatId, UserId);
+
+/// Remembers users' current display names (one row per id).
+pub async fn upsert_users(
+    conn: &mut AnyConnection,
+    users: &[(UserId, DisplayName, bool)],
+) -> sqlx::Result<()> {
+    for chunk in users.chunks(super::MAX_ROWS) {
+        let sql = format!(
+            "INSERT INTO users (id, name, is_bot) VALUES {}
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, is_bot = excluded.is_bot",
+            super::tuples(chunk.len(), 3)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
+        for (id, name, is_bot) in chunk {
+            query = query
+                .bind(id.as_str())
+                .bind(name.as_str())
+                .bind(i64::from(*is_bot));
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// A user's last known name.
+pub async fn name_of(conn: &mut AnyConnection, id: &UserId) -> sqlx::Result<Option<DisplayName>> {
+    let row = sqlx::query("SELECT name FROM users WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| r.try_get::<String, _>("name").map(DisplayName::from_stored))
+        .transpose()
+}
+
+/// The stored state of every given member that was ever seen in their group.
+pub async fn get_many(
+    conn: &mut AnyConnection,
+    keys: &[MemberKey],
+) -> sqlx::Result<HashMap<MemberKey, MemberRow>> {
+    let mut out = HashMap::new();
+    for chunk in keys.chunks(super::MAX_ROWS) {
+        let sql = format!(
+            "SELECT group_id, user_id, first_inviter, present, removed_by_admin, is_bot, credited_at
+             FROM memberships WHERE (group_id, user_id) IN (VALUES {})",
+            super::tuples(chunk.len(), 2)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
+        for (group, member) in chunk {
+            query = query.bind(group.as_str()).bind(member.as_str());
+        }
+        for r in query.fetch_all(&mut *conn).await? {
+            let key = (
+                ChatId::from_stored(r.try_get("group_id")?),
+                UserId::from_stored(r.try_get("user_id")?),
+            );
+            let record = MemberRecord {
+                first_inviter: r
+                    .try_get::<Option<String>, _>("first_inviter")?
+                    .map(UserId::from_stored),
+                present: super::flag(&r, "present")?,
+                removed_by_admin: super::flag(&r, "removed_by_admin")?,
+                is_bot: super::flag(&r, "is_bot")?,
+            };
+            out.insert(
+                key,
+                MemberRow {
+                    record,
+                    credited_at: r.try_get("credited_at")?,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Stores members' states (one row per key); `credited` is derived here
+/// from the record, so the leaderboard index always agrees with the rules.
+pub async fn put_many(
+    conn: &mut AnyConnection,
+    rows: &[(MemberKey, MemberRow)],
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    for chunk in rows.chunks(super::MAX_ROWS) {
+        let sql = format!(
+            "INSERT INTO memberships (group_id, user_id, first_inviter, present, removed_by_admin, is_bot,
+                                      credited, credited_at, first_joined_at)
+             VALUES {}
+             ON CONFLICT (group_id, user_id) DO UPDATE SET
+                first_inviter = excluded.first_inviter, present = excluded.present,
+                removed_by_admin = excluded.removed_by_admin, is_bot = excluded.is_bot,
+                credited = excluded.credited, credited_at = excluded.credited_at",
+            super::tuples(chunk.len(), 9)
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
+        for ((group, member), row) in chunk {
+            let rec = &row.record;
+            query = query
+                .bind(group.as_str())
+                .bind(member.as_str())
+                .bind(rec.first_inviter.as_ref().map(UserId::as_str))
+                .bind(i64::from(rec.present))
+                .bind(i64::from(rec.removed_by_admin))
+                .bind(i64::from(rec.is_bot))
+                .bind(i64::from(rec.is_credited(member)))
+                .bind(row.credited_at)
+                .bind(now_ms);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Every inviter's standing in the given groups, ranked.
+pub async fn standings(conn: &mut AnyConnection, groups: &[ChatId]) -> sqlx::Result<Vec<Standing>> {
+    if groups.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (1..=groups.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT first_inviter, COUNT(*) AS n, MAX(credited_at) AS reached
+         FROM memberships WHERE credited = 1 AND group_id IN ({}) GROUP BY first_inviter",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
+    for g in groups {
+        query = query.bind(g.as_str());
+    }
+    let rows = query.fetch_all(conn).await?;
+    let mut out = rows
+        .iter()
+        .map(|r| {
+            Ok(Standing {
+                inviter: UserId::from_stored(r.try_get("first_inviter")?),
+                count: r.try_get("n")?,
+                reached_at: r.try_get::<Option<i64>, _>("reached")?.unwrap_or(0),
+            })
+        })
+        .collect::<sqlx::Result<Vec<_>>>()?;
+    leaderboard::rank(&mut out);
+    Ok(out)
+}
+
+/// Count and rank (1-based) of one inviter in one group; rank is `None` with no invites.
+pub async fn standing_of(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    inviter: &UserId,
+) -> sqlx::Result<(i64, Option<usize>)> {
+    let all = standings(conn, std::slice::from_ref(group)).await?;
+    Ok(all
+        .iter()
+        .position(|s| &s.inviter == inviter)
+        .map(|i| (all[i].count, Some(i + 1)))
+        .unwrap_or((0, None)))
+}

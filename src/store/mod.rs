@@ -1,0 +1,175 @@
+//! Persistence over sqlx's `Any` driver: one SQL text (with `$N` placeholders,
+//! which both SQLite and PostgreSQL accept) serves both databases, and the
+//! dialects differ only in their migrations folder.
+//!
+//! Each module holds one aggregate and offers small functions that take a
+//! `&mut AnyConnection`, so callers compose them inside one transaction and a
+//! fact commits together with the messages it causes.
+
+pub mod greetings;
+pub mod groups;
+pub mod links;
+pub mod members;
+pub mod outbox;
+pub mod platform_state;
+pub mod updates;
+
+use std::{str::FromStr, time::Duration};
+
+use anyhow::Context;
+use sqlx::{
+    Any, AnyPool, Executor, Transaction,
+    any::{AnyConnectOptions, AnyPoolOptions},
+    migrate::Migrator,
+};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Recognises `sqlite:` and `postgres:`/`postgresql:` URLs.
+    pub fn of(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// Reads a 0/1 flag column (the `Any` driver cannot decode SQLite booleans,
+/// so flags are integers in both dialects).
+pub(crate) fn flag(row: &sqlx::any::AnyRow, column: &str) -> sqlx::Result<bool> {
+    use sqlx::Row;
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}
+
+/// Rows per multi-row statement: well under both databases' parameter limits.
+pub(crate) const MAX_ROWS: usize = 500;
+
+/// A transaction on whichever database is configured.
+pub type Tx = Transaction<'static, Any>;
+
+/// The database handle shared by the engine and the adapters.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url`, creating a SQLite file when it does not exist yet.
+    #[tracing::instrument(skip_all)]
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend =
+            Backend::of(url).context("DATABASE_URL must start with sqlite: or postgres:")?;
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{sep}mode=rwc")
+            }
+            _ => url.to_owned(),
+        };
+        let options =
+            AnyConnectOptions::from_str(&url).context("DATABASE_URL is not a valid URL")?;
+        // SQLite allows one writer; a single connection avoids SQLITE_BUSY
+        // when a read transaction would upgrade to a write, and our
+        // transactions are short. PostgreSQL gets a real pool.
+        let pool_options = match backend {
+            Backend::Sqlite => AnyPoolOptions::new()
+                .max_connections(1)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                         PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;",
+                        )
+                        .await?;
+                        Ok(())
+                    })
+                }),
+            Backend::Postgres => AnyPoolOptions::new().max_connections(8),
+        };
+        let pool = pool_options
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .context("could not open the database named by DATABASE_URL")?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Applies pending migrations.
+    #[tracing::instrument(skip_all)]
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .context("applying database migrations failed")?;
+        Ok(())
+    }
+
+    /// Starts a transaction.
+    pub async fn begin(&self) -> anyhow::Result<Tx> {
+        self.pool
+            .begin()
+            .await
+            .context("could not start a database transaction")
+    }
+
+    /// The pool, for single statements outside a transaction.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Closes all connections (tests restart the bot on the same database).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// `($1, $2), ($3, $4), …`: placeholders for a multi-row statement.
+pub(crate) fn tuples(rows: usize, columns: usize) -> String {
+    let mut out = String::new();
+    for r in 0..rows {
+        if r > 0 {
+            out.push_str(", ");
+        }
+        out.push('(');
+        for c in 0..columns {
+            if c > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&format!("${}", r * columns + c + 1));
+        }
+        out.push(')');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tuples_number_placeholders_row_by_row() {
+        assert_eq!(super::tuples(2, 2), "($1, $2), ($3, $4)");
+        assert_eq!(super::tuples(1, 3), "($1, $2, $3)");
+    }
+}

@@ -1,0 +1,110 @@
+//! The durable queue of actions to carry out on a platform.
+
+use sqlx::{AnyConnection, Row};
+
+use crate::domain::{ChatId, Platform};
+
+/// One queued action.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub id: i64,
+    pub chat: ChatId,
+    /// JSON of an `engine::Action`.
+    pub action: String,
+    pub attempts: i64,
+}
+
+/// Queues an action in the caller's transaction.
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    chat: &ChatId,
+    action_json: &str,
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO outbox (platform, chat_id, action, state, attempts, next_attempt_at, created_at)
+         VALUES ($1, $2, $3, 'pending', 0, $4, $4)",
+    )
+    .bind(chat.platform().prefix())
+    .bind(chat.as_str())
+    .bind(action_json)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Pending entries of one platform, oldest first, including ones not yet due
+/// (a chat whose head entry waits must not have later entries overtake it).
+pub async fn pending(
+    conn: &mut AnyConnection,
+    platform: Platform,
+    limit: i64,
+) -> sqlx::Result<Vec<(Entry, i64)>> {
+    let rows = sqlx::query(
+        "SELECT id, chat_id, action, attempts, next_attempt_at FROM outbox
+         WHERE state = 'pending' AND platform = $1 ORDER BY id LIMIT $2",
+    )
+    .bind(platform.prefix())
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let entry = Entry {
+                id: r.try_get("id")?,
+                chat: ChatId::from_stored(r.try_get("chat_id")?),
+                action: r.try_get("action")?,
+                attempts: r.try_get("attempts")?,
+            };
+            Ok((entry, r.try_get("next_attempt_at")?))
+        })
+        .collect()
+}
+
+pub async fn mark_sent(conn: &mut AnyConnection, id: i64, now_ms: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET state = 'sent', sent_at = $2 WHERE id = $1")
+        .bind(id)
+        .bind(now_ms)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Schedules another attempt.
+pub async fn retry_at(
+    conn: &mut AnyConnection,
+    id: i64,
+    attempts: i64,
+    at_ms: i64,
+    error: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE outbox SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(attempts)
+    .bind(at_ms)
+    .bind(error)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Gives up on an entry; it stays in the table for the operator to see.
+pub async fn mark_failed(conn: &mut AnyConnection, id: i64, error: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE outbox SET state = 'failed', last_error = $2 WHERE id = $1")
+        .bind(id)
+        .bind(error)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// How many entries are still pending (tests and status).
+pub async fn pending_count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")
+        .fetch_one(conn)
+        .await?
+        .try_get("n")
+}

@@ -1,0 +1,187 @@
+//! End to end on Matrix: the real application logged in to a real Synapse
+//! (started by `scripts/synapse-up`), driven by real Matrix users.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use serde_json::Value;
+use support::{
+    TestDb,
+    matrix::{MxApp, MxUser},
+};
+
+fn mentions(content: &Value) -> Vec<String> {
+    content["m.mentions"]["user_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn body(content: &Value) -> String {
+    content["body"]
+        .as_str()
+        .unwrap()
+        .replace(['\u{2068}', '\u{2069}'], "")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invite_from_an_operator_registers_the_room_and_a_strangers_is_refused() {
+    let app = MxApp::spawn(TestDb::sqlite()).await;
+    let room = app.room(false).await;
+    let hello = app.operator.wait_for(&room, &app.bot.id, 1).await;
+    assert!(body(&hello[0]).contains("Hearth is here"));
+    assert!(
+        body(&hello[0]).contains("Send !help"),
+        "commands use Matrix's prefix: {}",
+        body(&hello[0])
+    );
+
+    let stranger = MxUser::register("stranger").await;
+    let theirs = stranger.create_room(false).await;
+    stranger.invite(&theirs, &app.bot.id).await;
+    let said = stranger.wait_for(&theirs, &app.bot.id, 1).await;
+    assert!(body(&said[0]).contains("only serve groups owned by my operators"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while stranger.membership_of(&theirs, &app.bot.id).await != "leave" {
+        assert!(std::time::Instant::now() < deadline, "the bot never left");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invites_are_credited_greeted_with_pills_and_survive_leave_rejoin_and_restart() {
+    let mut app = MxApp::spawn(TestDb::sqlite()).await;
+    let room = app.room(true).await;
+    let (alice, bob, carol) = (
+        MxUser::register("alice").await,
+        MxUser::register("bob").await,
+        MxUser::register("carol").await,
+    );
+
+    // A public join has no inviter.
+    alice.join(&room).await;
+    let greeting = app.operator.wait_for(&room, &app.bot.id, 2).await[1].clone();
+    assert_eq!(mentions(&greeting), vec![alice.id.clone()]);
+
+    // An invite chain: the invite's sender is the inviter.
+    alice.invite(&room, &bob.id).await;
+    bob.join(&room).await;
+    let greeting = app.operator.wait_for(&room, &app.bot.id, 3).await[2].clone();
+    assert_eq!(mentions(&greeting), vec![bob.id.clone(), alice.id.clone()]);
+    let html = greeting["formatted_body"].as_str().unwrap();
+    assert!(
+        html.contains(&format!("<a href=\"https://matrix.to/#/{}\">", bob.id)),
+        "{html}"
+    );
+    assert!(
+        body(&greeting).contains("who now has 1 effective invites (rank #1)"),
+        "{}",
+        body(&greeting)
+    );
+
+    let mine = app.ask(&room, &alice, "!myinvites").await;
+    assert!(
+        body(&mine).contains("you have 1 effective invites, rank #1"),
+        "{}",
+        body(&mine)
+    );
+    let howto = app.ask(&room, &alice, "!invite").await;
+    assert!(body(&howto).contains("invite friends from your client"));
+
+    // Leave, then rejoin through someone else's invite: counts once, for Alice.
+    bob.leave(&room).await;
+    carol.join(&room).await;
+    app.operator.wait_for(&room, &app.bot.id, 6).await;
+    let top = app.ask(&room, &alice, "!top").await;
+    assert!(
+        body(&top).contains("Nobody has an effective invite yet"),
+        "{}",
+        body(&top)
+    );
+    carol.invite(&room, &bob.id).await;
+    bob.join(&room).await;
+    let greeting = app.operator.wait_for(&room, &app.bot.id, 8).await[7].clone();
+    assert_eq!(mentions(&greeting), vec![bob.id.clone(), alice.id.clone()]);
+
+    // A restart resumes from the saved sync token: nothing is re-processed.
+    let before = app.operator.messages_from(&room, &app.bot.id).await.len();
+    app.restart().await;
+    let top = app.ask(&room, &alice, "!top").await;
+    let after = app.operator.messages_from(&room, &app.bot.id).await;
+    assert_eq!(
+        after.len(),
+        before + 1,
+        "only the answer to !top: {after:#?}"
+    );
+    assert!(body(&top).ends_with("— 1"), "{}", body(&top));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_commands_need_the_power_to_kick() {
+    let app = MxApp::spawn(TestDb::sqlite()).await;
+    let room = app.room(true).await;
+    let alice = MxUser::register("alice").await;
+    alice.join(&room).await;
+    app.operator.wait_for(&room, &app.bot.id, 2).await;
+    let refused = app.ask(&room, &alice, "!lang zh").await;
+    assert!(body(&refused).contains("for group admins and operators only"));
+    let done = app.ask(&room, &app.operator, "!lang zh").await;
+    assert_eq!(body(&done), "✅ 本群语言已设为简体中文。");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_50_joins_is_greeted_in_few_messages() {
+    // Joins arrive at network pace here, over a few seconds: a 2 s greeting
+    // interval (production: 6 s) is what folds them.
+    let app = MxApp::spawn_with_interval(TestDb::sqlite(), std::time::Duration::from_secs(2)).await;
+    let room = app.room(true).await;
+    let mut joiners = Vec::new();
+    for _ in 0..50 {
+        joiners.push(MxUser::register("n").await);
+    }
+    let joins = joiners.iter().map(|u| u.join(&room));
+    futures_join_all(joins).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(40);
+    loop {
+        let greetings = app
+            .operator
+            .messages_from(&room, &app.bot.id)
+            .await
+            .into_iter()
+            .skip(1)
+            .collect::<Vec<_>>();
+        let mentioned: Vec<String> = greetings.iter().flat_map(mentions).collect();
+        if mentioned.len() >= 50 {
+            assert_eq!(mentioned.len(), 50, "each newcomer once");
+            assert!(joiners.iter().all(|u| mentioned.contains(&u.id)));
+            assert!(
+                greetings.len() <= 6,
+                "{} greeting messages for 50 joins",
+                greetings.len()
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "only {} greeted",
+            mentioned.len()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+/// Runs the futures concurrently (a burst), without another dependency.
+async fn futures_join_all<F: std::future::Future<Output = ()>>(futures: impl Iterator<Item = F>) {
+    let mut pinned: Vec<_> = futures.map(Box::pin).collect();
+    std::future::poll_fn(|cx| {
+        pinned.retain_mut(|f| f.as_mut().poll(cx).is_pending());
+        if pinned.is_empty() {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+}

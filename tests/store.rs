@@ -1,0 +1,187 @@
+//! The store on both databases: one suite, run on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use hearth::{
+    domain::{ChatId, DisplayName, Lang, UserId, invites::MemberRecord},
+    store::{self, Store, groups::Group, members::MemberRow},
+};
+use support::TestDb;
+
+async fn open(db: &TestDb) -> Store {
+    let store = Store::connect(&db.url).await.unwrap();
+    store.migrate().await.unwrap();
+    store
+}
+
+fn group(id: i64) -> Group {
+    Group {
+        id: ChatId::telegram(id),
+        title: "G".into(),
+        owner: UserId::telegram(1),
+        lang: Lang::Zh,
+        timezone: "Asia/Shanghai".into(),
+        public_handle: None,
+        can_invite: true,
+        active: true,
+        welcome_template: None,
+    }
+}
+
+async fn an_update_is_claimed_once(db: TestDb) {
+    let store = open(&db).await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    assert!(store::updates::claim(&mut conn, "tg:1:0", 0).await.unwrap());
+    assert!(!store::updates::claim(&mut conn, "tg:1:0", 5).await.unwrap());
+    assert!(
+        store::updates::is_processed(&mut conn, "tg:1:0")
+            .await
+            .unwrap()
+    );
+}
+
+async fn migrations_are_idempotent_and_groups_round_trip(db: TestDb) {
+    let store = open(&db).await;
+    store.migrate().await.unwrap();
+    let mut conn = store.pool().acquire().await.unwrap();
+    store::groups::register(&mut conn, &group(-5), 0)
+        .await
+        .unwrap();
+    store::groups::set_welcome(&mut conn, &ChatId::telegram(-5), "Hi {{newcomer}}")
+        .await
+        .unwrap();
+    store::groups::deactivate(&mut conn, &ChatId::telegram(-5))
+        .await
+        .unwrap();
+    let back = store::groups::get(&mut conn, &ChatId::telegram(-5))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.lang, Lang::Zh);
+    assert!(!back.active);
+    assert_eq!(back.welcome_template.as_deref(), Some("Hi {{newcomer}}"));
+    // Re-registering re-activates and keeps the settings.
+    store::groups::register(&mut conn, &group(-5), 1)
+        .await
+        .unwrap();
+    let back = store::groups::get(&mut conn, &ChatId::telegram(-5))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(back.active);
+    assert_eq!(back.welcome_template.as_deref(), Some("Hi {{newcomer}}"));
+}
+
+async fn standings_count_only_credited_members_and_rank_ties_by_time(db: TestDb) {
+    let store = open(&db).await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let g = ChatId::telegram(-5);
+    let (a, b) = (UserId::telegram(1), UserId::telegram(2));
+    let row = |inviter: &UserId, present: bool, at: i64| MemberRow {
+        record: MemberRecord {
+            first_inviter: Some(inviter.clone()),
+            present,
+            ..Default::default()
+        },
+        credited_at: Some(at),
+    };
+    let key = |m: i64| (g.clone(), UserId::telegram(m));
+    let rows = vec![
+        (key(10), row(&b, true, 100)),
+        (key(11), row(&a, true, 200)),
+        (key(12), row(&a, false, 300)),
+    ];
+    store::members::put_many(&mut conn, &rows, 0).await.unwrap();
+    let standings = store::members::standings(&mut conn, std::slice::from_ref(&g))
+        .await
+        .unwrap();
+    let order: Vec<_> = standings
+        .iter()
+        .map(|s| (s.inviter.clone(), s.count))
+        .collect();
+    assert_eq!(order, vec![(b.clone(), 1), (a.clone(), 1)]);
+    assert_eq!(
+        store::members::standing_of(&mut conn, &g, &a)
+            .await
+            .unwrap(),
+        (1, Some(2))
+    );
+    assert_eq!(
+        store::members::standing_of(&mut conn, &g, &UserId::telegram(9))
+            .await
+            .unwrap(),
+        (0, None)
+    );
+    let back = store::members::get_many(&mut conn, &[key(12), key(99)])
+        .await
+        .unwrap();
+    assert_eq!(back.len(), 1);
+    assert_eq!(back[&key(12)], rows[2].1);
+}
+
+async fn join_intents_are_taken_once(db: TestDb) {
+    let store = open(&db).await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let key = (ChatId::telegram(-5), UserId::telegram(2));
+    store::links::record_intents(&mut conn, &[(key.clone(), UserId::telegram(1))], 0)
+        .await
+        .unwrap();
+    let taken = store::links::take_intents(&mut conn, std::slice::from_ref(&key))
+        .await
+        .unwrap();
+    assert_eq!(taken.get(&key), Some(&UserId::telegram(1)));
+    assert!(
+        store::links::take_intents(&mut conn, &[key])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn names_survive_any_unicode(db: TestDb) {
+    let store = open(&db).await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let name = DisplayName::clean("芬芬 🎉 'quote\" <b> مرحبا", "?");
+    store::members::upsert_users(&mut conn, &[(UserId::telegram(3), name.clone(), false)])
+        .await
+        .unwrap();
+    assert_eq!(
+        store::members::name_of(&mut conn, &UserId::telegram(3))
+            .await
+            .unwrap(),
+        Some(name)
+    );
+}
+
+async fn outbox_keeps_order_and_failures(db: TestDb) {
+    let store = open(&db).await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let chat = ChatId::telegram(-5);
+    for i in 0..3 {
+        store::outbox::enqueue(&mut conn, &chat, &format!("{{\"n\":{i}}}"), 10)
+            .await
+            .unwrap();
+    }
+    let pending = store::outbox::pending(&mut conn, hearth::domain::Platform::Telegram, 10)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = pending.iter().map(|(e, _)| e.id).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    store::outbox::mark_sent(&mut conn, ids[0], 11)
+        .await
+        .unwrap();
+    store::outbox::mark_failed(&mut conn, ids[1], "gone")
+        .await
+        .unwrap();
+    assert_eq!(store::outbox::pending_count(&mut conn).await.unwrap(), 1);
+}
+
+on_both_databases!(
+    an_update_is_claimed_once,
+    migrations_are_idempotent_and_groups_round_trip,
+    standings_count_only_credited_members_and_rank_ties_by_time,
+    join_intents_are_taken_once,
+    names_survive_any_unicode,
+    outbox_keeps_order_and_failures,
+);

@@ -1,0 +1,422 @@
+//! A Telegram Bot API server on loopback, for end-to-end tests.
+//!
+//! It speaks the same HTTP JSON as api.telegram.org for the methods Hearth
+//! calls, keeps the update queue with Telegram's offset semantics (an update
+//! is confirmed by a later `getUpdates` offset, and re-delivered until then),
+//! answers errors in Telegram's shape, and rejects HTML it cannot parse with
+//! Telegram's own "can't parse entities" error.
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use axum::{
+    Json, Router,
+    extract::{Path, State},
+    http::StatusCode,
+    routing::post,
+};
+use serde_json::{Value, json};
+use tokio::sync::Notify;
+
+pub const TOKEN: &str = "123456:TEST-secret-token-do-not-log";
+pub const BOT_ID: i64 = 123456;
+pub const BOT_USERNAME: &str = "hearth_test_bot";
+
+/// A message the bot sent.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub chat_id: i64,
+    pub html: String,
+    pub at: Instant,
+}
+
+impl Sent {
+    /// Users the message notifies, in order.
+    pub fn mentions(&self) -> Vec<i64> {
+        parse_html(&self.html).map(|(_, m)| m).unwrap_or_default()
+    }
+
+    /// The text as a Telegram client shows it (bidi isolates are invisible).
+    pub fn plain(&self) -> String {
+        parse_html(&self.html)
+            .map(|(t, _)| t.replace(['\u{2068}', '\u{2069}'], ""))
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Default)]
+struct ServerState {
+    next_update_id: i64,
+    /// Updates not yet confirmed by an offset.
+    queue: Vec<Value>,
+    /// Every update ever queued, to re-deliver after a simulated crash.
+    history: Vec<Value>,
+    sent: Vec<Sent>,
+    calls: Vec<(String, Value)>,
+    admins: HashSet<(i64, i64)>,
+    can_invite: HashMap<i64, bool>,
+    links: Vec<Value>,
+    next_message_id: i64,
+}
+
+struct Shared {
+    state: Mutex<ServerState>,
+    changed: Notify,
+    sent_changed: Notify,
+}
+
+/// A running fake Bot API server.
+#[derive(Clone)]
+pub struct FakeTelegram {
+    pub url: String,
+    shared: Arc<Shared>,
+}
+
+impl FakeTelegram {
+    /// Starts a server on a free loopback port.
+    pub async fn start() -> Self {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(ServerState::default()),
+            changed: Notify::new(),
+            sent_changed: Notify::new(),
+        });
+        let app = Router::new()
+            .route("/{bot}/{method}", post(handle))
+            .with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Self { url, shared }
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut ServerState) -> T) -> T {
+        f(&mut self.shared.state.lock().unwrap())
+    }
+
+    /// Queues an update of the given kind (`message`, `chat_member`, …).
+    pub fn push(&self, kind: &str, payload: Value) {
+        self.with(|s| {
+            s.next_update_id += 1;
+            let update = json!({ "update_id": s.next_update_id, kind: payload });
+            s.queue.push(update.clone());
+            s.history.push(update);
+        });
+        self.shared.changed.notify_waiters();
+    }
+
+    /// Simulates Telegram re-delivering every update ever sent (as after a
+    /// crash before the offset was confirmed).
+    pub fn redeliver_everything(&self) {
+        self.with(|s| s.queue = s.history.clone());
+        self.shared.changed.notify_waiters();
+    }
+
+    /// Makes `user` an administrator of `chat`.
+    pub fn make_admin(&self, chat: i64, user: i64) {
+        self.with(|s| s.admins.insert((chat, user)));
+    }
+
+    /// Messages sent to `chat`, oldest first.
+    pub fn sent_to(&self, chat: i64) -> Vec<Sent> {
+        self.with(|s| {
+            s.sent
+                .iter()
+                .filter(|m| m.chat_id == chat)
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// Calls of `method`, with their parameters.
+    pub fn calls(&self, method: &str) -> Vec<Value> {
+        self.with(|s| {
+            s.calls
+                .iter()
+                .filter(|(m, _)| m == method)
+                .map(|(_, p)| p.clone())
+                .collect()
+        })
+    }
+
+    /// Whether every queued update has been confirmed by the bot.
+    pub fn all_confirmed(&self) -> bool {
+        self.with(|s| s.queue.is_empty())
+    }
+
+    /// Waits until `chat` has received at least `n` messages; returns them.
+    pub async fn wait_for(&self, chat: i64, n: usize) -> Vec<Sent> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let notified = self.shared.sent_changed.notified();
+            let sent = self.sent_to(chat);
+            if sent.len() >= n {
+                return sent;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "chat {chat} got {} messages, expected {n}: {sent:#?}",
+                sent.len()
+            );
+            let _ = tokio::time::timeout(Duration::from_millis(100), notified).await;
+        }
+    }
+
+    /// Waits until `pred` holds for the calls of `method`.
+    pub async fn wait_for_call(&self, method: &str, pred: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let calls = self.calls(method);
+            if pred(&calls) {
+                return calls;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{method} calls never matched: {calls:#?}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Waits until the bot has confirmed every queued update. The bot asks
+    /// for the next batch only after the last one committed, so confirmed
+    /// means applied.
+    pub async fn wait_until_consumed(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !self.all_confirmed() {
+            assert!(Instant::now() < deadline, "updates were never consumed");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+type Reply = (StatusCode, Json<Value>);
+
+fn ok(result: Value) -> Reply {
+    (
+        StatusCode::OK,
+        Json(json!({ "ok": true, "result": result })),
+    )
+}
+
+fn error(code: u16, description: &str) -> Reply {
+    (
+        StatusCode::from_u16(code).unwrap(),
+        Json(json!({ "ok": false, "error_code": code, "description": description })),
+    )
+}
+
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    Path((bot, method)): Path<(String, String)>,
+    body: String,
+) -> Reply {
+    if bot != format!("bot{TOKEN}") {
+        return error(401, "Unauthorized");
+    }
+    // Telegram matches method names case-insensitively (teloxide sends `GetMe`).
+    let method = canonical(&method);
+    let params: Value = if body.is_empty() {
+        json!({})
+    } else {
+        serde_json::from_str(&body).unwrap_or(json!({}))
+    };
+    shared
+        .state
+        .lock()
+        .unwrap()
+        .calls
+        .push((method.clone(), params.clone()));
+    match method.as_str() {
+        "getUpdates" => get_updates(&shared, &params).await,
+        "getMe" => ok(json!({
+            "id": BOT_ID, "is_bot": true, "first_name": "Hearth", "username": BOT_USERNAME,
+            "can_join_groups": true, "can_read_all_group_messages": false,
+            "supports_inline_queries": false, "has_main_web_app": false
+        })),
+        "sendMessage" => send_message(&shared, &params),
+        "createChatInviteLink" => create_link(&shared, &params),
+        "getChatMember" => {
+            let (chat, user) = (
+                params["chat_id"].as_i64().unwrap_or(0),
+                params["user_id"].as_i64().unwrap_or(0),
+            );
+            let admin = shared.state.lock().unwrap().admins.contains(&(chat, user));
+            ok(chat_member(
+                &user_json(user, "member"),
+                if admin { "administrator" } else { "member" },
+                true,
+            ))
+        }
+        "setMyCommands" | "leaveChat" | "approveChatJoinRequest" => ok(json!(true)),
+        _ => error(404, "Not Found: method not found"),
+    }
+}
+
+fn canonical(method: &str) -> String {
+    const KNOWN: &[&str] = &[
+        "getUpdates",
+        "getMe",
+        "sendMessage",
+        "createChatInviteLink",
+        "getChatMember",
+        "setMyCommands",
+        "leaveChat",
+        "approveChatJoinRequest",
+    ];
+    KNOWN
+        .iter()
+        .find(|k| k.eq_ignore_ascii_case(method))
+        .map_or_else(|| method.to_owned(), |k| (*k).to_owned())
+}
+
+async fn get_updates(shared: &Shared, params: &Value) -> Reply {
+    let offset = params["offset"].as_i64().unwrap_or(0);
+    let timeout = Duration::from_secs(params["timeout"].as_u64().unwrap_or(0));
+    let deadline = Instant::now() + timeout;
+    loop {
+        let notified = shared.changed.notified();
+        let batch: Vec<Value> = {
+            let mut s = shared.state.lock().unwrap();
+            s.queue
+                .retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+            s.queue.iter().take(100).cloned().collect()
+        };
+        if !batch.is_empty() || Instant::now() >= deadline {
+            return ok(Value::Array(batch));
+        }
+        let _ = tokio::time::timeout_at(deadline.into(), notified).await;
+    }
+}
+
+fn send_message(shared: &Shared, params: &Value) -> Reply {
+    let chat_id = params["chat_id"].as_i64().unwrap_or(0);
+    let text = params["text"].as_str().unwrap_or("").to_owned();
+    if params["parse_mode"] == "HTML"
+        && let Err(e) = parse_html(&text)
+    {
+        return error(400, &format!("Bad Request: can't parse entities: {e}"));
+    }
+    if text.chars().count() > 4096 {
+        return error(400, "Bad Request: message is too long");
+    }
+    let mut s = shared.state.lock().unwrap();
+    s.next_message_id += 1;
+    let message = json!({
+        "message_id": s.next_message_id, "date": 1_700_000_000,
+        "chat": chat_json(chat_id), "from": user_json(BOT_ID, "Hearth"), "text": text
+    });
+    s.sent.push(Sent {
+        chat_id,
+        html: text,
+        at: Instant::now(),
+    });
+    drop(s);
+    shared.sent_changed.notify_waiters();
+    ok(message)
+}
+
+fn create_link(shared: &Shared, params: &Value) -> Reply {
+    let chat_id = params["chat_id"].as_i64().unwrap_or(0);
+    let mut s = shared.state.lock().unwrap();
+    if !s.can_invite.get(&chat_id).copied().unwrap_or(false) {
+        return error(
+            400,
+            "Bad Request: not enough rights to manage chat invite link",
+        );
+    }
+    let n = s.links.len() + 1;
+    let link = json!({
+        "invite_link": format!("https://t.me/+link{chat_id}x{n}"),
+        "creator": user_json(BOT_ID, "Hearth"),
+        "creates_join_request": params["creates_join_request"].as_bool().unwrap_or(false),
+        "is_primary": false, "is_revoked": false,
+        "name": params["name"].clone(),
+    });
+    s.links.push(link.clone());
+    ok(link)
+}
+
+/// Grants or withdraws the bot's right to create links in a chat.
+impl FakeTelegram {
+    pub fn set_bot_can_invite(&self, chat: i64, can: bool) {
+        self.with(|s| s.can_invite.insert(chat, can));
+    }
+}
+
+pub fn user_json(id: i64, first_name: &str) -> Value {
+    json!({ "id": id, "is_bot": id == BOT_ID, "first_name": first_name })
+}
+
+pub fn chat_json(id: i64) -> Value {
+    if id > 0 {
+        json!({ "id": id, "type": "private", "first_name": "someone" })
+    } else {
+        json!({ "id": id, "type": "supergroup", "title": format!("Group {}", -id) })
+    }
+}
+
+/// A ChatMember object with the given status.
+pub fn chat_member(user: &Value, status: &str, can_invite: bool) -> Value {
+    match status {
+        "administrator" => json!({
+            "user": user, "status": "administrator", "can_be_edited": false, "is_anonymous": false,
+            "can_manage_chat": true, "can_change_info": true, "can_delete_messages": true,
+            "can_manage_video_chats": true, "can_invite_users": can_invite, "can_restrict_members": true,
+            "can_promote_members": false, "can_pin_messages": true
+        }),
+        "kicked" => json!({ "user": user, "status": "kicked", "until_date": 0 }),
+        other => json!({ "user": user, "status": other }),
+    }
+}
+
+/// Parses the HTML subset Hearth may send (text, entities, `tg://user` links):
+/// returns the visible text and the mentioned user ids, or what is wrong.
+pub fn parse_html(html: &str) -> Result<(String, Vec<i64>), String> {
+    let mut text = String::new();
+    let mut mentions = Vec::new();
+    let mut rest = html;
+    let mut in_link = false;
+    while let Some(c) = rest.chars().next() {
+        if c == '<' {
+            let end = rest.find('>').ok_or("unclosed tag")?;
+            let tag = &rest[1..end];
+            if let Some(href) = tag
+                .strip_prefix("a href=\"tg://user?id=")
+                .and_then(|t| t.strip_suffix('"'))
+            {
+                if in_link {
+                    return Err("nested link".into());
+                }
+                mentions.push(href.parse::<i64>().map_err(|_| "bad user id")?);
+                in_link = true;
+            } else if tag == "/a" && in_link {
+                in_link = false;
+            } else {
+                return Err(format!("unsupported start tag \"{tag}\""));
+            }
+            rest = &rest[end + 1..];
+        } else if c == '&' {
+            let end = rest.find(';').ok_or("unclosed entity")?;
+            text.push(match &rest[..=end] {
+                "&lt;" => '<',
+                "&gt;" => '>',
+                "&amp;" => '&',
+                "&quot;" => '"',
+                other => return Err(format!("unsupported entity {other}")),
+            });
+            rest = &rest[end + 1..];
+        } else if c == '>' {
+            return Err("unexpected >".into());
+        } else {
+            text.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    if in_link {
+        return Err("unclosed link".into());
+    }
+    Ok((text, mentions))
+}

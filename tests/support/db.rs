@@ -1,0 +1,112 @@
+//! Fresh databases for tests: a SQLite file in a temporary directory, or a new
+//! PostgreSQL database on the server named by `HEARTH_TEST_POSTGRES_URL`
+//! (default: the local server on 127.0.0.1:5432, as `scripts/test` ensures).
+
+use sqlx::{AnyConnection, Connection, Executor};
+
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The PostgreSQL server tests create their databases on.
+pub fn postgres_server() -> String {
+    std::env::var("HEARTH_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+impl TestDb {
+    pub fn sqlite() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("hearth.db").display());
+        Self {
+            url,
+            _dir: Some(dir),
+        }
+    }
+
+    pub async fn postgres() -> Self {
+        sqlx::any::install_default_drivers();
+        let server = postgres_server();
+        let mut conn = AnyConnection::connect(&server).await.unwrap_or_else(|e| {
+            panic!("PostgreSQL at {server} is needed for this test (run scripts/test): {e}")
+        });
+        let name = format!("hearth_test_{}", uuid_like());
+        conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .unwrap();
+        let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
+        Self {
+            url: format!("{base}/{name}"),
+            _dir: None,
+        }
+    }
+}
+
+impl TestDb {
+    /// Waits until no newcomer waits for a greeting and no outbox entry
+    /// waits to be sent.
+    pub async fn wait_until_idle(&self) {
+        sqlx::any::install_default_drivers();
+        let mut conn = AnyConnection::connect(&self.url).await.unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let (waiting,): (i64,) = sqlx::query_as(
+                "SELECT (SELECT COUNT(*) FROM pending_greetings)
+                      + (SELECT COUNT(*) FROM outbox WHERE state = 'pending')",
+            )
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+            if waiting == 0 {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{waiting} greetings or messages still waiting"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
+fn uuid_like() -> String {
+    use std::{
+        sync::atomic::{AtomicU64, Ordering},
+        time::{SystemTime, UNIX_EPOCH},
+    };
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "{:x}_{:x}_{}",
+        nanos,
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// Runs an async scenario `fn name(db: TestDb)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::TestDb::sqlite()).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::TestDb::postgres().await).await
+                }
+            )*
+        }
+    };
+}

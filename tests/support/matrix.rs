@@ -1,0 +1,315 @@
+//! Matrix test driver: real users on the Synapse that `scripts/synapse-up`
+//! starts, speaking the client-server API over HTTP, and the real
+//! application logged in as a bot account on the same server.
+
+use std::time::{Duration, Instant};
+
+use hearth::{config::Settings, startup::Application};
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use tokio::task::JoinHandle;
+
+use super::TestDb;
+
+fn server() -> String {
+    std::env::var("HEARTH_TEST_SYNAPSE_URL").unwrap_or_else(|_| "http://127.0.0.1:58008".into())
+}
+
+fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "{prefix}{:x}{}",
+        nanos % 0xffff_ffff,
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A Matrix user driven over HTTP.
+#[derive(Clone)]
+pub struct MxUser {
+    pub id: String,
+    pub password: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl MxUser {
+    /// Registers a fresh user with the shared-secret admin API.
+    pub async fn register(prefix: &str) -> Self {
+        let http = reqwest::Client::new();
+        let secret = std::env::var("HEARTH_TEST_SYNAPSE_SECRET")
+            .unwrap_or_else(|_| "hearth-test-registration-secret".into());
+        let url = format!("{}/_synapse/admin/v1/register", server());
+        let nonce: Value = serde_json::from_str(
+            &http
+                .get(&url)
+                .send()
+                .await
+                .unwrap_or_else(|e| {
+                    panic!("Synapse at {} is needed (run scripts/test): {e}", server())
+                })
+                .text()
+                .await
+                .unwrap(),
+        )
+        .unwrap();
+        let nonce = nonce["nonce"].as_str().unwrap().to_owned();
+        let (name, password) = (unique(prefix), "test-password".to_owned());
+        let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(format!("{nonce}\0{name}\0{password}\0notadmin").as_bytes());
+        let mac: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let body = json!({ "nonce": nonce, "username": name, "password": password, "admin": false, "mac": mac });
+        let reply = post_json(&http, &url, None, &body).await;
+        let token = reply["access_token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("registration failed: {reply}"))
+            .to_owned();
+        Self {
+            id: reply["user_id"].as_str().unwrap().to_owned(),
+            password,
+            token,
+            http,
+        }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/_matrix/client/v3{path}", server());
+        let mut req = self.http.request(method, &url).bearer_auth(&self.token);
+        if let Some(body) = body {
+            req = req
+                .header("content-type", "application/json")
+                .body(body.to_string());
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status();
+        let value: Value = serde_json::from_str(&resp.text().await.unwrap()).unwrap_or(Value::Null);
+        assert!(status.is_success(), "{path}: {status} {value}");
+        value
+    }
+
+    /// Creates a room; a public one lets anyone join without an invite.
+    pub async fn create_room(&self, public: bool) -> String {
+        let preset = if public {
+            "public_chat"
+        } else {
+            "private_chat"
+        };
+        let r = self
+            .call(
+                reqwest::Method::POST,
+                "/createRoom",
+                Some(json!({
+                    "preset": preset,
+                    "name": "Hearth test room",
+                    // Members may invite, as in most community rooms.
+                    "power_level_content_override": { "invite": 0 }
+                })),
+            )
+            .await;
+        r["room_id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn invite(&self, room: &str, user: &str) {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/rooms/{}/invite", enc(room)),
+            Some(json!({ "user_id": user })),
+        )
+        .await;
+    }
+
+    pub async fn join(&self, room: &str) {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/join/{}", enc(room)),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    pub async fn leave(&self, room: &str) {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/rooms/{}/leave", enc(room)),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    pub async fn say(&self, room: &str, text: &str) {
+        let txn = unique("t");
+        let path = format!("/rooms/{}/send/m.room.message/{txn}", enc(room));
+        self.call(
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({ "msgtype": "m.text", "body": text })),
+        )
+        .await;
+    }
+
+    /// Messages `sender` sent to the room, oldest first.
+    pub async fn messages_from(&self, room: &str, sender: &str) -> Vec<Value> {
+        let r = self
+            .call(
+                reqwest::Method::GET,
+                &format!("/rooms/{}/messages?dir=b&limit=500", enc(room)),
+                None,
+            )
+            .await;
+        let mut out: Vec<Value> = r["chunk"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["type"] == "m.room.message" && e["sender"] == sender)
+            .map(|e| e["content"].clone())
+            .collect();
+        out.reverse();
+        out
+    }
+
+    /// Waits until `sender` has sent at least `n` messages to the room.
+    pub async fn wait_for(&self, room: &str, sender: &str, n: usize) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let got = self.messages_from(room, sender).await;
+            if got.len() >= n {
+                return got;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{sender} sent {} messages, expected {n}: {got:#?}",
+                got.len()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The user's membership in a room, as the room's state says.
+    pub async fn membership_of(&self, room: &str, user: &str) -> String {
+        let r = self
+            .call(
+                reqwest::Method::GET,
+                &format!("/rooms/{}/state/m.room.member/{}", enc(room), enc(user)),
+                None,
+            )
+            .await;
+        r["membership"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+async fn post_json(http: &reqwest::Client, url: &str, token: Option<&str>, body: &Value) -> Value {
+    let mut req = http
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    serde_json::from_str(&req.send().await.unwrap().text().await.unwrap()).unwrap()
+}
+
+fn enc(s: &str) -> String {
+    s.replace('!', "%21")
+        .replace('@', "%40")
+        .replace(':', "%3A")
+        .replace('#', "%23")
+}
+
+/// The application logged in as a fresh bot account.
+pub struct MxApp {
+    greet_interval: Duration,
+    pub bot: MxUser,
+    pub operator: MxUser,
+    pub db: TestDb,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl MxApp {
+    pub async fn spawn(db: TestDb) -> Self {
+        Self::spawn_with_interval(db, super::GREET_INTERVAL).await
+    }
+
+    /// As [`MxApp::spawn`], with another least time between greetings.
+    pub async fn spawn_with_interval(db: TestDb, greet_interval: Duration) -> Self {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+        let mut app = Self {
+            greet_interval,
+            bot: MxUser::register("bot").await,
+            operator: MxUser::register("op").await,
+            db,
+            task: None,
+        };
+        app.start().await;
+        app
+    }
+
+    fn settings(&self) -> Settings {
+        let vars = [
+            ("HEARTH_MATRIX_HOMESERVER", server()),
+            ("HEARTH_MATRIX_USER", self.bot.id.clone()),
+            ("HEARTH_MATRIX_PASSWORD", self.bot.password.clone()),
+            ("DATABASE_URL", self.db.url.clone()),
+            ("HEARTH_OPERATORS", format!("mx:{}", self.operator.id)),
+            (
+                "HEARTH_GREET_INTERVAL_SECS",
+                self.greet_interval.as_secs_f64().to_string(),
+            ),
+            ("HEARTH_GREET_SETTLE_SECS", "0.3".to_owned()),
+        ];
+        let mut settings =
+            Settings::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
+                .unwrap();
+        settings.pace = super::PACE;
+        settings
+    }
+
+    async fn start(&mut self) {
+        let app = Application::build(&self.settings()).await.unwrap();
+        self.task = Some(tokio::spawn(app.run_until(std::future::pending())));
+    }
+
+    /// Stops the bot abruptly and starts it again on the same database.
+    pub async fn restart(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+            let _ = task.await;
+        }
+        self.start().await;
+    }
+
+    /// A room the operator created and invited the bot to, once it said hello.
+    pub async fn room(&self, public: bool) -> String {
+        let room = self.operator.create_room(public).await;
+        self.operator.invite(&room, &self.bot.id).await;
+        self.operator.wait_for(&room, &self.bot.id, 1).await;
+        room
+    }
+
+    /// Sends a command and returns the bot's answer.
+    pub async fn ask(&self, room: &str, who: &MxUser, text: &str) -> Value {
+        let before = self.operator.messages_from(room, &self.bot.id).await.len();
+        who.say(room, text).await;
+        self.operator.wait_for(room, &self.bot.id, before + 1).await[before].clone()
+    }
+}
+
+impl Drop for MxApp {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Shared helpers for end-to-end tests: a fresh database, the real
+//! application pointed at a loopback Bot API server, and builders for the
+//! updates Telegram sends.
+#![allow(dead_code, clippy::unwrap_used)]
+
+pub mod botapi;
+pub mod db;
+pub mod matrix;
+
+use std::time::Duration;
+
+use hearth::{config::Settings, domain::pace::Pace, startup::Application};
+use serde_json::{Value, json};
+use tokio::task::JoinHandle;
+
+pub use botapi::{BOT_ID, FakeTelegram, Sent};
+pub use db::TestDb;
+
+/// The operator of every test app.
+pub const OPERATOR: i64 = 1000;
+/// Least time between greetings in tests (production default: 6 s).
+pub const GREET_INTERVAL: Duration = Duration::from_millis(300);
+
+/// Sending limits in tests: Telegram's shape, on a one-second "minute" so a
+/// burst meets them within a test's time.
+pub const PACE: Pace = Pace {
+    chat_quota: 3,
+    window_ms: 1_000,
+    chat_gap_ms: 100,
+    global_gap_ms: 0,
+};
+
+/// A running bot against a fake Telegram.
+pub struct TestApp {
+    pub tg: FakeTelegram,
+    pub db: TestDb,
+    task: Option<JoinHandle<anyhow::Result<()>>>,
+}
+
+impl TestApp {
+    /// Starts the bot on a fresh database of the given kind.
+    pub async fn spawn(db: TestDb) -> Self {
+        // `RUST_LOG=hearth=debug cargo test …` shows the bot's logs.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
+        let tg = FakeTelegram::start().await;
+        let mut app = Self { tg, db, task: None };
+        app.start().await;
+        app
+    }
+
+    pub fn settings(&self) -> Settings {
+        let vars = [
+            ("HEARTH_TELEGRAM_TOKEN", botapi::TOKEN.to_owned()),
+            ("HEARTH_TELEGRAM_API_URL", self.tg.url.clone()),
+            ("DATABASE_URL", self.db.url.clone()),
+            ("HEARTH_OPERATORS", format!("tg:{OPERATOR}")),
+            (
+                "HEARTH_GREET_INTERVAL_SECS",
+                GREET_INTERVAL.as_secs_f64().to_string(),
+            ),
+            ("HEARTH_GREET_SETTLE_SECS", "0.15".to_owned()),
+        ];
+        let mut settings =
+            Settings::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
+                .unwrap();
+        settings.pace = PACE;
+        settings
+    }
+
+    async fn start(&mut self) {
+        let app = Application::build(&self.settings()).await.unwrap();
+        self.task = Some(tokio::spawn(app.run_until(std::future::pending())));
+    }
+
+    /// Stops the bot abruptly (no clean shutdown) and starts it again on the
+    /// same database.
+    pub async fn restart(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+            let _ = task.await;
+        }
+        self.start().await;
+    }
+
+    /// Adds the bot to `chat` as an admin that may create invite links.
+    pub async fn group_with_bot(&self, chat: i64) {
+        self.tg.set_bot_can_invite(chat, true);
+        self.tg.make_admin(chat, OPERATOR);
+        self.tg.push(
+            "my_chat_member",
+            member_update(
+                chat,
+                user(OPERATOR, "Operator"),
+                &bot(),
+                "left",
+                "administrator",
+                None,
+            ),
+        );
+        self.tg.wait_for(chat, 1).await;
+    }
+
+    /// A member sends `text` in `chat`.
+    pub fn say(&self, chat: i64, from: &Value, text: &str) {
+        self.tg
+            .push("message", message(chat, from, json!({ "text": text })));
+    }
+
+    /// A member sends `/invite` and the link the bot answered with.
+    pub async fn invite_link(&self, chat: i64, member: &Value) -> String {
+        let before = self.tg.sent_to(chat).len();
+        self.say(chat, member, "/invite");
+        let sent = self.tg.wait_for(chat, before + 1).await;
+        let text = sent[before].plain();
+        let start = text
+            .find("https://")
+            .unwrap_or_else(|| panic!("no link in {text:?}"));
+        text[start..].split_whitespace().next().unwrap().to_owned()
+    }
+
+    /// Joins through a link (a `chat_member` update with `invite_link`).
+    pub fn join_via_link(&self, chat: i64, member: &Value, link: &str) {
+        let link = json!({
+            "invite_link": link, "creator": user(BOT_ID, "Hearth"), "creates_join_request": false,
+            "is_primary": false, "is_revoked": false
+        });
+        self.tg.push(
+            "chat_member",
+            member_update(chat, member.clone(), member, "left", "member", Some(link)),
+        );
+    }
+
+    /// Joins with no inviter (public group, or a generic link).
+    pub fn join_public(&self, chat: i64, member: &Value) {
+        self.tg.push(
+            "chat_member",
+            member_update(chat, member.clone(), member, "left", "member", None),
+        );
+    }
+
+    /// `adder` adds `members` directly (a `new_chat_members` service message).
+    pub fn add_members(&self, chat: i64, adder: &Value, members: &[Value]) {
+        self.tg.push(
+            "message",
+            message(chat, adder, json!({ "new_chat_members": members })),
+        );
+    }
+
+    /// The member leaves on their own.
+    pub fn leave(&self, chat: i64, member: &Value) {
+        self.tg.push(
+            "chat_member",
+            member_update(chat, member.clone(), member, "member", "left", None),
+        );
+    }
+
+    /// An admin removes the member.
+    pub fn kick(&self, chat: i64, admin: &Value, member: &Value) {
+        self.tg.push(
+            "chat_member",
+            member_update(chat, admin.clone(), member, "member", "kicked", None),
+        );
+    }
+
+    /// Waits for the next message in `chat` after the `before` already seen.
+    pub async fn next_message(&self, chat: i64, before: usize) -> Sent {
+        self.tg.wait_for(chat, before + 1).await[before].clone()
+    }
+
+    /// Sends a command and returns the bot's answer.
+    pub async fn ask(&self, chat: i64, from: &Value, text: &str) -> Sent {
+        let before = self.tg.sent_to(chat).len();
+        self.say(chat, from, text);
+        self.next_message(chat, before).await
+    }
+
+    /// Waits until every update is applied and nothing waits to be greeted
+    /// or sent.
+    pub async fn settle(&self) {
+        self.tg.wait_until_consumed().await;
+        self.db.wait_until_idle().await;
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+pub fn user(id: i64, first_name: &str) -> Value {
+    botapi::user_json(id, first_name)
+}
+
+pub fn bot() -> Value {
+    user(BOT_ID, "Hearth")
+}
+
+pub fn message(chat: i64, from: &Value, extra: Value) -> Value {
+    let mut m = json!({ "message_id": 1, "date": 1_700_000_000, "chat": botapi::chat_json(chat), "from": from });
+    for (k, v) in extra.as_object().unwrap() {
+        m[k] = v.clone();
+    }
+    m
+}
+
+/// A `chat_member` / `my_chat_member` payload: `from` changed `member` from `old` to `new`.
+pub fn member_update(
+    chat: i64,
+    from: Value,
+    member: &Value,
+    old: &str,
+    new: &str,
+    link: Option<Value>,
+) -> Value {
+    let mut u = json!({
+        "chat": botapi::chat_json(chat), "from": from, "date": 1_700_000_000,
+        "old_chat_member": botapi::chat_member(member, old, false),
+        "new_chat_member": botapi::chat_member(member, new, true),
+    });
+    if let Some(link) = link {
+        u["invite_link"] = link;
+    }
+    u
+}
