@@ -90,6 +90,7 @@ async fn engine(url: &str) -> anyhow::Result<Arc<Engine>> {
         greet_interval: std::time::Duration::from_secs(6),
         greet_settle: std::time::Duration::from_secs(2),
         pace: hearth::domain::pace::Pace::TELEGRAM,
+        schedule_grace: std::time::Duration::from_secs(600),
     };
     Engine::new(store, settings, Arc::new(SystemClock)).await
 }

@@ -26,6 +26,8 @@ pub struct Settings {
     pub lang: Lang,
     pub greet_interval: Duration,
     pub greet_settle: Duration,
+    /// How late a missed scheduled post may still go out after downtime.
+    pub schedule_grace: Duration,
     /// Sending limits; Telegram's unless a test shortens them.
     pub pace: Pace,
 }
@@ -126,6 +128,11 @@ impl Settings {
                 "HEARTH_GREET_SETTLE_SECS",
                 get("HEARTH_GREET_SETTLE_SECS"),
                 2.0,
+            )?,
+            schedule_grace: parse_seconds(
+                "HEARTH_SCHEDULE_GRACE_SECS",
+                get("HEARTH_SCHEDULE_GRACE_SECS"),
+                600.0,
             )?,
             pace: Pace::TELEGRAM,
         })

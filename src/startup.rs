@@ -41,6 +41,7 @@ impl Application {
                 greet_interval: settings.greet_interval,
                 greet_settle: settings.greet_settle,
                 pace: settings.pace,
+                schedule_grace: settings.schedule_grace,
             },
             clock,
         )
@@ -81,6 +82,7 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
         let mut tasks = JoinSet::new();
         tasks.spawn(named("greeter", self.engine.clone().run_greeter()));
+        tasks.spawn(named("scheduler", self.engine.clone().run_scheduler()));
         if let Some(telegram) = self.telegram {
             let port: Arc<dyn Port> = telegram.clone();
             tasks.spawn(named(

@@ -7,6 +7,7 @@
 use super::{
     Lang,
     leaderboard::{DEFAULT_TOP, MAX_TOP},
+    schedule_command::{self, ArgsError, GroupSetCommand, ScheduleCommand, SnippetCommand},
     template::MAX_TEMPLATE_CHARS,
 };
 
@@ -23,6 +24,15 @@ pub enum Command {
     SetWelcome(Option<String>),
     Lang(Lang),
     Adopt,
+    Schedule(ScheduleCommand),
+    /// `/timezone` alone shows the group's zone.
+    Timezone(Option<chrono_tz::Tz>),
+    /// Confirmations of a schedule's latest post.
+    Acks(i64),
+    Snippet(SnippetCommand),
+    GroupSet(GroupSetCommand),
+    /// An operator's groups with their ids.
+    Groups,
 }
 
 /// Which leaderboard `/top` shows.
@@ -50,6 +60,12 @@ pub enum CommandError {
     BadLang,
     #[error("too long")]
     TooLong,
+    #[error("zone")]
+    BadZone(String),
+    #[error("acks")]
+    BadAcks,
+    #[error(transparent)]
+    Args(#[from] ArgsError),
 }
 
 impl CommandError {
@@ -72,6 +88,19 @@ impl CommandError {
             (CommandError::TooLong, Lang::Zh) => {
                 format!("内容太长：欢迎模板最多 {MAX_TEMPLATE_CHARS} 个字符。")
             }
+            (CommandError::BadZone(z), Lang::En) => format!(
+                "`{z}` is not a time zone; use an IANA name such as Asia/Shanghai or Europe/Berlin."
+            ),
+            (CommandError::BadZone(z), Lang::Zh) => {
+                format!("`{z}` 不是时区；请使用 IANA 名称，例如 Asia/Shanghai。")
+            }
+            (CommandError::BadAcks, Lang::En) => {
+                "Use /acks <schedule number>; /schedule list shows the numbers.".to_owned()
+            }
+            (CommandError::BadAcks, Lang::Zh) => {
+                "用法：/acks <定时编号>；发送 /schedule list 查看编号。".to_owned()
+            }
+            (CommandError::Args(e), lang) => e.explain(lang),
         }
     }
 }
@@ -83,7 +112,13 @@ impl Command {
             Command::Start | Command::Help | Command::Invite | Command::MyInvites => Access::Member,
             Command::Top(TopScope::Group(_)) => Access::Member,
             Command::Top(TopScope::AllGroups(_)) | Command::Adopt => Access::Operator,
-            Command::SetWelcome(_) | Command::Lang(_) => Access::Admin,
+            Command::SetWelcome(_)
+            | Command::Lang(_)
+            | Command::Schedule(_)
+            | Command::Timezone(_)
+            | Command::Acks(_)
+            | Command::Snippet(_) => Access::Admin,
+            Command::GroupSet(_) | Command::Groups => Access::Operator,
         }
     }
 
@@ -114,6 +149,24 @@ impl Command {
             "adopt" => Command::Adopt,
             "top" => Command::Top(parse_top(args)?),
             "lang" => Command::Lang(args.parse().map_err(|_| CommandError::BadLang)?),
+            "schedule" => Command::Schedule(schedule_command::parse_schedule(args)?),
+            "snippet" => Command::Snippet(schedule_command::parse_snippet(args)?),
+            "groupset" => Command::GroupSet(schedule_command::parse_group_set(args)?),
+            "groups" => Command::Groups,
+            "timezone" => Command::Timezone(match args {
+                "" => None,
+                zone => Some(
+                    zone.parse()
+                        .map_err(|_| CommandError::BadZone(zone.chars().take(60).collect()))?,
+                ),
+            }),
+            "acks" => Command::Acks(
+                args.trim_start_matches('#')
+                    .parse()
+                    .ok()
+                    .filter(|id| *id > 0)
+                    .ok_or(CommandError::BadAcks)?,
+            ),
             "setwelcome" => {
                 if args.chars().count() > MAX_TEMPLATE_CHARS {
                     return Err(CommandError::TooLong);

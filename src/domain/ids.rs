@@ -139,6 +139,18 @@ impl UserId {
 }
 
 impl ChatId {
+    /// Parses an operator-typed chat id: `tg:-1001234`, or `mx:!room` /
+    /// `mx:!room:server` for Matrix rooms.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let (prefix, rest) = raw.trim().split_once(':')?;
+        match Platform::from_prefix(prefix)? {
+            Platform::Telegram => rest.parse::<i64>().ok().map(Self::telegram),
+            Platform::Matrix => {
+                (rest.starts_with('!') && rest.len() > 1).then(|| Self::matrix(rest))
+            }
+        }
+    }
+
     /// A private chat with a user has the user's id on both platforms we speak
     /// to (Telegram private chats; Matrix DMs are resolved by the adapter).
     pub fn private_with(user: &UserId) -> Self {

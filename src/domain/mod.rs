@@ -10,6 +10,8 @@ pub mod leaderboard;
 pub mod name;
 pub mod pace;
 pub mod rich_text;
+pub mod schedule;
+pub mod schedule_command;
 pub mod template;
 pub mod texts;
 

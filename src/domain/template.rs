@@ -25,6 +25,8 @@ enum Node {
     Var(String),
     /// Rendered only when the variable has a value.
     Section(String, Vec<Node>),
+    /// A function with one argument, `{{snippet rules}}`, resolved at render.
+    Call(String, String),
 }
 
 /// Why a template was refused.
@@ -44,6 +46,8 @@ pub enum TemplateError {
     UnclosedSection(String),
     #[error("sections cannot be nested (`{{{{#{0}}}}}` inside another section)")]
     NestedSection(String),
+    #[error("`{{{{{0}}}}}` needs an argument, like `{{{{{0} name}}}}`")]
+    MissingArgument(String),
 }
 
 impl TemplateError {
@@ -71,6 +75,9 @@ impl TemplateError {
             (TemplateError::NestedSection(name), Zh) => {
                 format!("段落不能嵌套（`{{{{#{name}}}}}` 在另一个段落里）")
             }
+            (TemplateError::MissingArgument(name), Zh) => {
+                format!("`{{{{{name}}}}}` 需要一个参数，例如 `{{{{{name} 名称}}}}`")
+            }
         }
     }
 }
@@ -85,9 +92,21 @@ pub enum Value {
 /// Variables given to a render; a missing one renders as nothing and hides its section.
 pub type Values = HashMap<&'static str, Value>;
 
+/// Resolves a function tag (`{{countdown 2026-11-11T20:00}}`) at render time.
+pub type Calls<'a> = &'a dyn Fn(&str, &str) -> Option<Value>;
+
 impl Template {
     /// Parses `source`, accepting only the variables in `allowed`.
     pub fn parse(source: &str, allowed: &[&str]) -> Result<Self, TemplateError> {
+        Self::parse_with(source, allowed, &[])
+    }
+
+    /// Parses `source` with variables and one-argument functions.
+    pub fn parse_with(
+        source: &str,
+        allowed: &[&str],
+        functions: &[&str],
+    ) -> Result<Self, TemplateError> {
         let len = source.chars().count();
         if source.trim().is_empty() {
             return Err(TemplateError::Empty);
@@ -122,8 +141,18 @@ impl Template {
                     Some((open, nodes)) if open == name => root.push(Node::Section(open, nodes)),
                     _ => return Err(TemplateError::UnexpectedClose(name.to_owned())),
                 }
+            } else if let Some((name, arg)) = tag.split_once(char::is_whitespace)
+                && functions.contains(&name)
+            {
+                target.push(Node::Call(name.to_owned(), arg.trim().to_owned()));
+            } else if functions.contains(&tag) {
+                return Err(TemplateError::MissingArgument(tag.to_owned()));
             } else {
-                target.push(Node::Var(check_var(tag, allowed)?));
+                let all: Vec<&str> = allowed.iter().chain(functions).copied().collect();
+                if !allowed.contains(&tag) {
+                    check_var(tag, &all)?;
+                }
+                target.push(Node::Var(tag.to_owned()));
             }
             let consumed = start + 2 + end + 2;
             offset += consumed;
@@ -148,8 +177,29 @@ impl Template {
 
     /// Renders with the given values.
     pub fn render(&self, values: &Values) -> RichText {
+        self.render_with(values, &|_, _| None)
+    }
+
+    /// Renders with values and a resolver for function tags.
+    pub fn render_with(&self, values: &Values, calls: Calls<'_>) -> RichText {
         let mut out = RichText::default();
-        render_nodes(&self.nodes, values, &mut out);
+        render_nodes(&self.nodes, values, calls, &mut out);
+        out
+    }
+
+    /// The function tags used, as `(function, argument)`, in order.
+    pub fn calls(&self) -> Vec<(&str, &str)> {
+        fn walk<'a>(nodes: &'a [Node], out: &mut Vec<(&'a str, &'a str)>) {
+            for node in nodes {
+                match node {
+                    Node::Call(f, a) => out.push((f, a)),
+                    Node::Section(_, inner) => walk(inner, out),
+                    Node::Text(_) | Node::Var(_) => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.nodes, &mut out);
         out
     }
 }
@@ -169,7 +219,7 @@ fn check_var(name: &str, allowed: &[&str]) -> Result<String, TemplateError> {
     }
 }
 
-fn render_nodes(nodes: &[Node], values: &Values, out: &mut RichText) {
+fn render_nodes(nodes: &[Node], values: &Values, calls: Calls<'_>, out: &mut RichText) {
     for node in nodes {
         match node {
             Node::Text(t) => out.push_text(t),
@@ -180,9 +230,14 @@ fn render_nodes(nodes: &[Node], values: &Values, out: &mut RichText) {
             },
             Node::Section(name, inner) => {
                 if values.contains_key(name.as_str()) {
-                    render_nodes(inner, values, out);
+                    render_nodes(inner, values, calls, out);
                 }
             }
+            Node::Call(name, arg) => match calls(name, arg) {
+                Some(Value::Text(t)) => out.push_text(&t),
+                Some(Value::Rich(r)) => out.append(r),
+                None => {}
+            },
         }
     }
 }
@@ -261,6 +316,24 @@ mod tests {
             err.explain(crate::domain::Lang::En)
                 .starts_with("unknown variable `nope`; you can use: {{newcomers}}")
         );
+    }
+
+    #[test]
+    fn functions_take_an_argument_resolved_at_render() {
+        let t = Template::parse_with("A {{snippet rules}} B", VARS, &["snippet"]).unwrap();
+        assert_eq!(t.calls(), vec![("snippet", "rules")]);
+        let rendered = t.render_with(&Values::new(), &|f, a| {
+            Some(Value::Text(format!("<{f}:{a}>")))
+        });
+        assert_eq!(rendered.to_plain(), "A <snippet:rules> B");
+        assert_eq!(
+            Template::parse_with("{{snippet}}", VARS, &["snippet"]),
+            Err(TemplateError::MissingArgument("snippet".into()))
+        );
+        assert!(matches!(
+            Template::parse("{{snippet rules}}", VARS),
+            Err(TemplateError::UnknownVariable { .. })
+        ));
     }
 
     #[test]

@@ -10,6 +10,16 @@ use crate::domain::{RichText, UserId};
 pub enum Action {
     /// Post a message.
     Send { text: RichText },
+    /// Post a scheduled run; its message id is kept for pins and replies.
+    Post {
+        post: i64,
+        text: RichText,
+        pin: bool,
+    },
+    /// Pin a message the bot posted, quietly.
+    Pin { message: String },
+    /// Unpin a message.
+    Unpin { message: String },
     /// Let a member in who asked through one of our links.
     ApproveJoin { user: UserId },
     /// Leave the chat.

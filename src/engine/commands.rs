@@ -23,13 +23,15 @@ use crate::{
 };
 
 /// What a command leads to, before it is written down.
-struct Outcome {
-    reply: RichText,
-    effect: Option<Effect>,
+pub(super) struct Outcome {
+    pub(super) reply: RichText,
+    pub(super) effect: Option<Effect>,
 }
 
 /// A setting or record a command changes, written with its reply.
-enum Effect {
+pub(super) enum Effect {
+    /// Schedules, zones and the operator's library.
+    Plan(super::schedule_commands::Plan),
     SaveWelcome(String),
     SetLang(Lang),
     Register(Group),
@@ -94,7 +96,7 @@ impl Engine {
             }
         };
         let outcome = match (info, group) {
-            (None, _) => self.private_command(command, lang),
+            (None, _) => self.private_command(command, &from, lang).await?,
             (Some(info), None) => self.unserved_command(command, &info, &from, lang).await?,
             (Some(_), Some(group)) => self.group_command(command, &group, &from).await?,
         };
@@ -128,8 +130,11 @@ impl Engine {
         if !store::updates::claim(&mut tx, key, now).await? {
             return Ok(());
         }
-        if let Some(effect) = effect {
-            apply_effect(&mut tx, chat, from, effect, now).await?;
+        let mut reply = reply;
+        if let Some(effect) = effect
+            && let Some(replaced) = self.apply_effect(&mut tx, chat, from, effect, now).await?
+        {
+            reply = replaced;
         }
         self.enqueue(&mut tx, chat, &Action::Send { text: reply })
             .await?;
@@ -138,16 +143,35 @@ impl Engine {
         Ok(())
     }
 
-    fn private_command(&self, command: Command, lang: Lang) -> Outcome {
-        match command {
+    async fn private_command(
+        &self,
+        command: Command,
+        from: &Person,
+        lang: Lang,
+    ) -> anyhow::Result<Outcome> {
+        Ok(match command {
             Command::Start | Command::Help => {
                 let mut text = RichText::plain(texts::start_private(lang));
                 text.push_text("\n\n");
                 text.append(help_text(lang, false));
                 text.into()
             }
+            // Operators manage their groups' schedules and library from here.
+            Command::Schedule(_)
+            | Command::Snippet(_)
+            | Command::GroupSet(_)
+            | Command::Groups
+            | Command::Timezone(_)
+            | Command::Acks(_)
+                if self.is_operator(&from.id) =>
+            {
+                self.schedule_family(command, None, from, lang).await?
+            }
+            Command::Schedule(_) | Command::Snippet(_) | Command::GroupSet(_) | Command::Groups => {
+                RichText::plain(texts::operator_only(lang)).into()
+            }
             _ => RichText::plain(texts::use_in_group(lang)).into(),
-        }
+        })
     }
 
     async fn unserved_command(
@@ -259,6 +283,16 @@ impl Engine {
                 reply: RichText::plain(texts::lang_set(new)),
                 effect: Some(Effect::SetLang(new)),
             },
+            family @ (Command::Schedule(_)
+            | Command::Timezone(_)
+            | Command::Acks(_)
+            | Command::Snippet(_)
+            | Command::GroupSet(_)
+            | Command::Groups) => {
+                drop(conn);
+                self.schedule_family(family, Some(group), from, lang)
+                    .await?
+            }
         })
     }
 
@@ -317,32 +351,37 @@ impl Engine {
     }
 }
 
-async fn apply_effect(
-    conn: &mut AnyConnection,
-    chat: &ChatId,
-    from: &Person,
-    effect: Effect,
-    now: i64,
-) -> anyhow::Result<()> {
-    match effect {
-        Effect::SaveWelcome(source) => store::groups::set_welcome(conn, chat, &source).await?,
-        Effect::SetLang(lang) => store::groups::set_lang(conn, chat, lang).await?,
-        Effect::Register(group) => store::groups::register(conn, &group, now).await?,
-        Effect::LostInviteRight => store::groups::set_can_invite(conn, chat, false).await?,
-        Effect::SaveLink {
-            url,
-            name,
-            join_request,
-        } => {
-            store::members::upsert_users(
-                conn,
-                &[(from.id.clone(), from.name.clone(), from.is_bot)],
-            )
-            .await?;
-            store::links::save(conn, chat, &from.id, &url, &name, join_request, now).await?;
+impl Engine {
+    /// Writes a command's effect; a reply that depends on the write comes back.
+    async fn apply_effect(
+        &self,
+        conn: &mut AnyConnection,
+        chat: &ChatId,
+        from: &Person,
+        effect: Effect,
+        now: i64,
+    ) -> anyhow::Result<Option<RichText>> {
+        match effect {
+            Effect::Plan(plan) => return plan.apply(self, conn, now).await,
+            Effect::SaveWelcome(source) => store::groups::set_welcome(conn, chat, &source).await?,
+            Effect::SetLang(lang) => store::groups::set_lang(conn, chat, lang).await?,
+            Effect::Register(group) => store::groups::register(conn, &group, now).await?,
+            Effect::LostInviteRight => store::groups::set_can_invite(conn, chat, false).await?,
+            Effect::SaveLink {
+                url,
+                name,
+                join_request,
+            } => {
+                store::members::upsert_users(
+                    conn,
+                    &[(from.id.clone(), from.name.clone(), from.is_bot)],
+                )
+                .await?;
+                store::links::save(conn, chat, &from.id, &url, &name, join_request, now).await?;
+            }
         }
+        Ok(None)
     }
-    Ok(())
 }
 
 /// A reply that starts by mentioning the member it answers.

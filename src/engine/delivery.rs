@@ -11,7 +11,23 @@ use std::{collections::HashSet, sync::Arc, time::Duration};
 use anyhow::Context;
 
 use super::{Action, DeliveryError, Engine, Port};
-use crate::{domain::pace::Pacer, store};
+use crate::{
+    domain::{ChatId, RichText, pace::Pacer, texts},
+    store::{self, outbox::Entry},
+};
+
+/// Milliseconds on a monotonic clock, for the pacer.
+fn pacer_now() -> i64 {
+    static EPOCH: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    EPOCH
+        .get_or_init(std::time::Instant::now)
+        .elapsed()
+        .as_millis() as i64
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    text.chars().take(max).collect()
+}
 
 /// Attempts before an entry is marked failed.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -24,8 +40,8 @@ const IDLE: Duration = Duration::from_millis(200);
 pub struct Pass {
     /// Entries the platform accepted.
     pub sent: usize,
-    /// When the earliest held-back entry may go.
-    pub wake_at: Option<i64>,
+    /// Milliseconds until the earliest held-back entry may go.
+    pub wait: Option<i64>,
 }
 
 impl Engine {
@@ -45,29 +61,25 @@ impl Engine {
             if held.contains(&entry.chat) {
                 continue;
             }
-            let mut now = self.now_ms();
-            let ready_at = due_at.max(pacer.chat_ready_at(&entry.chat, now));
-            if ready_at > now {
-                pass.wake_at = Some(pass.wake_at.map_or(ready_at, |w| w.min(ready_at)));
+            // Entries wait by the engine's clock (retries are stored as
+            // instants); pacing is real time, whatever the clock says.
+            let now = self.now_ms();
+            let mono = pacer_now();
+            let wait = (due_at - now).max(pacer.chat_ready_at(&entry.chat, mono) - mono);
+            if wait > 0 {
+                pass.wait = Some(pass.wait.map_or(wait, |w| w.min(wait)));
                 held.insert(entry.chat);
                 continue;
             }
-            let global_at = pacer.global_ready_at(now);
-            if global_at > now {
-                tokio::time::sleep(Duration::from_millis((global_at - now) as u64)).await;
-                now = self.now_ms();
+            let global_at = pacer.global_ready_at(mono);
+            if global_at > mono {
+                tokio::time::sleep(Duration::from_millis((global_at - mono) as u64)).await;
             }
             let action: Action = match serde_json::from_str(&entry.action) {
                 Ok(action) => action,
                 Err(e) => {
                     tracing::error!(id = entry.id, error = %e, "unreadable outbox entry marked failed");
-                    let mut conn = self
-                        .store
-                        .pool()
-                        .acquire()
-                        .await
-                        .context("connecting to the database")?;
-                    store::outbox::mark_failed(&mut conn, entry.id, &e.to_string()).await?;
+                    self.failed(&entry, &e.to_string()).await?;
                     continue;
                 }
             };
@@ -75,7 +87,7 @@ impl Engine {
             let result = port.deliver(&entry.chat, &action).await;
             // Counted from the platform's answer, so the spacing holds as
             // the platform sees it, whatever the network's delays.
-            pacer.record(&entry.chat, self.now_ms());
+            pacer.record(&entry.chat, pacer_now());
             let mut conn = self
                 .store
                 .pool()
@@ -83,8 +95,9 @@ impl Engine {
                 .await
                 .context("connecting to the database")?;
             match result {
-                Ok(()) => {
-                    store::outbox::mark_sent(&mut conn, entry.id, self.now_ms()).await?;
+                Ok(message) => {
+                    drop(conn);
+                    self.delivered(&entry, &action, message).await?;
                     pass.sent += 1;
                 }
                 Err(DeliveryError::RetryAfter(wait)) => {
@@ -116,11 +129,65 @@ impl Engine {
                 }
                 Err(DeliveryError::Transient(e) | DeliveryError::Permanent(e)) => {
                     tracing::error!(chat_id = %entry.chat, id = entry.id, error = ?e, "delivery failed for good");
-                    store::outbox::mark_failed(&mut conn, entry.id, &format!("{e:#}")).await?;
+                    drop(conn);
+                    self.failed(&entry, &format!("{e:#}")).await?;
                 }
             }
         }
         Ok(pass)
+    }
+
+    /// Marks an entry sent, with what its delivery leads to: a post keeps
+    /// its message id, a pinned post is pinned and its predecessor unpinned.
+    async fn delivered(
+        &self,
+        entry: &Entry,
+        action: &Action,
+        message: Option<String>,
+    ) -> anyhow::Result<()> {
+        let mut tx = self.store.begin().await?;
+        store::outbox::mark_sent(&mut tx, entry.id, self.now_ms()).await?;
+        let mut opened = None;
+        if let (Action::Post { post, pin, .. }, Some(message)) = (action, &message) {
+            store::schedules::set_message_id(&mut tx, *post, message).await?;
+            if *pin {
+                let previous = store::schedules::previous_message(&mut tx, *post).await?;
+                let pin = Action::Pin {
+                    message: message.clone(),
+                };
+                self.enqueue(&mut tx, &entry.chat, &pin).await?;
+                if let Some(previous) = previous {
+                    let unpin = Action::Unpin { message: previous };
+                    self.enqueue(&mut tx, &entry.chat, &unpin).await?;
+                }
+            }
+            opened = Some((*post, message.clone()));
+        }
+        tx.commit().await.context("recording a delivery")?;
+        if let Some((post, message)) = opened {
+            self.confirm_delivered(post, message);
+        }
+        Ok(())
+    }
+
+    /// Marks an entry failed and tells the group's operator, so nothing is
+    /// dropped in silence. A report that fails is only logged.
+    async fn failed(&self, entry: &Entry, error: &str) -> anyhow::Result<()> {
+        let mut tx = self.store.begin().await?;
+        store::outbox::mark_failed(&mut tx, entry.id, error).await?;
+        if let Some(group) = store::groups::get(&mut tx, &entry.chat).await? {
+            let mut report = RichText::plain(texts::delivery_failed(
+                self.settings.default_lang,
+                MAX_ATTEMPTS,
+            ));
+            report.push_text(&group.title);
+            report.push_text(&format!(" ({})\n{}", group.id, truncate(error, 300)));
+            let private = ChatId::private_with(&group.owner);
+            self.enqueue(&mut tx, &private, &Action::Send { text: report })
+                .await?;
+        }
+        tx.commit().await.context("recording a failed delivery")?;
+        Ok(())
     }
 
     /// Runs delivery for one platform until the task is dropped.
@@ -132,9 +199,8 @@ impl Engine {
             match self.deliver_due(port.as_ref(), &mut pacer).await {
                 Ok(pass) if pass.sent > 0 => continue,
                 Ok(pass) => {
-                    if let Some(at) = pass.wake_at {
-                        let wait = (at - self.now_ms()).max(1) as u64;
-                        idle = idle.min(Duration::from_millis(wait));
+                    if let Some(wait) = pass.wait {
+                        idle = idle.min(Duration::from_millis(wait.max(1) as u64));
                     }
                 }
                 Err(e) => tracing::error!(error = ?e, "delivery pass failed"),

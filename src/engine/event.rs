@@ -69,6 +69,14 @@ pub enum Event {
     BotRightsChanged { group: ChatId, can_invite: bool },
     /// The bot is no longer in a group.
     BotLeft { group: ChatId },
+    /// An ordinary message in a group (not a command). `reply_to` is the
+    /// platform id of the message it answers.
+    Message {
+        group: ChatId,
+        from: Person,
+        text: String,
+        reply_to: Option<String>,
+    },
     /// A message that starts with the platform's command prefix.
     Command {
         chat: ChatId,

@@ -10,11 +10,14 @@
 pub mod action;
 pub mod clock;
 mod commands;
+mod confirm;
 pub mod delivery;
 pub mod event;
 mod greeter;
 mod membership;
 pub mod port;
+mod schedule_commands;
+mod scheduler;
 
 use std::{
     collections::{HashMap, HashSet},
@@ -42,6 +45,8 @@ pub struct EngineSettings {
     pub operators: Vec<UserId>,
     pub default_lang: Lang,
     pub default_timezone: String,
+    /// How late a scheduled post may still go out after downtime.
+    pub schedule_grace: Duration,
     /// Least time between two greeting messages in one group.
     pub greet_interval: Duration,
     /// How long a join waits before its greeting, so both of Telegram's
@@ -59,6 +64,8 @@ pub struct Engine {
     ports: RwLock<HashMap<Platform, Arc<dyn Port>>>,
     /// Active group ids, so events from groups we do not serve cost no query.
     active: RwLock<HashSet<ChatId>>,
+    /// Notices whose confirmations are being counted, per group.
+    confirms: RwLock<confirm::Confirms>,
     /// Wakes the greeter and the delivery loops when there is new work.
     pub(crate) work: Notify,
 }
@@ -92,12 +99,16 @@ impl Engine {
         let active = store::groups::active_ids(&mut conn)
             .await
             .context("loading active groups")?;
+        let confirms = confirm::load(&mut conn)
+            .await
+            .context("loading open notices")?;
         Ok(Arc::new(Self {
             store,
             settings,
             clock,
             ports: RwLock::new(HashMap::new()),
             active: RwLock::new(active.into_iter().collect()),
+            confirms: RwLock::new(confirms),
             work: Notify::new(),
         }))
     }
@@ -156,9 +167,24 @@ impl Engine {
         let mut tx: Option<store::Tx> = None;
         let mut cache = Vec::new();
         let mut members = Vec::new();
+        let mut acks = Vec::new();
         for incoming in batch {
             if membership::is_member_event(&incoming.event) {
                 members.push(incoming);
+                continue;
+            }
+            if let Event::Message {
+                group,
+                from,
+                text,
+                reply_to,
+            } = &incoming.event
+            {
+                // Confirmations need no update key: counting a member twice
+                // is impossible by the table's key.
+                for post in self.confirmed_posts(group, text, reply_to.as_deref()) {
+                    acks.push((post, from.clone()));
+                }
                 continue;
             }
             if !members.is_empty() {
@@ -186,6 +212,10 @@ impl Engine {
         if !members.is_empty() {
             let conn = self.open(&mut tx).await?;
             self.apply_member_events(conn, members, &cache).await?;
+        }
+        if !acks.is_empty() {
+            let conn = self.open(&mut tx).await?;
+            self.record_acks(conn, &acks).await?;
         }
         self.commit(tx, &mut cache).await
     }
@@ -264,12 +294,20 @@ impl Engine {
             .port(chat.platform())
             .map(|p| p.command_prefix())
             .unwrap_or('/');
+        let rewrite = |text: &crate::domain::RichText| {
+            text.clone()
+                .map_text(|t| crate::domain::texts::with_command_prefix(t, prefix))
+        };
         let json = match action {
-            Action::Send { text } if prefix != '/' => {
-                let text = text
-                    .clone()
-                    .map_text(|t| crate::domain::texts::with_command_prefix(t, prefix));
-                serde_json::to_string(&Action::Send { text })
+            Action::Send { text } if prefix != '/' => serde_json::to_string(&Action::Send {
+                text: rewrite(text),
+            }),
+            Action::Post { post, text, pin } if prefix != '/' => {
+                serde_json::to_string(&Action::Post {
+                    post: *post,
+                    text: rewrite(text),
+                    pin: *pin,
+                })
             }
             other => serde_json::to_string(other),
         }

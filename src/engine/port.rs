@@ -56,6 +56,12 @@ pub trait Port: Send + Sync {
         name: &str,
         join_request: bool,
     ) -> Result<String, PortError>;
-    /// Carries out one outbox action in `chat`.
-    async fn deliver(&self, chat: &ChatId, action: &Action) -> Result<(), DeliveryError>;
+    /// How many members `group` has, as the platform counts them.
+    async fn member_count(&self, group: &ChatId) -> Result<u64, PortError>;
+    /// Carries out one outbox action in `chat`; a posted message's id comes back.
+    async fn deliver(
+        &self,
+        chat: &ChatId,
+        action: &Action,
+    ) -> Result<Option<String>, DeliveryError>;
 }

@@ -160,3 +160,12 @@ pub async fn set_next_greet_at(
         .await?;
     Ok(())
 }
+
+pub async fn set_timezone(conn: &mut AnyConnection, id: &ChatId, zone: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE groups SET timezone = $2 WHERE id = $1")
+        .bind(id.as_str())
+        .bind(zone)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

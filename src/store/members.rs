@@ -175,3 +175,32 @@ pub async fn standing_of(
         .map(|i| (all[i].count, Some(i + 1)))
         .unwrap_or((0, None)))
 }
+
+/// The member with most effective invites credited since `since_ms` in a
+/// group (ties: who got there first), with their name.
+pub async fn top_inviter_since(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    since_ms: i64,
+) -> sqlx::Result<Option<(UserId, DisplayName, i64)>> {
+    let row = sqlx::query(
+        "SELECT m.first_inviter AS inviter, COUNT(*) AS n, MAX(m.credited_at) AS reached,
+                COALESCE(u.name, '?') AS name
+         FROM memberships m LEFT JOIN users u ON u.id = m.first_inviter
+         WHERE m.group_id = $1 AND m.credited = 1 AND m.credited_at >= $2
+         GROUP BY m.first_inviter, u.name
+         ORDER BY n DESC, reached ASC, inviter ASC LIMIT 1",
+    )
+    .bind(group.as_str())
+    .bind(since_ms)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| {
+        Ok((
+            UserId::from_stored(r.try_get("inviter")?),
+            DisplayName::from_stored(r.try_get("name")?),
+            r.try_get("n")?,
+        ))
+    })
+    .transpose()
+}

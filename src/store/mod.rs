@@ -8,10 +8,12 @@
 
 pub mod greetings;
 pub mod groups;
+pub mod library;
 pub mod links;
 pub mod members;
 pub mod outbox;
 pub mod platform_state;
+pub mod schedules;
 pub mod updates;
 
 use std::{str::FromStr, time::Duration};

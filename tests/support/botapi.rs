@@ -60,6 +60,20 @@ struct ServerState {
     can_invite: HashMap<i64, bool>,
     links: Vec<Value>,
     next_message_id: i64,
+    /// Percentage of sendMessage calls that fail (429, 5xx) or answer slowly.
+    fault_percent: u64,
+    send_calls: u64,
+    /// Faults answered so far, by kind.
+    faults: HashMap<&'static str, u64>,
+}
+
+/// What an unlucky sendMessage call gets.
+#[derive(Debug, Clone, Copy)]
+enum Fault {
+    TooManyRequests,
+    ServerError,
+    BadGateway,
+    Slow,
 }
 
 struct Shared {
@@ -112,6 +126,18 @@ impl FakeTelegram {
     pub fn redeliver_everything(&self) {
         self.with(|s| s.queue = s.history.clone());
         self.shared.changed.notify_waiters();
+    }
+
+    /// Makes `percent`% of sendMessage calls fail with 429 (`retry_after`
+    /// 1 s), 500 or 502, or answer after a delay, spread evenly and
+    /// reproducibly over the calls.
+    pub fn inject_faults(&self, percent: u64) {
+        self.with(|s| s.fault_percent = percent);
+    }
+
+    /// How many faults of each kind were answered.
+    pub fn faults(&self) -> HashMap<&'static str, u64> {
+        self.with(|s| s.faults.clone())
     }
 
     /// Makes `user` an administrator of `chat`.
@@ -236,7 +262,27 @@ async fn handle(
             "can_join_groups": true, "can_read_all_group_messages": false,
             "supports_inline_queries": false, "has_main_web_app": false
         })),
-        "sendMessage" => send_message(&shared, &params),
+        "sendMessage" => {
+            match next_fault(&shared) {
+                Some(Fault::TooManyRequests) => {
+                    return (
+                        StatusCode::TOO_MANY_REQUESTS,
+                        Json(json!({
+                            "ok": false, "error_code": 429,
+                            "description": "Too Many Requests: retry after 1",
+                            "parameters": { "retry_after": 1 }
+                        })),
+                    );
+                }
+                Some(Fault::ServerError) => return error(500, "Internal Server Error"),
+                Some(Fault::BadGateway) => return error(502, "Bad Gateway"),
+                Some(Fault::Slow) => tokio::time::sleep(Duration::from_millis(300)).await,
+                None => {}
+            }
+            send_message(&shared, &params)
+        }
+        "getChatMemberCount" => ok(json!(10)),
+        "pinChatMessage" | "unpinChatMessage" => ok(json!(true)),
         "createChatInviteLink" => create_link(&shared, &params),
         "getChatMember" => {
             let (chat, user) = (
@@ -265,6 +311,9 @@ fn canonical(method: &str) -> String {
         "setMyCommands",
         "leaveChat",
         "approveChatJoinRequest",
+        "getChatMemberCount",
+        "pinChatMessage",
+        "unpinChatMessage",
     ];
     KNOWN
         .iter()
@@ -289,6 +338,25 @@ async fn get_updates(shared: &Shared, params: &Value) -> Reply {
         }
         let _ = tokio::time::timeout_at(deadline.into(), notified).await;
     }
+}
+
+/// Decides whether this sendMessage call meets a fault: a fixed scramble of
+/// the call number, so a run is reproducible and faults are spread out.
+fn next_fault(shared: &Shared) -> Option<Fault> {
+    let mut s = shared.state.lock().unwrap();
+    s.send_calls += 1;
+    let roll = s.send_calls.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32;
+    if s.fault_percent == 0 || roll % 100 >= s.fault_percent {
+        return None;
+    }
+    let (fault, name) = match (roll / 100) % 4 {
+        0 => (Fault::TooManyRequests, "429"),
+        1 => (Fault::ServerError, "500"),
+        2 => (Fault::BadGateway, "502"),
+        _ => (Fault::Slow, "slow"),
+    };
+    *s.faults.entry(name).or_default() += 1;
+    Some(fault)
 }
 
 fn send_message(shared: &Shared, params: &Value) -> Reply {

@@ -49,7 +49,7 @@ impl TestDb {
     pub async fn wait_until_idle(&self) {
         sqlx::any::install_default_drivers();
         let mut conn = AnyConnection::connect(&self.url).await.unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
         loop {
             let (waiting,): (i64,) = sqlx::query_as(
                 "SELECT (SELECT COUNT(*) FROM pending_greetings)

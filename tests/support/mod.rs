@@ -9,7 +9,14 @@ pub mod matrix;
 
 use std::time::Duration;
 
-use hearth::{config::Settings, domain::pace::Pace, startup::Application};
+use std::sync::Arc;
+
+use hearth::{
+    config::Settings,
+    domain::pace::Pace,
+    engine::{Clock, Engine, ManualClock},
+    startup::Application,
+};
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
@@ -34,6 +41,10 @@ pub const PACE: Pace = Pace {
 pub struct TestApp {
     pub tg: FakeTelegram,
     pub db: TestDb,
+    /// The clock the bot reads; `None`: the wall clock.
+    pub clock: Option<Arc<ManualClock>>,
+    /// The running bot's engine.
+    pub engine: Option<Arc<Engine>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
@@ -45,10 +56,45 @@ impl TestApp {
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
             .try_init();
+        Self::spawn_with(db, None).await
+    }
+
+    /// Starts the bot on a clock that moves only when the test says so.
+    pub async fn spawn_at(db: TestDb, start: &str) -> Self {
+        let start = chrono::DateTime::parse_from_rfc3339(start).unwrap();
+        let clock = Arc::new(ManualClock::new(start.timestamp_millis()));
+        Self::spawn_with(db, Some(clock)).await
+    }
+
+    async fn spawn_with(db: TestDb, clock: Option<Arc<ManualClock>>) -> Self {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
         let tg = FakeTelegram::start().await;
-        let mut app = Self { tg, db, task: None };
+        let mut app = Self {
+            tg,
+            db,
+            clock,
+            engine: None,
+            task: None,
+        };
         app.start().await;
         app
+    }
+
+    /// Moves the manual clock on and lets the scheduler act on it.
+    pub async fn advance(&self, by: Duration) {
+        let clock = self.clock.as_ref().expect("a test clock");
+        clock.advance_ms(by.as_millis() as i64);
+        let engine = self.engine.as_ref().unwrap();
+        engine.fire_due_schedules().await.unwrap();
+        self.settle().await;
+    }
+
+    /// The manual clock's time, in unix ms.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.as_ref().expect("a test clock").now_ms()
     }
 
     pub fn settings(&self) -> Settings {
@@ -71,7 +117,15 @@ impl TestApp {
     }
 
     async fn start(&mut self) {
-        let app = Application::build(&self.settings()).await.unwrap();
+        let app = match &self.clock {
+            Some(clock) => {
+                let clock: Arc<dyn Clock> = clock.clone();
+                Application::build_with_clock(&self.settings(), clock).await
+            }
+            None => Application::build(&self.settings()).await,
+        }
+        .unwrap();
+        self.engine = Some(app.engine().clone());
         self.task = Some(tokio::spawn(app.run_until(std::future::pending())));
     }
 

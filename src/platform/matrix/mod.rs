@@ -311,15 +311,29 @@ impl Port for Matrix {
         )))
     }
 
+    async fn member_count(&self, group: &ChatId) -> Result<u64, PortError> {
+        Ok(self.room(group)?.joined_members_count())
+    }
+
     #[tracing::instrument(skip_all, fields(chat_id = %chat))]
-    async fn deliver(&self, chat: &ChatId, action: &Action) -> Result<(), DeliveryError> {
+    async fn deliver(
+        &self,
+        chat: &ChatId,
+        action: &Action,
+    ) -> Result<Option<String>, DeliveryError> {
         let room = self.room(chat).map_err(DeliveryError::Permanent)?;
+        let event_id = |m: &str| {
+            matrix_sdk::ruma::OwnedEventId::try_from(m)
+                .map_err(|_| DeliveryError::Permanent(anyhow::anyhow!("bad event id {m}")))
+        };
         let result = match action {
-            Action::Send { text } => room
+            Action::Send { text } | Action::Post { text, .. } => room
                 .send_raw("m.room.message", render::to_content(text))
                 .await
-                .map(drop),
-            Action::Leave => room.leave().await,
+                .map(|sent| Some(sent.response.event_id.to_string())),
+            Action::Pin { message } => room.pin_event(&event_id(message)?).await.map(|_| None),
+            Action::Unpin { message } => room.unpin_event(&event_id(message)?).await.map(|_| None),
+            Action::Leave => room.leave().await.map(|()| None),
             Action::ApproveJoin { .. } => {
                 return Err(DeliveryError::Permanent(anyhow::anyhow!(
                     "Matrix joins need no approval"

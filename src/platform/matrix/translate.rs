@@ -43,7 +43,7 @@ pub fn timeline(
         let sender = ev["sender"].as_str().unwrap_or_default();
         let event = match ev["type"].as_str() {
             Some("m.room.member") => member_event(&group, ev, sender, me, invites),
-            Some("m.room.message") => command(&group, ev, sender, me),
+            Some("m.room.message") => message(&group, ev, sender, me),
             _ => None,
         };
         if let Some(event) = event {
@@ -104,10 +104,19 @@ fn member_event(
     }
 }
 
-fn command(group: &GroupInfo, ev: &Value, sender: &str, me: &str) -> Option<Event> {
+fn message(group: &GroupInfo, ev: &Value, sender: &str, me: &str) -> Option<Event> {
     let body = ev["content"]["body"].as_str()?;
-    if sender == me || !body.starts_with('!') {
+    if sender == me {
         return None;
+    }
+    if !body.starts_with('!') {
+        let reply_to = ev["content"]["m.relates_to"]["m.in_reply_to"]["event_id"].as_str();
+        return Some(Event::Message {
+            group: group.id.clone(),
+            from: person(sender, None),
+            text: strip_reply_fallback(body).to_owned(),
+            reply_to: reply_to.map(str::to_owned),
+        });
     }
     Some(Event::Command {
         chat: group.id.clone(),
@@ -115,6 +124,15 @@ fn command(group: &GroupInfo, ev: &Value, sender: &str, me: &str) -> Option<Even
         from: person(sender, None),
         text: body.to_owned(),
     })
+}
+
+/// The member's own words of a reply: older clients quote the message they
+/// answer as `> ` lines and a blank line before the reply.
+fn strip_reply_fallback(body: &str) -> &str {
+    if !body.starts_with("> ") {
+        return body;
+    }
+    body.split_once("\n\n").map_or(body, |(_, own)| own)
 }
 
 /// A person from a Matrix id and, when known, their display name.

@@ -16,10 +16,11 @@ use secrecy::ExposeSecret;
 use teloxide::{
     ApiError, RequestError,
     payloads::{
-        CreateChatInviteLinkSetters, GetUpdatesSetters, SendMessageSetters, SetMyCommandsSetters,
+        CreateChatInviteLinkSetters, GetUpdatesSetters, PinChatMessageSetters, SendMessageSetters,
+        SetMyCommandsSetters, UnpinChatMessageSetters,
     },
     prelude::Requester,
-    types::{AllowedUpdate, BotCommand, BotCommandScope, LinkPreviewOptions, ParseMode},
+    types::{AllowedUpdate, BotCommand, BotCommandScope, LinkPreviewOptions, MessageId, ParseMode},
 };
 
 pub use render::to_html;
@@ -209,32 +210,87 @@ impl Port for Telegram {
         }
     }
 
+    async fn member_count(&self, group: &ChatId) -> Result<u64, PortError> {
+        let count = self
+            .bot
+            .get_chat_member_count(Self::chat(group)?)
+            .await
+            .context("getChatMemberCount")?;
+        Ok(u64::from(count))
+    }
+
     #[tracing::instrument(skip_all, fields(chat_id = %chat))]
-    async fn deliver(&self, chat: &ChatId, action: &Action) -> Result<(), DeliveryError> {
+    async fn deliver(
+        &self,
+        chat: &ChatId,
+        action: &Action,
+    ) -> Result<Option<String>, DeliveryError> {
         let target = Self::chat(chat).map_err(DeliveryError::Permanent)?;
+        let message_id = |m: &str| {
+            m.parse::<i32>()
+                .map(MessageId)
+                .map_err(|_| DeliveryError::Permanent(anyhow::anyhow!("bad message id {m}")))
+        };
         let result = match action {
-            Action::Send { text } => self
+            Action::Send { text } | Action::Post { text, .. } => self
                 .bot
                 .send_message(target, to_html(text))
                 .parse_mode(ParseMode::Html)
                 .link_preview_options(no_preview())
                 .await
-                .map(drop),
+                .map(|m| Some(m.id.0.to_string())),
+            Action::Pin { message } => self
+                .bot
+                .pin_chat_message(target, message_id(message)?)
+                .disable_notification(true)
+                .await
+                .map(|_| None),
+            Action::Unpin { message } => self
+                .bot
+                .unpin_chat_message(target)
+                .message_id(message_id(message)?)
+                .await
+                .map(|_| None),
             Action::ApproveJoin { user } => {
                 let user = Self::user(user).map_err(DeliveryError::Permanent)?;
                 self.bot
                     .approve_chat_join_request(target, user)
                     .await
-                    .map(drop)
+                    .map(|_| None)
             }
-            Action::Leave => self.bot.leave_chat(target).await.map(drop),
+            Action::Leave => self.bot.leave_chat(target).await.map(|_| None),
         };
-        result.map_err(|e| match e {
-            RequestError::RetryAfter(wait) => DeliveryError::RetryAfter(wait.duration()),
-            RequestError::Network(_) | RequestError::Io(_) => DeliveryError::Transient(e.into()),
-            other => DeliveryError::Permanent(other.into()),
-        })
+        result.map_err(classify)
     }
+}
+
+/// Sorts a failed request into wait, retry, or give up. Telegram reports its
+/// own server errors as API errors with a 5xx description, and a proxy in
+/// front of it may answer with a page that is not JSON: both are worth
+/// another try.
+fn classify(e: RequestError) -> DeliveryError {
+    match e {
+        RequestError::RetryAfter(wait) => DeliveryError::RetryAfter(wait.duration()),
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::InvalidJson { .. } => {
+            DeliveryError::Transient(e.into())
+        }
+        RequestError::Api(ApiError::Unknown(ref text)) if is_server_error(text) => {
+            DeliveryError::Transient(e.into())
+        }
+        other => DeliveryError::Permanent(other.into()),
+    }
+}
+
+fn is_server_error(description: &str) -> bool {
+    let d = description.to_ascii_lowercase();
+    [
+        "internal server error",
+        "bad gateway",
+        "service unavailable",
+        "gateway timeout",
+    ]
+    .iter()
+    .any(|phrase| d.contains(phrase))
 }
 
 fn no_preview() -> LinkPreviewOptions {

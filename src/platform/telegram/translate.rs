@@ -62,6 +62,14 @@ fn from_message(msg: &Message, me: &UserId) -> Vec<Event> {
             from: person(from),
             text: text.to_owned(),
         }],
+        (Some(text), Some(from)) if !msg.chat.is_private() && !from.is_bot => {
+            vec![Event::Message {
+                group: chat_id(&msg.chat),
+                from: person(from),
+                text: text.to_owned(),
+                reply_to: msg.reply_to_message().map(|r| r.id.0.to_string()),
+            }]
+        }
         _ => Vec::new(),
     }
 }
