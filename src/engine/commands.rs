@@ -64,12 +64,7 @@ impl Engine {
     ) -> anyhow::Result<()> {
         let port = self.port(chat.platform())?;
         let (group, processed) = {
-            let mut conn = self
-                .store
-                .pool()
-                .acquire()
-                .await
-                .context("connecting to the database")?;
+            let mut conn = self.store.connection().await?;
             let group = match &info {
                 Some(info) => store::groups::get(&mut conn, &info.id)
                     .await?
@@ -220,12 +215,7 @@ impl Engine {
             }
             _ => {}
         }
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .context("connecting to the database")?;
+        let mut conn = self.store.connection().await?;
         Ok(match command {
             Command::Start | Command::Help => {
                 help_text(lang, self.is_admin(group, &from.id).await?).into()

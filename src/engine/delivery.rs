@@ -47,12 +47,7 @@ pub struct Pass {
 impl Engine {
     /// Delivers what is due on `port`'s platform within `pacer`'s limits.
     pub async fn deliver_due(&self, port: &dyn Port, pacer: &mut Pacer) -> anyhow::Result<Pass> {
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .context("connecting to the database")?;
+        let mut conn = self.store.connection().await?;
         let pending = store::outbox::pending(&mut conn, port.platform(), BATCH).await?;
         drop(conn);
         let mut held: HashSet<_> = HashSet::new();
@@ -88,12 +83,7 @@ impl Engine {
             // Counted from the platform's answer, so the spacing holds as
             // the platform sees it, whatever the network's delays.
             pacer.record(&entry.chat, pacer_now());
-            let mut conn = self
-                .store
-                .pool()
-                .acquire()
-                .await
-                .context("connecting to the database")?;
+            let mut conn = self.store.connection().await?;
             match result {
                 Ok(message) => {
                     drop(conn);

@@ -29,12 +29,7 @@ impl Engine {
     /// how many messages were queued. One failing group does not stop the rest.
     pub async fn flush_greetings(&self) -> anyhow::Result<usize> {
         let now = self.now_ms();
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .context("connecting to the database")?;
+        let mut conn = self.store.connection().await?;
         let due = store::greetings::due_groups(&mut conn, now)
             .await
             .context("finding due greetings")?;

@@ -91,11 +91,7 @@ impl Engine {
         settings: EngineSettings,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Arc<Self>> {
-        let mut conn = store
-            .pool()
-            .acquire()
-            .await
-            .context("connecting to the database")?;
+        let mut conn = store.connection().await?;
         let active = store::groups::active_ids(&mut conn)
             .await
             .context("loading active groups")?;

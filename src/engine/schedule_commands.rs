@@ -205,12 +205,7 @@ impl Engine {
         from: &Person,
         lang: Lang,
     ) -> anyhow::Result<Outcome> {
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .context("connecting to the database")?;
+        let mut conn = self.store.connection().await?;
         let owner = group.map_or_else(|| from.id.clone(), |g| g.owner.clone());
         Ok(match command {
             Command::Schedule(ScheduleCommand::Add(post)) => {

@@ -45,12 +45,7 @@ impl Engine {
     pub async fn fire_due_schedules(&self) -> anyhow::Result<usize> {
         let now = self.now_ms();
         let due = {
-            let mut conn = self
-                .store
-                .pool()
-                .acquire()
-                .await
-                .context("connecting to the database")?;
+            let mut conn = self.store.connection().await?;
             store::schedules::due(&mut conn, now, BATCH).await?
         };
         let mut posted = 0;
@@ -74,17 +69,13 @@ impl Engine {
         let Some((run_local, run_at)) = &schedule.next else {
             return Ok(false);
         };
-        let mut conn = self
-            .store
-            .pool()
-            .acquire()
-            .await
-            .context("connecting to the database")?;
+        let mut conn = self.store.connection().await?;
         let group = store::groups::get(&mut conn, &schedule.group).await?;
         // The text is composed before the transaction: it may ask the
         // platform for the member count, and SQLite has one connection.
+        let posting = schedule::due(*run_at, now, self.settings.schedule_grace) == Some(Due::Post);
         let text = match &group {
-            Some(g) if g.active && *run_at <= now => Some(
+            Some(g) if g.active && posting => Some(
                 self.compose_post(&schedule.body, schedule.kind, g, now, &mut conn)
                     .await?,
             ),

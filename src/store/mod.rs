@@ -132,6 +132,14 @@ impl Store {
             .context("could not start a database transaction")
     }
 
+    /// One connection from the pool, for statements outside a transaction.
+    pub async fn connection(&self) -> anyhow::Result<sqlx::pool::PoolConnection<Any>> {
+        self.pool
+            .acquire()
+            .await
+            .context("connecting to the database")
+    }
+
     /// The pool, for single statements outside a transaction.
     pub fn pool(&self) -> &AnyPool {
         &self.pool

@@ -52,11 +52,7 @@ impl Matrix {
             .build()
             .await
             .context("building the Matrix client")?;
-        let mut conn = store
-            .pool()
-            .acquire()
-            .await
-            .context("connecting to the database")?;
+        let mut conn = store.connection().await?;
         let saved = platform_state::get(&mut conn, SESSION_KEY).await?;
         drop(conn);
         match saved.and_then(|json| serde_json::from_str::<MatrixSession>(&json).ok()) {
@@ -89,11 +85,7 @@ impl Matrix {
                     .matrix_auth()
                     .session()
                     .context("logged in without a session")?;
-                let mut conn = store
-                    .pool()
-                    .acquire()
-                    .await
-                    .context("connecting to the database")?;
+                let mut conn = store.connection().await?;
                 platform_state::set(&mut conn, SESSION_KEY, &serde_json::to_string(&session)?)
                     .await?;
             }
