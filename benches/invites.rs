@@ -8,11 +8,11 @@
 use std::{sync::Arc, time::Instant};
 
 use hearth::{
-    domain::{ChatId, DisplayName, Lang, UserId},
-    engine::{Engine, EngineSettings, Event, GroupInfo, Incoming, Person, SystemClock},
-    store::{self, Store, groups::Group},
+    domain::{ChatId, DisplayName, UserId},
+    engine::{Event, GroupInfo, Incoming, Person, SystemClock},
 };
-use sqlx::{AnyConnection, Connection, Executor};
+
+mod support;
 
 /// Events per run with `getUpdates`-sized batches, and with one event per batch.
 const EVENTS: usize = 50_000;
@@ -64,39 +64,8 @@ fn workload(n: usize, batch: usize) -> Vec<Vec<Incoming>> {
     batches
 }
 
-async fn engine(url: &str) -> anyhow::Result<Arc<Engine>> {
-    let store = Store::connect(url).await?;
-    store.migrate().await?;
-    let mut conn = store.pool().acquire().await?;
-    for g in 0..GROUPS {
-        let group = Group {
-            id: ChatId::telegram(-1000 - g),
-            title: "Bench".into(),
-            owner: UserId::telegram(1),
-            lang: Lang::En,
-            timezone: "UTC".into(),
-            public_handle: None,
-            can_invite: true,
-            active: true,
-            welcome_template: None,
-        };
-        store::groups::register(&mut conn, &group, 0).await?;
-    }
-    drop(conn);
-    let settings = EngineSettings {
-        operators: vec![UserId::telegram(1)],
-        default_lang: Lang::En,
-        default_timezone: "UTC".into(),
-        greet_interval: std::time::Duration::from_secs(6),
-        greet_settle: std::time::Duration::from_secs(2),
-        pace: hearth::domain::pace::Pace::TELEGRAM,
-        schedule_grace: std::time::Duration::from_secs(600),
-    };
-    Engine::new(store, settings, Arc::new(SystemClock)).await
-}
-
 async fn run(label: &str, url: &str, batch: usize) -> anyhow::Result<()> {
-    let engine = engine(url).await?;
+    let engine = support::engine(url, GROUPS, "UTC", Arc::new(SystemClock)).await?;
     let n = if batch == 1 { EVENTS_UNBATCHED } else { EVENTS };
     let batches = workload(n, batch);
     let mut latencies = Vec::with_capacity(batches.len());
@@ -108,7 +77,7 @@ async fn run(label: &str, url: &str, batch: usize) -> anyhow::Result<()> {
     }
     let total = start.elapsed();
     latencies.sort();
-    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    let pct = |p| support::quantile(&latencies, p);
     println!(
         "{label:<10} batch {batch:>3}: {n:>6} events in {:>6.2?} = {:>7.0} events/s; per-batch latency p50 {:>8.2?} p99 {:>8.2?}",
         total,
@@ -121,31 +90,13 @@ async fn run(label: &str, url: &str, batch: usize) -> anyhow::Result<()> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let dir = tempfile::tempdir()?;
-    for batch in [100, 1] {
-        let url = format!(
-            "sqlite://{}",
-            dir.path().join(format!("bench{batch}.db")).display()
-        );
-        run("sqlite", &url, batch).await?;
-    }
-    sqlx::any::install_default_drivers();
-    let server = std::env::var("HEARTH_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    match AnyConnection::connect(&server).await {
-        Ok(mut conn) => {
-            let base = server
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_owned())
-                .unwrap_or(server.clone());
-            for batch in [100, 1] {
-                let name = format!("hearth_bench_{}_{batch}", std::process::id());
-                conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .await?;
-                run("postgres", &format!("{base}/{name}"), batch).await?;
-            }
-        }
-        Err(e) => println!("postgres   skipped: {server} unreachable ({e})"),
-    }
-    Ok(())
+    support::on_both_databases("invites100", |label, url| async move {
+        run(label, &url, 100).await
+    })
+    .await?;
+    support::on_both_databases(
+        "invites1",
+        |label, url| async move { run(label, &url, 1).await },
+    )
+    .await
 }

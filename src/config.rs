@@ -37,6 +37,9 @@ pub struct Settings {
 pub struct TelegramSettings {
     pub token: SecretString,
     pub api_url: Url,
+    /// How long a request other than the long poll may take before it
+    /// counts as failed and is retried.
+    pub request_timeout: Duration,
 }
 
 /// Matrix connection settings.
@@ -83,6 +86,21 @@ impl Settings {
             Some(token) => Some(TelegramSettings {
                 token: SecretString::from(parse_token(&token)?),
                 api_url: parse_api_url(get("HEARTH_TELEGRAM_API_URL").as_deref())?,
+                request_timeout: parse_seconds(
+                    "HEARTH_TELEGRAM_TIMEOUT_SECS",
+                    get("HEARTH_TELEGRAM_TIMEOUT_SECS"),
+                    20.0,
+                )
+                .and_then(|t| {
+                    if t.is_zero() {
+                        Err(invalid(
+                            "HEARTH_TELEGRAM_TIMEOUT_SECS",
+                            "must be more than 0".to_owned(),
+                        ))
+                    } else {
+                        Ok(t)
+                    }
+                })?,
             }),
         };
         let matrix = parse_matrix(&get)?;

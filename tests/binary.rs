@@ -9,7 +9,7 @@ use std::{
     time::Duration,
 };
 
-use support::{FakeTelegram, OPERATOR, bot, botapi::TOKEN, member_update, user};
+use support::{FakeTelegram, OPERATOR, TestDb, bot, botapi::TOKEN, member_update, user};
 
 fn hearth(dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_hearth"));
@@ -112,4 +112,135 @@ async fn the_token_never_reaches_a_log_line() {
     assert!(logs.contains("cannot create invite links"));
     let secret = TOKEN.split_once(':').unwrap().1;
     assert!(!logs.contains(secret), "the token leaked into the logs");
+}
+
+/// A running bot process, killed when dropped (a failing test leaves no
+/// process behind).
+struct Running(std::process::Child);
+
+impl Running {
+    /// SIGKILL: no shutdown, no flushing, as when the machine dies.
+    fn kill(&mut self) {
+        self.0.kill().unwrap();
+        self.0.wait().unwrap();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the bot against `tg` and `db`, as an operator would.
+fn start_bot(tg: &FakeTelegram, db: &TestDb, dir: &std::path::Path) -> Running {
+    let child = hearth(dir)
+        .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
+        .env("HEARTH_TELEGRAM_API_URL", &tg.url)
+        .env("HEARTH_OPERATORS", format!("tg:{OPERATOR}"))
+        .env("DATABASE_URL", &db.url)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    Running(child)
+}
+
+fn posts_in(sent: &[support::Sent]) -> Vec<i64> {
+    sent.iter()
+        .filter(|m| m.plain().starts_with("📢 Post"))
+        .map(|m| m.chat_id)
+        .collect()
+}
+
+on_both_databases!(a_killed_process_delivers_every_queued_post_exactly_once_after_restart);
+
+/// The process is killed (SIGKILL, no shutdown) while 50 due posts are
+/// partly delivered, partly queued and partly in flight; after a restart
+/// every post arrives exactly once.
+///
+/// The requests in flight at the kill are held by the server unprocessed,
+/// as when the network loses them. A request Telegram accepted in the
+/// instant before the kill, before the bot could record it, would be sent
+/// again: Telegram has no idempotency key, so that one case is at least once.
+async fn a_killed_process_delivers_every_queued_post_exactly_once_after_restart(db: TestDb) {
+    let tg = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = start_bot(&tg, &db, dir.path());
+    let groups: Vec<i64> = (1..=50).map(|n| -3000 - n).collect();
+    for group in &groups {
+        tg.set_bot_can_invite(*group, true);
+        tg.make_admin(*group, OPERATOR);
+        let op = user(OPERATOR, "Op");
+        tg.push(
+            "my_chat_member",
+            member_update(*group, op, &bot(), "left", "administrator", None),
+        );
+    }
+    for group in &groups {
+        tg.wait_for(*group, 1).await;
+    }
+    let op = user(OPERATOR, "Op");
+    let ids: Vec<String> = groups.iter().map(i64::to_string).collect();
+    let say = |text: String| {
+        tg.push(
+            "message",
+            support::message(OPERATOR, &op, serde_json::json!({ "text": text })),
+        )
+    };
+    say(format!("/groupset save all {}", ids.join(" ")));
+    tg.wait_for(OPERATOR, 1).await;
+    // Every group's post runs a few seconds from now (groups keep UTC).
+    let at = chrono::Utc::now() + chrono::Duration::seconds(4);
+    say(format!(
+        "/schedule add \"{}\" notice --groups all Post",
+        at.format("%S %M %H * * *")
+    ));
+    let reply = tg.wait_for(OPERATOR, 2).await;
+    assert!(reply[1].plain().starts_with('✅'), "{}", reply[1].plain());
+
+    // Some posts out, then the network swallows requests, then the kill.
+    tg.wait_for_sent("10 posts", |sent| posts_in(sent).len() >= 10)
+        .await;
+    tg.hold_sends();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while tg.held() == 0 {
+        assert!(std::time::Instant::now() < deadline, "no request in flight");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Wait until the bot has recorded every message Telegram accepted, so
+    // the kill lands with requests in flight and none accepted unrecorded.
+    loop {
+        let recorded = db
+            .count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'")
+            .await;
+        if recorded == tg.sent_all().len() as i64 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "sends never recorded");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    child.kill();
+    tg.release();
+    let delivered = posts_in(&tg.sent_all()).len();
+    assert!(
+        delivered < 50,
+        "the kill came before the end ({delivered} posts out)"
+    );
+    assert!(
+        db.count("SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
+            .await
+            > 0,
+        "posts were still queued at the kill"
+    );
+
+    let mut child = start_bot(&tg, &db, dir.path());
+    tg.wait_for_sent("50 posts", |sent| posts_in(sent).len() >= 50)
+        .await;
+    db.wait_until_idle().await;
+    child.kill();
+    let mut posts = posts_in(&tg.sent_all());
+    posts.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(posts, groups, "every group got its post exactly once");
 }

@@ -7,7 +7,7 @@ mod support;
 use serde_json::Value;
 use support::{
     TestDb,
-    matrix::{MxApp, MxUser},
+    matrix::{MxApp, MxUser, body},
 };
 
 fn mentions(content: &Value) -> Vec<String> {
@@ -17,13 +17,6 @@ fn mentions(content: &Value) -> Vec<String> {
         .iter()
         .map(|v| v.as_str().unwrap().to_owned())
         .collect()
-}
-
-fn body(content: &Value) -> String {
-    content["body"]
-        .as_str()
-        .unwrap()
-        .replace(['\u{2068}', '\u{2069}'], "")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -154,27 +154,51 @@ async fn names_survive_any_unicode(db: TestDb) {
     );
 }
 
-async fn outbox_keeps_order_and_failures(db: TestDb) {
+async fn outbox_offers_each_chats_oldest_entry_first(db: TestDb) {
+    use hearth::domain::Platform::Telegram;
     let store = open(&db).await;
     let mut conn = store.pool().acquire().await.unwrap();
-    let chat = ChatId::telegram(-5);
+    let (busy, quiet) = (ChatId::telegram(-5), ChatId::telegram(-6));
     for i in 0..3 {
-        store::outbox::enqueue(&mut conn, &chat, &format!("{{\"n\":{i}}}"), 10)
+        store::outbox::enqueue(&mut conn, &busy, &format!("{{\"n\":{i}}}"), 10)
             .await
             .unwrap();
     }
-    let pending = store::outbox::pending(&mut conn, hearth::domain::Platform::Telegram, 10)
+    store::outbox::enqueue(&mut conn, &quiet, "{\"n\":9}", 10)
         .await
         .unwrap();
-    let ids: Vec<i64> = pending.iter().map(|(e, _)| e.id).collect();
-    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    let first: Vec<(ChatId, String)> = store::outbox::heads(&mut conn, Telegram, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.chat, e.action))
+        .collect();
+    assert_eq!(
+        first,
+        vec![
+            (busy.clone(), "{\"n\":0}".to_owned()),
+            (quiet.clone(), "{\"n\":9}".to_owned())
+        ],
+        "one head per chat, the quiet chat not hidden behind the busy one"
+    );
+    let ids: Vec<i64> = store::outbox::heads(&mut conn, Telegram, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .collect();
     store::outbox::mark_sent(&mut conn, ids[0], 11)
         .await
         .unwrap();
-    store::outbox::mark_failed(&mut conn, ids[1], "gone")
+    let next = store::outbox::heads(&mut conn, Telegram, 10).await.unwrap();
+    assert_eq!(
+        next[0].action, "{\"n\":1}",
+        "the busy chat's next entry follows"
+    );
+    store::outbox::mark_failed(&mut conn, next[0].id, "gone")
         .await
         .unwrap();
-    assert_eq!(store::outbox::pending_count(&mut conn).await.unwrap(), 1);
+    assert_eq!(store::outbox::pending_count(&mut conn).await.unwrap(), 2);
 }
 
 on_both_databases!(
@@ -183,5 +207,5 @@ on_both_databases!(
     standings_count_only_credited_members_and_rank_ties_by_time,
     join_intents_are_taken_once,
     names_survive_any_unicode,
-    outbox_keeps_order_and_failures,
+    outbox_offers_each_chats_oldest_entry_first,
 );

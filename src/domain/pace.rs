@@ -77,6 +77,20 @@ impl Pacer {
 
     /// Notes a send into `chat` at `at`.
     pub fn record(&mut self, chat: &ChatId, at: i64) {
+        self.record_launch(at);
+        self.record_answer(chat, at);
+    }
+
+    /// Notes that a request left at `at`: the bot-wide spacing counts from
+    /// departures, as requests to different chats are in flight together.
+    pub fn record_launch(&mut self, at: i64) {
+        self.last_any = Some(self.last_any.map_or(at, |l| l.max(at)));
+    }
+
+    /// Notes the platform's answer to a send into `chat` at `at`: a chat's
+    /// spacing counts from answers, so it holds as the platform sees it,
+    /// whatever the network's delays.
+    pub fn record_answer(&mut self, chat: &ChatId, at: i64) {
         let window = self.pace.window_ms;
         let quota = self.pace.chat_quota.max(1);
         let sent = self.chats.entry(chat.clone()).or_default();
@@ -84,7 +98,6 @@ impl Pacer {
         while sent.len() > quota || sent.front().is_some_and(|t| *t <= at - window) {
             sent.pop_front();
         }
-        self.last_any = Some(self.last_any.map_or(at, |l| l.max(at)));
         self.records += 1;
         // Forget quiet chats now and then, so memory follows active chats.
         if self.records.is_multiple_of(1024) {

@@ -85,6 +85,57 @@ impl RichText {
         seen
     }
 
+    /// Cuts the message into parts of at most `max` UTF-16 units as a reader
+    /// sees it (Telegram's measure), at line ends where it can and mid-line
+    /// only for a line longer than `max`. Mentions are never cut.
+    pub fn split(self, max: usize) -> Vec<RichText> {
+        let max = max.max(2);
+        let mut parts = Vec::new();
+        let mut current = RichText::default();
+        let mut used = 0;
+        let mut close = |current: &mut RichText, used: &mut usize| {
+            if !current.spans.is_empty() {
+                parts.push(std::mem::take(current));
+            }
+            *used = 0;
+        };
+        for span in self.spans {
+            match span {
+                Span::Text(text) => {
+                    for line in text.split_inclusive('\n') {
+                        let mut rest = line;
+                        while !rest.is_empty() {
+                            let len = utf16_len(rest);
+                            if used + len <= max {
+                                current.push_text(rest);
+                                used += len;
+                                break;
+                            }
+                            if used > 0 {
+                                close(&mut current, &mut used);
+                                continue;
+                            }
+                            let cut = prefix_within(rest, max);
+                            current.push_text(&rest[..cut]);
+                            close(&mut current, &mut used);
+                            rest = &rest[cut..];
+                        }
+                    }
+                }
+                Span::Mention { user, name } => {
+                    let len = utf16_len(name.as_str());
+                    if used > 0 && used + len > max {
+                        close(&mut current, &mut used);
+                    }
+                    current.push_mention(&user, &name);
+                    used += len;
+                }
+            }
+        }
+        close(&mut current, &mut used);
+        parts
+    }
+
     /// The text as a reader sees it, mentions shown as names.
     pub fn to_plain(&self) -> String {
         self.spans
@@ -97,8 +148,70 @@ impl RichText {
     }
 }
 
+fn utf16_len(text: &str) -> usize {
+    text.chars().map(char::len_utf16).sum()
+}
+
+/// The byte length of the longest prefix of `text` within `max` UTF-16
+/// units (`max` ≥ 2, so at least one char fits).
+fn prefix_within(text: &str, max: usize) -> usize {
+    let mut units = 0;
+    for (at, c) in text.char_indices() {
+        units += c.len_utf16();
+        if units > max {
+            return at;
+        }
+    }
+    text.len()
+}
+
 impl From<&str> for RichText {
     fn from(text: &str) -> Self {
         RichText::plain(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn sample() -> RichText {
+        let mut text = RichText::plain("line one\nline two\n");
+        text.push_mention(&UserId::telegram(7), &DisplayName::clean("芬芬", "?"));
+        text.push_text(" welcome\n");
+        text
+    }
+
+    #[test]
+    fn a_short_message_stays_whole() {
+        assert_eq!(sample().split(4000), vec![sample()]);
+    }
+
+    #[test]
+    fn long_messages_break_at_line_ends() {
+        let parts = sample().split(12);
+        let plain: Vec<String> = parts.iter().map(RichText::to_plain).collect();
+        assert_eq!(plain, ["line one\n", "line two\n芬芬", " welcome\n"]);
+        assert_eq!(
+            parts[1].mentioned(),
+            vec![&UserId::telegram(7)],
+            "the mention stays whole"
+        );
+    }
+
+    proptest! {
+        /// Nothing is lost, nothing is added, no part is too long.
+        #[test]
+        fn parts_keep_every_char_within_the_limit(text in "[a-z😀\n]{0,300}", max in 2usize..50) {
+            let parts = RichText::plain(text.clone()).split(max);
+            let joined: String = parts.iter().map(RichText::to_plain).collect();
+            prop_assert_eq!(joined, text);
+            for part in &parts {
+                prop_assert!(utf16_len(&part.to_plain()) <= max);
+                prop_assert!(!part.spans.is_empty());
+            }
+        }
     }
 }

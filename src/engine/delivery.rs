@@ -1,14 +1,17 @@
 //! Carries out outbox actions on one platform, in order per chat.
 //!
-//! An entry is marked sent only after the platform accepted it, so a crash
-//! re-sends at most the one entry in flight. A chat whose head entry must wait
-//! (rate limit, retry back-off) holds back its later entries, so order within
-//! a chat is kept while other chats go on. A [`Pacer`] keeps the platform's
-//! sending limits, so a burst waits its turn instead of earning HTTP 429.
+//! Only a chat's oldest pending entry (its head) may go, and a chat has at
+//! most one request in flight, so order within a chat is kept; requests into
+//! different chats fly together, so one slow or rate-limited chat never holds
+//! up the others. An entry is marked sent only after the platform accepted
+//! it, so a crash re-sends at most the entries in flight. A [`Pacer`] keeps
+//! the platform's sending limits, so a burst waits its turn instead of
+//! earning HTTP 429.
 
-use std::{collections::HashSet, sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use anyhow::Context;
+use tokio::task::{Id, JoinSet};
 
 use super::{Action, DeliveryError, Engine, Port};
 use crate::{
@@ -31,42 +34,113 @@ fn truncate(text: &str, max: usize) -> String {
 
 /// Attempts before an entry is marked failed.
 pub const MAX_ATTEMPTS: i64 = 8;
-/// Entries looked at per pass.
-const BATCH: i64 = 200;
+/// Chat heads looked at per pass.
+const BATCH: i64 = 500;
+/// Requests in flight at once, across chats.
+const MAX_IN_FLIGHT: usize = 32;
 const IDLE: Duration = Duration::from_millis(200);
 
-/// What one delivery pass did.
-#[derive(Debug, Default)]
-pub struct Pass {
-    /// Entries the platform accepted.
-    pub sent: usize,
-    /// Milliseconds until the earliest held-back entry may go.
-    pub wait: Option<i64>,
+/// A request on its way: the entry, what it asked, what the platform said.
+struct Flight {
+    entry: Entry,
+    action: Action,
+    result: Result<Option<String>, DeliveryError>,
+}
+
+/// The requests in flight and the pacer that let them go.
+struct Courier {
+    pacer: Pacer,
+    flights: JoinSet<Flight>,
+    /// Chats with a request in flight, by the task carrying it, so a task
+    /// that panics still frees its chat.
+    busy: HashMap<Id, ChatId>,
+    /// Chats whose head waits for a retry, until a monotonic instant. Kept
+    /// in memory: after a restart a retry simply comes sooner.
+    held: HashMap<ChatId, i64>,
+}
+
+impl Courier {
+    fn is_busy(&self, chat: &ChatId) -> bool {
+        self.busy.values().any(|c| c == chat)
+    }
 }
 
 impl Engine {
-    /// Delivers what is due on `port`'s platform within `pacer`'s limits.
-    pub async fn deliver_due(&self, port: &dyn Port, pacer: &mut Pacer) -> anyhow::Result<Pass> {
+    /// Runs delivery for one platform until the task is dropped.
+    pub async fn run_delivery(self: Arc<Self>, port: Arc<dyn Port>) -> anyhow::Result<()> {
+        let mut courier = Courier {
+            pacer: Pacer::new(self.settings.pace),
+            flights: JoinSet::new(),
+            busy: HashMap::new(),
+            held: HashMap::new(),
+        };
+        loop {
+            let woken = self.work.notified();
+            let idle = match self.launch_due(&port, &mut courier).await {
+                Ok(wait) => wait.map_or(IDLE, |w| IDLE.min(Duration::from_millis(w.max(1) as u64))),
+                Err(e) => {
+                    tracing::error!(error = ?e, "delivery pass failed");
+                    IDLE
+                }
+            };
+            tokio::select! {
+                Some(landed) = courier.flights.join_next_with_id(), if !courier.flights.is_empty() => {
+                    match landed {
+                        Ok((id, flight)) => {
+                            courier.busy.remove(&id);
+                            let chat = flight.entry.chat.clone();
+                            let now = pacer_now();
+                            courier.pacer.record_answer(&chat, now);
+                            match self.land(flight).await {
+                                Ok(Some(retry_in)) => {
+                                    courier.held.insert(chat, now + retry_in.as_millis() as i64);
+                                }
+                                Ok(None) => {}
+                                Err(e) => tracing::error!(error = ?e, "recording a delivery failed"),
+                            }
+                        }
+                        Err(e) => {
+                            courier.busy.remove(&e.id());
+                            tracing::error!(error = %e, "a delivery task failed");
+                        }
+                    }
+                }
+                _ = tokio::time::timeout(idle, woken) => {}
+            }
+        }
+    }
+
+    /// Sends every chat head that is due and within the pacer's limits; says
+    /// how many milliseconds until the earliest held-back head may go.
+    async fn launch_due(
+        &self,
+        port: &Arc<dyn Port>,
+        courier: &mut Courier,
+    ) -> anyhow::Result<Option<i64>> {
+        if courier.flights.len() >= MAX_IN_FLIGHT {
+            return Ok(None);
+        }
         let mut conn = self.store.connection().await?;
-        let pending = store::outbox::pending(&mut conn, port.platform(), BATCH).await?;
+        let heads = store::outbox::heads(&mut conn, port.platform(), BATCH).await?;
         drop(conn);
-        let mut held: HashSet<_> = HashSet::new();
-        let mut pass = Pass::default();
-        for (entry, due_at) in pending {
-            if held.contains(&entry.chat) {
+        let mut wait: Option<i64> = None;
+        courier.held.retain(|_, until| *until > pacer_now());
+        for entry in heads {
+            if courier.flights.len() >= MAX_IN_FLIGHT {
+                break;
+            }
+            if courier.is_busy(&entry.chat) {
                 continue;
             }
-            // Entries wait by the engine's clock (retries are stored as
-            // instants); pacing is real time, whatever the clock says.
-            let now = self.now_ms();
+            // Waiting is real time, whatever the engine's clock says.
             let mono = pacer_now();
-            let wait = (due_at - now).max(pacer.chat_ready_at(&entry.chat, mono) - mono);
-            if wait > 0 {
-                pass.wait = Some(pass.wait.map_or(wait, |w| w.min(wait)));
-                held.insert(entry.chat);
+            let retry_at = courier.held.get(&entry.chat).copied().unwrap_or(mono);
+            let held = retry_at.max(courier.pacer.chat_ready_at(&entry.chat, mono)) - mono;
+            if held > 0 {
+                wait = Some(wait.map_or(held, |w| w.min(held)));
                 continue;
             }
-            let global_at = pacer.global_ready_at(mono);
+            let global_at = courier.pacer.global_ready_at(mono);
             if global_at > mono {
                 tokio::time::sleep(Duration::from_millis((global_at - mono) as u64)).await;
             }
@@ -78,53 +152,64 @@ impl Engine {
                     continue;
                 }
             };
-            // The platform call runs without holding a database connection.
-            let result = port.deliver(&entry.chat, &action).await;
-            // Counted from the platform's answer, so the spacing holds as
-            // the platform sees it, whatever the network's delays.
-            pacer.record(&entry.chat, pacer_now());
-            let mut conn = self.store.connection().await?;
-            match result {
-                Ok(message) => {
-                    drop(conn);
-                    self.delivered(&entry, &action, message).await?;
-                    pass.sent += 1;
+            courier.pacer.record_launch(pacer_now());
+            let chat = entry.chat.clone();
+            let port = port.clone();
+            let task = courier.flights.spawn(async move {
+                let result = port.deliver(&entry.chat, &action).await;
+                Flight {
+                    entry,
+                    action,
+                    result,
                 }
-                Err(DeliveryError::RetryAfter(wait)) => {
-                    tracing::warn!(chat_id = %entry.chat, ?wait, "rate limited by the platform");
-                    let at = now + wait.as_millis() as i64;
-                    store::outbox::retry_at(
-                        &mut conn,
-                        entry.id,
-                        entry.attempts,
-                        at,
-                        "rate limited",
-                    )
+            });
+            courier.busy.insert(task.id(), chat);
+        }
+        Ok(wait)
+    }
+
+    /// Records what the platform answered to one request; says how long the
+    /// chat waits when the entry is to be tried again.
+    ///
+    /// A timeout counts as transient although Telegram may have acted on the
+    /// request: it has no idempotency key, so a retry is the only way not to
+    /// lose the message, at the risk of sending it twice.
+    async fn land(&self, flight: Flight) -> anyhow::Result<Option<Duration>> {
+        let Flight {
+            entry,
+            action,
+            result,
+        } = flight;
+        let now = self.now_ms();
+        match result {
+            Ok(message) => {
+                self.delivered(&entry, &action, message).await?;
+                Ok(None)
+            }
+            Err(DeliveryError::RetryAfter(wait)) => {
+                tracing::warn!(chat_id = %entry.chat, ?wait, "rate limited by the platform");
+                let at = now + wait.as_millis() as i64;
+                let mut conn = self.store.connection().await?;
+                store::outbox::retry_at(&mut conn, entry.id, entry.attempts, at, "rate limited")
                     .await?;
-                    held.insert(entry.chat);
-                }
-                Err(DeliveryError::Transient(e)) if entry.attempts + 1 < MAX_ATTEMPTS => {
-                    let attempts = entry.attempts + 1;
-                    let backoff = 500i64 << attempts.min(10);
-                    tracing::warn!(chat_id = %entry.chat, attempts, error = ?e, "delivery failed; will retry");
-                    store::outbox::retry_at(
-                        &mut conn,
-                        entry.id,
-                        attempts,
-                        now + backoff,
-                        &format!("{e:#}"),
-                    )
+                Ok(Some(wait))
+            }
+            Err(DeliveryError::Transient(e)) if entry.attempts + 1 < MAX_ATTEMPTS => {
+                let attempts = entry.attempts + 1;
+                let backoff = Duration::from_millis(500 << attempts.min(10));
+                tracing::warn!(chat_id = %entry.chat, attempts, error = ?e, "delivery failed; will retry");
+                let at = now + backoff.as_millis() as i64;
+                let mut conn = self.store.connection().await?;
+                store::outbox::retry_at(&mut conn, entry.id, attempts, at, &format!("{e:#}"))
                     .await?;
-                    held.insert(entry.chat);
-                }
-                Err(DeliveryError::Transient(e) | DeliveryError::Permanent(e)) => {
-                    tracing::error!(chat_id = %entry.chat, id = entry.id, error = ?e, "delivery failed for good");
-                    drop(conn);
-                    self.failed(&entry, &format!("{e:#}")).await?;
-                }
+                Ok(Some(backoff))
+            }
+            Err(DeliveryError::Transient(e) | DeliveryError::Permanent(e)) => {
+                tracing::error!(chat_id = %entry.chat, id = entry.id, error = ?e, "delivery failed for good");
+                self.failed(&entry, &format!("{e:#}")).await?;
+                Ok(None)
             }
         }
-        Ok(pass)
     }
 
     /// Marks an entry sent, with what its delivery leads to: a post keeps
@@ -178,24 +263,5 @@ impl Engine {
         }
         tx.commit().await.context("recording a failed delivery")?;
         Ok(())
-    }
-
-    /// Runs delivery for one platform until the task is dropped.
-    pub async fn run_delivery(self: Arc<Self>, port: Arc<dyn Port>) -> anyhow::Result<()> {
-        let mut pacer = Pacer::new(self.settings.pace);
-        loop {
-            let woken = self.work.notified();
-            let mut idle = IDLE;
-            match self.deliver_due(port.as_ref(), &mut pacer).await {
-                Ok(pass) if pass.sent > 0 => continue,
-                Ok(pass) => {
-                    if let Some(wait) = pass.wait {
-                        idle = idle.min(Duration::from_millis(wait.max(1) as u64));
-                    }
-                }
-                Err(e) => tracing::error!(error = ?e, "delivery pass failed"),
-            }
-            let _ = tokio::time::timeout(idle, woken).await;
-        }
     }
 }

@@ -34,6 +34,10 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use event::{Event, GroupInfo, Incoming, LinkUse, Person};
 pub use port::{DeliveryError, Port, PortError};
 
+/// The longest message sent as one, in UTF-16 units as Telegram counts them
+/// (its limit is 4096; Matrix allows far more).
+const MESSAGE_LIMIT: usize = 4000;
+
 use crate::{
     domain::{ChatId, Lang, Platform, UserId, pace::Pace},
     store::{self, Store},
@@ -291,24 +295,32 @@ impl Engine {
             .map(|p| p.command_prefix())
             .unwrap_or('/');
         let rewrite = |text: &crate::domain::RichText| {
-            text.clone()
-                .map_text(|t| crate::domain::texts::with_command_prefix(t, prefix))
-        };
-        let json = match action {
-            Action::Send { text } if prefix != '/' => serde_json::to_string(&Action::Send {
-                text: rewrite(text),
-            }),
-            Action::Post { post, text, pin } if prefix != '/' => {
-                serde_json::to_string(&Action::Post {
-                    post: *post,
-                    text: rewrite(text),
-                    pin: *pin,
-                })
+            if prefix == '/' {
+                text.clone()
+            } else {
+                text.clone()
+                    .map_text(|t| crate::domain::texts::with_command_prefix(t, prefix))
             }
-            other => serde_json::to_string(other),
+        };
+        let actions = match action {
+            // Long replies (a list, a report) go as several messages, each
+            // within the platform's limit.
+            Action::Send { text } => rewrite(text)
+                .split(MESSAGE_LIMIT)
+                .into_iter()
+                .map(|text| Action::Send { text })
+                .collect(),
+            Action::Post { post, text, pin } => vec![Action::Post {
+                post: *post,
+                text: rewrite(text),
+                pin: *pin,
+            }],
+            other => vec![other.clone()],
+        };
+        for action in &actions {
+            let json = serde_json::to_string(action).context("encoding an outbox action")?;
+            store::outbox::enqueue(conn, chat, &json, self.now_ms()).await?;
         }
-        .context("encoding an outbox action")?;
-        store::outbox::enqueue(conn, chat, &json, self.now_ms()).await?;
         Ok(())
     }
 }

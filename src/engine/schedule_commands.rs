@@ -101,7 +101,10 @@ impl Plan {
         match self {
             Plan::AddSchedules { lang, by, items } => {
                 let mut reply = RichText::default();
-                for item in items {
+                // One preview is enough when one text goes to many groups.
+                let single = items.len() == 1;
+                let mut preview = None;
+                for (n, item) in items.into_iter().enumerate() {
                     let id = store::schedules::insert(
                         conn,
                         &NewSchedule {
@@ -117,15 +120,23 @@ impl Plan {
                         now,
                     )
                     .await?;
-                    if !reply.spans.is_empty() {
-                        reply.push_text("\n\n");
+                    if n > 0 {
+                        reply.push_text(if single { "\n\n" } else { "\n" });
                     }
                     reply.push_text(&format!("{}#{id} · ", texts::schedule_saved(lang)));
                     reply.push_text(&item.title);
                     reply.push_text(texts::schedule_next_run(lang));
                     reply.push_text(&item.next_shown);
+                    if single {
+                        reply.push_text(texts::preview_heading(lang));
+                        reply.append(item.preview);
+                    } else if n == 0 {
+                        preview = Some(item.preview);
+                    }
+                }
+                if let Some(preview) = preview {
                     reply.push_text(texts::preview_heading(lang));
-                    reply.append(item.preview);
+                    reply.append(preview);
                 }
                 Ok(Some(reply))
             }

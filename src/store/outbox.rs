@@ -34,16 +34,19 @@ pub async fn enqueue(
     Ok(())
 }
 
-/// Pending entries of one platform, oldest first, including ones not yet due
-/// (a chat whose head entry waits must not have later entries overtake it).
-pub async fn pending(
+/// The oldest pending entry of each chat of one platform, oldest first. Only a chat's head may go: later entries wait for it,
+/// so order within a chat holds, while one busy chat never hides the others.
+pub async fn heads(
     conn: &mut AnyConnection,
     platform: Platform,
     limit: i64,
-) -> sqlx::Result<Vec<(Entry, i64)>> {
+) -> sqlx::Result<Vec<Entry>> {
     let rows = sqlx::query(
-        "SELECT id, chat_id, action, attempts, next_attempt_at FROM outbox
-         WHERE state = 'pending' AND platform = $1 ORDER BY id LIMIT $2",
+        "SELECT o.id, o.chat_id, o.action, o.attempts
+         FROM outbox o
+         JOIN (SELECT MIN(id) AS id FROM outbox
+               WHERE state = 'pending' AND platform = $1 GROUP BY chat_id) h ON o.id = h.id
+         ORDER BY o.id LIMIT $2",
     )
     .bind(platform.prefix())
     .bind(limit)
@@ -51,13 +54,12 @@ pub async fn pending(
     .await?;
     rows.iter()
         .map(|r| {
-            let entry = Entry {
+            Ok(Entry {
                 id: r.try_get("id")?,
                 chat: ChatId::from_stored(r.try_get("chat_id")?),
                 action: r.try_get("action")?,
                 attempts: r.try_get("attempts")?,
-            };
-            Ok((entry, r.try_get("next_attempt_at")?))
+            })
         })
         .collect()
 }
@@ -71,7 +73,7 @@ pub async fn mark_sent(conn: &mut AnyConnection, id: i64, now_ms: i64) -> sqlx::
     Ok(())
 }
 
-/// Schedules another attempt.
+/// Counts a failed attempt and notes when the next one is planned.
 pub async fn retry_at(
     conn: &mut AnyConnection,
     id: i64,

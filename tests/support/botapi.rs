@@ -60,8 +60,14 @@ struct ServerState {
     can_invite: HashMap<i64, bool>,
     links: Vec<Value>,
     next_message_id: i64,
-    /// Percentage of sendMessage calls that fail (429, 5xx) or answer slowly.
+    /// Percentage of sendMessage calls that fail (429, 5xx, timeout) or
+    /// answer slowly.
     fault_percent: u64,
+    /// While set, sendMessage calls hang unprocessed, as when the network
+    /// drops a request before Telegram acts on it.
+    holding: bool,
+    /// Calls hanging now.
+    held: u64,
     send_calls: u64,
     /// Faults answered so far, by kind.
     faults: HashMap<&'static str, u64>,
@@ -74,7 +80,12 @@ enum Fault {
     ServerError,
     BadGateway,
     Slow,
+    /// No answer within the bot's request timeout, and nothing sent.
+    Timeout,
 }
+
+/// Longer than the tests' request timeout (`support::REQUEST_TIMEOUT_SECS`).
+const TIMEOUT_FAULT: Duration = Duration::from_secs(4);
 
 struct Shared {
     state: Mutex<ServerState>,
@@ -135,6 +146,21 @@ impl FakeTelegram {
         self.with(|s| s.fault_percent = percent);
     }
 
+    /// Makes sendMessage calls hang unprocessed until [`Self::release`].
+    pub fn hold_sends(&self) {
+        self.with(|s| s.holding = true);
+    }
+
+    /// Lets held calls end, unprocessed.
+    pub fn release(&self) {
+        self.with(|s| s.holding = false);
+    }
+
+    /// How many sendMessage calls hang now.
+    pub fn held(&self) -> u64 {
+        self.with(|s| s.held)
+    }
+
     /// How many faults of each kind were answered.
     pub fn faults(&self) -> HashMap<&'static str, u64> {
         self.with(|s| s.faults.clone())
@@ -170,6 +196,24 @@ impl FakeTelegram {
     /// Whether every queued update has been confirmed by the bot.
     pub fn all_confirmed(&self) -> bool {
         self.with(|s| s.queue.is_empty())
+    }
+
+    /// Every message the bot sent, in any chat.
+    pub fn sent_all(&self) -> Vec<Sent> {
+        self.with(|s| s.sent.clone())
+    }
+
+    /// Waits until `pred` holds for every message sent so far.
+    pub async fn wait_for_sent(&self, what: &str, pred: impl Fn(&[Sent]) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let notified = self.shared.sent_changed.notified();
+            if pred(&self.sent_all()) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "never saw {what}");
+            let _ = tokio::time::timeout(Duration::from_millis(100), notified).await;
+        }
     }
 
     /// Waits until `chat` has received at least `n` messages; returns them.
@@ -277,7 +321,14 @@ async fn handle(
                 Some(Fault::ServerError) => return error(500, "Internal Server Error"),
                 Some(Fault::BadGateway) => return error(502, "Bad Gateway"),
                 Some(Fault::Slow) => tokio::time::sleep(Duration::from_millis(300)).await,
+                Some(Fault::Timeout) => {
+                    tokio::time::sleep(TIMEOUT_FAULT).await;
+                    return error(504, "Gateway Timeout");
+                }
                 None => {}
+            }
+            if hold(&shared).await {
+                return error(504, "Gateway Timeout");
             }
             send_message(&shared, &params)
         }
@@ -349,14 +400,29 @@ fn next_fault(shared: &Shared) -> Option<Fault> {
     if s.fault_percent == 0 || roll % 100 >= s.fault_percent {
         return None;
     }
-    let (fault, name) = match (roll / 100) % 4 {
+    let (fault, name) = match (roll / 100) % 5 {
         0 => (Fault::TooManyRequests, "429"),
         1 => (Fault::ServerError, "500"),
         2 => (Fault::BadGateway, "502"),
+        3 => (Fault::Timeout, "timeout"),
         _ => (Fault::Slow, "slow"),
     };
     *s.faults.entry(name).or_default() += 1;
     Some(fault)
+}
+
+/// Hangs while the server holds calls; says whether this call was held (a
+/// held call is never processed: its client has given up or died).
+async fn hold(shared: &Shared) -> bool {
+    if !shared.state.lock().unwrap().holding {
+        return false;
+    }
+    shared.state.lock().unwrap().held += 1;
+    while shared.state.lock().unwrap().holding {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    shared.state.lock().unwrap().held -= 1;
+    true
 }
 
 fn send_message(shared: &Shared, params: &Value) -> Reply {

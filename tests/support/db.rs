@@ -44,12 +44,26 @@ impl TestDb {
 }
 
 impl TestDb {
+    /// The single number `sql` selects, read on a connection of its own.
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        sqlx::any::install_default_drivers();
+        let mut conn = AnyConnection::connect(&self.url).await.unwrap();
+        let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&mut conn).await.unwrap();
+        n
+    }
+
     /// Waits until no newcomer waits for a greeting and no outbox entry
     /// waits to be sent.
     pub async fn wait_until_idle(&self) {
+        self.wait_until_idle_within(std::time::Duration::from_secs(90))
+            .await;
+    }
+
+    /// [`Self::wait_until_idle`] with a deadline of `limit`.
+    pub async fn wait_until_idle_within(&self, limit: std::time::Duration) {
         sqlx::any::install_default_drivers();
         let mut conn = AnyConnection::connect(&self.url).await.unwrap();
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+        let deadline = std::time::Instant::now() + limit;
         loop {
             let (waiting,): (i64,) = sqlx::query_as(
                 "SELECT (SELECT COUNT(*) FROM pending_greetings)

@@ -157,8 +157,8 @@ impl MxUser {
         .await;
     }
 
-    /// Messages `sender` sent to the room, oldest first.
-    pub async fn messages_from(&self, room: &str, sender: &str) -> Vec<Value> {
+    /// Message events `sender` sent to the room, oldest first.
+    pub async fn events_from(&self, room: &str, sender: &str) -> Vec<Value> {
         let r = self
             .call(
                 reqwest::Method::GET,
@@ -171,10 +171,45 @@ impl MxUser {
             .unwrap()
             .iter()
             .filter(|e| e["type"] == "m.room.message" && e["sender"] == sender)
-            .map(|e| e["content"].clone())
+            .cloned()
             .collect();
         out.reverse();
         out
+    }
+
+    /// Contents of the messages `sender` sent to the room, oldest first.
+    pub async fn messages_from(&self, room: &str, sender: &str) -> Vec<Value> {
+        let events = self.events_from(room, sender).await;
+        events.into_iter().map(|e| e["content"].clone()).collect()
+    }
+
+    /// Gives `user` the power level `level` in the room (50 is moderator).
+    pub async fn set_power(&self, room: &str, user: &str, level: i64) {
+        let path = format!("/rooms/{}/state/m.room.power_levels/", enc(room));
+        let mut levels = self.call(reqwest::Method::GET, &path, None).await;
+        levels["users"][user] = json!(level);
+        self.call(reqwest::Method::PUT, &path, Some(levels)).await;
+    }
+
+    /// The room's pinned events, as clients show them.
+    pub async fn pinned(&self, room: &str) -> Vec<String> {
+        let url = format!(
+            "{}/_matrix/client/v3/rooms/{}/state/m.room.pinned_events",
+            server(),
+            enc(room)
+        );
+        let resp = self
+            .http
+            .get(&url)
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        let value: Value = resp.json().await.unwrap_or(Value::Null);
+        value["pinned"]
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+            .unwrap_or_default()
     }
 
     /// Waits until `sender` has sent at least `n` messages to the room.
@@ -223,6 +258,14 @@ fn enc(s: &str) -> String {
         .replace('@', "%40")
         .replace(':', "%3A")
         .replace('#', "%23")
+}
+
+/// A message's text as a reader sees it (bidi isolates are invisible).
+pub fn body(content: &Value) -> String {
+    content["body"]
+        .as_str()
+        .unwrap()
+        .replace(['\u{2068}', '\u{2069}'], "")
 }
 
 /// The application logged in as a fresh bot account.

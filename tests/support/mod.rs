@@ -30,6 +30,10 @@ pub const GREET_INTERVAL: Duration = Duration::from_millis(300);
 
 /// Sending limits in tests: Telegram's shape, on a one-second "minute" so a
 /// burst meets them within a test's time.
+/// The bot's Telegram request timeout in tests; the fake server's timeout
+/// fault outlasts it.
+pub const REQUEST_TIMEOUT_SECS: f64 = 1.5;
+
 pub const PACE: Pace = Pace {
     chat_quota: 3,
     window_ms: 1_000,
@@ -92,6 +96,15 @@ impl TestApp {
         self.settle().await;
     }
 
+    /// Moves the manual clock on and fires what is due, without waiting for
+    /// delivery: time passing while messages are still on their way.
+    pub async fn tick(&self, by: Duration) {
+        let clock = self.clock.as_ref().expect("a test clock");
+        clock.advance_ms(by.as_millis() as i64);
+        let engine = self.engine.as_ref().unwrap();
+        engine.fire_due_schedules().await.unwrap();
+    }
+
     /// The manual clock's time, in unix ms.
     pub fn now_ms(&self) -> i64 {
         self.clock.as_ref().expect("a test clock").now_ms()
@@ -108,6 +121,10 @@ impl TestApp {
                 GREET_INTERVAL.as_secs_f64().to_string(),
             ),
             ("HEARTH_GREET_SETTLE_SECS", "0.15".to_owned()),
+            (
+                "HEARTH_TELEGRAM_TIMEOUT_SECS",
+                REQUEST_TIMEOUT_SECS.to_string(),
+            ),
         ];
         let mut settings =
             Settings::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
@@ -234,8 +251,13 @@ impl TestApp {
     /// Waits until every update is applied and nothing waits to be greeted
     /// or sent.
     pub async fn settle(&self) {
+        self.settle_within(Duration::from_secs(90)).await;
+    }
+
+    /// [`Self::settle`], for a test that knows it needs more than 90 s.
+    pub async fn settle_within(&self, limit: Duration) {
         self.tg.wait_until_consumed().await;
-        self.db.wait_until_idle().await;
+        self.db.wait_until_idle_within(limit).await;
     }
 }
 

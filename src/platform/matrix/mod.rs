@@ -332,6 +332,18 @@ impl Port for Matrix {
                 )));
             }
         };
-        result.map_err(|e| DeliveryError::Transient(anyhow::Error::from(e)))
+        result.map_err(classify)
+    }
+}
+
+/// A refusal (403 for a missing power level, 404, a bad request) will not
+/// change by trying again; rate limits, server errors and the network may.
+fn classify(e: matrix_sdk::Error) -> DeliveryError {
+    let status = e.as_client_api_error().map(|api| api.status_code);
+    match status {
+        Some(s) if s.is_client_error() && s.as_u16() != 429 => {
+            DeliveryError::Permanent(anyhow::Error::from(e))
+        }
+        _ => DeliveryError::Transient(anyhow::Error::from(e)),
     }
 }

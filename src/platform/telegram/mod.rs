@@ -36,7 +36,10 @@ const POLL_TIMEOUT_SECS: u32 = 25;
 
 /// A connected Telegram bot.
 pub struct Telegram {
+    /// Sends and asks; its requests time out after the configured timeout.
     bot: teloxide::Bot,
+    /// Long-polls `getUpdates`; its timeout outlasts the poll.
+    poller: teloxide::Bot,
     me: UserId,
     username: String,
 }
@@ -47,10 +50,17 @@ impl Telegram {
     /// to log; the `Bot` itself is never logged (its `Debug` shows the token).
     #[tracing::instrument(skip_all, fields(api = %settings.api_url))]
     pub async fn connect(settings: &TelegramSettings) -> anyhow::Result<Arc<Self>> {
-        // The client timeout must outlast the long poll.
-        let client = reqwest_client(POLL_TIMEOUT_SECS)?;
-        let bot = teloxide::Bot::with_client(settings.token.expose_secret(), client)
-            .set_api_url(settings.api_url.clone());
+        let connect =
+            |timeout| -> anyhow::Result<teloxide::Bot> {
+                Ok(teloxide::Bot::with_client(
+                    settings.token.expose_secret(),
+                    reqwest_client(timeout)?,
+                )
+                .set_api_url(settings.api_url.clone()))
+            };
+        let bot = connect(settings.request_timeout)?;
+        // The long poll's client must outlast the poll.
+        let poller = connect(Duration::from_secs(u64::from(POLL_TIMEOUT_SECS) + 10))?;
         let me = bot
             .get_me()
             .await
@@ -59,6 +69,7 @@ impl Telegram {
             me: translate::user_id(&me.user),
             username: me.username().to_owned(),
             bot,
+            poller,
         });
         this.register_commands().await?;
         tracing::info!(bot = %this.username, "connected to Telegram");
@@ -103,7 +114,7 @@ impl Telegram {
         let mut backoff = Duration::from_millis(500);
         loop {
             let updates = self
-                .bot
+                .poller
                 .get_updates()
                 .offset(offset)
                 .timeout(POLL_TIMEOUT_SECS)
@@ -319,10 +330,10 @@ fn lacks_rights(e: &RequestError) -> bool {
     }
 }
 
-fn reqwest_client(poll_secs: u32) -> anyhow::Result<reqwest::Client> {
+fn reqwest_client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
     reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(Duration::from_secs(u64::from(poll_secs) + 10))
+        .connect_timeout(Duration::from_secs(5).min(timeout))
+        .timeout(timeout)
         .build()
         .context("building the HTTP client")
 }

@@ -1,0 +1,87 @@
+//! What the benches share: an engine on a fresh database, run on SQLite and,
+//! when reachable, on PostgreSQL.
+
+use std::{future::Future, sync::Arc};
+
+use hearth::{
+    domain::{ChatId, Lang, UserId},
+    engine::{Clock, Engine, EngineSettings},
+    store::{self, Store, groups::Group},
+};
+use sqlx::{AnyConnection, Connection, Executor};
+
+pub const OPERATOR: i64 = 1;
+
+/// An engine on `url` with `groups` registered groups (`-1000 - n`) in `zone`.
+pub async fn engine(
+    url: &str,
+    groups: i64,
+    zone: &str,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<Arc<Engine>> {
+    let store = Store::connect(url).await?;
+    store.migrate().await?;
+    let mut conn = store.connection().await?;
+    for g in 0..groups {
+        let group = Group {
+            id: ChatId::telegram(-1000 - g),
+            title: format!("Bench {g}"),
+            owner: UserId::telegram(OPERATOR),
+            lang: Lang::En,
+            timezone: zone.into(),
+            public_handle: None,
+            can_invite: true,
+            active: true,
+            welcome_template: None,
+        };
+        store::groups::register(&mut conn, &group, 0).await?;
+    }
+    drop(conn);
+    let settings = EngineSettings {
+        operators: vec![UserId::telegram(OPERATOR)],
+        default_lang: Lang::En,
+        default_timezone: "UTC".into(),
+        greet_interval: std::time::Duration::from_secs(6),
+        greet_settle: std::time::Duration::from_secs(2),
+        pace: hearth::domain::pace::Pace::TELEGRAM,
+        schedule_grace: std::time::Duration::from_secs(600),
+    };
+    Engine::new(store, settings, clock).await
+}
+
+/// Runs `bench` on a fresh SQLite file and a fresh PostgreSQL database (the
+/// server of `HEARTH_TEST_POSTGRES_URL`, skipped when unreachable).
+pub async fn on_both_databases<F, Fut>(name: &str, bench: F) -> anyhow::Result<()>
+where
+    F: Fn(&'static str, String) -> Fut,
+    Fut: Future<Output = anyhow::Result<()>>,
+{
+    let dir = tempfile::tempdir()?;
+    let url = format!(
+        "sqlite://{}",
+        dir.path().join(format!("{name}.db")).display()
+    );
+    bench("sqlite", url).await?;
+    sqlx::any::install_default_drivers();
+    let server = std::env::var("HEARTH_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    match AnyConnection::connect(&server).await {
+        Ok(mut conn) => {
+            let base = server
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_owned())
+                .unwrap_or(server.clone());
+            let db = format!("hearth_bench_{name}_{}", std::process::id());
+            conn.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+                .await?;
+            bench("postgres", format!("{base}/{db}")).await?;
+        }
+        Err(e) => println!("postgres   skipped: {server} unreachable ({e})"),
+    }
+    Ok(())
+}
+
+/// The `p`-quantile of sorted durations.
+pub fn quantile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration {
+    sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
+}
