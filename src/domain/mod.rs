@@ -2,6 +2,9 @@
 //! deterministic and property-tested beside the code it guards.
 
 pub mod command;
+pub mod draw;
+pub mod envelope;
+pub mod fairness;
 pub mod greeting;
 pub mod ids;
 pub mod invites;
