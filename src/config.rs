@@ -344,6 +344,16 @@ mod tests {
                 .name,
             "HEARTH_TELEGRAM_API_URL"
         );
+        for timeout in ["0", "soon", "-1"] {
+            let err =
+                settings(&[TOKEN, OPS, ("HEARTH_TELEGRAM_TIMEOUT_SECS", timeout)]).unwrap_err();
+            assert_eq!(err.name, "HEARTH_TELEGRAM_TIMEOUT_SECS", "{timeout}");
+        }
+        let s = settings(&[TOKEN, OPS, ("HEARTH_TELEGRAM_TIMEOUT_SECS", "2.5")]).unwrap();
+        assert_eq!(
+            s.telegram.unwrap().request_timeout,
+            std::time::Duration::from_millis(2_500)
+        );
     }
 
     #[test]
