@@ -1,4 +1,4 @@
-//! End to end on Matrix: the real application logged in to a real Synapse
+//! End to end on Matrix, on SQLite and PostgreSQL: the real application logged in to a real Synapse
 //! (started by `scripts/synapse-up`), driven by real Matrix users.
 #![allow(clippy::unwrap_used)]
 
@@ -19,9 +19,15 @@ fn mentions(content: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_invite_from_an_operator_registers_the_room_and_a_strangers_is_refused() {
-    let app = MxApp::spawn(TestDb::sqlite()).await;
+on_both_databases!(
+    an_invite_from_an_operator_registers_the_room_and_a_strangers_is_refused,
+    invites_are_credited_greeted_with_pills_and_survive_leave_rejoin_and_restart,
+    admin_commands_need_the_power_to_kick,
+    a_burst_of_50_joins_is_greeted_in_few_messages,
+);
+
+async fn an_invite_from_an_operator_registers_the_room_and_a_strangers_is_refused(db: TestDb) {
+    let app = MxApp::spawn(db).await;
     let room = app.room(false).await;
     let hello = app.operator.wait_for(&room, &app.bot.id, 1).await;
     assert!(body(&hello[0]).contains("Hearth is here"));
@@ -43,9 +49,8 @@ async fn an_invite_from_an_operator_registers_the_room_and_a_strangers_is_refuse
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn invites_are_credited_greeted_with_pills_and_survive_leave_rejoin_and_restart() {
-    let mut app = MxApp::spawn(TestDb::sqlite()).await;
+async fn invites_are_credited_greeted_with_pills_and_survive_leave_rejoin_and_restart(db: TestDb) {
+    let mut app = MxApp::spawn(db).await;
     let room = app.room(true).await;
     let (alice, bob, carol) = (
         MxUser::register("alice").await,
@@ -111,9 +116,8 @@ async fn invites_are_credited_greeted_with_pills_and_survive_leave_rejoin_and_re
     assert!(body(&top).ends_with("— 1"), "{}", body(&top));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn admin_commands_need_the_power_to_kick() {
-    let app = MxApp::spawn(TestDb::sqlite()).await;
+async fn admin_commands_need_the_power_to_kick(db: TestDb) {
+    let app = MxApp::spawn(db).await;
     let room = app.room(true).await;
     let alice = MxUser::register("alice").await;
     alice.join(&room).await;
@@ -124,11 +128,10 @@ async fn admin_commands_need_the_power_to_kick() {
     assert_eq!(body(&done), "✅ 本群语言已设为简体中文。");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_burst_of_50_joins_is_greeted_in_few_messages() {
+async fn a_burst_of_50_joins_is_greeted_in_few_messages(db: TestDb) {
     // Joins arrive at network pace here, over a few seconds: a 2 s greeting
     // interval (production: 6 s) is what folds them.
-    let app = MxApp::spawn_with_interval(TestDb::sqlite(), std::time::Duration::from_secs(2)).await;
+    let app = MxApp::spawn_with_interval(db, std::time::Duration::from_secs(2)).await;
     let room = app.room(true).await;
     let mut joiners = Vec::new();
     for _ in 0..50 {

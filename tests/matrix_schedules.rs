@@ -13,9 +13,10 @@ use support::{
     matrix::{MxApp, MxUser, body},
 };
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_pinned_confirm_notice_posts_on_time_and_counts_replies() {
-    let app = MxApp::spawn(TestDb::sqlite()).await;
+on_both_databases!(a_pinned_confirm_notice_posts_on_time_and_counts_replies,);
+
+async fn a_pinned_confirm_notice_posts_on_time_and_counts_replies(db: TestDb) {
+    let app = MxApp::spawn(db).await;
     let room = app.room(false).await;
     let bob = MxUser::register("bob").await;
     app.operator.invite(&room, &bob.id).await;
