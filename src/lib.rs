@@ -11,3 +11,4 @@ pub mod platform;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
+pub mod verify;

@@ -21,6 +21,11 @@ enum Cmd {
     Migrate,
     /// Check the settings in the environment and .env, then exit.
     CheckConfig,
+    /// Re-run a closed draw from its revealed seed and check every result.
+    Verify {
+        /// The draw's number, as the group saw it (`#3` or `3`).
+        draw: String,
+    },
 }
 
 #[tokio::main]
@@ -39,6 +44,7 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Cmd::Run) {
         Cmd::Run => run(settings).await,
         Cmd::Migrate => migrate(&settings).await,
+        Cmd::Verify { draw } => verify(&settings, &draw).await,
         Cmd::CheckConfig => {
             println!("settings are valid; database: {}", settings.database_url);
             Ok(())
@@ -66,5 +72,17 @@ async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let store = Store::connect(&settings.database_url).await?;
     store.migrate().await?;
     println!("migrations applied to {}", settings.database_url);
+    Ok(())
+}
+
+async fn verify(settings: &Settings, draw: &str) -> anyhow::Result<()> {
+    let id = draw
+        .trim_start_matches('#')
+        .parse()
+        .map_err(|_| anyhow::anyhow!("`{draw}` is not a draw number; the group saw it as #N"))?;
+    let store = Store::connect(&settings.database_url).await?;
+    store.migrate().await?;
+    let report = hearth::verify::draw(&store, id).await?;
+    print!("{report}");
     Ok(())
 }

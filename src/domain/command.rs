@@ -6,6 +6,7 @@
 
 use super::{
     Lang,
+    envelope_command::{self, EnvelopeArgsError, EnvelopeCommand},
     leaderboard::{DEFAULT_TOP, MAX_TOP},
     schedule_command::{self, ArgsError, GroupSetCommand, ScheduleCommand, SnippetCommand},
     template::MAX_TEMPLATE_CHARS,
@@ -33,6 +34,10 @@ pub enum Command {
     GroupSet(GroupSetCommand),
     /// An operator's groups with their ids.
     Groups,
+    /// A lucky red envelope.
+    Envelope(EnvelopeCommand),
+    /// The group's recent draws and their results.
+    Draws,
 }
 
 /// Which leaderboard `/top` shows.
@@ -66,6 +71,8 @@ pub enum CommandError {
     BadAcks,
     #[error(transparent)]
     Args(#[from] ArgsError),
+    #[error(transparent)]
+    Envelope(#[from] EnvelopeArgsError),
 }
 
 impl CommandError {
@@ -101,6 +108,7 @@ impl CommandError {
                 "用法：/acks <定时编号>；发送 /schedule list 查看编号。".to_owned()
             }
             (CommandError::Args(e), lang) => e.explain(lang),
+            (CommandError::Envelope(e), lang) => e.explain(lang),
         }
     }
 }
@@ -109,7 +117,11 @@ impl Command {
     /// Who may run it.
     pub fn access(&self) -> Access {
         match self {
-            Command::Start | Command::Help | Command::Invite | Command::MyInvites => Access::Member,
+            Command::Start
+            | Command::Help
+            | Command::Invite
+            | Command::MyInvites
+            | Command::Draws => Access::Member,
             Command::Top(TopScope::Group(_)) => Access::Member,
             Command::Top(TopScope::AllGroups(_)) | Command::Adopt => Access::Operator,
             Command::SetWelcome(_)
@@ -117,7 +129,8 @@ impl Command {
             | Command::Schedule(_)
             | Command::Timezone(_)
             | Command::Acks(_)
-            | Command::Snippet(_) => Access::Admin,
+            | Command::Snippet(_)
+            | Command::Envelope(_) => Access::Admin,
             Command::GroupSet(_) | Command::Groups => Access::Operator,
         }
     }
@@ -153,6 +166,8 @@ impl Command {
             "snippet" => Command::Snippet(schedule_command::parse_snippet(args)?),
             "groupset" => Command::GroupSet(schedule_command::parse_group_set(args)?),
             "groups" => Command::Groups,
+            "envelope" | "hongbao" => Command::Envelope(envelope_command::parse(args)?),
+            "draws" => Command::Draws,
             "timezone" => Command::Timezone(match args {
                 "" => None,
                 zone => Some(

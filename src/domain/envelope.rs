@@ -9,6 +9,9 @@
 //! stream when the envelope opens; the n-th grabber gets the n-th share.
 
 use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::fairness::Seed;
 
 /// Why an envelope cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -56,6 +59,77 @@ pub fn luckiest(shares: &[u64]) -> Option<usize> {
     shares.iter().position(|s| s == best)
 }
 
+/// What an envelope was opened with, stored with the draw and shown when it
+/// is verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvelopeParams {
+    /// The total, in smallest units.
+    pub total: u64,
+    /// Decimal places the amounts are shown with.
+    pub decimals: u8,
+    pub shares: u32,
+    /// The least share, in smallest units.
+    pub min: u64,
+    /// What the luckiest grabber gets besides their share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prize: Option<String>,
+}
+
+impl EnvelopeParams {
+    /// The shares the seed fixes, in the order grabbers get them.
+    pub fn shares_from(&self, seed: &Seed) -> Result<Vec<u64>, EnvelopeError> {
+        split(self.total, self.shares, self.min, &mut seed.rng())
+    }
+}
+
+/// Why a revealed envelope does not check out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    #[error("the revealed seed is not 64 hex digits")]
+    BadSeed,
+    #[error("the seed does not match the commitment published at the start")]
+    Commitment,
+    #[error(transparent)]
+    Envelope(#[from] EnvelopeError),
+    #[error("grab {position} got {got}, but the seed gives {expected}")]
+    Share {
+        position: usize,
+        got: u64,
+        expected: u64,
+    },
+    #[error("grab {0} is missing or out of order")]
+    Order(usize),
+}
+
+/// Re-runs an envelope from its revealed seed: checks the seed against the
+/// commitment and that the n-th grabber got the n-th share. `grabbed` lists
+/// `(position, amount)` in position order. The shares come back.
+pub fn verify(
+    params: &EnvelopeParams,
+    seed_hex: &str,
+    commitment: &str,
+    grabbed: &[(usize, u64)],
+) -> Result<Vec<u64>, VerifyError> {
+    let seed = Seed::from_hex(seed_hex).ok_or(VerifyError::BadSeed)?;
+    if !seed.matches(commitment) {
+        return Err(VerifyError::Commitment);
+    }
+    let shares = params.shares_from(&seed)?;
+    for (n, &(position, got)) in grabbed.iter().enumerate() {
+        if position != n || n >= shares.len() {
+            return Err(VerifyError::Order(n));
+        }
+        if shares[n] != got {
+            return Err(VerifyError::Share {
+                position: n,
+                got,
+                expected: shares[n],
+            });
+        }
+    }
+    Ok(shares)
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -99,6 +173,45 @@ mod tests {
     fn an_exact_envelope_gives_everyone_the_minimum() {
         let mut rng = ChaCha20Rng::seed_from_u64(7);
         assert_eq!(split(30, 3, 10, &mut rng).unwrap(), vec![10, 10, 10]);
+    }
+
+    #[test]
+    fn verification_catches_a_wrong_seed_or_a_changed_share() {
+        use rand::rngs::OsRng;
+        let params = EnvelopeParams {
+            total: 8888,
+            decimals: 2,
+            shares: 5,
+            min: 1,
+            prize: None,
+        };
+        let seed = Seed::generate(&mut OsRng);
+        let shares = params.shares_from(&seed).unwrap();
+        let grabbed: Vec<_> = shares.iter().copied().enumerate().take(4).collect();
+        let (hex, commitment) = (seed.to_hex(), seed.commitment());
+        assert_eq!(
+            verify(&params, &hex, &commitment, &grabbed),
+            Ok(shares.clone())
+        );
+        let other = Seed::generate(&mut OsRng);
+        assert_eq!(
+            verify(&params, &other.to_hex(), &commitment, &grabbed),
+            Err(VerifyError::Commitment)
+        );
+        let mut cheated = grabbed.clone();
+        cheated[2].1 += 1;
+        assert!(matches!(
+            verify(&params, &hex, &commitment, &cheated),
+            Err(VerifyError::Share { position: 2, .. })
+        ));
+        assert_eq!(
+            verify(&params, &hex, &commitment, &grabbed[1..]),
+            Err(VerifyError::Order(0))
+        );
+        assert_eq!(
+            verify(&params, "zz", &commitment, &grabbed),
+            Err(VerifyError::BadSeed)
+        );
     }
 
     proptest! {

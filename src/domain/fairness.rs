@@ -5,8 +5,9 @@
 //! entries. Anyone can then check that the seed matches the commitment and
 //! re-run the draw: every random choice comes from a ChaCha20 stream keyed by
 //! the seed, so the same seed and entries give the same winners. The seed
-//! itself comes from a CSPRNG, and nobody, the operator included, can see it
-//! before the draw closes.
+//! itself comes from a CSPRNG and is never shown in a chat or a log before
+//! the draw closes (it rests in the database, which only the operator can
+//! read; the commitment binds them to it all the same).
 
 use rand::{CryptoRng, RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;

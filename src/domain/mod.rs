@@ -3,7 +3,9 @@
 
 pub mod command;
 pub mod draw;
+pub mod draw_texts;
 pub mod envelope;
+pub mod envelope_command;
 pub mod fairness;
 pub mod greeting;
 pub mod ids;

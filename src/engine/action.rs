@@ -16,6 +16,15 @@ pub enum Action {
         text: RichText,
         pin: bool,
     },
+    /// Post a draw's announcement with the button members press to take
+    /// part; its message id is kept, since a Matrix reaction names only that.
+    Announce {
+        draw: i64,
+        text: RichText,
+        button: Button,
+    },
+    /// React to a message (Matrix's stand-in for a button).
+    React { message: String, key: String },
     /// Pin a message the bot posted, quietly.
     Pin { message: String },
     /// Unpin a message.
@@ -24,4 +33,14 @@ pub enum Action {
     ApproveJoin { user: UserId },
     /// Leave the chat.
     Leave,
+}
+
+/// A button under a message. Telegram shows it as an inline button that
+/// sends `data` back; Matrix has no buttons, so the bot reacts to its own
+/// message with `reaction` and members press that.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Button {
+    pub label: String,
+    pub data: String,
+    pub reaction: String,
 }

@@ -32,6 +32,8 @@ pub(super) struct Outcome {
 pub(super) enum Effect {
     /// Schedules, zones and the operator's library.
     Plan(super::schedule_commands::Plan),
+    /// Envelopes opened or closed.
+    Draw(super::envelopes::DrawPlan),
     SaveWelcome(String),
     SetLang(Lang),
     Register(Group),
@@ -131,8 +133,11 @@ impl Engine {
         {
             reply = replaced;
         }
-        self.enqueue(&mut tx, chat, &Action::Send { text: reply })
-            .await?;
+        // Some commands answer with a post of their own (an envelope).
+        if !reply.spans.is_empty() {
+            self.enqueue(&mut tx, chat, &Action::Send { text: reply })
+                .await?;
+        }
         tx.commit().await.context("committing a command")?;
         self.work.notify_waiters();
         Ok(())
@@ -269,6 +274,8 @@ impl Engine {
                     }
                 }
             }
+            Command::Envelope(command) => self.envelope_command(command, group, from),
+            Command::Draws => self.list_draws(&mut conn, group).await?.into(),
             Command::Lang(new) => Outcome {
                 reply: RichText::plain(texts::lang_set(new)),
                 effect: Some(Effect::SetLang(new)),
@@ -353,6 +360,7 @@ impl Engine {
     ) -> anyhow::Result<Option<RichText>> {
         match effect {
             Effect::Plan(plan) => return plan.apply(self, conn, now).await,
+            Effect::Draw(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::SaveWelcome(source) => store::groups::set_welcome(conn, chat, &source).await?,
             Effect::SetLang(lang) => store::groups::set_lang(conn, chat, lang).await?,
             Effect::Register(group) => store::groups::register(conn, &group, now).await?,

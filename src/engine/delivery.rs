@@ -213,7 +213,8 @@ impl Engine {
     }
 
     /// Marks an entry sent, with what its delivery leads to: a post keeps
-    /// its message id, a pinned post is pinned and its predecessor unpinned.
+    /// its message id, a pinned post is pinned and its predecessor unpinned,
+    /// a draw's announcement gets its reaction where buttons are missing.
     async fn delivered(
         &self,
         entry: &Entry,
@@ -237,6 +238,21 @@ impl Engine {
                 }
             }
             opened = Some((*post, message.clone()));
+        }
+        if let (Action::Announce { draw, button, .. }, Some(message)) = (action, &message) {
+            store::draws::set_message_id(&mut tx, *draw, message).await?;
+            let buttons = self
+                .port(entry.chat.platform())
+                .map(|p| p.has_buttons())
+                .unwrap_or(true);
+            if !buttons {
+                // Members press the bot's own reaction instead.
+                let react = Action::React {
+                    message: message.clone(),
+                    key: button.reaction.clone(),
+                };
+                self.enqueue(&mut tx, &entry.chat, &react).await?;
+            }
         }
         tx.commit().await.context("recording a delivery")?;
         if let Some((post, message)) = opened {

@@ -77,6 +77,16 @@ pub enum Event {
         text: String,
         reply_to: Option<String>,
     },
+    /// A member pressed a button under a bot's message in a group: on
+    /// Telegram `button` is the button's data and `query` the callback to
+    /// answer; on Matrix `button` is the reaction's key.
+    Pressed {
+        group: ChatId,
+        from: Person,
+        button: String,
+        message: Option<String>,
+        query: Option<String>,
+    },
     /// A message that starts with the platform's command prefix.
     Command {
         chat: ChatId,

@@ -77,16 +77,13 @@ impl Engine {
         Ok(true)
     }
 
-    /// Runs the greeter until the task is dropped.
+    /// Runs the greeter until the task is dropped. Pace limits end on their
+    /// own, so it also ticks when nobody wakes it.
     pub async fn run_greeter(self: Arc<Self>) -> anyhow::Result<()> {
-        loop {
-            let woken = self.work.notified();
-            if let Err(e) = self.flush_greetings().await {
-                tracing::error!(error = ?e, "greeter pass failed");
-            }
-            // Pace limits end on their own, so tick even when nobody wakes us.
-            let _ = tokio::time::timeout(TICK, woken).await;
-        }
+        self.run_passes("greeter", TICK, |engine| async move {
+            engine.flush_greetings().await
+        })
+        .await
     }
 }
 

@@ -12,6 +12,7 @@ pub mod clock;
 mod commands;
 mod confirm;
 pub mod delivery;
+mod envelopes;
 pub mod event;
 mod greeter;
 mod membership;
@@ -29,19 +30,20 @@ use anyhow::Context;
 use sqlx::AnyConnection;
 use tokio::sync::Notify;
 
-pub use action::Action;
+pub use action::{Action, Button};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use envelopes::ENVELOPE;
 pub use event::{Event, GroupInfo, Incoming, LinkUse, Person};
 pub use port::{DeliveryError, Port, PortError};
-
-/// The longest message sent as one, in UTF-16 units as Telegram counts them
-/// (its limit is 4096; Matrix allows far more).
-const MESSAGE_LIMIT: usize = 4000;
 
 use crate::{
     domain::{ChatId, Lang, Platform, UserId, pace::Pace},
     store::{self, Store},
 };
+
+/// The longest message sent as one, in UTF-16 units as Telegram counts them
+/// (its limit is 4096; Matrix allows far more).
+const MESSAGE_LIMIT: usize = 4000;
 
 /// Engine settings, taken from the application's configuration.
 #[derive(Debug, Clone)]
@@ -202,6 +204,18 @@ impl Engine {
                 self.commit(tx.take(), &mut cache).await?;
                 self.handle_command(&incoming.key, chat, group, from, text)
                     .await?;
+            } else if let Event::Pressed {
+                group,
+                from,
+                button,
+                message,
+                query,
+            } = &incoming.event
+            {
+                // A press needs no update key: a member's entry is unique.
+                self.commit(tx.take(), &mut cache).await?;
+                self.handle_press(group, from, button, message.as_deref(), query.as_deref())
+                    .await?;
             } else {
                 let conn = self.open(&mut tx).await?;
                 self.apply_bot_event(conn, &incoming.key, incoming.event, &mut cache)
@@ -279,6 +293,28 @@ impl Engine {
                 Ok(store::groups::deactivate(conn, &group).await?)
             }
             _ => Ok(()),
+        }
+    }
+
+    /// Runs `pass` whenever new work is announced, and at least every `tick`,
+    /// until the task is dropped. A failed pass is logged and the next one
+    /// tries again, so one bad moment never stops a background loop.
+    async fn run_passes<F, Fut, T>(
+        self: Arc<Self>,
+        name: &'static str,
+        tick: Duration,
+        pass: F,
+    ) -> anyhow::Result<()>
+    where
+        F: Fn(Arc<Self>) -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<T>>,
+    {
+        loop {
+            let woken = self.work.notified();
+            if let Err(e) = pass(self.clone()).await {
+                tracing::error!(task = name, error = ?e, "background pass failed");
+            }
+            let _ = tokio::time::timeout(tick, woken).await;
         }
     }
 

@@ -47,6 +47,10 @@ pub trait Port: Send + Sync {
     fn personal_links(&self) -> bool {
         true
     }
+    /// Whether messages can carry buttons (Matrix's cannot: members react).
+    fn has_buttons(&self) -> bool {
+        true
+    }
     /// Whether `user` administers `group` on the platform.
     async fn is_admin(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError>;
     /// Creates a personal invite link named `name` for `member`.
@@ -58,6 +62,12 @@ pub trait Port: Send + Sync {
     ) -> Result<String, PortError>;
     /// How many members `group` has, as the platform counts them.
     async fn member_count(&self, group: &ChatId) -> Result<u64, PortError>;
+    /// Shows the member who pressed a button a short answer only they see
+    /// (Telegram's callback answer). Platforms without one show nothing:
+    /// the draw's results say it all.
+    async fn answer_press(&self, _query: &str, _text: &str) -> Result<(), PortError> {
+        Ok(())
+    }
     /// Carries out one outbox action in `chat`; a posted message's id comes back.
     async fn deliver(
         &self,

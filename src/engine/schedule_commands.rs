@@ -121,7 +121,8 @@ impl Plan {
                     )
                     .await?;
                     if n > 0 {
-                        reply.push_text(if single { "\n\n" } else { "\n" });
+                        // Only a multi-group plan has a second item.
+                        reply.push_text("\n");
                     }
                     reply.push_text(&format!("{}#{id} · ", texts::schedule_saved(lang)));
                     reply.push_text(&item.title);

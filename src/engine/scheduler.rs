@@ -227,13 +227,10 @@ impl Engine {
 
     /// Runs the scheduler until the task is dropped.
     pub async fn run_scheduler(self: Arc<Self>) -> anyhow::Result<()> {
-        loop {
-            let woken = self.work.notified();
-            if let Err(e) = self.fire_due_schedules().await {
-                tracing::error!(error = ?e, "scheduler pass failed");
-            }
-            let _ = tokio::time::timeout(TICK, woken).await;
-        }
+        self.run_passes("scheduler", TICK, |engine| async move {
+            engine.fire_due_schedules().await
+        })
+        .await
     }
 }
 

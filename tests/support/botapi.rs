@@ -29,7 +29,10 @@ pub const BOT_USERNAME: &str = "hearth_test_bot";
 #[derive(Debug, Clone)]
 pub struct Sent {
     pub chat_id: i64,
+    pub message_id: i64,
     pub html: String,
+    /// Inline buttons under the message: (label, callback data).
+    pub buttons: Vec<(String, String)>,
     pub at: Instant,
 }
 
@@ -348,6 +351,12 @@ async fn handle(
             ))
         }
         "setMyCommands" | "leaveChat" | "approveChatJoinRequest" => ok(json!(true)),
+        "answerCallbackQuery" => {
+            if params["callback_query_id"].as_str().is_none() {
+                return error(400, "Bad Request: query is too old or query ID is invalid");
+            }
+            ok(json!(true))
+        }
         _ => error(404, "Not Found: method not found"),
     }
 }
@@ -365,6 +374,7 @@ fn canonical(method: &str) -> String {
         "getChatMemberCount",
         "pinChatMessage",
         "unpinChatMessage",
+        "answerCallbackQuery",
     ];
     KNOWN
         .iter()
@@ -442,9 +452,22 @@ fn send_message(shared: &Shared, params: &Value) -> Reply {
         "message_id": s.next_message_id, "date": 1_700_000_000,
         "chat": chat_json(chat_id), "from": user_json(BOT_ID, "Hearth"), "text": text
     });
+    let buttons = params["reply_markup"]["inline_keyboard"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|row| row.as_array().cloned().unwrap_or_default())
+        .map(|b| {
+            let text = |k: &str| b[k].as_str().unwrap_or_default().to_owned();
+            (text("text"), text("callback_data"))
+        })
+        .collect();
+    let message_id = s.next_message_id;
     s.sent.push(Sent {
         chat_id,
+        message_id,
         html: text,
+        buttons,
         at: Instant::now(),
     });
     drop(s);

@@ -157,6 +157,47 @@ impl MxUser {
         .await;
     }
 
+    /// Reacts to `event` with `key`, as a client's reaction picker does.
+    pub async fn react(&self, room: &str, event: &str, key: &str) {
+        let txn = unique("r");
+        let path = format!("/rooms/{}/send/m.reaction/{txn}", enc(room));
+        self.call(
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({
+                "m.relates_to": { "rel_type": "m.annotation", "event_id": event, "key": key }
+            })),
+        )
+        .await;
+    }
+
+    /// Reactions `sender` put on `event`: their keys.
+    pub async fn reactions_from(&self, room: &str, sender: &str, event: &str) -> Vec<String> {
+        let r = self
+            .call(
+                reqwest::Method::GET,
+                &format!("/rooms/{}/messages?dir=b&limit=500", enc(room)),
+                None,
+            )
+            .await;
+        r["chunk"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                e["type"] == "m.reaction"
+                    && e["sender"] == sender
+                    && e["content"]["m.relates_to"]["event_id"] == event
+            })
+            .map(|e| {
+                e["content"]["m.relates_to"]["key"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+
     /// Message events `sender` sent to the room, oldest first.
     pub async fn events_from(&self, room: &str, sender: &str) -> Vec<Value> {
         let r = self

@@ -236,6 +236,19 @@ impl TestApp {
         );
     }
 
+    /// `member` presses the inline button with `data` under `message`.
+    pub fn press(&self, chat: i64, message: i64, member: &Value, data: &str) {
+        let id = PRESSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.tg.push(
+            "callback_query",
+            json!({
+                "id": format!("q{id}"), "from": member, "chat_instance": format!("ci{chat}"),
+                "data": data,
+                "message": message_json(chat, message),
+            }),
+        );
+    }
+
     /// Waits for the next message in `chat` after the `before` already seen.
     pub async fn next_message(&self, chat: i64, before: usize) -> Sent {
         self.tg.wait_for(chat, before + 1).await[before].clone()
@@ -267,6 +280,15 @@ impl Drop for TestApp {
             task.abort();
         }
     }
+}
+
+/// Callback query ids handed out so far.
+static PRESSES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// A message the bot sent, as a callback query carries it.
+fn message_json(chat: i64, id: i64) -> Value {
+    json!({ "message_id": id, "date": 1_700_000_000, "chat": botapi::chat_json(chat),
+            "from": bot(), "text": "…" })
 }
 
 pub fn user(id: i64, first_name: &str) -> Value {

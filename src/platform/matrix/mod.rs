@@ -303,6 +303,10 @@ impl Port for Matrix {
         )))
     }
 
+    fn has_buttons(&self) -> bool {
+        false
+    }
+
     async fn member_count(&self, group: &ChatId) -> Result<u64, PortError> {
         Ok(self.room(group)?.joined_members_count())
     }
@@ -323,6 +327,14 @@ impl Port for Matrix {
                 .send_raw("m.room.message", render::to_content(text))
                 .await
                 .map(|sent| Some(sent.response.event_id.to_string())),
+            Action::Announce { text, .. } => room
+                .send_raw("m.room.message", render::to_content(text))
+                .await
+                .map(|sent| Some(sent.response.event_id.to_string())),
+            Action::React { message, key } => room
+                .send_raw("m.reaction", render::reaction(&event_id(message)?, key))
+                .await
+                .map(|_| None),
             Action::Pin { message } => room.pin_event(&event_id(message)?).await.map(|_| None),
             Action::Unpin { message } => room.unpin_event(&event_id(message)?).await.map(|_| None),
             Action::Leave => room.leave().await.map(|()| None),

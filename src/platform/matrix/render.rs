@@ -33,6 +33,13 @@ pub fn to_content(text: &RichText) -> Value {
     })
 }
 
+/// A reaction with `key` on `event`.
+pub fn reaction(event: &matrix_sdk::ruma::EventId, key: &str) -> Value {
+    json!({
+        "m.relates_to": { "rel_type": "m.annotation", "event_id": event.as_str(), "key": key }
+    })
+}
+
 fn escape(text: &str) -> String {
     let mut out = String::new();
     escape_into(&mut out, text);

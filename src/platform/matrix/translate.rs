@@ -44,6 +44,7 @@ pub fn timeline(
         let event = match ev["type"].as_str() {
             Some("m.room.member") => member_event(&group, ev, sender, me, invites),
             Some("m.room.message") => message(&group, ev, sender, me),
+            Some("m.reaction") => reaction(&group, ev, sender, me),
             _ => None,
         };
         if let Some(event) = event {
@@ -123,6 +124,25 @@ fn message(group: &GroupInfo, ev: &Value, sender: &str, me: &str) -> Option<Even
         group: Some(group.clone()),
         from: person(sender, None),
         text: body.to_owned(),
+    })
+}
+
+/// A reaction stands in for a button press (Matrix has no buttons).
+fn reaction(group: &GroupInfo, ev: &Value, sender: &str, me: &str) -> Option<Event> {
+    let relates = &ev["content"]["m.relates_to"];
+    if sender == me || relates["rel_type"] != "m.annotation" {
+        return None;
+    }
+    Some(Event::Pressed {
+        group: group.id.clone(),
+        from: person(sender, None),
+        // Clients may add an emoji presentation selector.
+        button: relates["key"]
+            .as_str()?
+            .trim_end_matches('\u{fe0f}')
+            .to_owned(),
+        message: Some(relates["event_id"].as_str()?.to_owned()),
+        query: None,
     })
 }
 

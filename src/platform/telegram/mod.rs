@@ -16,11 +16,14 @@ use secrecy::ExposeSecret;
 use teloxide::{
     ApiError, RequestError,
     payloads::{
-        CreateChatInviteLinkSetters, GetUpdatesSetters, PinChatMessageSetters, SendMessageSetters,
-        SetMyCommandsSetters, UnpinChatMessageSetters,
+        AnswerCallbackQuerySetters, CreateChatInviteLinkSetters, GetUpdatesSetters,
+        PinChatMessageSetters, SendMessageSetters, SetMyCommandsSetters, UnpinChatMessageSetters,
     },
     prelude::Requester,
-    types::{AllowedUpdate, BotCommand, BotCommandScope, LinkPreviewOptions, MessageId, ParseMode},
+    types::{
+        AllowedUpdate, BotCommand, BotCommandScope, CallbackQueryId, InlineKeyboardButton,
+        InlineKeyboardMarkup, LinkPreviewOptions, MessageId, ParseMode,
+    },
 };
 
 pub use render::to_html;
@@ -123,6 +126,7 @@ impl Telegram {
                     AllowedUpdate::ChatMember,
                     AllowedUpdate::MyChatMember,
                     AllowedUpdate::ChatJoinRequest,
+                    AllowedUpdate::CallbackQuery,
                 ])
                 .await;
             let updates = match updates {
@@ -221,6 +225,15 @@ impl Port for Telegram {
         }
     }
 
+    async fn answer_press(&self, query: &str, text: &str) -> Result<(), PortError> {
+        self.bot
+            .answer_callback_query(CallbackQueryId(query.to_owned()))
+            .text(text)
+            .await
+            .context("answerCallbackQuery")?;
+        Ok(())
+    }
+
     async fn member_count(&self, group: &ChatId) -> Result<u64, PortError> {
         let count = self
             .bot
@@ -250,6 +263,21 @@ impl Port for Telegram {
                 .link_preview_options(no_preview())
                 .await
                 .map(|m| Some(m.id.0.to_string())),
+            Action::Announce { text, button, .. } => self
+                .bot
+                .send_message(target, to_html(text))
+                .parse_mode(ParseMode::Html)
+                .link_preview_options(no_preview())
+                .reply_markup(InlineKeyboardMarkup::new([[
+                    InlineKeyboardButton::callback(&button.label, &button.data),
+                ]]))
+                .await
+                .map(|m| Some(m.id.0.to_string())),
+            Action::React { .. } => {
+                return Err(DeliveryError::Permanent(anyhow::anyhow!(
+                    "Telegram messages carry buttons; the bot does not react"
+                )));
+            }
             Action::Pin { message } => self
                 .bot
                 .pin_chat_message(target, message_id(message)?)

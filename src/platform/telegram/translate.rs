@@ -1,7 +1,8 @@
 //! Telegram updates to engine events.
 
 use teloxide::types::{
-    Chat, ChatInviteLink, ChatMemberKind, ChatMemberUpdated, Message, Update, UpdateKind, User,
+    CallbackQuery, Chat, ChatInviteLink, ChatMemberKind, ChatMemberUpdated, Message, Update,
+    UpdateKind, User,
 };
 
 use crate::{
@@ -22,6 +23,7 @@ pub fn translate(update: &Update, me: &UserId) -> Vec<Incoming> {
             member: person(&req.from),
             link: req.invite_link.as_ref().map(link_use),
         }],
+        UpdateKind::CallbackQuery(query) => from_press(query).into_iter().collect(),
         _ => Vec::new(),
     };
     events
@@ -72,6 +74,21 @@ fn from_message(msg: &Message, me: &UserId) -> Vec<Event> {
         }
         _ => Vec::new(),
     }
+}
+
+/// A button pressed under one of the bot's messages in a group.
+fn from_press(query: &CallbackQuery) -> Option<Event> {
+    let message = query.message.as_ref()?;
+    if message.chat().is_private() {
+        return None;
+    }
+    Some(Event::Pressed {
+        group: chat_id(message.chat()),
+        from: person(&query.from),
+        button: query.data.clone()?,
+        message: Some(message.id().0.to_string()),
+        query: Some(query.id.0.clone()),
+    })
 }
 
 fn from_member_change(change: &ChatMemberUpdated) -> Option<Event> {

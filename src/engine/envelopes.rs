@@ -1,0 +1,357 @@
+//! Lucky red envelopes (拼手气红包): opened by an admin's command, grabbed by
+//! pressing a button (a reaction on Matrix), summed up once the last share is
+//! gone or an admin closes the envelope.
+//!
+//! The shares are fixed by the draw's secret seed when it opens; the n-th
+//! grabber gets the n-th share. The announcement publishes the seed's
+//! SHA-256, the results reveal the seed, so anyone can re-run the envelope
+//! (`hearth verify <id>`) and see nobody was favoured.
+
+use anyhow::Context;
+use rand::rngs::OsRng;
+use sqlx::AnyConnection;
+
+use super::{Action, Button, Engine, Person, commands::Outcome};
+use crate::{
+    domain::{
+        ChatId, Lang, RichText, draw_texts as texts,
+        envelope::{self, EnvelopeParams},
+        envelope_command::{Amount, EnvelopeCommand, NewEnvelope},
+        fairness::Seed,
+    },
+    store::{
+        self,
+        draws::{Draw, Entry},
+        groups::Group,
+    },
+};
+
+/// The kind stored in `draws.kind`.
+pub const ENVELOPE: &str = "envelope";
+/// How many draws `/draws` lists.
+const RECENT_DRAWS: i64 = 10;
+
+/// An envelope command, written with its reply.
+pub(super) enum DrawPlan {
+    Open {
+        lang: Lang,
+        by: Person,
+        new: NewEnvelope,
+        seed: Seed,
+        buttons: bool,
+    },
+    Close {
+        lang: Lang,
+        id: i64,
+    },
+}
+
+impl DrawPlan {
+    /// Writes the plan; the reply comes back (empty when the group's own
+    /// post says it all).
+    pub(super) async fn apply(
+        self,
+        engine: &Engine,
+        conn: &mut AnyConnection,
+        group: &ChatId,
+        now: i64,
+    ) -> anyhow::Result<RichText> {
+        match self {
+            DrawPlan::Open {
+                lang,
+                by,
+                new,
+                seed,
+                buttons,
+            } => {
+                let params = EnvelopeParams {
+                    total: new.total.units,
+                    decimals: new.total.decimals,
+                    shares: new.shares,
+                    min: 1,
+                    prize: new.prize,
+                };
+                let commitment = seed.commitment();
+                let id = store::draws::insert(
+                    conn,
+                    &store::draws::NewDraw {
+                        group,
+                        kind: ENVELOPE,
+                        params: &serde_json::to_string(&params)?,
+                        seed: &seed.to_hex(),
+                        commitment: &commitment,
+                        slots: i64::from(new.shares),
+                        created_by: &by.id,
+                    },
+                    now,
+                )
+                .await?;
+                let mut text = RichText::default();
+                text.push_mention(&by.id, &by.name);
+                text.push_text(&texts::envelope_opened(lang, id, new.total, new.shares));
+                if let Some(prize) = &params.prize {
+                    text.push_text(&texts::envelope_prize(lang, prize));
+                }
+                text.push_text(&texts::envelope_howto(lang, buttons));
+                text.push_text(&texts::commitment_line(lang, &commitment));
+                let button = Button {
+                    label: texts::grab_label(lang).to_owned(),
+                    data: format!("draw:{id}"),
+                    reaction: texts::ENVELOPE_REACTION.to_owned(),
+                };
+                let announce = Action::Announce {
+                    draw: id,
+                    text,
+                    button,
+                };
+                engine.enqueue(conn, group, &announce).await?;
+                tracing::info!(draw = id, shares = new.shares, "envelope opened");
+                Ok(RichText::default())
+            }
+            DrawPlan::Close { lang, id } => {
+                let draw = store::draws::get(conn, id)
+                    .await?
+                    .filter(|d| &d.group == group && d.kind == ENVELOPE);
+                let Some(draw) = draw else {
+                    return Ok(RichText::plain(texts::envelope_not_found(lang, id)));
+                };
+                if !store::draws::close(conn, id, now).await? {
+                    return Ok(RichText::plain(texts::envelope_already_closed(lang, id)));
+                }
+                engine.post_results(conn, &draw, lang).await?;
+                Ok(RichText::default())
+            }
+        }
+    }
+}
+
+/// What a press led to, for the presser's eyes only.
+enum Grab {
+    Won(Amount),
+    Already(Amount),
+    Empty,
+}
+
+impl Engine {
+    /// `/envelope …` in a served group, from an admin.
+    pub(super) fn envelope_command(
+        &self,
+        command: EnvelopeCommand,
+        group: &Group,
+        from: &Person,
+    ) -> Outcome {
+        let buttons = self
+            .port(group.id.platform())
+            .map(|p| p.has_buttons())
+            .unwrap_or(true);
+        let plan = match command {
+            EnvelopeCommand::Open(new) => DrawPlan::Open {
+                lang: group.lang,
+                by: from.clone(),
+                new,
+                seed: Seed::generate(&mut OsRng),
+                buttons,
+            },
+            EnvelopeCommand::Close(id) => DrawPlan::Close {
+                lang: group.lang,
+                id,
+            },
+        };
+        Outcome {
+            reply: RichText::default(),
+            effect: Some(super::commands::Effect::Draw(plan)),
+        }
+    }
+
+    /// `/draws`: the group's latest draws and how they went.
+    pub(super) async fn list_draws(
+        &self,
+        conn: &mut AnyConnection,
+        group: &Group,
+    ) -> anyhow::Result<RichText> {
+        let lang = group.lang;
+        let draws = store::draws::recent(conn, &group.id, RECENT_DRAWS).await?;
+        if draws.is_empty() {
+            return Ok(RichText::plain(texts::draws_empty(lang)));
+        }
+        let mut text = RichText::plain(texts::draws_header(lang));
+        for draw in draws.iter().filter(|d| d.kind == ENVELOPE) {
+            let params = params_of(draw)?;
+            let unit = Amount {
+                units: params.total,
+                decimals: params.decimals,
+            };
+            let open = draw.closed_at.is_none();
+            text.push_text(&texts::draws_row(
+                lang,
+                draw.id,
+                unit,
+                draw.taken,
+                params.shares,
+                open,
+            ));
+            if !open {
+                let entries = store::draws::entries(conn, draw.id).await?;
+                if let Some(best) = luckiest(&entries) {
+                    let amount = unit.with_units(best.amount as u64);
+                    text.push_text(&texts::draws_luckiest(lang, best.name.as_str(), amount));
+                }
+            }
+        }
+        Ok(text)
+    }
+
+    /// A member pressed a draw's button (or reacted on Matrix). The grab
+    /// commits before the answer is shown; a press delivered twice finds the
+    /// member's entry and is only answered again.
+    #[tracing::instrument(skip_all, fields(chat_id = %group, from = %from.id))]
+    pub(super) async fn handle_press(
+        &self,
+        group: &ChatId,
+        from: &Person,
+        button: &str,
+        message: Option<&str>,
+        query: Option<&str>,
+    ) -> anyhow::Result<()> {
+        if !self.is_active(group) || from.is_bot {
+            return Ok(());
+        }
+        let mut conn = self.store.connection().await?;
+        let Some(info) = store::groups::get(&mut conn, group).await? else {
+            return Ok(());
+        };
+        let lang = info.lang;
+        let draw = match (button.strip_prefix("draw:"), message) {
+            (Some(id), _) => match id.parse() {
+                Ok(id) => store::draws::get(&mut conn, id).await?,
+                Err(_) => None,
+            },
+            (None, Some(message)) if button == texts::ENVELOPE_REACTION => {
+                store::draws::by_message(&mut conn, group, message).await?
+            }
+            // Any other reaction is just a reaction.
+            _ => return Ok(()),
+        };
+        drop(conn);
+        let answer = match draw.filter(|d| &d.group == group && d.kind == ENVELOPE) {
+            None => texts::draw_unknown(lang).to_owned(),
+            Some(draw) => match self.grab(&draw, from, lang).await? {
+                Grab::Won(amount) => texts::grabbed(lang, amount),
+                Grab::Already(amount) => texts::grabbed_already(lang, amount),
+                Grab::Empty => texts::envelope_empty(lang).to_owned(),
+            },
+        };
+        if let Some(query) = query {
+            let port = self.port(group.platform())?;
+            // The grab is recorded; a lost answer only hides a toast.
+            if let Err(e) = port.answer_press(query, &answer).await {
+                tracing::warn!(error = ?e, "could not answer a button press");
+            }
+        }
+        Ok(())
+    }
+
+    async fn grab(&self, draw: &Draw, from: &Person, lang: Lang) -> anyhow::Result<Grab> {
+        let params = params_of(draw)?;
+        let unit = Amount {
+            units: params.total,
+            decimals: params.decimals,
+        };
+        let amount = |e: &Entry| unit.with_units(e.amount as u64);
+        let now = self.now_ms();
+        let mut tx = self.store.begin().await?;
+        if let Some(entry) = store::draws::entry_of(&mut tx, draw.id, &from.id).await? {
+            return Ok(Grab::Already(amount(&entry)));
+        }
+        let Some(position) = store::draws::take_slot(&mut tx, draw.id).await? else {
+            return Ok(Grab::Empty);
+        };
+        let seed = Seed::from_hex(&draw.seed).context("a stored seed is not hex")?;
+        let shares = params.shares_from(&seed)?;
+        let share = *shares
+            .get(position as usize)
+            .context("a slot beyond the envelope's shares")?;
+        let entry = Entry {
+            user: from.id.clone(),
+            name: from.name.clone(),
+            position,
+            amount: i64::try_from(share)?,
+        };
+        if !store::draws::enter(&mut tx, draw.id, &entry, now).await? {
+            // Pressed twice at once: the other press holds the entry.
+            drop(tx);
+            let mut conn = self.store.connection().await?;
+            let entry = store::draws::entry_of(&mut conn, draw.id, &from.id)
+                .await?
+                .context("an entry that blocked a grab is gone")?;
+            return Ok(Grab::Already(amount(&entry)));
+        }
+        if position + 1 == draw.slots && store::draws::close(&mut tx, draw.id, now).await? {
+            self.post_results(&mut tx, draw, lang).await?;
+        }
+        tx.commit().await.context("committing a grab")?;
+        self.work.notify_waiters();
+        Ok(Grab::Won(unit.with_units(share)))
+    }
+
+    /// Posts who got what, the luckiest, and the revealed seed.
+    async fn post_results(
+        &self,
+        conn: &mut AnyConnection,
+        draw: &Draw,
+        lang: Lang,
+    ) -> anyhow::Result<()> {
+        let params = params_of(draw)?;
+        let unit = Amount {
+            units: params.total,
+            decimals: params.decimals,
+        };
+        let entries = store::draws::entries(conn, draw.id).await?;
+        let mut text = RichText::plain(texts::envelope_results(
+            lang,
+            draw.id,
+            entries.len() as i64,
+            params.shares,
+        ));
+        // Names, not mentions: a list of hundreds must not ping them all.
+        for entry in &entries {
+            text.push_text(&format!(
+                "\n{}. {} {}",
+                entry.position + 1,
+                entry.name.as_str(),
+                unit.with_units(entry.amount as u64)
+            ));
+        }
+        if let Some(best) = luckiest(&entries) {
+            text.push_text(texts::luckiest(lang));
+            text.push_mention(&best.user, &best.name);
+            text.push_text(&format!(" {}", unit.with_units(best.amount as u64)));
+            if let Some(prize) = &params.prize {
+                text.push_text(&texts::prize_for_luckiest(lang, prize));
+            }
+        }
+        let handed: u64 = entries.iter().map(|e| e.amount as u64).sum();
+        if handed < params.total {
+            text.push_text(&texts::unclaimed(
+                lang,
+                unit.with_units(params.total - handed),
+            ));
+        }
+        text.push_text(&texts::reveal(lang, draw.id, &draw.seed, &draw.commitment));
+        self.enqueue(conn, &draw.group, &Action::Send { text })
+            .await?;
+        tracing::info!(draw = draw.id, grabbed = entries.len(), "envelope closed");
+        Ok(())
+    }
+}
+
+fn params_of(draw: &Draw) -> anyhow::Result<EnvelopeParams> {
+    serde_json::from_str(&draw.params)
+        .with_context(|| format!("draw {} has unreadable parameters", draw.id))
+}
+
+/// The luckiest entry, by the domain's rule (the earliest on a tie).
+fn luckiest(entries: &[Entry]) -> Option<&Entry> {
+    let amounts: Vec<u64> = entries.iter().map(|e| e.amount as u64).collect();
+    envelope::luckiest(&amounts).map(|i| &entries[i])
+}

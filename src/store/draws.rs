@@ -1,0 +1,228 @@
+//! Draws and their entries.
+//!
+//! Taking part is one short transaction: bump `taken` only while a slot is
+//! left (the row lock, or SQLite's single writer, orders concurrent presses),
+//! then insert the entry under the `(draw, user)` key. A member who pressed
+//! twice, or a press the platform delivered again, meets that key and the
+//! transaction is rolled back, so no slot is ever spent twice.
+
+use sqlx::{AnyConnection, Row, any::AnyRow};
+
+use crate::domain::{ChatId, DisplayName, UserId};
+
+/// A draw as stored.
+#[derive(Debug, Clone)]
+pub struct Draw {
+    pub id: i64,
+    pub group: ChatId,
+    pub kind: String,
+    pub params: String,
+    pub seed: String,
+    pub commitment: String,
+    pub slots: i64,
+    pub taken: i64,
+    pub message_id: Option<String>,
+    pub created_by: UserId,
+    pub created_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+/// One member's part in a draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub user: UserId,
+    pub name: DisplayName,
+    pub position: i64,
+    pub amount: i64,
+}
+
+/// A draw about to open.
+pub struct NewDraw<'a> {
+    pub group: &'a ChatId,
+    pub kind: &'a str,
+    pub params: &'a str,
+    pub seed: &'a str,
+    pub commitment: &'a str,
+    pub slots: i64,
+    pub created_by: &'a UserId,
+}
+
+const COLUMNS: &str = "id, group_id, kind, params, seed, commitment, slots, taken, message_id,
+                       created_by, created_at, closed_at";
+
+fn draw(row: AnyRow) -> sqlx::Result<Draw> {
+    Ok(Draw {
+        id: row.try_get("id")?,
+        group: ChatId::from_stored(row.try_get("group_id")?),
+        kind: row.try_get("kind")?,
+        params: row.try_get("params")?,
+        seed: row.try_get("seed")?,
+        commitment: row.try_get("commitment")?,
+        slots: row.try_get("slots")?,
+        taken: row.try_get("taken")?,
+        message_id: row.try_get("message_id")?,
+        created_by: UserId::from_stored(row.try_get("created_by")?),
+        created_at: row.try_get("created_at")?,
+        closed_at: row.try_get("closed_at")?,
+    })
+}
+
+/// Opens a draw; its id comes back.
+pub async fn insert(conn: &mut AnyConnection, new: &NewDraw<'_>, now_ms: i64) -> sqlx::Result<i64> {
+    sqlx::query(
+        "INSERT INTO draws (group_id, kind, params, seed, commitment, slots, taken, created_by,
+                            created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8) RETURNING id",
+    )
+    .bind(new.group.as_str())
+    .bind(new.kind)
+    .bind(new.params)
+    .bind(new.seed)
+    .bind(new.commitment)
+    .bind(new.slots)
+    .bind(new.created_by.as_str())
+    .bind(now_ms)
+    .fetch_one(conn)
+    .await?
+    .try_get("id")
+}
+
+/// A draw by id.
+pub async fn get(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<Draw>> {
+    let sql = format!("SELECT {COLUMNS} FROM draws WHERE id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql)) // only a constant column list is interpolated
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .map(draw)
+        .transpose()
+}
+
+/// The draw announced by a group's message (a Matrix reaction names only that).
+pub async fn by_message(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    message: &str,
+) -> sqlx::Result<Option<Draw>> {
+    let sql = format!("SELECT {COLUMNS} FROM draws WHERE group_id = $1 AND message_id = $2");
+    sqlx::query(sqlx::AssertSqlSafe(sql)) // only a constant column list is interpolated
+        .bind(group.as_str())
+        .bind(message)
+        .fetch_optional(conn)
+        .await?
+        .map(draw)
+        .transpose()
+}
+
+/// A group's latest draws, newest first.
+pub async fn recent(conn: &mut AnyConnection, group: &ChatId, n: i64) -> sqlx::Result<Vec<Draw>> {
+    let sql = format!("SELECT {COLUMNS} FROM draws WHERE group_id = $1 ORDER BY id DESC LIMIT $2");
+    sqlx::query(sqlx::AssertSqlSafe(sql)) // only a constant column list is interpolated
+        .bind(group.as_str())
+        .bind(n)
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(draw)
+        .collect()
+}
+
+/// Notes the platform's id of a delivered announcement.
+pub async fn set_message_id(conn: &mut AnyConnection, id: i64, message: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE draws SET message_id = $2 WHERE id = $1")
+        .bind(id)
+        .bind(message)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The member's entry in a draw, if they took part.
+pub async fn entry_of(
+    conn: &mut AnyConnection,
+    id: i64,
+    user: &UserId,
+) -> sqlx::Result<Option<Entry>> {
+    sqlx::query(
+        "SELECT user_id, name, position, amount FROM draw_entries
+         WHERE draw_id = $1 AND user_id = $2",
+    )
+    .bind(id)
+    .bind(user.as_str())
+    .fetch_optional(conn)
+    .await?
+    .map(entry)
+    .transpose()
+}
+
+/// Takes the next free slot of an open draw; its position comes back, or
+/// `None` when every slot is taken or the draw is closed. The caller must
+/// then `enter` in the same transaction.
+pub async fn take_slot(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<i64>> {
+    let row = sqlx::query(
+        "UPDATE draws SET taken = taken + 1
+         WHERE id = $1 AND taken < slots AND closed_at IS NULL RETURNING taken",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    row.map(|r| r.try_get::<i64, _>("taken").map(|t| t - 1))
+        .transpose()
+}
+
+/// Records a member's entry; false when they already had one (the caller
+/// rolls back, giving the slot back).
+pub async fn enter(
+    conn: &mut AnyConnection,
+    id: i64,
+    entry: &Entry,
+    now_ms: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO draw_entries (draw_id, user_id, name, position, amount, at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (draw_id, user_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(entry.user.as_str())
+    .bind(entry.name.as_str())
+    .bind(entry.position)
+    .bind(entry.amount)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Every entry of a draw, in the order members took part.
+pub async fn entries(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Vec<Entry>> {
+    sqlx::query(
+        "SELECT user_id, name, position, amount FROM draw_entries
+         WHERE draw_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(entry)
+    .collect()
+}
+
+/// Closes an open draw; false when it was closed already (so its results
+/// are posted once).
+pub async fn close(conn: &mut AnyConnection, id: i64, now_ms: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE draws SET closed_at = $2 WHERE id = $1 AND closed_at IS NULL")
+        .bind(id)
+        .bind(now_ms)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+fn entry(row: AnyRow) -> sqlx::Result<Entry> {
+    Ok(Entry {
+        user: UserId::from_stored(row.try_get("user_id")?),
+        name: DisplayName::from_stored(row.try_get("name")?),
+        position: row.try_get("position")?,
+        amount: row.try_get("amount")?,
+    })
+}

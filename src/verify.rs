@@ -1,0 +1,78 @@
+//! `hearth verify <draw>`: re-runs a closed draw from its revealed seed, the
+//! way any member could by hand (README, "Checking a draw"), and shows each
+//! result beside what the seed gives.
+
+use std::fmt::Write;
+
+use anyhow::{Context, bail};
+
+use crate::{
+    domain::{
+        envelope::{self, EnvelopeParams},
+        envelope_command::Amount,
+    },
+    engine::ENVELOPE,
+    store::{self, Store},
+};
+
+/// The report for draw `id`, or why it cannot be checked or does not check out.
+pub async fn draw(store: &Store, id: i64) -> anyhow::Result<String> {
+    let mut conn = store.connection().await?;
+    let draw = store::draws::get(&mut conn, id)
+        .await?
+        .with_context(|| format!("there is no draw #{id}"))?;
+    if draw.closed_at.is_none() {
+        bail!("draw #{id} is still open; its seed is revealed when it closes");
+    }
+    if draw.kind != ENVELOPE {
+        bail!(
+            "draw #{id} is a {}, which this version cannot re-run",
+            draw.kind
+        );
+    }
+    let params: EnvelopeParams =
+        serde_json::from_str(&draw.params).context("reading the draw's parameters")?;
+    let entries = store::draws::entries(&mut conn, id).await?;
+    let grabbed: Vec<(usize, u64)> = entries
+        .iter()
+        .map(|e| (e.position as usize, e.amount as u64))
+        .collect();
+    let unit = |units| Amount {
+        units,
+        decimals: params.decimals,
+    };
+    let shares = envelope::verify(&params, &draw.seed, &draw.commitment, &grabbed)
+        .with_context(|| format!("draw #{id} does NOT check out"))?;
+    let mut out = String::new();
+    writeln!(
+        out,
+        "draw #{id}: lucky red envelope, {} in {} shares, in {}",
+        unit(params.total),
+        params.shares,
+        draw.group
+    )?;
+    writeln!(out, "commitment  {}", draw.commitment)?;
+    writeln!(
+        out,
+        "seed        {}  (its SHA-256 is the commitment)",
+        draw.seed
+    )?;
+    for (entry, share) in entries.iter().zip(&shares) {
+        writeln!(
+            out,
+            "grab {:>4}  {:>12}  = share {} of the seed  {}",
+            entry.position + 1,
+            unit(*share).to_string(),
+            entry.position + 1,
+            entry.name.as_str()
+        )?;
+    }
+    let left: u64 = shares[entries.len()..].iter().sum();
+    writeln!(
+        out,
+        "verified: {} grabs, each got the share the seed gives; not grabbed: {}",
+        entries.len(),
+        unit(left)
+    )?;
+    Ok(out)
+}

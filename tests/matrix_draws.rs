@@ -1,0 +1,143 @@
+//! Lucky red envelopes on Matrix, end to end against a real Synapse: the
+//! same engine as on Telegram; Matrix has no buttons, so the bot reacts 🧧 to
+//! its own announcement and members grab by reacting the same.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{
+    TestDb,
+    matrix::{MxApp, MxUser, body},
+};
+
+on_both_databases!(members_grab_an_envelope_by_reacting_and_the_results_follow,);
+
+async fn members_grab_an_envelope_by_reacting_and_the_results_follow(db: TestDb) {
+    let app = MxApp::spawn(db).await;
+    let room = app.room(false).await;
+    let ann = MxUser::register("ann").await;
+    let bea = MxUser::register("bea").await;
+    let cy = MxUser::register("cy").await;
+    for member in [&ann, &bea, &cy] {
+        app.operator.invite(&room, &member.id).await;
+        member.join(&room).await;
+    }
+    let local = |u: &MxUser| {
+        u.id.trim_start_matches('@')
+            .split(':')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    // Let the greetings go out first, so the answers below are the next messages.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let said: String = app
+            .operator
+            .messages_from(&room, &app.bot.id)
+            .await
+            .iter()
+            .map(body)
+            .collect();
+        if [&ann, &bea, &cy].iter().all(|m| said.contains(&local(m))) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "newcomers never greeted: {said}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Members may not post envelopes.
+    let refused = app.ask(&room, &ann, "!envelope 10 2").await;
+    assert!(body(&refused).contains("admin"), "{}", body(&refused));
+
+    let post = app
+        .ask(&room, &app.operator, "!envelope 10 2 a sticker pack")
+        .await;
+    let text = body(&post);
+    assert!(
+        text.contains("posted lucky red envelope #1: 10 in 2 shares."),
+        "{text}"
+    );
+    assert!(
+        text.contains("React with 🧧 to this message to grab; once each."),
+        "{text}"
+    );
+    let events = app.operator.events_from(&room, &app.bot.id).await;
+    let announcement = events
+        .iter()
+        .rev()
+        .find(|e| body(&e["content"]).contains("lucky red envelope #1"))
+        .unwrap()["event_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The bot puts the 🧧 there itself, so members only tap it.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app
+        .operator
+        .reactions_from(&room, &app.bot.id, &announcement)
+        .await
+        != ["🧧"]
+    {
+        assert!(Instant::now() < deadline, "the bot never reacted 🧧");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let before = app.operator.messages_from(&room, &app.bot.id).await.len();
+    ann.react(&room, &announcement, "👍").await; // just a reaction
+    ann.react(&room, &announcement, "🧧").await;
+    bea.react(&room, &announcement, "🧧\u{fe0f}").await;
+    let sent = app.operator.wait_for(&room, &app.bot.id, before + 1).await;
+    let results = &sent[before];
+    let summary = body(results);
+    assert!(
+        summary.starts_with("🧧 Envelope #1 results (2 of 2 shares grabbed):"),
+        "{summary}"
+    );
+    let local = |u: &MxUser| {
+        u.id.trim_start_matches('@')
+            .split(':')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let rows: Vec<&str> = summary.lines().skip(1).take(2).collect();
+    assert!(
+        rows[0].starts_with(&format!("1. {} ", local(&ann))),
+        "{summary}"
+    );
+    assert!(
+        rows[1].starts_with(&format!("2. {} ", local(&bea))),
+        "{summary}"
+    );
+    let total: u64 = rows
+        .iter()
+        .map(|r| r.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(total, 10, "{summary}");
+    assert!(
+        summary.contains("who also gets a sticker pack"),
+        "{summary}"
+    );
+    assert!(summary.contains("Fairness: seed "), "{summary}");
+    let pinged = results["m.mentions"]["user_ids"].as_array().unwrap();
+    assert_eq!(pinged.len(), 1, "only the luckiest is pinged");
+    assert!([&ann.id, &bea.id].contains(&&pinged[0].as_str().unwrap().to_owned()));
+
+    // Too late: a third grab changes nothing and posts nothing.
+    cy.react(&room, &announcement, "🧧").await;
+    let list = app.ask(&room, &cy, "!draws").await;
+    assert!(
+        body(&list).starts_with("Recent draws:\n#1 🧧 10 · 2/2 grabbed · ended · luckiest "),
+        "{}",
+        body(&list)
+    );
+    let rows = app
+        .db
+        .count("SELECT COUNT(*) FROM draw_entries WHERE draw_id = 1")
+        .await;
+    assert_eq!(rows, 2);
+}

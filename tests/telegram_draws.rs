@@ -1,0 +1,363 @@
+//! Lucky red envelopes on Telegram, end to end: the real application against
+//! the loopback Bot API server (inline buttons, callback queries and their
+//! answers), on SQLite and on PostgreSQL.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::{process::Command, sync::Arc};
+
+use hearth::{
+    domain::{ChatId, DisplayName, UserId},
+    engine::{Engine, Event, Incoming, Person},
+};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use support::{OPERATOR, Sent, TestApp, TestDb, botapi::TOKEN, user};
+
+const GROUP: i64 = -1001;
+
+on_both_databases!(
+    an_envelope_goes_to_the_first_k_of_500_grabbers_and_sums_exactly,
+    a_closed_envelope_reveals_its_seed_and_names_what_was_left,
+    bad_envelope_commands_get_one_sentence_and_open_nothing,
+    concurrent_presses_on_the_engine_never_hand_out_more_than_k_shares,
+);
+
+fn operator() -> Value {
+    user(OPERATOR, "Operator")
+}
+
+/// The answers the bot gave to button presses, in order.
+fn answers(app: &TestApp) -> Vec<String> {
+    app.tg
+        .calls("answerCallbackQuery")
+        .iter()
+        .map(|c| c["text"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// "🧧 You got 12.34!" → 1234 (cents).
+fn cents(answer: &str) -> u64 {
+    let amount = answer
+        .trim_start_matches("🧧 You got ")
+        .trim_end_matches('!');
+    let (whole, frac) = amount.split_once('.').unwrap();
+    whole.parse::<u64>().unwrap() * 100 + frac.parse::<u64>().unwrap()
+}
+
+/// The 64 hex digits after `label` in `text`.
+fn hex_after<'t>(text: &'t str, label: &str) -> &'t str {
+    let start = text
+        .find(label)
+        .unwrap_or_else(|| panic!("no {label:?} in {text:?}"))
+        + label.len();
+    &text[start..start + 64]
+}
+
+async fn open_envelope(app: &TestApp, command: &str) -> Sent {
+    let post = app.ask(GROUP, &operator(), command).await;
+    assert_eq!(post.buttons.len(), 1, "{}", post.plain());
+    post
+}
+
+async fn an_envelope_goes_to_the_first_k_of_500_grabbers_and_sums_exactly(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    let post = open_envelope(&app, "/envelope 88.88 10 a milk-tea coupon").await;
+    let text = post.plain();
+    assert!(
+        text.starts_with("Operator posted lucky red envelope #1: 88.88 in 10 shares."),
+        "{text}"
+    );
+    assert!(
+        text.contains("The luckiest also gets: a milk-tea coupon"),
+        "{text}"
+    );
+    let commitment = hex_after(&text, "(SHA-256 of the seed): ").to_owned();
+    assert_eq!(
+        post.buttons,
+        vec![("🧧 Grab".to_owned(), "draw:1".to_owned())]
+    );
+
+    // 500 members press at once.
+    let members: Vec<Value> = (0..500).map(|i| user(5000 + i, &format!("M{i}"))).collect();
+    for member in &members {
+        app.press(GROUP, post.message_id, member, "draw:1");
+    }
+    let results = app.next_message(GROUP, 2).await;
+    app.settle().await;
+    let answers = answers(&app);
+    assert_eq!(answers.len(), 500, "every press is answered");
+    let won: Vec<&String> = answers
+        .iter()
+        .filter(|a| a.starts_with("🧧 You got"))
+        .collect();
+    assert_eq!(won.len(), 10, "exactly K shares: {answers:?}");
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|a| *a == "Too late: this envelope is empty.")
+            .count(),
+        490
+    );
+    let amounts: Vec<u64> = won.iter().map(|a| cents(a)).collect();
+    assert_eq!(amounts.iter().sum::<u64>(), 8888, "shares sum exactly");
+    assert!(amounts.iter().all(|a| *a >= 1));
+
+    // The results: every grabber in order, the luckiest mentioned, the seed.
+    let summary = results.plain();
+    assert!(
+        summary.starts_with("🧧 Envelope #1 results (10 of 10 shares grabbed):"),
+        "{summary}"
+    );
+    let rows: Vec<&str> = summary.lines().skip(1).take(10).collect();
+    for (n, row) in rows.iter().enumerate() {
+        assert!(row.starts_with(&format!("{}. M", n + 1)), "{row}");
+    }
+    let best = *amounts.iter().max().unwrap();
+    assert!(
+        summary.contains(&format!(
+            " {}.{:02}, who also gets a milk-tea coupon",
+            best / 100,
+            best % 100
+        )) && summary.contains("\nLuckiest: M"),
+        "{summary}"
+    );
+    assert_eq!(results.mentions().len(), 1, "only the luckiest is pinged");
+    let seed = hex_after(&summary, "Fairness: seed ");
+    assert_eq!(
+        hex::encode(Sha256::digest(hex::decode(seed).unwrap())),
+        commitment,
+        "the revealed seed is the one committed to"
+    );
+
+    // After a crash Telegram delivers every press again: nothing more is
+    // handed out and no second summary is posted.
+    let mut app = app;
+    app.restart().await;
+    app.tg.redeliver_everything();
+    app.settle().await;
+    assert_eq!(
+        app.db
+            .count("SELECT COUNT(*) FROM draw_entries WHERE draw_id = 1")
+            .await,
+        10
+    );
+    assert_eq!(app.tg.sent_to(GROUP).len(), 3, "no second summary");
+    let replayed = &self::answers(&app)[500..];
+    assert_eq!(
+        replayed
+            .iter()
+            .filter(|a| a.starts_with("You already grabbed: "))
+            .count(),
+        10
+    );
+
+    // `hearth verify 1` re-runs it from the database and agrees.
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
+        .env("HEARTH_OPERATORS", format!("tg:{OPERATOR}"))
+        .env("DATABASE_URL", &app.db.url)
+        .current_dir(dir.path())
+        .args(["verify", "#1"])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(report.contains(&format!("seed        {seed}")), "{report}");
+    assert!(
+        report.contains("verified: 10 grabs, each got the share the seed gives; not grabbed: 0.00"),
+        "{report}"
+    );
+}
+
+async fn a_closed_envelope_reveals_its_seed_and_names_what_was_left(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    let post = open_envelope(&app, "/envelope 100 5").await;
+    let (ann, bea) = (user(7001, "Ann"), user(7002, "Bea"));
+    app.press(GROUP, post.message_id, &ann, "draw:1");
+    app.press(GROUP, post.message_id, &bea, "draw:1");
+    app.settle().await;
+    let got: u64 = answers(&app)
+        .iter()
+        .map(|a| {
+            a.trim_start_matches("🧧 You got ")
+                .trim_end_matches('!')
+                .parse::<u64>()
+                .unwrap()
+        })
+        .sum();
+
+    // Not revealed while open.
+    let dir = tempfile::tempdir().unwrap();
+    let verify = || {
+        Command::new(env!("CARGO_BIN_EXE_hearth"))
+            .env_clear()
+            .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
+            .env("HEARTH_OPERATORS", format!("tg:{OPERATOR}"))
+            .env("DATABASE_URL", &app.db.url)
+            .current_dir(dir.path())
+            .args(["verify", "1"])
+            .output()
+            .unwrap()
+    };
+    let early = verify();
+    assert_eq!(early.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&early.stderr)
+            .contains("draw #1 is still open; its seed is revealed when it closes"),
+        "{}",
+        String::from_utf8_lossy(&early.stderr)
+    );
+
+    let summary = app
+        .ask(GROUP, &operator(), "/envelope close 1")
+        .await
+        .plain();
+    assert!(
+        summary.starts_with("🧧 Envelope #1 results (2 of 5 shares grabbed):"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains(&format!("Closed early; not grabbed: {}", 100 - got)),
+        "{summary}"
+    );
+    assert!(summary.contains("Fairness: seed "), "{summary}");
+    let again = app.ask(GROUP, &operator(), "/envelope close 1").await;
+    assert_eq!(again.plain(), "Envelope #1 has already ended.");
+
+    let late = user(7003, "Cy");
+    app.press(GROUP, post.message_id, &late, "draw:1");
+    app.settle().await;
+    assert_eq!(
+        answers(&app).last().unwrap(),
+        "Too late: this envelope is empty."
+    );
+    let list = app.ask(GROUP, &ann, "/draws").await.plain();
+    assert!(
+        list.starts_with("Recent draws:\n#1 🧧 100 · 2/5 grabbed · ended · luckiest "),
+        "{list}"
+    );
+    assert!(verify().status.success());
+}
+
+async fn bad_envelope_commands_get_one_sentence_and_open_nothing(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    let op = operator();
+    let member = user(7001, "Ann");
+    let cases = [
+        (
+            &member,
+            "/envelope 100 5",
+            "That command is for group admins and operators only.",
+        ),
+        (&op, "/envelope", "Use /envelope <total> <shares>"),
+        (&op, "/envelope lots 3", "`lots` is not an amount"),
+        (
+            &op,
+            "/envelope 100 0",
+            "`0` is not a number of shares; use 1 to 1000.",
+        ),
+        (
+            &op,
+            "/envelope 0.05 10",
+            "0.05 cannot be split into 10 shares: each share needs at least 0.01.",
+        ),
+        (&op, "/envelope 1.234 2", "`1.234` is not an amount"),
+        (
+            &op,
+            "/envelope close 9",
+            "This group has no envelope #9; /draws lists them.",
+        ),
+    ];
+    for (from, command, expected) in cases {
+        let reply = app.ask(GROUP, from, command).await;
+        assert!(
+            reply.plain().contains(expected),
+            "{command}: {:?}",
+            reply.plain()
+        );
+        assert!(reply.buttons.is_empty());
+    }
+    assert_eq!(app.db.count("SELECT COUNT(*) FROM draws").await, 0);
+    let list = app.ask(GROUP, &member, "/draws").await;
+    assert_eq!(
+        list.plain(),
+        "No draws here yet. Admins start one with /envelope."
+    );
+    // A press on a button that names no draw is answered, and changes nothing.
+    app.press(GROUP, 1, &member, "draw:42");
+    app.settle().await;
+    assert_eq!(answers(&app), vec!["This draw no longer exists."]);
+}
+
+/// Presses that reach the engine side by side (several adapters, several
+/// connections) still spend each slot once.
+async fn concurrent_presses_on_the_engine_never_hand_out_more_than_k_shares(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    open_envelope(&app, "/envelope 50 25").await;
+    let engine: Arc<Engine> = app.engine.clone().unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    // 500 members, and each of the first 50 presses twice at once.
+    for i in 0..550 {
+        let engine = engine.clone();
+        let member = 9000 + (i % 500);
+        tasks.spawn(async move {
+            let press = Incoming {
+                key: format!("test:{i}"),
+                event: Event::Pressed {
+                    group: ChatId::telegram(GROUP),
+                    from: Person {
+                        id: UserId::telegram(member),
+                        name: DisplayName::clean(&format!("P{member}"), "user"),
+                        is_bot: false,
+                        lang: None,
+                    },
+                    button: "draw:1".to_owned(),
+                    message: None,
+                    query: None,
+                },
+            };
+            engine.handle_batch(vec![press]).await
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap().unwrap();
+    }
+    app.settle().await;
+    let count = |sql| app.db.count(sql);
+    assert_eq!(count("SELECT COUNT(*) FROM draw_entries").await, 25);
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT user_id) FROM draw_entries").await,
+        25
+    );
+    assert_eq!(
+        count("SELECT CAST(SUM(amount) AS BIGINT) FROM draw_entries").await,
+        50
+    );
+    assert_eq!(count("SELECT MAX(taken) FROM draws").await, 25);
+    assert_eq!(
+        count("SELECT COUNT(DISTINCT position) FROM draw_entries").await,
+        25
+    );
+    assert_eq!(count("SELECT MAX(position) FROM draw_entries").await, 24);
+    let summaries = app
+        .tg
+        .sent_to(GROUP)
+        .iter()
+        .filter(|m| m.plain().starts_with("🧧 Envelope #1 results"))
+        .count();
+    assert_eq!(summaries, 1, "the results are posted once");
+}
