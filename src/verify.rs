@@ -1,6 +1,6 @@
-//! `hearth verify <draw>`: re-runs a closed draw from its revealed seed, the
-//! way any member could by hand (README, "Checking a draw"), and shows each
-//! result beside what the seed gives.
+//! `hearth verify <draw>`: re-runs a closed draw (an envelope or a wheel)
+//! from its revealed seed, the way any member could by hand (README,
+//! "Checking a draw"), and shows each result beside what the seed gives.
 
 use std::fmt::Write;
 
@@ -11,8 +11,9 @@ use crate::{
         envelope::{self, EnvelopeParams},
         envelope_command::Amount,
     },
-    engine::ENVELOPE,
-    store::{self, Store},
+    domain::{fairness::Seed, wheel},
+    engine::{ENVELOPE, WHEEL},
+    store::{self, Store, draws::Draw},
 };
 
 /// The report for draw `id`, or why it cannot be checked or does not check out.
@@ -23,6 +24,9 @@ pub async fn draw(store: &Store, id: i64) -> anyhow::Result<String> {
         .with_context(|| format!("there is no draw #{id}"))?;
     if draw.closed_at.is_none() {
         bail!("draw #{id} is still open; its seed is revealed when it closes");
+    }
+    if draw.kind == WHEEL {
+        return wheel(&mut conn, &draw).await;
     }
     if draw.kind != ENVELOPE {
         bail!(
@@ -73,6 +77,65 @@ pub async fn draw(store: &Store, id: i64) -> anyhow::Result<String> {
         "verified: {} grabs, each got the share the seed gives; not grabbed: {}",
         entries.len(),
         unit(left)
+    )?;
+    Ok(out)
+}
+
+/// A wheel: each spin's prize must be the one the seed's stream for that
+/// position picks among the prizes still in stock.
+async fn wheel(conn: &mut sqlx::AnyConnection, draw: &Draw) -> anyhow::Result<String> {
+    let id = draw.id;
+    let params: wheel::WheelParams =
+        serde_json::from_str(&draw.params).context("reading the draw's parameters")?;
+    let seed = Seed::from_hex(&draw.seed).context("the revealed seed is not 64 hex digits")?;
+    if !seed.matches(&draw.commitment) {
+        bail!("draw #{id} does NOT check out: the seed does not match the commitment");
+    }
+    let entries = store::draws::entries(conn, id).await?;
+    if let Some(n) = entries
+        .iter()
+        .enumerate()
+        .position(|(n, e)| e.position != n as i64)
+    {
+        bail!(
+            "draw #{id} does NOT check out: spin {} is missing or out of order",
+            n + 1
+        );
+    }
+    let spins: Vec<usize> = entries.iter().map(|e| e.amount as usize).collect();
+    if let Err(n) = wheel::replay(&params, &seed, &spins) {
+        bail!(
+            "draw #{id} does NOT check out: spin {} is not what the seed gives",
+            n + 1
+        );
+    }
+    let name = |i: usize| params.prizes.get(i).map_or("?", |p| p.name.as_str());
+    let mut out = String::new();
+    writeln!(
+        out,
+        "draw #{id}: spin wheel, {} prizes, in {}",
+        params.prizes.len(),
+        draw.group
+    )?;
+    writeln!(out, "commitment  {}", draw.commitment)?;
+    writeln!(
+        out,
+        "seed        {}  (its SHA-256 is the commitment)",
+        draw.seed
+    )?;
+    for entry in &entries {
+        writeln!(
+            out,
+            "spin {:>4}  {}  = what the seed gives  {}",
+            entry.position + 1,
+            name(entry.amount as usize),
+            entry.name.as_str()
+        )?;
+    }
+    writeln!(
+        out,
+        "verified: {} spins, each got the prize the seed gives, no stock oversold",
+        entries.len()
     )?;
     Ok(out)
 }

@@ -140,4 +140,42 @@ async fn members_grab_an_envelope_by_reacting_and_the_results_follow(db: TestDb)
         .count("SELECT COUNT(*) FROM draw_entries WHERE draw_id = 1")
         .await;
     assert_eq!(rows, 2);
+
+    // A wheel: spun by reacting 🎡, closed by the admin.
+    let post = app
+        .ask(&room, &app.operator, "!wheel new Pen*1:1 Thanks:9")
+        .await;
+    assert!(
+        body(&post).contains("React with 🎡 to this message or send !spin; once each."),
+        "{}",
+        body(&post)
+    );
+    let wheel = app.operator.events_from(&room, &app.bot.id).await;
+    let wheel = wheel
+        .iter()
+        .rev()
+        .find(|e| body(&e["content"]).contains("spin wheel #2"))
+        .unwrap()["event_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ann.react(&room, &wheel, "🎡").await;
+    let spun = app.ask(&room, &bea, "!spin").await;
+    assert!(body(&spun).contains("🎡 You won: "), "{}", body(&spun));
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app
+        .db
+        .count("SELECT COUNT(*) FROM draw_entries WHERE draw_id = 2")
+        .await
+        < 2
+    {
+        assert!(Instant::now() < deadline, "the 🎡 reaction never spun");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let results = app.ask(&room, &app.operator, "!wheel close 2").await;
+    assert!(
+        body(&results).starts_with("🎡 Wheel #2 results (2 spins):"),
+        "{}",
+        body(&results)
+    );
 }

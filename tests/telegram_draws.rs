@@ -23,6 +23,8 @@ on_both_databases!(
     a_closed_envelope_reveals_its_seed_and_names_what_was_left,
     bad_envelope_commands_get_one_sentence_and_open_nothing,
     concurrent_presses_on_the_engine_never_hand_out_more_than_k_shares,
+    a_wheel_never_oversells_its_stock_and_posts_its_winners,
+    a_wheel_with_a_consolation_spins_by_command_until_closed,
 );
 
 fn operator() -> Value {
@@ -54,6 +56,21 @@ fn hex_after<'t>(text: &'t str, label: &str) -> &'t str {
         .unwrap_or_else(|| panic!("no {label:?} in {text:?}"))
         + label.len();
     &text[start..start + 64]
+}
+
+/// Runs `hearth verify <draw>` on the app's database.
+fn verify(app: &TestApp, draw: &str) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
+        .env("HEARTH_OPERATORS", format!("tg:{OPERATOR}"))
+        .env("DATABASE_URL", &app.db.url)
+        .current_dir(dir.path())
+        .args(["verify", draw])
+        .output()
+        .unwrap()
 }
 
 async fn open_envelope(app: &TestApp, command: &str) -> Sent {
@@ -156,17 +173,7 @@ async fn an_envelope_goes_to_the_first_k_of_500_grabbers_and_sums_exactly(db: Te
     );
 
     // `hearth verify 1` re-runs it from the database and agrees.
-    let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_hearth"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
-        .env("HEARTH_OPERATORS", format!("tg:{OPERATOR}"))
-        .env("DATABASE_URL", &app.db.url)
-        .current_dir(dir.path())
-        .args(["verify", "#1"])
-        .output()
-        .unwrap();
+    let out = verify(&app, "#1");
     let report = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
@@ -199,19 +206,7 @@ async fn a_closed_envelope_reveals_its_seed_and_names_what_was_left(db: TestDb) 
         .sum();
 
     // Not revealed while open.
-    let dir = tempfile::tempdir().unwrap();
-    let verify = || {
-        Command::new(env!("CARGO_BIN_EXE_hearth"))
-            .env_clear()
-            .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
-            .env("HEARTH_OPERATORS", format!("tg:{OPERATOR}"))
-            .env("DATABASE_URL", &app.db.url)
-            .current_dir(dir.path())
-            .args(["verify", "1"])
-            .output()
-            .unwrap()
-    };
-    let early = verify();
+    let early = verify(&app, "1");
     assert_eq!(early.status.code(), Some(1));
     assert!(
         String::from_utf8_lossy(&early.stderr)
@@ -248,7 +243,7 @@ async fn a_closed_envelope_reveals_its_seed_and_names_what_was_left(db: TestDb) 
         list.starts_with("Recent draws:\n#1 🧧 100 · 2/5 grabbed · ended · luckiest "),
         "{list}"
     );
-    assert!(verify().status.success());
+    assert!(verify(&app, "1").status.success());
 }
 
 async fn bad_envelope_commands_get_one_sentence_and_open_nothing(db: TestDb) {
@@ -314,24 +309,7 @@ async fn concurrent_presses_on_the_engine_never_hand_out_more_than_k_shares(db: 
     for i in 0..550 {
         let engine = engine.clone();
         let member = 9000 + (i % 500);
-        tasks.spawn(async move {
-            let press = Incoming {
-                key: format!("test:{i}"),
-                event: Event::Pressed {
-                    group: ChatId::telegram(GROUP),
-                    from: Person {
-                        id: UserId::telegram(member),
-                        name: DisplayName::clean(&format!("P{member}"), "user"),
-                        is_bot: false,
-                        lang: None,
-                    },
-                    button: "draw:1".to_owned(),
-                    message: None,
-                    query: None,
-                },
-            };
-            engine.handle_batch(vec![press]).await
-        });
+        tasks.spawn(async move { engine.handle_batch(vec![press_on(1, member, i)]).await });
     }
     while let Some(done) = tasks.join_next().await {
         done.unwrap().unwrap();
@@ -360,4 +338,171 @@ async fn concurrent_presses_on_the_engine_never_hand_out_more_than_k_shares(db: 
         .filter(|m| m.plain().starts_with("🧧 Envelope #1 results"))
         .count();
     assert_eq!(summaries, 1, "the results are posted once");
+
+    // The same crowd on a wheel with 3 + 10 prizes.
+    open_envelope(&app, "/wheel new Gold*3:1 Silver*10:1").await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..300 {
+        let engine = engine.clone();
+        tasks.spawn(async move {
+            let member = 9000 + i;
+            engine.handle_batch(vec![press_on(2, member, i)]).await
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap().unwrap();
+    }
+    let gold = "SELECT COUNT(*) FROM draw_entries WHERE draw_id = 2 AND amount = 0";
+    let silver = "SELECT COUNT(*) FROM draw_entries WHERE draw_id = 2 AND amount = 1";
+    assert_eq!(app.db.count(gold).await, 3, "gold never oversold");
+    assert_eq!(app.db.count(silver).await, 10, "silver never oversold");
+}
+
+/// A press on draw `draw` by member `member`, as the engine receives it.
+fn press_on(draw: i64, member: i64, n: i64) -> Incoming {
+    Incoming {
+        key: format!("test:{draw}:{n}"),
+        event: Event::Pressed {
+            group: ChatId::telegram(GROUP),
+            from: Person {
+                id: UserId::telegram(member),
+                name: DisplayName::clean(&format!("P{member}"), "user"),
+                is_bot: false,
+                lang: None,
+            },
+            button: format!("draw:{draw}"),
+            message: None,
+            query: None,
+        },
+    }
+}
+
+async fn a_wheel_never_oversells_its_stock_and_posts_its_winners(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    let post = open_envelope(&app, "/wheel new Gold*2:50 Silver*5:50").await;
+    let text = post.plain();
+    assert!(text.starts_with("Operator opened spin wheel #1:"), "{text}");
+    assert!(
+        text.contains("\n· Gold ×2 (50.0%)\n· Silver ×5 (50.0%)"),
+        "{text}"
+    );
+    assert_eq!(
+        post.buttons,
+        vec![("🎡 Spin".to_owned(), "draw:1".to_owned())]
+    );
+
+    // 100 members spin at once for seven prizes.
+    for i in 0..100 {
+        app.press(
+            GROUP,
+            post.message_id,
+            &user(6000 + i, &format!("S{i}")),
+            "draw:1",
+        );
+    }
+    let results = app.next_message(GROUP, 2).await.plain();
+    app.settle().await;
+    let answers = answers(&app);
+    assert_eq!(answers.len(), 100);
+    let count = |text: &str| answers.iter().filter(|a| *a == text).count();
+    assert_eq!(count("🎡 You won: Gold!"), 2, "{answers:?}");
+    assert_eq!(count("🎡 You won: Silver!"), 5, "{answers:?}");
+    assert_eq!(count("All prizes are gone."), 93);
+
+    // Every prize gone: the wheel closed by itself and named its winners.
+    assert!(
+        results.starts_with("🎡 Wheel #1 results (7 spins):\nGold: S"),
+        "{results}"
+    );
+    let silver = results.lines().find(|l| l.starts_with("Silver: ")).unwrap();
+    assert_eq!(silver.split(", ").count(), 5, "{results}");
+    assert!(results.contains("Fairness: seed "), "{results}");
+    let member = user(6000, "S0");
+    let spin = app.ask(GROUP, &member, "/spin").await.plain();
+    assert_eq!(spin, "S0 No wheel is open here right now.");
+    let out = verify(&app, "1");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        report.contains("verified: 7 spins, each got the prize the seed gives"),
+        "{report}"
+    );
+}
+
+async fn a_wheel_with_a_consolation_spins_by_command_until_closed(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    let op = operator();
+    let (ann, bea) = (user(7001, "Ann"), user(7002, "Bea"));
+    for (from, command, expected) in [
+        (
+            &ann,
+            "/wheel new A:1",
+            "That command is for group admins and operators only.",
+        ),
+        (
+            &op,
+            "/wheel new Gold",
+            "`Gold` is not a prize; write name*stock:weight",
+        ),
+        (
+            &op,
+            "/wheel new A*0:1 B:0",
+            "At least one prize needs a weight above 0",
+        ),
+        (
+            &op,
+            "/wheel spin",
+            "Use /wheel new <prize>*<stock>:<weight>",
+        ),
+        (&ann, "/spin", "No wheel is open here right now."),
+    ] {
+        let reply = app.ask(GROUP, from, command).await.plain();
+        assert!(reply.contains(expected), "{command}: {reply}");
+    }
+    assert_eq!(app.db.count("SELECT COUNT(*) FROM draws").await, 0);
+
+    open_envelope(&app, "/wheel new Grand*1:1 Thanks:99").await;
+    let first = app.ask(GROUP, &ann, "/spin").await.plain();
+    let prize = first
+        .strip_prefix("Ann 🎡 You won: ")
+        .and_then(|p| p.strip_suffix('!'))
+        .unwrap_or_else(|| panic!("{first}"))
+        .to_owned();
+    let again = app.ask(GROUP, &ann, "/spin").await.plain();
+    assert_eq!(again, format!("Ann You already spun: {prize}"));
+    app.ask(GROUP, &bea, "/spin").await;
+
+    let results = app.ask(GROUP, &op, "/wheel close 1").await.plain();
+    assert!(
+        results.starts_with("🎡 Wheel #1 results (2 spins):"),
+        "{results}"
+    );
+    let thanks = results
+        .lines()
+        .find(|l| l.starts_with("Thanks: "))
+        .unwrap_or("Thanks: 0 members");
+    let grand = results.lines().find(|l| l.starts_with("Grand: "));
+    assert_eq!(
+        grand.map_or(0, |_| 1)
+            + thanks["Thanks: ".len()..]
+                .trim_end_matches(" members")
+                .parse::<usize>()
+                .unwrap(),
+        2,
+        "{results}"
+    );
+    let closed = app.ask(GROUP, &ann, "/spin").await.plain();
+    assert!(
+        closed.ends_with("No wheel is open here right now."),
+        "{closed}"
+    );
+    let list = app.ask(GROUP, &ann, "/draws").await.plain();
+    assert_eq!(list, "Recent draws:\n#1 🎡 wheel · 2 spins · ended");
+    assert!(verify(&app, "1").status.success());
 }

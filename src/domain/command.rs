@@ -10,6 +10,7 @@ use super::{
     leaderboard::{DEFAULT_TOP, MAX_TOP},
     schedule_command::{self, ArgsError, GroupSetCommand, ScheduleCommand, SnippetCommand},
     template::MAX_TEMPLATE_CHARS,
+    wheel::{self, WheelArgsError, WheelCommand},
 };
 
 /// A recognised command with typed arguments.
@@ -38,6 +39,10 @@ pub enum Command {
     Envelope(EnvelopeCommand),
     /// The group's recent draws and their results.
     Draws,
+    /// A spin wheel.
+    Wheel(WheelCommand),
+    /// Spin the group's open wheel.
+    Spin,
 }
 
 /// Which leaderboard `/top` shows.
@@ -73,6 +78,8 @@ pub enum CommandError {
     Args(#[from] ArgsError),
     #[error(transparent)]
     Envelope(#[from] EnvelopeArgsError),
+    #[error(transparent)]
+    Wheel(#[from] WheelArgsError),
 }
 
 impl CommandError {
@@ -109,6 +116,7 @@ impl CommandError {
             }
             (CommandError::Args(e), lang) => e.explain(lang),
             (CommandError::Envelope(e), lang) => e.explain(lang),
+            (CommandError::Wheel(e), lang) => e.explain(lang),
         }
     }
 }
@@ -121,7 +129,8 @@ impl Command {
             | Command::Help
             | Command::Invite
             | Command::MyInvites
-            | Command::Draws => Access::Member,
+            | Command::Draws
+            | Command::Spin => Access::Member,
             Command::Top(TopScope::Group(_)) => Access::Member,
             Command::Top(TopScope::AllGroups(_)) | Command::Adopt => Access::Operator,
             Command::SetWelcome(_)
@@ -130,7 +139,8 @@ impl Command {
             | Command::Timezone(_)
             | Command::Acks(_)
             | Command::Snippet(_)
-            | Command::Envelope(_) => Access::Admin,
+            | Command::Envelope(_)
+            | Command::Wheel(_) => Access::Admin,
             Command::GroupSet(_) | Command::Groups => Access::Operator,
         }
     }
@@ -168,6 +178,8 @@ impl Command {
             "groups" => Command::Groups,
             "envelope" | "hongbao" => Command::Envelope(envelope_command::parse(args)?),
             "draws" => Command::Draws,
+            "wheel" => Command::Wheel(wheel::parse(args)?),
+            "spin" => Command::Spin,
             "timezone" => Command::Timezone(match args {
                 "" => None,
                 zone => Some(

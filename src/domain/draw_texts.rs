@@ -109,10 +109,10 @@ pub fn unclaimed(lang: Lang, left: Amount) -> String {
 pub fn reveal(lang: Lang, id: i64, seed: &str, commitment: &str) -> String {
     match lang {
         Zh => format!(
-            "\n\n公平验证：种子 {seed}\nSHA-256 = {commitment}（与开始时公布的一致）\n任何人可用 hearth verify {id} 复算每一份。"
+            "\n\n公平验证：种子 {seed}\nSHA-256 = {commitment}（与开始时公布的一致）\n任何人可用 hearth verify {id} 复算全部结果。"
         ),
         En => format!(
-            "\n\nFairness: seed {seed}\nSHA-256 = {commitment} (as published at the start)\nAnyone can re-run every share with hearth verify {id}."
+            "\n\nFairness: seed {seed}\nSHA-256 = {commitment} (as published at the start)\nAnyone can re-run every result with hearth verify {id}."
         ),
     }
 }
@@ -166,5 +166,118 @@ pub fn draws_luckiest(lang: Lang, name: &str, amount: Amount) -> String {
     match lang {
         Zh => format!(" · 手气王 {name} {amount}"),
         En => format!(" · luckiest {name} {amount}"),
+    }
+}
+
+pub fn spin_label(lang: Lang) -> &'static str {
+    match lang {
+        Zh => "🎡 转一转",
+        En => "🎡 Spin",
+    }
+}
+
+/// The emoji members react with on Matrix to spin.
+pub const WHEEL_REACTION: &str = "🎡";
+
+/// The wheel's announcement, after the admin's name.
+pub fn wheel_opened(lang: Lang, id: i64) -> String {
+    match lang {
+        Zh => format!(" 开启了幸运转盘 #{id}："),
+        En => format!(" opened spin wheel #{id}:"),
+    }
+}
+
+/// One prize line: its name, stock and chance at the start.
+pub fn wheel_prize(lang: Lang, name: &str, stock: Option<u64>, percent: f64) -> String {
+    match (lang, stock) {
+        (Zh, Some(n)) => format!("\n· {name} ×{n}（{percent:.1}%）"),
+        (Zh, None) => format!("\n· {name}（{percent:.1}%）"),
+        (En, Some(n)) => format!("\n· {name} ×{n} ({percent:.1}%)"),
+        (En, None) => format!("\n· {name} ({percent:.1}%)"),
+    }
+}
+
+pub fn wheel_howto(lang: Lang, buttons: bool) -> String {
+    match (lang, buttons) {
+        (Zh, true) => "\n点下方「🎡 转一转」或发送 /spin，每人一次；奖品抽完即止。".to_owned(),
+        (En, true) => {
+            "\nPress “🎡 Spin” below or send /spin; once each, while prizes last.".to_owned()
+        }
+        (Zh, false) => format!("\n用 {WHEEL_REACTION} 回应本消息或发送 /spin，每人一次。"),
+        (En, false) => {
+            format!("\nReact with {WHEEL_REACTION} to this message or send /spin; once each.")
+        }
+    }
+}
+
+pub fn spun(lang: Lang, prize: &str) -> String {
+    match lang {
+        Zh => format!("🎡 你转到了：{prize}！"),
+        En => format!("🎡 You won: {prize}!"),
+    }
+}
+
+pub fn spun_already(lang: Lang, prize: &str) -> String {
+    match lang {
+        Zh => format!("你已经转过了：{prize}"),
+        En => format!("You already spun: {prize}"),
+    }
+}
+
+pub fn wheel_empty(lang: Lang) -> &'static str {
+    match lang {
+        Zh => "奖品已经抽完了。",
+        En => "All prizes are gone.",
+    }
+}
+
+pub fn no_open_wheel(lang: Lang) -> &'static str {
+    match lang {
+        Zh => "本群现在没有进行中的转盘。",
+        En => "No wheel is open here right now.",
+    }
+}
+
+pub fn wheel_results(lang: Lang, id: i64, spins: usize) -> String {
+    match lang {
+        Zh => format!("🎡 转盘 #{id} 结果（共 {spins} 次）："),
+        En => format!("🎡 Wheel #{id} results ({spins} spins):"),
+    }
+}
+
+/// A prize with a few winners, named; `names` is already joined.
+pub fn wheel_winners(name: &str, names: &str) -> String {
+    format!("\n{name}: {names}")
+}
+
+/// A prize that never runs out: only how many got it.
+pub fn wheel_count(lang: Lang, name: &str, count: usize) -> String {
+    match lang {
+        Zh => format!("\n{name}：{count} 人"),
+        En => format!("\n{name}: {count} members"),
+    }
+}
+
+pub fn wheel_not_found(lang: Lang, id: i64) -> String {
+    match lang {
+        Zh => format!("本群没有转盘 #{id}；发送 /draws 查看。"),
+        En => format!("This group has no wheel #{id}; /draws lists them."),
+    }
+}
+
+pub fn wheel_already_closed(lang: Lang, id: i64) -> String {
+    match lang {
+        Zh => format!("转盘 #{id} 已经结束了。"),
+        En => format!("Wheel #{id} has already ended."),
+    }
+}
+
+/// One line of `/draws` for a wheel.
+pub fn draws_wheel_row(lang: Lang, id: i64, spins: i64, open: bool) -> String {
+    match (lang, open) {
+        (Zh, true) => format!("\n#{id} 🎡 转盘 · {spins} 次 · 进行中"),
+        (Zh, false) => format!("\n#{id} 🎡 转盘 · {spins} 次 · 已结束"),
+        (En, true) => format!("\n#{id} 🎡 wheel · {spins} spins · open"),
+        (En, false) => format!("\n#{id} 🎡 wheel · {spins} spins · ended"),
     }
 }

@@ -19,6 +19,7 @@ pub mod schedule;
 pub mod schedule_command;
 pub mod template;
 pub mod texts;
+pub mod wheel;
 
 pub use ids::{ChatId, Platform, UserId};
 pub use lang::Lang;

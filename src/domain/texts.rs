@@ -274,13 +274,15 @@ pub fn member_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("invite", "获取你的专属邀请链接"),
             ("myinvites", "查看你的有效邀请数和排名"),
             ("top", "有效邀请排行榜（/top N）"),
-            ("draws", "最近的红包等活动和结果"),
+            ("spin", "转一次本群进行中的转盘"),
+            ("draws", "最近的红包、转盘等活动和结果"),
             ("help", "查看可用命令"),
         ],
         En => &[
             ("invite", "Get your own invite link"),
             ("myinvites", "Your effective invites and rank"),
             ("top", "Effective-invite leaderboard (/top N)"),
+            ("spin", "Spin the group's open wheel"),
             ("draws", "Recent draws and their results"),
             ("help", "What you can do here"),
         ],
@@ -300,6 +302,10 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("timezone", "查看或设置本群时区（管理员）"),
             ("acks", "查看通知的确认人数：/acks <编号>（管理员）"),
             ("snippet", "话术库：list、save、delete（管理员）"),
+            (
+                "wheel",
+                "幸运转盘：/wheel new 奖品*数量:权重 …；close <编号> 结束并公布（管理员）",
+            ),
             (
                 "envelope",
                 "发拼手气红包：/envelope <总额> <份数> [手气王奖品]；close <编号> 提前结束（管理员）",
@@ -321,6 +327,10 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("timezone", "Show or set the group's time zone (admins)"),
             ("acks", "Who confirmed a notice: /acks <id> (admins)"),
             ("snippet", "Reusable wording: list, save, delete (admins)"),
+            (
+                "wheel",
+                "Spin wheel: /wheel new prize*stock:weight …; close <id> ends it (admins)",
+            ),
             (
                 "envelope",
                 "Lucky red envelope: /envelope <total> <shares> [prize for the luckiest]; close <id> ends it (admins)",

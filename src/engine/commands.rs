@@ -34,6 +34,8 @@ pub(super) enum Effect {
     Plan(super::schedule_commands::Plan),
     /// Envelopes opened or closed.
     Draw(super::envelopes::DrawPlan),
+    /// Wheels opened or closed.
+    Wheel(super::wheels::WheelPlan),
     SaveWelcome(String),
     SetLang(Lang),
     Register(Group),
@@ -276,6 +278,11 @@ impl Engine {
             }
             Command::Envelope(command) => self.envelope_command(command, group, from),
             Command::Draws => self.list_draws(&mut conn, group).await?.into(),
+            Command::Wheel(command) => self.wheel_command(command, group, from),
+            Command::Spin => {
+                drop(conn);
+                addressed(from, &format!(" {}", self.spin_command(group, from).await?)).into()
+            }
             Command::Lang(new) => Outcome {
                 reply: RichText::plain(texts::lang_set(new)),
                 effect: Some(Effect::SetLang(new)),
@@ -361,6 +368,7 @@ impl Engine {
         match effect {
             Effect::Plan(plan) => return plan.apply(self, conn, now).await,
             Effect::Draw(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
+            Effect::Wheel(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::SaveWelcome(source) => store::groups::set_welcome(conn, chat, &source).await?,
             Effect::SetLang(lang) => store::groups::set_lang(conn, chat, lang).await?,
             Effect::Register(group) => store::groups::register(conn, &group, now).await?,

@@ -1,6 +1,7 @@
 //! Lucky red envelopes (拼手气红包): opened by an admin's command, grabbed by
 //! pressing a button (a reaction on Matrix), summed up once the last share is
-//! gone or an admin closes the envelope.
+//! gone or an admin closes the envelope. Button presses for every kind of
+//! draw arrive here and go to their draw.
 //!
 //! The shares are fixed by the draw's secret seed when it opens; the n-th
 //! grabber gets the n-th share. The announcement publishes the seed's
@@ -11,7 +12,7 @@ use anyhow::Context;
 use rand::rngs::OsRng;
 use sqlx::AnyConnection;
 
-use super::{Action, Button, Engine, Person, commands::Outcome};
+use super::{Action, Button, Engine, Person, WHEEL, commands::Outcome};
 use crate::{
     domain::{
         ChatId, Lang, RichText, draw_texts as texts,
@@ -175,7 +176,12 @@ impl Engine {
             return Ok(RichText::plain(texts::draws_empty(lang)));
         }
         let mut text = RichText::plain(texts::draws_header(lang));
-        for draw in draws.iter().filter(|d| d.kind == ENVELOPE) {
+        for draw in &draws {
+            if draw.kind == WHEEL {
+                let open = draw.closed_at.is_none();
+                text.push_text(&texts::draws_wheel_row(lang, draw.id, draw.taken, open));
+                continue;
+            }
             let params = params_of(draw)?;
             let unit = Amount {
                 units: params.total,
@@ -226,20 +232,25 @@ impl Engine {
                 Ok(id) => store::draws::get(&mut conn, id).await?,
                 Err(_) => None,
             },
-            (None, Some(message)) if button == texts::ENVELOPE_REACTION => {
-                store::draws::by_message(&mut conn, group, message).await?
-            }
-            // Any other reaction is just a reaction.
-            _ => return Ok(()),
+            (None, Some(message)) => store::draws::by_message(&mut conn, group, message)
+                .await?
+                .filter(|d| reaction_of(&d.kind) == Some(button)),
+            (None, None) => None,
         };
         drop(conn);
-        let answer = match draw.filter(|d| &d.group == group && d.kind == ENVELOPE) {
-            None => texts::draw_unknown(lang).to_owned(),
-            Some(draw) => match self.grab(&draw, from, lang).await? {
+        let draw = draw.filter(|d| &d.group == group);
+        if draw.is_none() && query.is_none() {
+            // Any other reaction is just a reaction.
+            return Ok(());
+        }
+        let answer = match draw {
+            Some(draw) if draw.kind == ENVELOPE => match self.grab(&draw, from, lang).await? {
                 Grab::Won(amount) => texts::grabbed(lang, amount),
                 Grab::Already(amount) => texts::grabbed_already(lang, amount),
                 Grab::Empty => texts::envelope_empty(lang).to_owned(),
             },
+            Some(draw) if draw.kind == WHEEL => self.spin(&draw, from, lang).await?.explain(lang),
+            _ => texts::draw_unknown(lang).to_owned(),
         };
         if let Some(query) = query {
             let port = self.port(group.platform())?;
@@ -342,6 +353,15 @@ impl Engine {
             .await?;
         tracing::info!(draw = draw.id, grabbed = entries.len(), "envelope closed");
         Ok(())
+    }
+}
+
+/// The reaction that stands for a draw's button on Matrix.
+fn reaction_of(kind: &str) -> Option<&'static str> {
+    match kind {
+        ENVELOPE => Some(texts::ENVELOPE_REACTION),
+        WHEEL => Some(texts::WHEEL_REACTION),
+        _ => None,
     }
 }
 

@@ -19,6 +19,7 @@ mod membership;
 pub mod port;
 mod schedule_commands;
 mod scheduler;
+mod wheels;
 
 use std::{
     collections::{HashMap, HashSet},
@@ -35,6 +36,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use envelopes::ENVELOPE;
 pub use event::{Event, GroupInfo, Incoming, LinkUse, Person};
 pub use port::{DeliveryError, Port, PortError};
+pub use wheels::WHEEL;
 
 use crate::{
     domain::{ChatId, Lang, Platform, UserId, pace::Pace},
@@ -350,6 +352,11 @@ impl Engine {
                 post: *post,
                 text: rewrite(text),
                 pin: *pin,
+            }],
+            Action::Announce { draw, text, button } => vec![Action::Announce {
+                draw: *draw,
+                text: rewrite(text),
+                button: button.clone(),
             }],
             other => vec![other.clone()],
         };

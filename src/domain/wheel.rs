@@ -1,0 +1,299 @@
+//! The spin wheel: prizes with weights and stock, one spin per member.
+//!
+//! The spin at position n draws from the draw's seeded ChaCha20 stream number
+//! n, over the prizes still in stock at that moment (a prize that ran out
+//! drops its weight). So a wheel is re-run from its seed and the frozen list
+//! of spins, and a spin's result never depends on how fast the others came.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Lang, draw::pick_weighted, fairness::Seed};
+
+/// The most prizes on one wheel.
+pub const MAX_PRIZES: usize = 12;
+/// The longest prize name.
+pub const MAX_PRIZE_NAME: usize = 40;
+
+/// One segment of the wheel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Prize {
+    pub name: String,
+    pub weight: u64,
+    /// How many there are; `None` for as many as spins (a consolation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock: Option<u64>,
+}
+
+/// What a wheel was opened with, stored with the draw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WheelParams {
+    pub prizes: Vec<Prize>,
+}
+
+impl WheelParams {
+    /// The prize the spin at `position` lands on, given how many of each
+    /// prize the earlier spins took; `None` once every prize is gone.
+    pub fn spin(&self, seed: &Seed, position: u64, taken: &[u64]) -> Option<usize> {
+        let weights: Vec<u64> = self
+            .prizes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| match p.stock {
+                Some(stock) if taken.get(i).copied().unwrap_or(0) >= stock => 0,
+                _ => p.weight,
+            })
+            .collect();
+        let mut rng = seed.rng();
+        rng.set_stream(position);
+        pick_weighted(&weights, &mut rng)
+    }
+
+    /// How many spins the wheel has: every stock that can be won summed, or
+    /// `None` when a prize never runs out.
+    pub fn capacity(&self) -> Option<u64> {
+        self.prizes
+            .iter()
+            .filter(|p| p.weight > 0)
+            .map(|p| p.stock)
+            .sum()
+    }
+}
+
+/// Re-runs a wheel: `spins` are the prize indices in spin order. The
+/// position of the first spin that does not match comes back as the error.
+pub fn replay(params: &WheelParams, seed: &Seed, spins: &[usize]) -> Result<(), usize> {
+    let mut taken = vec![0u64; params.prizes.len()];
+    for (n, &got) in spins.iter().enumerate() {
+        if params.spin(seed, n as u64, &taken) != Some(got) {
+            return Err(n);
+        }
+        taken[got] += 1;
+    }
+    Ok(())
+}
+
+/// `/wheel …`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WheelCommand {
+    /// Define a wheel and open it at once.
+    New(Vec<Prize>),
+    /// Stop spins and post the winners.
+    Close(i64),
+}
+
+/// `/wheel` typed wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WheelArgsError {
+    #[error("usage")]
+    Usage,
+    #[error("prize")]
+    Prize(String),
+    #[error("too many")]
+    TooMany,
+    #[error("no weight")]
+    NoWeight,
+    #[error("id")]
+    Id(String),
+}
+
+impl WheelArgsError {
+    /// The sentence the admin sees.
+    pub fn explain(&self, lang: Lang) -> String {
+        let cut = |s: &str| s.chars().take(60).collect::<String>();
+        match (self, lang) {
+            (Self::Usage, Lang::En) => "Use /wheel new <prize>*<stock>:<weight> …, e.g. /wheel new First*1:1 Second*3:10 Thanks:89 (no *stock: never runs out); or /wheel close <number>.".to_owned(),
+            (Self::Usage, Lang::Zh) => "用法：/wheel new <奖品>*<数量>:<权重> …，例如 /wheel new 一等奖*1:1 二等奖*3:10 谢谢参与:89（不写 *数量 表示不限量）；或 /wheel close <编号>。".to_owned(),
+            (Self::Prize(p), Lang::En) => format!(
+                "`{}` is not a prize; write name*stock:weight (stock optional, weight a whole number, name at most {MAX_PRIZE_NAME} characters).",
+                cut(p)
+            ),
+            (Self::Prize(p), Lang::Zh) => format!(
+                "`{}` 不是奖品；请写 名称*数量:权重（数量可省略，权重为整数，名称最多 {MAX_PRIZE_NAME} 个字符）。",
+                cut(p)
+            ),
+            (Self::TooMany, Lang::En) => format!("A wheel has at most {MAX_PRIZES} prizes."),
+            (Self::TooMany, Lang::Zh) => format!("转盘最多 {MAX_PRIZES} 个奖品。"),
+            (Self::NoWeight, Lang::En) => "At least one prize needs a weight above 0 and some stock.".to_owned(),
+            (Self::NoWeight, Lang::Zh) => "至少要有一个权重大于 0 且有库存的奖品。".to_owned(),
+            (Self::Id(id), Lang::En) => format!("`{}` is not a wheel number; /draws shows them.", cut(id)),
+            (Self::Id(id), Lang::Zh) => format!("`{}` 不是转盘编号；发送 /draws 查看。", cut(id)),
+        }
+    }
+}
+
+/// Parses the arguments after `/wheel`.
+pub fn parse(args: &str) -> Result<WheelCommand, WheelArgsError> {
+    let mut words = args.split_whitespace();
+    match words.next().map(str::to_ascii_lowercase).as_deref() {
+        Some("close") => {
+            let id = words.next().ok_or(WheelArgsError::Usage)?;
+            if words.next().is_some() {
+                return Err(WheelArgsError::Usage);
+            }
+            id.trim_start_matches('#')
+                .parse()
+                .ok()
+                .filter(|id| *id > 0)
+                .map(WheelCommand::Close)
+                .ok_or_else(|| WheelArgsError::Id(id.to_owned()))
+        }
+        Some("new") => {
+            let prizes = words.map(prize).collect::<Result<Vec<_>, _>>()?;
+            if prizes.is_empty() {
+                return Err(WheelArgsError::Usage);
+            }
+            if prizes.len() > MAX_PRIZES {
+                return Err(WheelArgsError::TooMany);
+            }
+            if !prizes
+                .iter()
+                .any(|p| p.weight > 0 && p.stock.is_none_or(|s| s > 0))
+            {
+                return Err(WheelArgsError::NoWeight);
+            }
+            Ok(WheelCommand::New(prizes))
+        }
+        _ => Err(WheelArgsError::Usage),
+    }
+}
+
+/// `name*stock:weight`, the stock optional.
+fn prize(word: &str) -> Result<Prize, WheelArgsError> {
+    let bad = || WheelArgsError::Prize(word.to_owned());
+    let (head, weight) = word.rsplit_once(':').ok_or_else(bad)?;
+    let weight = weight
+        .parse::<u64>()
+        .ok()
+        .filter(|w| *w <= 1_000_000)
+        .ok_or_else(bad)?;
+    let (name, stock) = match head.rsplit_once('*') {
+        Some((name, stock)) => (
+            name,
+            Some(
+                stock
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|s| *s <= 1_000_000)
+                    .ok_or_else(bad)?,
+            ),
+        ),
+        None => (head, None),
+    };
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_PRIZE_NAME {
+        return Err(bad());
+    }
+    Ok(Prize {
+        name: name.to_owned(),
+        weight,
+        stock,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    use super::*;
+
+    fn wheel() -> WheelParams {
+        match parse("new First*1:1 Second*3:10 Thanks:89").unwrap() {
+            WheelCommand::New(prizes) => WheelParams { prizes },
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_prizes_and_names_each_mistake() {
+        let w = wheel();
+        assert_eq!(
+            w.prizes[0],
+            Prize {
+                name: "First".into(),
+                weight: 1,
+                stock: Some(1)
+            }
+        );
+        assert_eq!(w.prizes[2].stock, None);
+        assert_eq!(w.capacity(), None);
+        assert_eq!(parse("close #2"), Ok(WheelCommand::Close(2)));
+        assert_eq!(parse(""), Err(WheelArgsError::Usage));
+        assert_eq!(parse("new"), Err(WheelArgsError::Usage));
+        assert_eq!(
+            parse("new First"),
+            Err(WheelArgsError::Prize("First".into()))
+        );
+        assert_eq!(
+            parse("new A*x:1"),
+            Err(WheelArgsError::Prize("A*x:1".into()))
+        );
+        assert_eq!(parse("new :5"), Err(WheelArgsError::Prize(":5".into())));
+        assert_eq!(parse("new A*0:5 B:0"), Err(WheelArgsError::NoWeight));
+        let many = (0..13)
+            .map(|i| format!("P{i}:1"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert_eq!(parse(&format!("new {many}")), Err(WheelArgsError::TooMany));
+        assert_eq!(parse("close x"), Err(WheelArgsError::Id("x".into())));
+    }
+
+    /// Stock is never oversold: a prize that ran out is never the result.
+    #[test]
+    fn a_prize_that_ran_out_drops_out() {
+        let w = wheel();
+        let seed = Seed::generate(&mut ChaCha20Rng::seed_from_u64(3));
+        let mut taken = vec![0u64; 3];
+        for n in 0..5_000 {
+            let got = w.spin(&seed, n, &taken).unwrap();
+            taken[got] += 1;
+        }
+        assert!(taken[0] <= 1 && taken[1] <= 3, "{taken:?}");
+        assert_eq!(taken.iter().sum::<u64>(), 5_000);
+    }
+
+    #[test]
+    fn a_wheel_re_runs_from_its_seed_and_catches_a_changed_result() {
+        let w = wheel();
+        let seed = Seed::generate(&mut ChaCha20Rng::seed_from_u64(9));
+        let mut taken = vec![0u64; 3];
+        let mut spins = Vec::new();
+        for n in 0..200 {
+            let got = w.spin(&seed, n, &taken).unwrap();
+            taken[got] += 1;
+            spins.push(got);
+        }
+        assert_eq!(replay(&w, &seed, &spins), Ok(()));
+        let changed = spins.iter().position(|s| *s == 2).unwrap();
+        spins[changed] = 0;
+        assert!(replay(&w, &seed, &spins).is_err());
+    }
+
+    proptest! {
+        /// Whatever the stock and the order, no prize goes out more often
+        /// than its stock, and a finite wheel ends with `None`.
+        #[test]
+        fn stock_never_goes_below_zero(
+            stocks in proptest::collection::vec(0u64..5, 1..6),
+            weights in proptest::collection::vec(0u64..10, 6),
+            seed in any::<u64>(),
+        ) {
+            let prizes = stocks.iter().zip(&weights).enumerate().map(|(i, (s, w))| Prize {
+                name: format!("P{i}"), weight: *w, stock: Some(*s),
+            }).collect::<Vec<_>>();
+            let w = WheelParams { prizes };
+            let seed = Seed::generate(&mut ChaCha20Rng::seed_from_u64(seed));
+            let mut taken = vec![0u64; stocks.len()];
+            for n in 0..40 {
+                match w.spin(&seed, n, &taken) {
+                    Some(i) => taken[i] += 1,
+                    None => break,
+                }
+            }
+            for (t, s) in taken.iter().zip(&stocks) {
+                prop_assert!(t <= s);
+            }
+        }
+    }
+}

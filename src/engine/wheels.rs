@@ -1,0 +1,282 @@
+//! The spin wheel: an admin opens it with its prizes, members spin once each
+//! by button, reaction or `/spin`, and closing it posts the winners.
+//!
+//! Each spin takes the next position under the draw's row lock, counts what
+//! the earlier spins took, and lets the seed's stream for that position pick
+//! among the prizes still in stock, so stock is never oversold however many
+//! spin at once, and `hearth verify` can replay every spin.
+
+use anyhow::Context;
+use rand::rngs::OsRng;
+use sqlx::AnyConnection;
+
+use super::{Action, Button, Engine, Person, commands::Outcome};
+use crate::{
+    domain::{
+        ChatId, Lang, RichText, draw_texts as texts,
+        fairness::Seed,
+        wheel::{Prize, WheelCommand, WheelParams},
+    },
+    store::{
+        self,
+        draws::{Draw, Entry},
+        groups::Group,
+    },
+};
+
+/// The kind stored in `draws.kind`.
+pub const WHEEL: &str = "wheel";
+/// Spins a wheel whose prizes never run out may take: more than any group.
+const UNLIMITED_SPINS: i64 = 1 << 40;
+/// Winners named per prize in the results; beyond, only a count.
+const NAMED_WINNERS: usize = 50;
+
+/// A wheel command, written with its reply.
+pub(super) enum WheelPlan {
+    Open {
+        lang: Lang,
+        by: Person,
+        prizes: Vec<Prize>,
+        seed: Seed,
+        buttons: bool,
+    },
+    Close {
+        lang: Lang,
+        id: i64,
+    },
+}
+
+/// What a spin led to.
+pub(super) enum Spin {
+    Won(String),
+    Already(String),
+    Empty,
+}
+
+impl Spin {
+    pub(super) fn explain(&self, lang: Lang) -> String {
+        match self {
+            Spin::Won(prize) => texts::spun(lang, prize),
+            Spin::Already(prize) => texts::spun_already(lang, prize),
+            Spin::Empty => texts::wheel_empty(lang).to_owned(),
+        }
+    }
+}
+
+impl WheelPlan {
+    pub(super) async fn apply(
+        self,
+        engine: &Engine,
+        conn: &mut AnyConnection,
+        group: &ChatId,
+        now: i64,
+    ) -> anyhow::Result<RichText> {
+        match self {
+            WheelPlan::Open {
+                lang,
+                by,
+                prizes,
+                seed,
+                buttons,
+            } => {
+                let params = WheelParams { prizes };
+                let commitment = seed.commitment();
+                let slots = params
+                    .capacity()
+                    .and_then(|c| i64::try_from(c).ok())
+                    .unwrap_or(UNLIMITED_SPINS);
+                let id = store::draws::insert(
+                    conn,
+                    &store::draws::NewDraw {
+                        group,
+                        kind: WHEEL,
+                        params: &serde_json::to_string(&params)?,
+                        seed: &seed.to_hex(),
+                        commitment: &commitment,
+                        slots,
+                        created_by: &by.id,
+                    },
+                    now,
+                )
+                .await?;
+                let mut text = RichText::default();
+                text.push_mention(&by.id, &by.name);
+                text.push_text(&texts::wheel_opened(lang, id));
+                let total: u64 = params.prizes.iter().map(|p| p.weight).sum();
+                for prize in &params.prizes {
+                    let percent = 100.0 * prize.weight as f64 / total.max(1) as f64;
+                    text.push_text(&texts::wheel_prize(lang, &prize.name, prize.stock, percent));
+                }
+                text.push_text(&texts::wheel_howto(lang, buttons));
+                text.push_text(&texts::commitment_line(lang, &commitment));
+                let announce = Action::Announce {
+                    draw: id,
+                    text,
+                    button: Button {
+                        label: texts::spin_label(lang).to_owned(),
+                        data: format!("draw:{id}"),
+                        reaction: texts::WHEEL_REACTION.to_owned(),
+                    },
+                };
+                engine.enqueue(conn, group, &announce).await?;
+                tracing::info!(draw = id, "wheel opened");
+                Ok(RichText::default())
+            }
+            WheelPlan::Close { lang, id } => {
+                let draw = store::draws::get(conn, id)
+                    .await?
+                    .filter(|d| &d.group == group && d.kind == WHEEL);
+                let Some(draw) = draw else {
+                    return Ok(RichText::plain(texts::wheel_not_found(lang, id)));
+                };
+                if !store::draws::close(conn, id, now).await? {
+                    return Ok(RichText::plain(texts::wheel_already_closed(lang, id)));
+                }
+                engine.post_wheel_results(conn, &draw, lang).await?;
+                Ok(RichText::default())
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// `/wheel …` in a served group, from an admin.
+    pub(super) fn wheel_command(
+        &self,
+        command: WheelCommand,
+        group: &Group,
+        from: &Person,
+    ) -> Outcome {
+        let buttons = self
+            .port(group.id.platform())
+            .map(|p| p.has_buttons())
+            .unwrap_or(true);
+        let plan = match command {
+            WheelCommand::New(prizes) => WheelPlan::Open {
+                lang: group.lang,
+                by: from.clone(),
+                prizes,
+                seed: Seed::generate(&mut OsRng),
+                buttons,
+            },
+            WheelCommand::Close(id) => WheelPlan::Close {
+                lang: group.lang,
+                id,
+            },
+        };
+        Outcome {
+            reply: RichText::default(),
+            effect: Some(super::commands::Effect::Wheel(plan)),
+        }
+    }
+
+    /// `/spin`: spins the group's newest open wheel.
+    pub(super) async fn spin_command(
+        &self,
+        group: &Group,
+        from: &Person,
+    ) -> anyhow::Result<String> {
+        let mut conn = self.store.connection().await?;
+        let open = store::draws::recent(&mut conn, &group.id, 20)
+            .await?
+            .into_iter()
+            .find(|d| d.kind == WHEEL && d.closed_at.is_none());
+        drop(conn);
+        Ok(match open {
+            Some(draw) => self
+                .spin(&draw, from, group.lang)
+                .await?
+                .explain(group.lang),
+            None => texts::no_open_wheel(group.lang).to_owned(),
+        })
+    }
+
+    /// One member's spin; a second spin only tells them what they won.
+    pub(super) async fn spin(
+        &self,
+        draw: &Draw,
+        from: &Person,
+        lang: Lang,
+    ) -> anyhow::Result<Spin> {
+        let params = wheel_params(draw)?;
+        let name = |i: i64| {
+            params
+                .prizes
+                .get(i as usize)
+                .map_or_else(|| "?".to_owned(), |p| p.name.clone())
+        };
+        let mut tx = self.store.begin().await?;
+        if let Some(entry) = store::draws::entry_of(&mut tx, draw.id, &from.id).await? {
+            return Ok(Spin::Already(name(entry.amount)));
+        }
+        let Some(position) = store::draws::take_slot(&mut tx, draw.id).await? else {
+            return Ok(Spin::Empty);
+        };
+        // Under the slot's lock: what the earlier spins took.
+        let mut taken = vec![0u64; params.prizes.len()];
+        for entry in store::draws::entries(&mut tx, draw.id).await? {
+            if let Some(t) = taken.get_mut(entry.amount as usize) {
+                *t += 1;
+            }
+        }
+        let seed = Seed::from_hex(&draw.seed).context("a stored seed is not hex")?;
+        let Some(prize) = params.spin(&seed, position as u64, &taken) else {
+            return Ok(Spin::Empty);
+        };
+        let entry = Entry {
+            user: from.id.clone(),
+            name: from.name.clone(),
+            position,
+            amount: prize as i64,
+        };
+        if !store::draws::enter(&mut tx, draw.id, &entry, self.now_ms()).await? {
+            drop(tx);
+            let mut conn = self.store.connection().await?;
+            let entry = store::draws::entry_of(&mut conn, draw.id, &from.id)
+                .await?
+                .context("an entry that blocked a spin is gone")?;
+            return Ok(Spin::Already(name(entry.amount)));
+        }
+        // A wheel whose every prize is gone closes by itself.
+        if position + 1 == draw.slots
+            && store::draws::close(&mut tx, draw.id, self.now_ms()).await?
+        {
+            self.post_wheel_results(&mut tx, draw, lang).await?;
+        }
+        tx.commit().await.context("committing a spin")?;
+        self.work.notify_waiters();
+        Ok(Spin::Won(name(prize as i64)))
+    }
+
+    /// Posts each prize's winners and reveals the seed.
+    async fn post_wheel_results(
+        &self,
+        conn: &mut AnyConnection,
+        draw: &Draw,
+        lang: Lang,
+    ) -> anyhow::Result<()> {
+        let params = wheel_params(draw)?;
+        let entries = store::draws::entries(conn, draw.id).await?;
+        let mut text = RichText::plain(texts::wheel_results(lang, draw.id, entries.len()));
+        for (i, prize) in params.prizes.iter().enumerate() {
+            let winners: Vec<&Entry> = entries.iter().filter(|e| e.amount == i as i64).collect();
+            if prize.stock.is_none() || winners.len() > NAMED_WINNERS {
+                text.push_text(&texts::wheel_count(lang, &prize.name, winners.len()));
+            } else if !winners.is_empty() {
+                // Names, not mentions: results must not ping a crowd.
+                let names: Vec<&str> = winners.iter().map(|e| e.name.as_str()).collect();
+                text.push_text(&texts::wheel_winners(&prize.name, &names.join(", ")));
+            }
+        }
+        text.push_text(&texts::reveal(lang, draw.id, &draw.seed, &draw.commitment));
+        self.enqueue(conn, &draw.group, &Action::Send { text })
+            .await?;
+        tracing::info!(draw = draw.id, spins = entries.len(), "wheel closed");
+        Ok(())
+    }
+}
+
+pub(crate) fn wheel_params(draw: &Draw) -> anyhow::Result<WheelParams> {
+    serde_json::from_str(&draw.params)
+        .with_context(|| format!("draw {} has unreadable parameters", draw.id))
+}
