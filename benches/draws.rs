@@ -1,10 +1,11 @@
-//! Red-envelope grabs through the engine and the store.
+//! Button presses on one draw, as a crowd presses them.
 //!
-//! 10,000 presses on ten envelopes of 1,000 shares (one per group), first one
-//! after another (the latency a member waits for their answer), then 64 at a
-//! time (a crowd pressing at once; on PostgreSQL several connections race for
-//! the same rows). Prints presses/s and per-press latency, on SQLite and, when
-//! reachable, PostgreSQL. Run with `scripts/bench` or `cargo bench --bench draws`.
+//! 10,000 presses, 64 in flight at once, on one red envelope of 1,000 shares
+//! (9,000 presses come too late) and on one wheel with a consolation (every
+//! press spins). All race for the same draw row: on PostgreSQL over several
+//! connections. Prints presses/s and per-press latency (the time until the
+//! member's answer can go out), on SQLite and, when reachable, PostgreSQL.
+//! Run with `scripts/bench` or `cargo bench --bench draws`.
 
 use std::{
     sync::Arc,
@@ -12,23 +13,28 @@ use std::{
 };
 
 use hearth::{
-    domain::{ChatId, DisplayName, UserId, envelope::EnvelopeParams, fairness::Seed},
-    engine::{ENVELOPE, Engine, Event, Incoming, Person, SystemClock},
+    domain::{
+        ChatId, DisplayName, UserId,
+        envelope::EnvelopeParams,
+        fairness::Seed,
+        wheel::{Prize, WheelParams},
+    },
+    engine::{ENVELOPE, Engine, Event, Incoming, Person, SystemClock, WHEEL},
     store::{self, draws::NewDraw},
 };
 use tokio::task::JoinSet;
 
 mod support;
 
-const GROUPS: i64 = 10;
-const SHARES: u32 = 1_000;
+const PRESSES: i64 = 10_000;
 const CROWD: usize = 64;
+const GROUP: i64 = -1000;
 
-fn press(group: i64, draw: i64, member: i64, n: usize) -> Incoming {
+fn press(draw: i64, member: i64) -> Incoming {
     Incoming {
-        key: format!("bench:{n}"),
+        key: format!("bench:{draw}:{member}"),
         event: Event::Pressed {
-            group: ChatId::telegram(-1000 - group),
+            group: ChatId::telegram(GROUP),
             from: Person {
                 id: UserId::telegram(member),
                 name: DisplayName::clean(&format!("member {member}"), "?"),
@@ -42,37 +48,50 @@ fn press(group: i64, draw: i64, member: i64, n: usize) -> Incoming {
     }
 }
 
-/// Opens one envelope per group; their ids come back.
-async fn open_envelopes(engine: &Engine) -> anyhow::Result<Vec<i64>> {
+/// Opens a draw of `kind` in the bench group; its id comes back.
+async fn open(engine: &Engine, kind: &str, params: String, slots: i64) -> anyhow::Result<i64> {
     let mut conn = engine.store().connection().await?;
-    let params = EnvelopeParams {
-        total: 100_000,
-        decimals: 2,
-        shares: SHARES,
-        min: 1,
-        prize: None,
+    let seed = Seed::generate(&mut rand::rngs::OsRng);
+    let new = NewDraw {
+        group: &ChatId::telegram(GROUP),
+        kind,
+        params: &params,
+        seed: &seed.to_hex(),
+        commitment: &seed.commitment(),
+        slots,
+        created_by: &UserId::telegram(support::OPERATOR),
     };
-    let mut ids = Vec::new();
-    for g in 0..GROUPS {
-        let seed = Seed::generate(&mut rand::rngs::OsRng);
-        let new = NewDraw {
-            group: &ChatId::telegram(-1000 - g),
-            kind: ENVELOPE,
-            params: &serde_json::to_string(&params)?,
-            seed: &seed.to_hex(),
-            commitment: &seed.commitment(),
-            slots: i64::from(SHARES),
-            created_by: &UserId::telegram(support::OPERATOR),
-        };
-        ids.push(store::draws::insert(&mut conn, &new, 0).await?);
-    }
-    Ok(ids)
+    Ok(store::draws::insert(&mut conn, &new, 0).await?)
 }
 
-fn report(label: &str, db: &str, mut latencies: Vec<Duration>, wall: Duration) {
+/// Presses `draw` PRESSES times, CROWD at once; the latencies come back.
+async fn crowd(engine: &Arc<Engine>, draw: i64) -> anyhow::Result<(Vec<Duration>, Duration)> {
+    let started = Instant::now();
+    let mut latencies = Vec::new();
+    let mut flights = JoinSet::new();
+    for member in 0..PRESSES {
+        if flights.len() == CROWD {
+            latencies.push(flights.join_next().await.expect("a flight")??);
+        }
+        let engine = engine.clone();
+        flights.spawn(async move {
+            let t = Instant::now();
+            engine
+                .handle_batch(vec![press(draw, 10_000 + member)])
+                .await
+                .map(|()| t.elapsed())
+        });
+    }
+    while let Some(done) = flights.join_next().await {
+        latencies.push(done??);
+    }
+    Ok((latencies, started.elapsed()))
+}
+
+fn report(db: &str, label: &str, (mut latencies, wall): (Vec<Duration>, Duration)) {
     latencies.sort();
     println!(
-        "{db:<10} {label}: {} presses in {:.2?} = {:>6.0} presses/s; per press p50 {:.2?} p99 {:.2?}",
+        "{db:<10} {label}: {} presses, {CROWD} at once, in {:.2?} = {:>6.0} presses/s; per press p50 {:.2?} p99 {:.2?}",
         latencies.len(),
         wall,
         latencies.len() as f64 / wall.as_secs_f64(),
@@ -82,57 +101,40 @@ fn report(label: &str, db: &str, mut latencies: Vec<Duration>, wall: Duration) {
 }
 
 async fn run(db: &'static str, url: String) -> anyhow::Result<()> {
-    // One after another.
-    let engine = support::engine(&url, GROUPS, "UTC", Arc::new(SystemClock)).await?;
-    let draws = open_envelopes(&engine).await?;
-    let mut latencies = Vec::new();
-    let started = Instant::now();
-    for (g, draw) in draws.iter().enumerate() {
-        for m in 0..i64::from(SHARES) {
-            let n = latencies.len();
-            let t = Instant::now();
-            engine
-                .handle_batch(vec![press(g as i64, *draw, 10_000 + m, n)])
-                .await?;
-            latencies.push(t.elapsed());
-        }
-    }
-    report("one by one ", db, latencies, started.elapsed());
-
-    // A crowd: CROWD presses in flight at once, on fresh envelopes.
-    let draws = open_envelopes(&engine).await?;
-    let mut presses = Vec::new();
-    for (g, draw) in draws.iter().enumerate() {
-        for m in 0..i64::from(SHARES) {
-            presses.push(press(g as i64, *draw, 20_000 + m, presses.len()));
-        }
-    }
-    let started = Instant::now();
-    let mut latencies = Vec::new();
-    let mut flights = JoinSet::new();
-    for press in presses {
-        if flights.len() == CROWD {
-            latencies.push(flights.join_next().await.expect("a flight")??);
-        }
-        let engine = engine.clone();
-        flights.spawn(async move {
-            let t = Instant::now();
-            engine.handle_batch(vec![press]).await.map(|()| t.elapsed())
-        });
-    }
-    while let Some(done) = flights.join_next().await {
-        latencies.push(done??);
-    }
-    report("64 at once  ", db, latencies, started.elapsed());
+    let engine = support::engine(&url, 1, "UTC", Arc::new(SystemClock)).await?;
+    let envelope = EnvelopeParams {
+        total: 100_000,
+        decimals: 2,
+        shares: 1_000,
+        min: 1,
+        prize: None,
+    };
+    let id = open(&engine, ENVELOPE, serde_json::to_string(&envelope)?, 1_000).await?;
+    report(db, "envelope of 1,000 shares", crowd(&engine, id).await?);
     let mut conn = engine.store().connection().await?;
-    let mut handed = 0;
-    for draw in draws {
-        handed += store::draws::entries(&mut conn, draw).await?.len();
-    }
-    assert_eq!(
-        handed,
-        GROUPS as usize * SHARES as usize,
-        "every share once"
+    assert_eq!(store::draws::entries(&mut conn, id).await?.len(), 1_000);
+    drop(conn);
+
+    let prize = |name: &str, stock, weight| Prize {
+        name: name.into(),
+        weight,
+        stock,
+    };
+    let wheel = WheelParams {
+        prizes: vec![
+            prize("Gold", Some(10), 1),
+            prize("Silver", Some(100), 10),
+            prize("Thanks", None, 89),
+        ],
+    };
+    let id = open(&engine, WHEEL, serde_json::to_string(&wheel)?, 1 << 40).await?;
+    report(db, "wheel with a consolation", crowd(&engine, id).await?);
+    let mut conn = engine.store().connection().await?;
+    let spins = store::draws::entries(&mut conn, id).await?;
+    assert_eq!(spins.len(), PRESSES as usize);
+    assert!(
+        spins.iter().filter(|e| e.amount == 0).count() <= 10,
+        "gold oversold"
     );
     Ok(())
 }

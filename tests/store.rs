@@ -208,4 +208,68 @@ on_both_databases!(
     join_intents_are_taken_once,
     names_survive_any_unicode,
     outbox_offers_each_chats_oldest_entry_first,
+    a_draws_slots_go_once_each_and_close_once,
 );
+
+async fn a_draws_slots_go_once_each_and_close_once(db: TestDb) {
+    use store::draws::{Entry, NewDraw};
+    let store = open(&db).await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let group = ChatId::telegram(-7);
+    let new = NewDraw {
+        group: &group,
+        kind: "wheel",
+        params: "{}",
+        seed: "00",
+        commitment: "ff",
+        slots: 2,
+        created_by: &UserId::telegram(1),
+    };
+    let id = store::draws::insert(&mut conn, &new, 5).await.unwrap();
+    let entry = |user: i64, position, amount| Entry {
+        user: UserId::telegram(user),
+        name: DisplayName::clean("m", "m"),
+        position,
+        amount,
+    };
+    for (user, outcome) in [(10, 3), (11, 3)] {
+        let position = store::draws::take_slot(&mut conn, id)
+            .await
+            .unwrap()
+            .unwrap();
+        let e = entry(user, position, outcome);
+        assert!(store::draws::enter(&mut conn, id, &e, 6).await.unwrap());
+        store::draws::count_outcome(&mut conn, id, outcome)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        store::draws::take_slot(&mut conn, id).await.unwrap(),
+        None,
+        "no third slot"
+    );
+    assert!(
+        !store::draws::enter(&mut conn, id, &entry(10, 5, 1), 7)
+            .await
+            .unwrap(),
+        "a member enters once"
+    );
+    assert_eq!(
+        store::draws::tally(&mut conn, id).await.unwrap(),
+        vec![(3, 2)]
+    );
+    let positions: Vec<i64> = store::draws::entries(&mut conn, id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|e| e.position)
+        .collect();
+    assert_eq!(positions, vec![0, 1]);
+    assert!(store::draws::close(&mut conn, id, 8).await.unwrap());
+    assert!(
+        !store::draws::close(&mut conn, id, 9).await.unwrap(),
+        "closed once"
+    );
+    let draw = store::draws::get(&mut conn, id).await.unwrap().unwrap();
+    assert_eq!((draw.taken, draw.closed_at), (2, Some(8)));
+}

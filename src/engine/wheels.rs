@@ -214,9 +214,9 @@ impl Engine {
         };
         // Under the slot's lock: what the earlier spins took.
         let mut taken = vec![0u64; params.prizes.len()];
-        for entry in store::draws::entries(&mut tx, draw.id).await? {
-            if let Some(t) = taken.get_mut(entry.amount as usize) {
-                *t += 1;
+        for (prize, count) in store::draws::tally(&mut tx, draw.id).await? {
+            if let Some(t) = taken.get_mut(prize as usize) {
+                *t = count as u64;
             }
         }
         let seed = Seed::from_hex(&draw.seed).context("a stored seed is not hex")?;
@@ -237,6 +237,7 @@ impl Engine {
                 .context("an entry that blocked a spin is gone")?;
             return Ok(Spin::Already(name(entry.amount)));
         }
+        store::draws::count_outcome(&mut tx, draw.id, entry.amount).await?;
         // A wheel whose every prize is gone closes by itself.
         if position + 1 == draw.slots
             && store::draws::close(&mut tx, draw.id, self.now_ms()).await?

@@ -193,6 +193,31 @@ pub async fn enter(
     Ok(done.rows_affected() == 1)
 }
 
+/// How many entries got each outcome (a wheel's prize index): `(outcome,
+/// count)`. Read under the draw's slot lock, it counts every earlier entry.
+pub async fn tally(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Vec<(i64, i64)>> {
+    sqlx::query("SELECT outcome, n FROM draw_tally WHERE draw_id = $1")
+        .bind(id)
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|r| Ok((r.try_get("outcome")?, r.try_get("n")?)))
+        .collect()
+}
+
+/// Counts one more entry with `outcome`, in the entry's transaction.
+pub async fn count_outcome(conn: &mut AnyConnection, id: i64, outcome: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO draw_tally (draw_id, outcome, n) VALUES ($1, $2, 1)
+         ON CONFLICT (draw_id, outcome) DO UPDATE SET n = draw_tally.n + 1",
+    )
+    .bind(id)
+    .bind(outcome)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Every entry of a draw, in the order members took part.
 pub async fn entries(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Vec<Entry>> {
     sqlx::query(
