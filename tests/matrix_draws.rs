@@ -90,20 +90,27 @@ async fn members_grab_an_envelope_by_reacting_and_the_results_follow(db: TestDb)
     ann.react(&room, &announcement, "👍").await; // just a reaction
     ann.react(&room, &announcement, "🧧").await;
     bea.react(&room, &announcement, "🧧\u{fe0f}").await;
-    let sent = app.operator.wait_for(&room, &app.bot.id, before + 1).await;
-    let results = &sent[before];
+    // Each win is told in the room (Matrix has no private pop-up), then the
+    // results follow the last share.
+    let sent = app.operator.wait_for(&room, &app.bot.id, before + 3).await;
+    let later = &sent[before..];
+    let results = later
+        .iter()
+        .find(|m| body(m).starts_with("🧧 Envelope #1 results"))
+        .unwrap_or_else(|| panic!("no results in {later:#?}"));
+    let wins: Vec<String> = later
+        .iter()
+        .map(body)
+        .filter(|b| b.contains(" 🧧 You got "))
+        .collect();
+    assert_eq!(wins.len(), 2, "{wins:?}");
+    assert!(wins.iter().any(|w| w.starts_with(&local(&ann))), "{wins:?}");
+    assert!(wins.iter().any(|w| w.starts_with(&local(&bea))), "{wins:?}");
     let summary = body(results);
     assert!(
         summary.starts_with("🧧 Envelope #1 results (2 of 2 shares grabbed):"),
         "{summary}"
     );
-    let local = |u: &MxUser| {
-        u.id.trim_start_matches('@')
-            .split(':')
-            .next()
-            .unwrap()
-            .to_owned()
-    };
     let rows: Vec<&str> = summary.lines().skip(1).take(2).collect();
     assert!(
         rows[0].starts_with(&format!("1. {} ", local(&ann))),
@@ -159,7 +166,14 @@ async fn members_grab_an_envelope_by_reacting_and_the_results_follow(db: TestDb)
         .as_str()
         .unwrap()
         .to_owned();
+    let before = app.operator.messages_from(&room, &app.bot.id).await.len();
     ann.react(&room, &wheel, "🎡").await;
+    let told = app.operator.wait_for(&room, &app.bot.id, before + 1).await;
+    assert!(
+        body(&told[before]).starts_with(&format!("{} 🎡 You won: ", local(&ann))),
+        "{}",
+        body(&told[before])
+    );
     let spun = app.ask(&room, &bea, "!spin").await;
     assert!(body(&spun).contains("🎡 You won: "), "{}", body(&spun));
     let deadline = Instant::now() + Duration::from_secs(20);

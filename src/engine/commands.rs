@@ -33,7 +33,7 @@ pub(super) enum Effect {
     /// Schedules, zones and the operator's library.
     Plan(super::schedule_commands::Plan),
     /// Envelopes opened or closed.
-    Draw(super::envelopes::DrawPlan),
+    Envelope(super::envelopes::EnvelopePlan),
     /// Wheels opened or closed.
     Wheel(super::wheels::WheelPlan),
     SaveWelcome(String),
@@ -367,7 +367,7 @@ impl Engine {
     ) -> anyhow::Result<Option<RichText>> {
         match effect {
             Effect::Plan(plan) => return plan.apply(self, conn, now).await,
-            Effect::Draw(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
+            Effect::Envelope(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Wheel(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::SaveWelcome(source) => store::groups::set_welcome(conn, chat, &source).await?,
             Effect::SetLang(lang) => store::groups::set_lang(conn, chat, lang).await?,

@@ -1,7 +1,6 @@
 //! Lucky red envelopes (拼手气红包): opened by an admin's command, grabbed by
 //! pressing a button (a reaction on Matrix), summed up once the last share is
-//! gone or an admin closes the envelope. Button presses for every kind of
-//! draw arrive here and go to their draw.
+//! gone or an admin closes the envelope.
 //!
 //! The shares are fixed by the draw's secret seed when it opens; the n-th
 //! grabber gets the n-th share. The announcement publishes the seed's
@@ -12,7 +11,7 @@ use anyhow::Context;
 use rand::rngs::OsRng;
 use sqlx::AnyConnection;
 
-use super::{Action, Button, Engine, Person, WHEEL, commands::Outcome};
+use super::{Action, Button, Engine, Person, commands::Outcome};
 use crate::{
     domain::{
         ChatId, Lang, RichText, draw_texts as texts,
@@ -29,11 +28,9 @@ use crate::{
 
 /// The kind stored in `draws.kind`.
 pub const ENVELOPE: &str = "envelope";
-/// How many draws `/draws` lists.
-const RECENT_DRAWS: i64 = 10;
 
 /// An envelope command, written with its reply.
-pub(super) enum DrawPlan {
+pub(super) enum EnvelopePlan {
     Open {
         lang: Lang,
         by: Person,
@@ -47,7 +44,7 @@ pub(super) enum DrawPlan {
     },
 }
 
-impl DrawPlan {
+impl EnvelopePlan {
     /// Writes the plan; the reply comes back (empty when the group's own
     /// post says it all).
     pub(super) async fn apply(
@@ -58,7 +55,7 @@ impl DrawPlan {
         now: i64,
     ) -> anyhow::Result<RichText> {
         match self {
-            DrawPlan::Open {
+            EnvelopePlan::Open {
                 lang,
                 by,
                 new,
@@ -109,7 +106,7 @@ impl DrawPlan {
                 tracing::info!(draw = id, shares = new.shares, "envelope opened");
                 Ok(RichText::default())
             }
-            DrawPlan::Close { lang, id } => {
+            EnvelopePlan::Close { lang, id } => {
                 let draw = store::draws::get(conn, id)
                     .await?
                     .filter(|d| &d.group == group && d.kind == ENVELOPE);
@@ -127,10 +124,20 @@ impl DrawPlan {
 }
 
 /// What a press led to, for the presser's eyes only.
-enum Grab {
+pub(super) enum Grab {
     Won(Amount),
     Already(Amount),
     Empty,
+}
+
+impl Grab {
+    pub(super) fn explain(&self, lang: Lang) -> String {
+        match self {
+            Grab::Won(amount) => texts::grabbed(lang, *amount),
+            Grab::Already(amount) => texts::grabbed_already(lang, *amount),
+            Grab::Empty => texts::envelope_empty(lang).to_owned(),
+        }
+    }
 }
 
 impl Engine {
@@ -146,123 +153,31 @@ impl Engine {
             .map(|p| p.has_buttons())
             .unwrap_or(true);
         let plan = match command {
-            EnvelopeCommand::Open(new) => DrawPlan::Open {
+            EnvelopeCommand::Open(new) => EnvelopePlan::Open {
                 lang: group.lang,
                 by: from.clone(),
                 new,
                 seed: Seed::generate(&mut OsRng),
                 buttons,
             },
-            EnvelopeCommand::Close(id) => DrawPlan::Close {
+            EnvelopeCommand::Close(id) => EnvelopePlan::Close {
                 lang: group.lang,
                 id,
             },
         };
         Outcome {
             reply: RichText::default(),
-            effect: Some(super::commands::Effect::Draw(plan)),
+            effect: Some(super::commands::Effect::Envelope(plan)),
         }
     }
 
-    /// `/draws`: the group's latest draws and how they went.
-    pub(super) async fn list_draws(
+    /// One member's grab; a second grab only tells them what they got.
+    pub(super) async fn grab(
         &self,
-        conn: &mut AnyConnection,
-        group: &Group,
-    ) -> anyhow::Result<RichText> {
-        let lang = group.lang;
-        let draws = store::draws::recent(conn, &group.id, RECENT_DRAWS).await?;
-        if draws.is_empty() {
-            return Ok(RichText::plain(texts::draws_empty(lang)));
-        }
-        let mut text = RichText::plain(texts::draws_header(lang));
-        for draw in &draws {
-            if draw.kind == WHEEL {
-                let open = draw.closed_at.is_none();
-                text.push_text(&texts::draws_wheel_row(lang, draw.id, draw.taken, open));
-                continue;
-            }
-            let params = params_of(draw)?;
-            let unit = Amount {
-                units: params.total,
-                decimals: params.decimals,
-            };
-            let open = draw.closed_at.is_none();
-            text.push_text(&texts::draws_row(
-                lang,
-                draw.id,
-                unit,
-                draw.taken,
-                params.shares,
-                open,
-            ));
-            if !open {
-                let entries = store::draws::entries(conn, draw.id).await?;
-                if let Some(best) = luckiest(&entries) {
-                    let amount = unit.with_units(best.amount as u64);
-                    text.push_text(&texts::draws_luckiest(lang, best.name.as_str(), amount));
-                }
-            }
-        }
-        Ok(text)
-    }
-
-    /// A member pressed a draw's button (or reacted on Matrix). The grab
-    /// commits before the answer is shown; a press delivered twice finds the
-    /// member's entry and is only answered again.
-    #[tracing::instrument(skip_all, fields(chat_id = %group, from = %from.id))]
-    pub(super) async fn handle_press(
-        &self,
-        group: &ChatId,
+        draw: &Draw,
         from: &Person,
-        button: &str,
-        message: Option<&str>,
-        query: Option<&str>,
-    ) -> anyhow::Result<()> {
-        if !self.is_active(group) || from.is_bot {
-            return Ok(());
-        }
-        let mut conn = self.store.connection().await?;
-        let Some(info) = store::groups::get(&mut conn, group).await? else {
-            return Ok(());
-        };
-        let lang = info.lang;
-        let draw = match (button.strip_prefix("draw:"), message) {
-            (Some(id), _) => match id.parse() {
-                Ok(id) => store::draws::get(&mut conn, id).await?,
-                Err(_) => None,
-            },
-            (None, Some(message)) => store::draws::by_message(&mut conn, group, message)
-                .await?
-                .filter(|d| reaction_of(&d.kind) == Some(button)),
-            (None, None) => None,
-        };
-        drop(conn);
-        let draw = draw.filter(|d| &d.group == group);
-        if draw.is_none() && query.is_none() {
-            // Any other reaction is just a reaction.
-            return Ok(());
-        }
-        let answer = match draw {
-            Some(draw) if draw.kind == ENVELOPE => match self.grab(&draw, from, lang).await? {
-                Grab::Won(amount) => texts::grabbed(lang, amount),
-                Grab::Already(amount) => texts::grabbed_already(lang, amount),
-                Grab::Empty => texts::envelope_empty(lang).to_owned(),
-            },
-            Some(draw) if draw.kind == WHEEL => self.spin(&draw, from, lang).await?.explain(lang),
-            _ => texts::draw_unknown(lang).to_owned(),
-        };
-        if let Some(query) = query {
-            let port = self.port(group.platform())?;
-            // The grab is recorded; a lost answer only hides a toast.
-            if let Err(e) = port.answer_press(query, &answer).await {
-                tracing::warn!(error = ?e, "could not answer a button press");
-            }
-        }
-        Ok(())
-    }
-
-    async fn grab(&self, draw: &Draw, from: &Person, lang: Lang) -> anyhow::Result<Grab> {
+        lang: Lang,
+    ) -> anyhow::Result<Grab> {
         let params = params_of(draw)?;
         let unit = Amount {
             units: params.total,
@@ -356,22 +271,13 @@ impl Engine {
     }
 }
 
-/// The reaction that stands for a draw's button on Matrix.
-fn reaction_of(kind: &str) -> Option<&'static str> {
-    match kind {
-        ENVELOPE => Some(texts::ENVELOPE_REACTION),
-        WHEEL => Some(texts::WHEEL_REACTION),
-        _ => None,
-    }
-}
-
-fn params_of(draw: &Draw) -> anyhow::Result<EnvelopeParams> {
+pub(super) fn params_of(draw: &Draw) -> anyhow::Result<EnvelopeParams> {
     serde_json::from_str(&draw.params)
         .with_context(|| format!("draw {} has unreadable parameters", draw.id))
 }
 
 /// The luckiest entry, by the domain's rule (the earliest on a tie).
-fn luckiest(entries: &[Entry]) -> Option<&Entry> {
+pub(super) fn luckiest(entries: &[Entry]) -> Option<&Entry> {
     let amounts: Vec<u64> = entries.iter().map(|e| e.amount as u64).collect();
     envelope::luckiest(&amounts).map(|i| &entries[i])
 }

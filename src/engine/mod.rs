@@ -12,6 +12,7 @@ pub mod clock;
 mod commands;
 mod confirm;
 pub mod delivery;
+mod draws;
 mod envelopes;
 pub mod event;
 mod greeter;

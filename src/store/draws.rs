@@ -31,8 +31,11 @@ pub struct Draw {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub user: UserId,
+    /// As shown when they took part.
     pub name: DisplayName,
+    /// 0 for the first to take part.
     pub position: i64,
+    /// An envelope's share in its smallest unit, or a wheel's prize index.
     pub amount: i64,
 }
 

@@ -323,14 +323,13 @@ impl Port for Matrix {
                 .map_err(|_| DeliveryError::Permanent(anyhow::anyhow!("bad event id {m}")))
         };
         let result = match action {
-            Action::Send { text } | Action::Post { text, .. } => room
-                .send_raw("m.room.message", render::to_content(text))
-                .await
-                .map(|sent| Some(sent.response.event_id.to_string())),
-            Action::Announce { text, .. } => room
-                .send_raw("m.room.message", render::to_content(text))
-                .await
-                .map(|sent| Some(sent.response.event_id.to_string())),
+            // An announcement's button becomes the bot's reaction, added
+            // once the message is delivered.
+            Action::Send { text } | Action::Post { text, .. } | Action::Announce { text, .. } => {
+                room.send_raw("m.room.message", render::to_content(text))
+                    .await
+                    .map(|sent| Some(sent.response.event_id.to_string()))
+            }
             Action::React { message, key } => room
                 .send_raw("m.reaction", render::reaction(&event_id(message)?, key))
                 .await

@@ -256,23 +256,19 @@ impl Port for Telegram {
                 .map_err(|_| DeliveryError::Permanent(anyhow::anyhow!("bad message id {m}")))
         };
         let result = match action {
-            Action::Send { text } | Action::Post { text, .. } => self
-                .bot
-                .send_message(target, to_html(text))
-                .parse_mode(ParseMode::Html)
-                .link_preview_options(no_preview())
-                .await
-                .map(|m| Some(m.id.0.to_string())),
-            Action::Announce { text, button, .. } => self
-                .bot
-                .send_message(target, to_html(text))
-                .parse_mode(ParseMode::Html)
-                .link_preview_options(no_preview())
-                .reply_markup(InlineKeyboardMarkup::new([[
-                    InlineKeyboardButton::callback(&button.label, &button.data),
-                ]]))
-                .await
-                .map(|m| Some(m.id.0.to_string())),
+            Action::Send { text } | Action::Post { text, .. } | Action::Announce { text, .. } => {
+                let mut request = self
+                    .bot
+                    .send_message(target, to_html(text))
+                    .parse_mode(ParseMode::Html)
+                    .link_preview_options(no_preview());
+                if let Action::Announce { button, .. } = action {
+                    request = request.reply_markup(InlineKeyboardMarkup::new([[
+                        InlineKeyboardButton::callback(&button.label, &button.data),
+                    ]]));
+                }
+                request.await.map(|m| Some(m.id.0.to_string()))
+            }
             Action::React { .. } => {
                 return Err(DeliveryError::Permanent(anyhow::anyhow!(
                     "Telegram messages carry buttons; the bot does not react"

@@ -1,0 +1,145 @@
+//! What every kind of draw shares: button presses (a reaction on Matrix)
+//! routed to their draw and answered, and `/draws`.
+
+use sqlx::AnyConnection;
+
+use super::{
+    Action, ENVELOPE, Engine, Person, WHEEL,
+    envelopes::{Grab, luckiest, params_of},
+    wheels::Spin,
+};
+use crate::{
+    domain::{ChatId, RichText, draw_texts as texts, envelope_command::Amount},
+    store::{self, groups::Group},
+};
+
+/// How many draws `/draws` lists.
+const RECENT_DRAWS: i64 = 10;
+
+impl Engine {
+    /// `/draws`: the group's latest draws and how they went.
+    pub(super) async fn list_draws(
+        &self,
+        conn: &mut AnyConnection,
+        group: &Group,
+    ) -> anyhow::Result<RichText> {
+        let lang = group.lang;
+        let draws = store::draws::recent(conn, &group.id, RECENT_DRAWS).await?;
+        if draws.is_empty() {
+            return Ok(RichText::plain(texts::draws_empty(lang)));
+        }
+        let mut text = RichText::plain(texts::draws_header(lang));
+        for draw in &draws {
+            if draw.kind == WHEEL {
+                let open = draw.closed_at.is_none();
+                text.push_text(&texts::draws_wheel_row(lang, draw.id, draw.taken, open));
+                continue;
+            }
+            let params = params_of(draw)?;
+            let unit = Amount {
+                units: params.total,
+                decimals: params.decimals,
+            };
+            let open = draw.closed_at.is_none();
+            text.push_text(&texts::draws_row(
+                lang,
+                draw.id,
+                unit,
+                draw.taken,
+                params.shares,
+                open,
+            ));
+            if !open {
+                let entries = store::draws::entries(conn, draw.id).await?;
+                if let Some(best) = luckiest(&entries) {
+                    let amount = unit.with_units(best.amount as u64);
+                    text.push_text(&texts::draws_luckiest(lang, best.name.as_str(), amount));
+                }
+            }
+        }
+        Ok(text)
+    }
+
+    /// A member pressed a draw's button (or reacted on Matrix). The grab
+    /// commits before the answer is shown; a press delivered twice finds the
+    /// member's entry and is only answered again. The win's message on
+    /// Matrix goes after the grab's commit: lost in a crash, the win itself
+    /// is kept and the results name it.
+    #[tracing::instrument(skip_all, fields(chat_id = %group, from = %from.id))]
+    pub(super) async fn handle_press(
+        &self,
+        group: &ChatId,
+        from: &Person,
+        button: &str,
+        message: Option<&str>,
+        query: Option<&str>,
+    ) -> anyhow::Result<()> {
+        if !self.is_active(group) || from.is_bot {
+            return Ok(());
+        }
+        let mut conn = self.store.connection().await?;
+        let Some(info) = store::groups::get(&mut conn, group).await? else {
+            return Ok(());
+        };
+        let lang = info.lang;
+        let draw = match (button.strip_prefix("draw:"), message) {
+            (Some(id), _) => match id.parse() {
+                Ok(id) => store::draws::get(&mut conn, id).await?,
+                Err(_) => None,
+            },
+            (None, Some(message)) => store::draws::by_message(&mut conn, group, message)
+                .await?
+                .filter(|d| reaction_of(&d.kind) == Some(button)),
+            (None, None) => None,
+        };
+        drop(conn);
+        let draw = draw.filter(|d| &d.group == group);
+        if draw.is_none() && query.is_none() {
+            // Any other reaction is just a reaction.
+            return Ok(());
+        }
+        // What the member sees, and whether this press won something.
+        let (answer, won) = match draw {
+            Some(draw) if draw.kind == ENVELOPE => {
+                let grab = self.grab(&draw, from, lang).await?;
+                (grab.explain(lang), matches!(grab, Grab::Won(_)))
+            }
+            Some(draw) if draw.kind == WHEEL => {
+                let spin = self.spin(&draw, from, lang).await?;
+                (spin.explain(lang), matches!(spin, Spin::Won(_)))
+            }
+            _ => (texts::draw_unknown(lang).to_owned(), false),
+        };
+        match query {
+            Some(query) => {
+                let port = self.port(group.platform())?;
+                // The grab is recorded; a lost answer only hides a toast.
+                if let Err(e) = port.answer_press(query, &answer).await {
+                    tracing::warn!(error = ?e, "could not answer a button press");
+                }
+            }
+            // Without private answers (Matrix) a win is told in the group;
+            // repeats and late presses stay quiet rather than flood it.
+            None if won => {
+                let mut text = RichText::default();
+                text.push_mention(&from.id, &from.name);
+                text.push_text(&format!(" {answer}"));
+                let mut conn = self.store.connection().await?;
+                self.enqueue(&mut conn, group, &Action::Send { text })
+                    .await?;
+                self.work.notify_waiters();
+            }
+            None => {}
+        }
+        Ok(())
+    }
+}
+
+/// The reaction that stands for a draw's button on Matrix.
+fn reaction_of(kind: &str) -> Option<&'static str> {
+    match kind {
+        ENVELOPE => Some(texts::ENVELOPE_REACTION),
+        WHEEL => Some(texts::WHEEL_REACTION),
+        _ => None,
+    }
+}
