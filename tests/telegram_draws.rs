@@ -73,7 +73,9 @@ fn verify(app: &TestApp, draw: &str) -> std::process::Output {
         .unwrap()
 }
 
-async fn open_envelope(app: &TestApp, command: &str) -> Sent {
+/// The operator opens a draw (an envelope or a wheel); its announcement,
+/// which must carry one button, comes back.
+async fn open_draw(app: &TestApp, command: &str) -> Sent {
     let post = app.ask(GROUP, &operator(), command).await;
     assert_eq!(post.buttons.len(), 1, "{}", post.plain());
     post
@@ -82,7 +84,7 @@ async fn open_envelope(app: &TestApp, command: &str) -> Sent {
 async fn an_envelope_goes_to_the_first_k_of_500_grabbers_and_sums_exactly(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.group_with_bot(GROUP).await;
-    let post = open_envelope(&app, "/envelope 88.88 10 a milk-tea coupon").await;
+    let post = open_draw(&app, "/envelope 88.88 10 a milk-tea coupon").await;
     let text = post.plain();
     assert!(
         text.starts_with("Operator posted lucky red envelope #1: 88.88 in 10 shares."),
@@ -190,7 +192,7 @@ async fn an_envelope_goes_to_the_first_k_of_500_grabbers_and_sums_exactly(db: Te
 async fn a_closed_envelope_reveals_its_seed_and_names_what_was_left(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.group_with_bot(GROUP).await;
-    let post = open_envelope(&app, "/envelope 100 5").await;
+    let post = open_draw(&app, "/envelope 100 5").await;
     let (ann, bea) = (user(7001, "Ann"), user(7002, "Bea"));
     app.press(GROUP, post.message_id, &ann, "draw:1");
     app.press(GROUP, post.message_id, &bea, "draw:1");
@@ -302,7 +304,7 @@ async fn bad_envelope_commands_get_one_sentence_and_open_nothing(db: TestDb) {
 async fn concurrent_presses_on_the_engine_never_hand_out_more_than_k_shares(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.group_with_bot(GROUP).await;
-    open_envelope(&app, "/envelope 50 25").await;
+    open_draw(&app, "/envelope 50 25").await;
     let engine: Arc<Engine> = app.engine.clone().unwrap();
     let mut tasks = tokio::task::JoinSet::new();
     // 500 members, and each of the first 50 presses twice at once.
@@ -340,7 +342,7 @@ async fn concurrent_presses_on_the_engine_never_hand_out_more_than_k_shares(db: 
     assert_eq!(summaries, 1, "the results are posted once");
 
     // The same crowd on a wheel with 3 + 10 prizes.
-    open_envelope(&app, "/wheel new Gold*3:1 Silver*10:1").await;
+    open_draw(&app, "/wheel new Gold*3:1 Silver*10:1").await;
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..300 {
         let engine = engine.clone();
@@ -380,7 +382,7 @@ fn press_on(draw: i64, member: i64, n: i64) -> Incoming {
 async fn a_wheel_never_oversells_its_stock_and_posts_its_winners(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.group_with_bot(GROUP).await;
-    let post = open_envelope(&app, "/wheel new Gold*2:50 Silver*5:50").await;
+    let post = open_draw(&app, "/wheel new Gold*2:50 Silver*5:50").await;
     let text = post.plain();
     assert!(text.starts_with("Operator opened spin wheel #1:"), "{text}");
     assert!(
@@ -467,7 +469,7 @@ async fn a_wheel_with_a_consolation_spins_by_command_until_closed(db: TestDb) {
     }
     assert_eq!(app.db.count("SELECT COUNT(*) FROM draws").await, 0);
 
-    open_envelope(&app, "/wheel new Grand*1:1 Thanks:99").await;
+    open_draw(&app, "/wheel new Grand*1:1 Thanks:99").await;
     let first = app.ask(GROUP, &ann, "/spin").await.plain();
     let prize = first
         .strip_prefix("Ann 🎡 You won: ")
