@@ -241,10 +241,7 @@ impl Engine {
         }
         if let (Action::Announce { draw, button, .. }, Some(message)) = (action, &message) {
             store::draws::set_message_id(&mut tx, *draw, message).await?;
-            let buttons = self
-                .port(entry.chat.platform())
-                .map(|p| p.has_buttons())
-                .unwrap_or(true);
+            let buttons = self.has_buttons(entry.chat.platform());
             if !buttons {
                 // Members press the bot's own reaction instead.
                 let react = Action::React {

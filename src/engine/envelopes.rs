@@ -148,10 +148,7 @@ impl Engine {
         group: &Group,
         from: &Person,
     ) -> Outcome {
-        let buttons = self
-            .port(group.id.platform())
-            .map(|p| p.has_buttons())
-            .unwrap_or(true);
+        let buttons = self.has_buttons(group.id.platform());
         let plan = match command {
             EnvelopeCommand::Open(new) => EnvelopePlan::Open {
                 lang: group.lang,

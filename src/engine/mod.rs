@@ -144,6 +144,12 @@ impl Engine {
             .with_context(|| format!("no adapter attached for {platform:?}"))
     }
 
+    /// Whether `platform`'s messages carry buttons (Matrix's do not: members
+    /// react instead); a platform not attached counts as having them.
+    fn has_buttons(&self, platform: Platform) -> bool {
+        self.port(platform).map(|p| p.has_buttons()).unwrap_or(true)
+    }
+
     fn is_active(&self, group: &ChatId) -> bool {
         self.active
             .read()
