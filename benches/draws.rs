@@ -108,6 +108,8 @@ async fn run(db: &'static str, url: String) -> anyhow::Result<()> {
         shares: 1_000,
         min: 1,
         prize: None,
+        prize_pool: None,
+        share_pool: None,
     };
     let id = open(&engine, ENVELOPE, serde_json::to_string(&envelope)?, 1_000).await?;
     report(db, "envelope of 1,000 shares", crowd(&engine, id).await?);
@@ -119,6 +121,7 @@ async fn run(db: &'static str, url: String) -> anyhow::Result<()> {
         name: name.into(),
         weight,
         stock,
+        pool: None,
     };
     let wheel = WheelParams {
         prizes: vec![

@@ -5,8 +5,10 @@
 //! PostgreSQL, and `platform` adapts each chat network.
 
 pub mod config;
+pub mod coupon_import;
 pub mod domain;
 pub mod engine;
+pub mod export;
 pub mod platform;
 pub mod startup;
 pub mod store;

@@ -1,9 +1,18 @@
 //! The `hearth` command: runs the bot and the operator's tools.
 
-use std::process::ExitCode;
+use std::{path::PathBuf, process::ExitCode};
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
-use hearth::{config::Settings, startup::Application, store::Store, telemetry};
+use hearth::{
+    config::Settings,
+    coupon_import::{self, PoolSettings},
+    domain::coupon::{PoolName, read_codes},
+    export::{self, Table},
+    startup::Application,
+    store::Store,
+    telemetry,
+};
 
 /// Hearth runs community rituals in Telegram groups for the operators who own them.
 #[derive(Parser)]
@@ -26,6 +35,37 @@ enum Cmd {
         /// The draw's number, as the group saw it (`#3` or `3`).
         draw: String,
     },
+    /// Coupon pools: import codes, show the stock.
+    Coupons {
+        #[command(subcommand)]
+        command: CouponsCmd,
+    },
+    /// Write draws, their entries or coupon codes as CSV.
+    Export {
+        what: Table,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum CouponsCmd {
+    /// Import codes into a pool (created if new) from a CSV file: one code
+    /// per line, optionally `code,value`, an optional `code` header line.
+    Import {
+        /// The pool's name: letters, digits, `_` and `-`.
+        pool: String,
+        file: PathBuf,
+        /// How many codes of this pool one member may hold (default 1).
+        #[arg(long)]
+        per_member: Option<u32>,
+        /// Tell the operators when fewer free codes than this are left (default 10).
+        #[arg(long)]
+        alert_below: Option<u32>,
+    },
+    /// Show every pool's free, handed-out and redeemed codes.
+    List,
 }
 
 #[tokio::main]
@@ -45,6 +85,8 @@ async fn main() -> ExitCode {
         Cmd::Run => run(settings).await,
         Cmd::Migrate => migrate(&settings).await,
         Cmd::Verify { draw } => verify(&settings, &draw).await,
+        Cmd::Coupons { command } => coupons(&settings, command).await,
+        Cmd::Export { what, output } => export_csv(&settings, what, output).await,
         Cmd::CheckConfig => {
             println!("settings are valid; database: {}", settings.database_url);
             Ok(())
@@ -85,4 +127,78 @@ async fn verify(settings: &Settings, draw: &str) -> anyhow::Result<()> {
     let report = hearth::verify::draw(&store, id).await?;
     print!("{report}");
     Ok(())
+}
+
+async fn coupons(settings: &Settings, command: CouponsCmd) -> anyhow::Result<()> {
+    let store = Store::connect(&settings.database_url).await?;
+    store.migrate().await?;
+    match command {
+        CouponsCmd::Import {
+            pool,
+            file,
+            per_member,
+            alert_below,
+        } => {
+            let pool = PoolName::parse(&pool).with_context(|| {
+                format!("`{pool}` is not a pool name: letters, digits, _ and -, at most 32")
+            })?;
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let codes = read_codes(&bytes).with_context(|| format!("{}", file.display()))?;
+            let bar = indicatif::ProgressBar::new(codes.codes.len() as u64).with_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} codes {eta}")?,
+            );
+            let report = coupon_import::import(
+                &store,
+                &pool,
+                &codes,
+                PoolSettings {
+                    per_member,
+                    alert_below,
+                },
+                |done, _| bar.set_position(done),
+            )
+            .await?;
+            bar.finish_and_clear();
+            println!("{}", report.summary);
+        }
+        CouponsCmd::List => {
+            let mut conn = store.connection().await?;
+            let pools = hearth::store::coupons::stock(&mut conn).await?;
+            if pools.is_empty() {
+                println!(
+                    "no coupon pools yet; import codes with `hearth coupons import <pool> <file.csv>`"
+                );
+            }
+            for p in pools {
+                println!(
+                    "{:<20} free {:>7}  handed out {:>7}  redeemed {:>7}  per member {}  alert under {}",
+                    p.pool.name.as_str(),
+                    p.free,
+                    p.handed,
+                    p.redeemed,
+                    p.pool.per_member,
+                    p.pool.alert_below
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn export_csv(
+    settings: &Settings,
+    what: Table,
+    output: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    let store = Store::connect(&settings.database_url).await?;
+    store.migrate().await?;
+    match output {
+        Some(path) => {
+            let file = std::fs::File::create(&path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            export::export(&store, what, std::io::BufWriter::new(file)).await
+        }
+        None => export::export(&store, what, std::io::stdout().lock()).await,
+    }
 }

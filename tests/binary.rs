@@ -66,6 +66,75 @@ fn migrate_creates_the_embedded_database() {
     assert!(dir.path().join("hearth.db").exists());
 }
 
+#[test]
+fn coupons_import_with_a_summary_list_and_export_as_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let out = hearth(dir.path())
+            .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
+            .env("HEARTH_OPERATORS", "tg:1")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let mut csv = String::from("code,value\n");
+    for i in 0..2_500 {
+        csv.push_str(&format!("TEA-{i:05},10\n"));
+    }
+    csv.push_str("TEA-00001,10\nnot a code\n");
+    std::fs::write(dir.path().join("tea.csv"), &csv).unwrap();
+
+    let (code, out, err) = run(&["coupons", "import", "Tea", "tea.csv", "--alert-below", "5"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(
+        out.trim_end(),
+        "Pool tea: 2500 codes added, 1 duplicates skipped, 1 invalid lines. 2500 codes are free now.\n\
+         line 2503: the character ' ' cannot be in a code"
+    );
+    let (_, again, _) = run(&["coupons", "import", "tea", "tea.csv"]);
+    assert!(
+        again.starts_with("Pool tea: 0 codes added, 2501 duplicates skipped"),
+        "{again}"
+    );
+    let (_, list, _) = run(&["coupons", "list"]);
+    assert!(list.starts_with("tea "), "{list}");
+    assert!(
+        list.contains("free    2500") && list.contains("alert under 5"),
+        "{list}"
+    );
+
+    let (code, _, err) = run(&["coupons", "import", "bad name", "tea.csv"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("`bad name` is not a pool name"), "{err}");
+    let (code, _, err) = run(&["coupons", "import", "tea", "missing.csv"]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("reading missing.csv"), "{err}");
+
+    let (code, codes, _) = run(&["export", "codes"]);
+    assert_eq!(code, Some(0));
+    let mut lines = codes.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "pool,code,value,holder,group,reason,prize,awarded_at,delivered_at,redeemed_at,redeemed_by"
+        )
+    );
+    assert_eq!(lines.next(), Some("tea,TEA-00000,10,,,,,,,,"));
+    assert_eq!(codes.lines().count(), 2_501);
+    let (code, _, _) = run(&["export", "draws", "--output", "draws.csv"]);
+    assert_eq!(code, Some(0));
+    let draws = std::fs::read_to_string(dir.path().join("draws.csv")).unwrap();
+    assert!(
+        draws.starts_with("id,group,kind,params,commitment,seed,"),
+        "{draws}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_token_never_reaches_a_log_line() {
     let tg = FakeTelegram::start().await;

@@ -7,12 +7,81 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use hearth::{
+    coupon_import,
+    domain::coupon::{PoolName, read_codes},
+};
 use support::{
     TestDb,
     matrix::{MxApp, MxUser, body},
 };
 
-on_both_databases!(members_grab_an_envelope_by_reacting_and_the_results_follow,);
+on_both_databases!(
+    members_grab_an_envelope_by_reacting_and_the_results_follow,
+    a_coupon_prize_goes_by_direct_message,
+);
+
+/// The id of the bot's latest message in `room` whose text contains `needle`.
+async fn bot_event(app: &MxApp, room: &str, needle: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let events = app.operator.events_from(room, &app.bot.id).await;
+        if let Some(e) = events
+            .iter()
+            .rev()
+            .find(|e| body(&e["content"]).contains(needle))
+        {
+            return e["event_id"].as_str().unwrap().to_owned();
+        }
+        assert!(Instant::now() < deadline, "the bot never said {needle:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Matrix has no private chat until the bot opens one: a won code arrives
+/// in a direct room the bot creates and invites the winner to.
+async fn a_coupon_prize_goes_by_direct_message(db: TestDb) {
+    let app = MxApp::spawn(db).await;
+    let store = hearth::store::Store::connect(&app.db.url).await.unwrap();
+    let file = read_codes(b"TEA-0001\nTEA-0002\n").unwrap();
+    let pool = PoolName::parse("tea").unwrap();
+    coupon_import::import(&store, &pool, &file, Default::default(), |_, _| {})
+        .await
+        .unwrap();
+    let room = app.room(false).await;
+    let ann = MxUser::register("ann").await;
+    app.operator.invite(&room, &ann.id).await;
+    ann.join(&room).await;
+
+    app.ask(&room, &app.operator, "!wheel new Tea[tea]*2:1")
+        .await;
+    let wheel = bot_event(&app, &room, "spin wheel #1").await;
+    ann.react(&room, &wheel, "🎡").await;
+    let told = bot_event(&app, &room, "You won: Tea!").await;
+    assert!(!told.is_empty());
+    let said: Vec<String> = app
+        .operator
+        .messages_from(&room, &app.bot.id)
+        .await
+        .iter()
+        .map(body)
+        .collect();
+    assert!(
+        said.iter()
+            .any(|m| m.ends_with("🎡 You won: Tea! Your code is in your private chat with me.")),
+        "{said:?}"
+    );
+    assert!(
+        !said.iter().any(|m| m.contains("TEA-")),
+        "never in the room"
+    );
+
+    let direct = ann.wait_for_invite_from(&app.bot.id).await;
+    ann.join(&direct).await;
+    let got = ann.wait_for(&direct, &app.bot.id, 1).await;
+    let text = body(&got[0]);
+    assert!(text.starts_with("🎟 Your code for Tea: TEA-000"), "{text}");
+}
 
 async fn members_grab_an_envelope_by_reacting_and_the_results_follow(db: TestDb) {
     let app = MxApp::spawn(db).await;

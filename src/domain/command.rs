@@ -6,6 +6,8 @@
 
 use super::{
     Lang,
+    coupon::Code,
+    coupon_command::{self, CouponArgsError, CouponsCommand},
     envelope_command::{self, EnvelopeArgsError, EnvelopeCommand},
     leaderboard::{DEFAULT_TOP, MAX_TOP},
     schedule_command::{self, ArgsError, GroupSetCommand, ScheduleCommand, SnippetCommand},
@@ -16,8 +18,9 @@ use super::{
 /// A recognised command with typed arguments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    /// `/start [payload]` in a private chat.
-    Start,
+    /// `/start [payload]` in a private chat; a claim link's payload is
+    /// `claim_<token>`.
+    Start(Option<String>),
     Help,
     Invite,
     Top(TopScope),
@@ -43,6 +46,12 @@ pub enum Command {
     Wheel(WheelCommand),
     /// Spin the group's open wheel.
     Spin,
+    /// Coupon stock and pool settings.
+    Coupons(CouponsCommand),
+    /// Mark a code used at the till.
+    Redeem(Code),
+    /// A member's own codes (in a private chat).
+    MyCodes,
 }
 
 /// Which leaderboard `/top` shows.
@@ -80,6 +89,8 @@ pub enum CommandError {
     Envelope(#[from] EnvelopeArgsError),
     #[error(transparent)]
     Wheel(#[from] WheelArgsError),
+    #[error(transparent)]
+    Coupon(#[from] CouponArgsError),
 }
 
 impl CommandError {
@@ -117,6 +128,7 @@ impl CommandError {
             (CommandError::Args(e), lang) => e.explain(lang),
             (CommandError::Envelope(e), lang) => e.explain(lang),
             (CommandError::Wheel(e), lang) => e.explain(lang),
+            (CommandError::Coupon(e), lang) => e.explain(lang),
         }
     }
 }
@@ -125,12 +137,13 @@ impl Command {
     /// Who may run it.
     pub fn access(&self) -> Access {
         match self {
-            Command::Start
+            Command::Start(_)
             | Command::Help
             | Command::Invite
             | Command::MyInvites
             | Command::Draws
-            | Command::Spin => Access::Member,
+            | Command::Spin
+            | Command::MyCodes => Access::Member,
             Command::Top(TopScope::Group(_)) => Access::Member,
             Command::Top(TopScope::AllGroups(_)) | Command::Adopt => Access::Operator,
             Command::SetWelcome(_)
@@ -140,7 +153,9 @@ impl Command {
             | Command::Acks(_)
             | Command::Snippet(_)
             | Command::Envelope(_)
-            | Command::Wheel(_) => Access::Admin,
+            | Command::Wheel(_)
+            | Command::Coupons(_)
+            | Command::Redeem(_) => Access::Admin,
             Command::GroupSet(_) | Command::Groups => Access::Operator,
         }
     }
@@ -165,7 +180,17 @@ impl Command {
             None => head,
         };
         let cmd = match name.to_ascii_lowercase().as_str() {
-            "start" => Command::Start,
+            "start" => Command::Start(
+                // Telegram's deep-link payloads are at most 64 of [A-Za-z0-9_-].
+                Some(args)
+                    .filter(|a| {
+                        !a.is_empty()
+                            && a.len() <= 64
+                            && a.bytes()
+                                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+                    })
+                    .map(str::to_owned),
+            ),
             "help" => Command::Help,
             "invite" => Command::Invite,
             "myinvites" => Command::MyInvites,
@@ -180,6 +205,9 @@ impl Command {
             "draws" => Command::Draws,
             "wheel" => Command::Wheel(wheel::parse(args)?),
             "spin" => Command::Spin,
+            "coupons" => Command::Coupons(coupon_command::parse_coupons(args)?),
+            "redeem" => Command::Redeem(coupon_command::parse_redeem(args)?),
+            "mycodes" => Command::MyCodes,
             "timezone" => Command::Timezone(match args {
                 "" => None,
                 zone => Some(
@@ -251,6 +279,11 @@ mod tests {
             Ok(Some(Command::Top(TopScope::AllGroups(5))))
         );
         assert_eq!(p("/lang zh"), Ok(Some(Command::Lang(Lang::Zh))));
+        assert_eq!(
+            p("/start claim_ab12"),
+            Ok(Some(Command::Start(Some("claim_ab12".into()))))
+        );
+        assert_eq!(p("/start <b>"), Ok(Some(Command::Start(None))));
         assert_eq!(p("/setwelcome"), Ok(Some(Command::SetWelcome(None))));
         assert_eq!(
             p("/setwelcome Hi {{newcomer}}"),

@@ -281,3 +281,11 @@ pub fn draws_wheel_row(lang: Lang, id: i64, spins: i64, open: bool) -> String {
         (En, false) => format!("\n#{id} 🎡 wheel · {spins} spins · ended"),
     }
 }
+
+/// What a code that carries an envelope's share was won for.
+pub fn envelope_share_prize(lang: Lang, id: i64) -> String {
+    match lang {
+        Zh => format!("红包 #{id}"),
+        En => format!("envelope #{id}"),
+    }
+}

@@ -11,7 +11,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::fairness::Seed;
+use super::{coupon::PoolName, fairness::Seed};
 
 /// Why an envelope cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -73,6 +73,12 @@ pub struct EnvelopeParams {
     /// What the luckiest grabber gets besides their share.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prize: Option<String>,
+    /// The coupon pool the luckiest grabber's code comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prize_pool: Option<PoolName>,
+    /// When set, every share comes as a code from this pool, worth the share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share_pool: Option<PoolName>,
 }
 
 impl EnvelopeParams {
@@ -184,6 +190,8 @@ mod tests {
             shares: 5,
             min: 1,
             prize: None,
+            prize_pool: None,
+            share_pool: None,
         };
         let seed = Seed::generate(&mut OsRng);
         let shares = params.shares_from(&seed).unwrap();

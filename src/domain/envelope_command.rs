@@ -6,7 +6,10 @@
 
 use std::fmt;
 
-use super::Lang;
+use super::{
+    Lang,
+    coupon::{PoolName, split_pool},
+};
 
 /// The most decimals an amount may have (cents).
 pub const MAX_DECIMALS: u8 = 2;
@@ -82,6 +85,11 @@ pub struct NewEnvelope {
     pub shares: u32,
     /// What the luckiest grabber (手气王) gets besides their share.
     pub prize: Option<String>,
+    /// The coupon pool that prize is a code from (`prize[pool]`).
+    pub prize_pool: Option<PoolName>,
+    /// The pool whose codes carry the shares (`88.88[pool]`): each grabber
+    /// gets a code worth their share.
+    pub share_pool: Option<PoolName>,
 }
 
 /// `/envelope` typed wrong.
@@ -108,10 +116,10 @@ impl EnvelopeArgsError {
         let cut = |s: &str| s.chars().take(40).collect::<String>();
         match (self, lang) {
             (Self::Usage, En) => format!(
-                "Use /envelope <total> <shares> [prize for the luckiest], e.g. /envelope 88.88 10 a milk-tea coupon; or /envelope close <number>. Up to {MAX_SHARES} shares."
+                "Use /envelope <total> <shares> [prize for the luckiest], e.g. /envelope 88.88 10 a milk-tea coupon; or /envelope close <number>. Up to {MAX_SHARES} shares. 88.88[pool] pays each share as a code from that coupon pool; prize[pool] gives the luckiest a code."
             ),
             (Self::Usage, Zh) => format!(
-                "用法：/envelope <总额> <份数> [手气王奖品]，例如 /envelope 88.88 10 奶茶券一张；或 /envelope close <编号>。最多 {MAX_SHARES} 份。"
+                "用法：/envelope <总额> <份数> [手气王奖品]，例如 /envelope 88.88 10 奶茶券一张；或 /envelope close <编号>。最多 {MAX_SHARES} 份。88.88[券池] 表示每份以该券池的券码发放；奖品[券池] 表示手气王获得一张券码。"
             ),
             (Self::Amount(a), En) => format!(
                 "`{}` is not an amount; write a positive number with at most {MAX_DECIMALS} decimals, like 100 or 88.88.",
@@ -164,7 +172,8 @@ pub fn parse(args: &str) -> Result<EnvelopeCommand, EnvelopeArgsError> {
             .map(EnvelopeCommand::Close)
             .ok_or_else(|| EnvelopeArgsError::Id(id.to_owned()));
     }
-    let total = Amount::parse(first).ok_or_else(|| EnvelopeArgsError::Amount(first.to_owned()))?;
+    let (first, share_pool) = split_pool(first);
+    let total = Amount::parse(&first).ok_or_else(|| EnvelopeArgsError::Amount(first.to_owned()))?;
     let count = words.next().ok_or(EnvelopeArgsError::Usage)?;
     let shares = count
         .parse::<u32>()
@@ -178,10 +187,13 @@ pub fn parse(args: &str) -> Result<EnvelopeCommand, EnvelopeArgsError> {
     if prize.chars().count() > MAX_PRIZE_CHARS {
         return Err(EnvelopeArgsError::PrizeTooLong);
     }
+    let (prize, prize_pool) = split_pool(&prize);
     Ok(EnvelopeCommand::Open(NewEnvelope {
         total,
         shares,
         prize: Some(prize).filter(|p| !p.is_empty()),
+        prize_pool,
+        share_pool,
     }))
 }
 
@@ -233,8 +245,25 @@ mod tests {
                 total: Amount::parse("88.88").unwrap(),
                 shares: 10,
                 prize: Some("奶茶券 一张".into()),
+                prize_pool: None,
+                share_pool: None,
             }))
         );
+        assert_eq!(
+            parse("100 5 Gift box[VIP]"),
+            Ok(EnvelopeCommand::Open(NewEnvelope {
+                total: Amount::parse("100").unwrap(),
+                shares: 5,
+                prize: Some("Gift box".into()),
+                prize_pool: PoolName::parse("vip"),
+                share_pool: None,
+            }))
+        );
+        let Ok(EnvelopeCommand::Open(tied)) = parse("88.88[tea] 10") else {
+            panic!("an envelope")
+        };
+        assert_eq!(tied.total, Amount::parse("88.88").unwrap());
+        assert_eq!(tied.share_pool, PoolName::parse("tea"));
         assert_eq!(parse("close #4"), Ok(EnvelopeCommand::Close(4)));
         assert_eq!(parse(""), Err(EnvelopeArgsError::Usage));
         assert_eq!(parse("100"), Err(EnvelopeArgsError::Usage));

@@ -2,6 +2,9 @@
 //! deterministic and property-tested beside the code it guards.
 
 pub mod command;
+pub mod coupon;
+pub mod coupon_command;
+pub mod coupon_texts;
 pub mod draw;
 pub mod draw_texts;
 pub mod envelope;

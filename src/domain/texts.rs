@@ -251,10 +251,10 @@ pub fn lang_set(lang: Lang) -> &'static str {
 pub fn start_private(lang: Lang) -> &'static str {
     match lang {
         Zh => {
-            "你好！我是 Hearth，帮运营者在群里欢迎新成员、统计有效邀请。在群里发送 /invite 获取你的专属邀请链接，/myinvites 查看你的成绩。"
+            "你好！我是 Hearth，帮运营者在群里欢迎新成员、统计有效邀请。在群里发送 /invite 获取你的专属邀请链接，/myinvites 查看你的成绩。你在活动中获得的券码会在这里私聊发给你。"
         }
         En => {
-            "Hi! I am Hearth: I welcome newcomers in groups and count effective invites. In a group, send /invite for your own link and /myinvites for your score."
+            "Hi! I am Hearth: I welcome newcomers in groups and count effective invites. In a group, send /invite for your own link and /myinvites for your score. Codes you win come to you here, in private."
         }
     }
 }
@@ -276,6 +276,7 @@ pub fn member_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("top", "有效邀请排行榜（/top N）"),
             ("spin", "转一次本群进行中的转盘"),
             ("draws", "最近的红包、转盘等活动和结果"),
+            ("mycodes", "私聊查看你获得的券码"),
             ("help", "查看可用命令"),
         ],
         En => &[
@@ -284,6 +285,7 @@ pub fn member_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("top", "Effective-invite leaderboard (/top N)"),
             ("spin", "Spin the group's open wheel"),
             ("draws", "Recent draws and their results"),
+            ("mycodes", "Your coupon codes (in a private chat)"),
             ("help", "What you can do here"),
         ],
     }
@@ -310,6 +312,11 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
                 "envelope",
                 "发拼手气红包：/envelope <总额> <份数> [手气王奖品]；close <编号> 提前结束（管理员）",
             ),
+            (
+                "coupons",
+                "券池库存；limit <券池> <n> 每人数量；alert <券池> <n> 库存提醒（管理员）",
+            ),
+            ("redeem", "核销券码：/redeem <券码>（管理员）"),
             ("groups", "你的群和群组（运营者）"),
             ("groupset", "命名群组，用于多群定时（运营者）"),
             ("adopt", "登记本群（运营者）"),
@@ -335,6 +342,11 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
                 "envelope",
                 "Lucky red envelope: /envelope <total> <shares> [prize for the luckiest]; close <id> ends it (admins)",
             ),
+            (
+                "coupons",
+                "Coupon stock; limit <pool> <n> per member; alert <pool> <n> low-stock alert (admins)",
+            ),
+            ("redeem", "Mark a code used: /redeem <code> (admins)"),
             ("groups", "Your groups and group sets (operators)"),
             (
                 "groupset",

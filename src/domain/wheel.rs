@@ -7,7 +7,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Lang, draw::pick_weighted, fairness::Seed};
+use super::{
+    Lang,
+    coupon::{PoolName, split_pool},
+    draw::pick_weighted,
+    fairness::Seed,
+};
 
 /// The most prizes on one wheel.
 pub const MAX_PRIZES: usize = 12;
@@ -22,6 +27,9 @@ pub struct Prize {
     /// How many there are; `None` for as many as spins (a consolation).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stock: Option<u64>,
+    /// The coupon pool whose code a winner of this prize gets (`name[pool]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<PoolName>,
 }
 
 /// What a wheel was opened with, stored with the draw.
@@ -101,8 +109,8 @@ impl WheelArgsError {
     pub fn explain(&self, lang: Lang) -> String {
         let cut = |s: &str| s.chars().take(60).collect::<String>();
         match (self, lang) {
-            (Self::Usage, Lang::En) => "Use /wheel new <prize>*<stock>:<weight> …, e.g. /wheel new First*1:1 Second*3:10 Thanks:89 (no *stock: never runs out); or /wheel close <number>.".to_owned(),
-            (Self::Usage, Lang::Zh) => "用法：/wheel new <奖品>*<数量>:<权重> …，例如 /wheel new 一等奖*1:1 二等奖*3:10 谢谢参与:89（不写 *数量 表示不限量）；或 /wheel close <编号>。".to_owned(),
+            (Self::Usage, Lang::En) => "Use /wheel new <prize>*<stock>:<weight> …, e.g. /wheel new First*1:1 Second*3:10 Coupon[pool]:89 (no *stock: never runs out; [pool]: the winner gets a code from that coupon pool); or /wheel close <number>.".to_owned(),
+            (Self::Usage, Lang::Zh) => "用法：/wheel new <奖品>*<数量>:<权重> …，例如 /wheel new 一等奖*1:1 二等奖*3:10 优惠券[券池]:89（不写 *数量 表示不限量；[券池] 表示中奖者获得该券池的一张券码）；或 /wheel close <编号>。".to_owned(),
             (Self::Prize(p), Lang::En) => format!(
                 "`{}` is not a prize; write name*stock:weight (stock optional, weight a whole number, name at most {MAX_PRIZE_NAME} characters).",
                 cut(p)
@@ -179,14 +187,15 @@ fn prize(word: &str) -> Result<Prize, WheelArgsError> {
         ),
         None => (head, None),
     };
-    let name = name.trim();
+    let (name, pool) = split_pool(name);
     if name.is_empty() || name.chars().count() > MAX_PRIZE_NAME {
         return Err(bad());
     }
     Ok(Prize {
-        name: name.to_owned(),
+        name,
         weight,
         stock,
+        pool,
     })
 }
 
@@ -213,10 +222,21 @@ mod tests {
             Prize {
                 name: "First".into(),
                 weight: 1,
-                stock: Some(1)
+                stock: Some(1),
+                pool: None,
             }
         );
         assert_eq!(w.prizes[2].stock, None);
+        let WheelCommand::New(prizes) = parse("new 九折券[ten_off]*100:89").unwrap() else {
+            panic!("a wheel")
+        };
+        assert_eq!(
+            (
+                prizes[0].name.as_str(),
+                prizes[0].pool.as_ref().map(|p| p.as_str())
+            ),
+            ("九折券", Some("ten_off"))
+        );
         assert_eq!(w.capacity(), None);
         assert_eq!(parse("close #2"), Ok(WheelCommand::Close(2)));
         assert_eq!(parse(""), Err(WheelArgsError::Usage));
@@ -280,7 +300,7 @@ mod tests {
             seed in any::<u64>(),
         ) {
             let prizes = stocks.iter().zip(&weights).enumerate().map(|(i, (s, w))| Prize {
-                name: format!("P{i}"), weight: *w, stock: Some(*s),
+                name: format!("P{i}"), weight: *w, stock: Some(*s), pool: None,
             }).collect::<Vec<_>>();
             let w = WheelParams { prizes };
             let seed = Seed::generate(&mut ChaCha20Rng::seed_from_u64(seed));

@@ -10,11 +10,12 @@ use std::collections::HashMap;
 use anyhow::Context;
 use sqlx::AnyConnection;
 
-use super::{Action, Engine, GroupInfo, Person, PortError};
+use super::{Action, Engine, GroupInfo, Person, PortError, coupons::CouponPlan};
 use crate::{
     domain::{
         ChatId, DisplayName, Lang, RichText, UserId,
         command::{Access, Command, TopScope},
+        coupon_texts,
         leaderboard::Standing,
         template::{Template, Value, Values},
         texts,
@@ -36,6 +37,8 @@ pub(super) enum Effect {
     Envelope(super::envelopes::EnvelopePlan),
     /// Wheels opened or closed.
     Wheel(super::wheels::WheelPlan),
+    /// Coupon settings, redemptions, imports and claims.
+    Coupons(Lang, super::coupons::CouponPlan),
     SaveWelcome(String),
     SetLang(Lang),
     Register(Group),
@@ -116,7 +119,7 @@ impl Engine {
 
     /// Records the update, applies the command's effect and queues the reply,
     /// all in one transaction.
-    async fn answer(
+    pub(super) async fn answer(
         &self,
         key: &str,
         chat: &ChatId,
@@ -151,13 +154,17 @@ impl Engine {
         from: &Person,
         lang: Lang,
     ) -> anyhow::Result<Outcome> {
+        let operator = self.is_operator(&from.id);
         Ok(match command {
-            Command::Start | Command::Help => {
-                let mut text = RichText::plain(texts::start_private(lang));
-                text.push_text("\n\n");
-                text.append(help_text(lang, false));
-                text.into()
+            Command::Start(payload) => {
+                let mut outcome = Outcome::from(start_text(lang, operator));
+                outcome.effect = Some(Effect::Coupons(lang, CouponPlan::Start(payload)));
+                outcome
             }
+            Command::Help => start_text(lang, operator).into(),
+            Command::MyCodes => self.my_codes(from, lang).await?.into(),
+            Command::Coupons(command) if operator => self.coupons_command(command, lang).await?,
+            Command::Redeem(code) if operator => CouponPlan::Redeem(code).into_outcome(lang),
             // Operators manage their groups' schedules and library from here.
             Command::Schedule(_)
             | Command::Snippet(_)
@@ -169,9 +176,12 @@ impl Engine {
             {
                 self.schedule_family(command, None, from, lang).await?
             }
-            Command::Schedule(_) | Command::Snippet(_) | Command::GroupSet(_) | Command::Groups => {
-                RichText::plain(texts::operator_only(lang)).into()
-            }
+            Command::Schedule(_)
+            | Command::Snippet(_)
+            | Command::GroupSet(_)
+            | Command::Groups
+            | Command::Coupons(_)
+            | Command::Redeem(_) => RichText::plain(texts::operator_only(lang)).into(),
             _ => RichText::plain(texts::use_in_group(lang)).into(),
         })
     }
@@ -224,9 +234,16 @@ impl Engine {
         }
         let mut conn = self.store.connection().await?;
         Ok(match command {
-            Command::Start | Command::Help => {
+            Command::Start(_) | Command::Help => {
                 help_text(lang, self.is_admin(group, &from.id).await?).into()
             }
+            Command::Coupons(command) => {
+                drop(conn);
+                self.coupons_command(command, lang).await?
+            }
+            Command::Redeem(code) => CouponPlan::Redeem(code).into_outcome(lang),
+            // Codes are never shown in a group.
+            Command::MyCodes => RichText::plain(coupon_texts::codes_in_private(lang)).into(),
             Command::Adopt => RichText::plain(texts::already_registered(lang)).into(),
             Command::Invite => self.invite(&mut conn, group, from).await?,
             Command::MyInvites => {
@@ -369,6 +386,7 @@ impl Engine {
             Effect::Plan(plan) => return plan.apply(self, conn, now).await,
             Effect::Envelope(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Wheel(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
+            Effect::Coupons(lang, plan) => return plan.apply(self, conn, from, lang, now).await,
             Effect::SaveWelcome(source) => store::groups::set_welcome(conn, chat, &source).await?,
             Effect::SetLang(lang) => store::groups::set_lang(conn, chat, lang).await?,
             Effect::Register(group) => store::groups::register(conn, &group, now).await?,
@@ -404,6 +422,14 @@ fn link_name(member: &Person) -> String {
     let room = 32usize.saturating_sub(id.chars().count() + 3);
     let name: String = member.name.as_str().chars().take(room).collect();
     format!("{name} · {id}")
+}
+
+/// The private chat's greeting and command list.
+fn start_text(lang: Lang, operator: bool) -> RichText {
+    let mut text = RichText::plain(texts::start_private(lang));
+    text.push_text("\n\n");
+    text.append(help_text(lang, operator));
+    text
 }
 
 fn help_text(lang: Lang, admin: bool) -> RichText {

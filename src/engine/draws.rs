@@ -98,23 +98,32 @@ impl Engine {
             // Any other reaction is just a reaction.
             return Ok(());
         }
-        // What the member sees, and whether this press won something.
-        let (answer, won) = match draw {
+        // What the member sees, whether this press won something, and the
+        // link that opens the private chat with a won code.
+        let (answer, won, url) = match draw {
             Some(draw) if draw.kind == ENVELOPE => {
                 let grab = self.grab(&draw, from, lang).await?;
-                (grab.explain(lang), matches!(grab, Grab::Won(_)))
+                let url = match &grab {
+                    Grab::Won(_, Some(award)) => award.url().map(str::to_owned),
+                    _ => None,
+                };
+                (grab.explain(lang), matches!(grab, Grab::Won(..)), url)
             }
             Some(draw) if draw.kind == WHEEL => {
                 let spin = self.spin(&draw, from, lang).await?;
-                (spin.explain(lang), matches!(spin, Spin::Won(_)))
+                let url = match &spin {
+                    Spin::Won(_, Some(award)) => award.url().map(str::to_owned),
+                    _ => None,
+                };
+                (spin.explain(lang), matches!(spin, Spin::Won(..)), url)
             }
-            _ => (texts::draw_unknown(lang).to_owned(), false),
+            _ => (texts::draw_unknown(lang).to_owned(), false, None),
         };
         match query {
             Some(query) => {
                 let port = self.port(group.platform())?;
                 // The grab is recorded; a lost answer only hides a toast.
-                if let Err(e) = port.answer_press(query, &answer).await {
+                if let Err(e) = port.answer_press(query, &answer, url.as_deref()).await {
                     tracing::warn!(error = ?e, "could not answer a button press");
                 }
             }

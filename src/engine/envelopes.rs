@@ -11,10 +11,14 @@ use anyhow::Context;
 use rand::rngs::OsRng;
 use sqlx::AnyConnection;
 
-use super::{Action, Button, Engine, Person, commands::Outcome};
+use super::{
+    Action, Button, Engine, Person,
+    commands::Outcome,
+    coupons::{Award, Win},
+};
 use crate::{
     domain::{
-        ChatId, Lang, RichText, draw_texts as texts,
+        ChatId, Lang, RichText, coupon_texts, draw_texts as texts,
         envelope::{self, EnvelopeParams},
         envelope_command::{Amount, EnvelopeCommand, NewEnvelope},
         fairness::Seed,
@@ -62,12 +66,21 @@ impl EnvelopePlan {
                 seed,
                 buttons,
             } => {
+                let pools: Vec<_> = new.prize_pool.iter().chain(&new.share_pool).collect();
+                if let Some(missing) = engine.missing_pool(conn, &pools).await? {
+                    return Ok(RichText::plain(coupon_texts::pool_unknown(
+                        lang,
+                        missing.as_str(),
+                    )));
+                }
                 let params = EnvelopeParams {
                     total: new.total.units,
                     decimals: new.total.decimals,
                     shares: new.shares,
                     min: 1,
                     prize: new.prize,
+                    prize_pool: new.prize_pool,
+                    share_pool: new.share_pool,
                 };
                 let commitment = seed.commitment();
                 let id = store::draws::insert(
@@ -89,6 +102,9 @@ impl EnvelopePlan {
                 text.push_text(&texts::envelope_opened(lang, id, new.total, new.shares));
                 if let Some(prize) = &params.prize {
                     text.push_text(&texts::envelope_prize(lang, prize));
+                }
+                if params.share_pool.is_some() {
+                    text.push_text(coupon_texts::shares_as_codes(lang));
                 }
                 text.push_text(&texts::envelope_howto(lang, buttons));
                 text.push_text(&texts::commitment_line(lang, &commitment));
@@ -125,7 +141,8 @@ impl EnvelopePlan {
 
 /// What a press led to, for the presser's eyes only.
 pub(super) enum Grab {
-    Won(Amount),
+    /// The share, and its code when the envelope pays in coupons.
+    Won(Amount, Option<Award>),
     Already(Amount),
     Empty,
 }
@@ -133,7 +150,10 @@ pub(super) enum Grab {
 impl Grab {
     pub(super) fn explain(&self, lang: Lang) -> String {
         match self {
-            Grab::Won(amount) => texts::grabbed(lang, *amount),
+            Grab::Won(amount, None) => texts::grabbed(lang, *amount),
+            Grab::Won(amount, Some(award)) => {
+                format!("{}{}", texts::grabbed(lang, *amount), award.explain(lang))
+            }
             Grab::Already(amount) => texts::grabbed_already(lang, *amount),
             Grab::Empty => texts::envelope_empty(lang).to_owned(),
         }
@@ -209,12 +229,28 @@ impl Engine {
                 .context("an entry that blocked a grab is gone")?;
             return Ok(Grab::Already(amount(&entry)));
         }
+        let won = unit.with_units(share);
+        let award = match &params.share_pool {
+            Some(pool) => {
+                let prize = texts::envelope_share_prize(lang, draw.id);
+                let win = Win {
+                    winner: from,
+                    group: &draw.group,
+                    reason: format!("draw:{}", draw.id),
+                    prize: &prize,
+                    value: Some(won.to_string()),
+                    lang,
+                };
+                Some(self.award_code(&mut tx, pool, win).await?)
+            }
+            None => None,
+        };
         if position + 1 == draw.slots && store::draws::close(&mut tx, draw.id, now).await? {
             self.post_results(&mut tx, draw, lang).await?;
         }
         tx.commit().await.context("committing a grab")?;
         self.work.notify_waiters();
-        Ok(Grab::Won(unit.with_units(share)))
+        Ok(Grab::Won(won, award))
     }
 
     /// Posts who got what, the luckiest, and the revealed seed.
@@ -251,6 +287,24 @@ impl Engine {
             text.push_text(&format!(" {}", unit.with_units(best.amount as u64)));
             if let Some(prize) = &params.prize {
                 text.push_text(&texts::prize_for_luckiest(lang, prize));
+                if let Some(pool) = &params.prize_pool {
+                    let winner = Person {
+                        id: best.user.clone(),
+                        name: best.name.clone(),
+                        is_bot: false,
+                        lang: None,
+                    };
+                    let win = Win {
+                        winner: &winner,
+                        group: &draw.group,
+                        reason: format!("draw:{}", draw.id),
+                        prize,
+                        value: None,
+                        lang,
+                    };
+                    let award = self.award_code(conn, pool, win).await?;
+                    text.push_text(&award.in_group(lang));
+                }
             }
         }
         let handed: u64 = entries.iter().map(|e| e.amount as u64).sum();

@@ -87,6 +87,15 @@ pub enum Event {
         message: Option<String>,
         query: Option<String>,
     },
+    /// A file sent to the bot in a private chat (a CSV of coupon codes).
+    Document {
+        chat: ChatId,
+        from: Person,
+        file: String,
+        file_name: Option<String>,
+        size: Option<u64>,
+        caption: Option<String>,
+    },
     /// A message that starts with the platform's command prefix.
     Command {
         chat: ChatId,

@@ -11,6 +11,7 @@ pub mod action;
 pub mod clock;
 mod commands;
 mod confirm;
+mod coupons;
 pub mod delivery;
 mod draws;
 mod envelopes;
@@ -213,6 +214,23 @@ impl Engine {
                 self.commit(tx.take(), &mut cache).await?;
                 self.handle_command(&incoming.key, chat, group, from, text)
                     .await?;
+            } else if let Event::Document {
+                chat,
+                from,
+                file,
+                file_name,
+                size,
+                caption,
+            } = incoming.event
+            {
+                self.commit(tx.take(), &mut cache).await?;
+                let doc = coupons::Upload {
+                    file,
+                    file_name,
+                    size,
+                    caption,
+                };
+                self.handle_document(&incoming.key, chat, from, doc).await?;
             } else if let Event::Pressed {
                 group,
                 from,

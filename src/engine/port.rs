@@ -51,6 +51,16 @@ pub trait Port: Send + Sync {
     fn has_buttons(&self) -> bool {
         true
     }
+    /// Whether the bot may write to a member it never spoke with (Matrix:
+    /// it opens a direct room). On Telegram the member must press Start first.
+    fn opens_private_chats(&self) -> bool {
+        false
+    }
+    /// A link that opens the private chat with the bot and sends it
+    /// `/start <payload>` (Telegram's deep links); `None` where there is none.
+    fn claim_link(&self, _payload: &str) -> Option<String> {
+        None
+    }
     /// Whether `user` administers `group` on the platform.
     async fn is_admin(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError>;
     /// Creates a personal invite link named `name` for `member`.
@@ -63,10 +73,22 @@ pub trait Port: Send + Sync {
     /// How many members `group` has, as the platform counts them.
     async fn member_count(&self, group: &ChatId) -> Result<u64, PortError>;
     /// Shows the member who pressed a button a short answer only they see
-    /// (Telegram's callback answer). Platforms without one show nothing:
-    /// the draw's results say it all.
-    async fn answer_press(&self, _query: &str, _text: &str) -> Result<(), PortError> {
+    /// (Telegram's callback answer), and opens `url` for them when given (a
+    /// claim link). Platforms without one show nothing: the draw's results
+    /// say it all.
+    async fn answer_press(
+        &self,
+        _query: &str,
+        _text: &str,
+        _url: Option<&str>,
+    ) -> Result<(), PortError> {
         Ok(())
+    }
+    /// Fetches a file a member sent, refusing one larger than `max_bytes`.
+    async fn download(&self, _file: &str, _max_bytes: usize) -> Result<Vec<u8>, PortError> {
+        Err(PortError::Unexpected(anyhow::anyhow!(
+            "this platform's files are not read"
+        )))
     }
     /// Carries out one outbox action in `chat`; a posted message's id comes back.
     async fn deliver(

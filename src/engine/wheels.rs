@@ -10,10 +10,16 @@ use anyhow::Context;
 use rand::rngs::OsRng;
 use sqlx::AnyConnection;
 
-use super::{Action, Button, Engine, Person, commands::Outcome};
+use super::{
+    Action, Button, Engine, Person,
+    commands::Outcome,
+    coupons::{Award, Win},
+};
 use crate::{
     domain::{
-        ChatId, Lang, RichText, draw_texts as texts,
+        ChatId, Lang, RichText,
+        coupon::PoolName,
+        coupon_texts, draw_texts as texts,
         fairness::Seed,
         wheel::{Prize, WheelCommand, WheelParams},
     },
@@ -48,7 +54,8 @@ pub(super) enum WheelPlan {
 
 /// What a spin led to.
 pub(super) enum Spin {
-    Won(String),
+    /// The prize, and its code when it is one from a pool.
+    Won(String, Option<Award>),
     Already(String),
     Empty,
 }
@@ -56,9 +63,23 @@ pub(super) enum Spin {
 impl Spin {
     pub(super) fn explain(&self, lang: Lang) -> String {
         match self {
-            Spin::Won(prize) => texts::spun(lang, prize),
+            Spin::Won(prize, None) => texts::spun(lang, prize),
+            Spin::Won(prize, Some(award)) => {
+                format!("{}{}", texts::spun(lang, prize), award.explain(lang))
+            }
             Spin::Already(prize) => texts::spun_already(lang, prize),
             Spin::Empty => texts::wheel_empty(lang).to_owned(),
+        }
+    }
+
+    /// The same for a group reply (`/spin`): a won code's claim link, never
+    /// the code.
+    fn in_group(&self, lang: Lang) -> String {
+        match self {
+            Spin::Won(prize, Some(award)) => {
+                format!("{}{}", texts::spun(lang, prize), award.in_group(lang))
+            }
+            other => other.explain(lang),
         }
     }
 }
@@ -79,6 +100,13 @@ impl WheelPlan {
                 seed,
                 buttons,
             } => {
+                let pools: Vec<&PoolName> = prizes.iter().filter_map(|p| p.pool.as_ref()).collect();
+                if let Some(missing) = engine.missing_pool(conn, &pools).await? {
+                    return Ok(RichText::plain(coupon_texts::pool_unknown(
+                        lang,
+                        missing.as_str(),
+                    )));
+                }
                 let params = WheelParams { prizes };
                 let commitment = seed.commitment();
                 let slots = params
@@ -183,7 +211,7 @@ impl Engine {
             Some(draw) => self
                 .spin(&draw, from, group.lang)
                 .await?
-                .explain(group.lang),
+                .in_group(group.lang),
             None => texts::no_open_wheel(group.lang).to_owned(),
         })
     }
@@ -235,6 +263,21 @@ impl Engine {
             return Ok(Spin::Already(name(entry.amount)));
         }
         store::draws::count_outcome(&mut tx, draw.id, entry.amount).await?;
+        let won = &params.prizes[prize];
+        let award = match &won.pool {
+            Some(pool) => {
+                let win = Win {
+                    winner: from,
+                    group: &draw.group,
+                    reason: format!("draw:{}", draw.id),
+                    prize: &won.name,
+                    value: None,
+                    lang,
+                };
+                Some(self.award_code(&mut tx, pool, win).await?)
+            }
+            None => None,
+        };
         // A wheel whose every prize is gone closes by itself.
         if position + 1 == draw.slots
             && store::draws::close(&mut tx, draw.id, self.now_ms()).await?
@@ -243,7 +286,7 @@ impl Engine {
         }
         tx.commit().await.context("committing a spin")?;
         self.work.notify_waiters();
-        Ok(Spin::Won(name(prize as i64)))
+        Ok(Spin::Won(won.name.clone(), award))
     }
 
     /// Posts each prize's winners and reveals the seed.

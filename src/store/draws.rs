@@ -117,6 +117,17 @@ pub async fn by_message(
         .transpose()
 }
 
+/// Every draw, oldest first (for exports).
+pub async fn all(conn: &mut AnyConnection) -> sqlx::Result<Vec<Draw>> {
+    let sql = format!("SELECT {COLUMNS} FROM draws ORDER BY id");
+    sqlx::query(sqlx::AssertSqlSafe(sql)) // only a constant column list is interpolated
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(draw)
+        .collect()
+}
+
 /// A group's latest draws, newest first.
 pub async fn recent(conn: &mut AnyConnection, group: &ChatId, n: i64) -> sqlx::Result<Vec<Draw>> {
     let sql = format!("SELECT {COLUMNS} FROM draws WHERE group_id = $1 ORDER BY id DESC LIMIT $2");

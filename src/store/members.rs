@@ -204,3 +204,29 @@ pub async fn top_inviter_since(
     })
     .transpose()
 }
+
+/// Remembers that `user` opened a private chat with the bot.
+pub async fn mark_private_chat(
+    conn: &mut AnyConnection,
+    user: &UserId,
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO private_chats (user_id, started_at) VALUES ($1, $2)
+         ON CONFLICT (user_id) DO NOTHING",
+    )
+    .bind(user.as_str())
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Whether `user` opened a private chat with the bot (so it may write first).
+pub async fn has_private_chat(conn: &mut AnyConnection, user: &UserId) -> sqlx::Result<bool> {
+    let row = sqlx::query("SELECT 1 AS one FROM private_chats WHERE user_id = $1")
+        .bind(user.as_str())
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.is_some())
+}

@@ -6,6 +6,7 @@
 //! `&mut AnyConnection`, so callers compose them inside one transaction and a
 //! fact commits together with the messages it causes.
 
+pub mod coupons;
 pub mod draws;
 pub mod greetings;
 pub mod groups;

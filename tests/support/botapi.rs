@@ -16,7 +16,7 @@ use axum::{
     Json, Router,
     extract::{Path, State},
     http::StatusCode,
-    routing::post,
+    routing::{get, post},
 };
 use serde_json::{Value, json};
 use tokio::sync::Notify;
@@ -74,6 +74,8 @@ struct ServerState {
     send_calls: u64,
     /// Faults answered so far, by kind.
     faults: HashMap<&'static str, u64>,
+    /// Files members sent, by file id.
+    files: HashMap<String, Vec<u8>>,
 }
 
 /// What an unlucky sendMessage call gets.
@@ -113,6 +115,7 @@ impl FakeTelegram {
         });
         let app = Router::new()
             .route("/{bot}/{method}", post(handle))
+            .route("/file/{bot}/{*path}", get(file))
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
@@ -167,6 +170,11 @@ impl FakeTelegram {
     /// How many faults of each kind were answered.
     pub fn faults(&self) -> HashMap<&'static str, u64> {
         self.with(|s| s.faults.clone())
+    }
+
+    /// Stores a file as if a member had uploaded it; `getFile` finds it.
+    pub fn put_file(&self, id: &str, bytes: &[u8]) {
+        self.with(|s| s.files.insert(id.to_owned(), bytes.to_vec()));
     }
 
     /// Makes `user` an administrator of `chat`.
@@ -351,6 +359,16 @@ async fn handle(
             ))
         }
         "setMyCommands" | "leaveChat" | "approveChatJoinRequest" => ok(json!(true)),
+        "getFile" => {
+            let id = params["file_id"].as_str().unwrap_or_default();
+            match shared.state.lock().unwrap().files.get(id) {
+                Some(bytes) => ok(json!({
+                    "file_id": id, "file_unique_id": format!("u{id}"),
+                    "file_size": bytes.len(), "file_path": format!("documents/{id}.csv")
+                })),
+                None => error(400, "Bad Request: invalid file_id"),
+            }
+        }
         "answerCallbackQuery" => {
             if params["callback_query_id"].as_str().is_none() {
                 return error(400, "Bad Request: query is too old or query ID is invalid");
@@ -375,11 +393,27 @@ fn canonical(method: &str) -> String {
         "pinChatMessage",
         "unpinChatMessage",
         "answerCallbackQuery",
+        "getFile",
     ];
     KNOWN
         .iter()
         .find(|k| k.eq_ignore_ascii_case(method))
         .map_or_else(|| method.to_owned(), |k| (*k).to_owned())
+}
+
+/// Serves a stored file as `https://api.telegram.org/file/bot<token>/<path>` does.
+async fn file(
+    State(shared): State<Arc<Shared>>,
+    Path((bot, path)): Path<(String, String)>,
+) -> (StatusCode, Vec<u8>) {
+    let id = path
+        .strip_prefix("documents/")
+        .and_then(|p| p.strip_suffix(".csv"));
+    let bytes = id.and_then(|id| shared.state.lock().unwrap().files.get(id).cloned());
+    match bytes {
+        Some(bytes) if bot == format!("bot{TOKEN}") => (StatusCode::OK, bytes),
+        _ => (StatusCode::NOT_FOUND, Vec::new()),
+    }
 }
 
 async fn get_updates(shared: &Shared, params: &Value) -> Reply {

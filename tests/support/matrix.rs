@@ -270,6 +270,33 @@ impl MxUser {
         }
     }
 
+    /// Waits for an invite from `sender` to a room the user is not in yet
+    /// (as a direct chat arrives); its room id comes back.
+    pub async fn wait_for_invite_from(&self, sender: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let sync = self
+                .call(reqwest::Method::GET, "/sync?timeout=0", None)
+                .await;
+            let invites = sync["rooms"]["invite"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default();
+            for (room, state) in invites {
+                let from_sender = state["invite_state"]["events"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|e| e["type"] == "m.room.member" && e["sender"] == sender);
+                if from_sender {
+                    return room;
+                }
+            }
+            assert!(Instant::now() < deadline, "no invite from {sender}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// The user's membership in a room, as the room's state says.
     pub async fn membership_of(&self, room: &str, user: &str) -> String {
         let r = self

@@ -249,6 +249,27 @@ impl TestApp {
         );
     }
 
+    /// `from` sends the bot a file in their private chat with it.
+    pub fn send_file(
+        &self,
+        from: &Value,
+        id: &str,
+        name: &str,
+        caption: Option<&str>,
+        bytes: &[u8],
+    ) {
+        self.tg.put_file(id, bytes);
+        let mut doc = json!({
+            "document": { "file_id": id, "file_unique_id": format!("u{id}"),
+                          "file_name": name, "file_size": bytes.len() }
+        });
+        if let Some(caption) = caption {
+            doc["caption"] = json!(caption);
+        }
+        let chat = from["id"].as_i64().unwrap();
+        self.tg.push("message", message(chat, from, doc));
+    }
+
     /// Waits for the next message in `chat` after the `before` already seen.
     pub async fn next_message(&self, chat: i64, before: usize) -> Sent {
         self.tg.wait_for(chat, before + 1).await[before].clone()

@@ -33,6 +33,8 @@ use crate::{
 
 const SESSION_KEY: &str = "matrix.session";
 const SINCE_KEY: &str = "matrix.since";
+/// Followed by a user id: the direct room the bot opened with them.
+const DIRECT_KEY: &str = "matrix.direct.";
 const SYNC_TIMEOUT: Duration = Duration::from_secs(25);
 
 /// A connected Matrix bot account.
@@ -219,6 +221,31 @@ impl Matrix {
         }
     }
 
+    /// The direct room with a user, opened (and remembered) on first use:
+    /// Matrix's private chat, where codes go.
+    async fn direct_room(&self, user: &str) -> anyhow::Result<matrix_sdk::Room> {
+        let key = format!("{DIRECT_KEY}{user}");
+        let mut conn = self.store.connection().await?;
+        if let Some(id) = platform_state::get(&mut conn, &key).await?
+            && let Ok(id) = OwnedRoomId::try_from(id.as_str())
+            && let Some(room) = self.client.get_room(&id)
+        {
+            return Ok(room);
+        }
+        drop(conn);
+        let user_id = matrix_sdk::ruma::OwnedUserId::try_from(user)
+            .with_context(|| format!("{user} is not a Matrix user id"))?;
+        let room = self
+            .client
+            .create_dm(&user_id)
+            .await
+            .context("opening a direct room")?;
+        let mut conn = self.store.connection().await?;
+        platform_state::set(&mut conn, &key, room.room_id().as_str()).await?;
+        tracing::info!(room = %room.room_id(), "opened a direct room");
+        Ok(room)
+    }
+
     fn room(&self, chat: &ChatId) -> anyhow::Result<matrix_sdk::Room> {
         let id = OwnedRoomId::try_from(chat.native())
             .with_context(|| format!("{chat} is not a Matrix room"))?;
@@ -283,6 +310,10 @@ impl Port for Matrix {
         false
     }
 
+    fn opens_private_chats(&self) -> bool {
+        true
+    }
+
     /// Room admins are members with the power level to kick.
     async fn is_admin(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError> {
         let room = self.room(group)?;
@@ -317,7 +348,14 @@ impl Port for Matrix {
         chat: &ChatId,
         action: &Action,
     ) -> Result<Option<String>, DeliveryError> {
-        let room = self.room(chat).map_err(DeliveryError::Permanent)?;
+        // A user id stands for the private chat with them.
+        let room = if chat.native().starts_with('@') {
+            self.direct_room(chat.native())
+                .await
+                .map_err(DeliveryError::Transient)?
+        } else {
+            self.room(chat).map_err(DeliveryError::Permanent)?
+        };
         let event_id = |m: &str| {
             matrix_sdk::ruma::OwnedEventId::try_from(m)
                 .map_err(|_| DeliveryError::Permanent(anyhow::anyhow!("bad event id {m}")))

@@ -15,13 +15,14 @@ use async_trait::async_trait;
 use secrecy::ExposeSecret;
 use teloxide::{
     ApiError, RequestError,
+    net::Download,
     payloads::{
         AnswerCallbackQuerySetters, CreateChatInviteLinkSetters, GetUpdatesSetters,
         PinChatMessageSetters, SendMessageSetters, SetMyCommandsSetters, UnpinChatMessageSetters,
     },
     prelude::Requester,
     types::{
-        AllowedUpdate, BotCommand, BotCommandScope, CallbackQueryId, InlineKeyboardButton,
+        AllowedUpdate, BotCommand, BotCommandScope, CallbackQueryId, FileId, InlineKeyboardButton,
         InlineKeyboardMarkup, LinkPreviewOptions, MessageId, ParseMode,
     },
 };
@@ -225,13 +226,47 @@ impl Port for Telegram {
         }
     }
 
-    async fn answer_press(&self, query: &str, text: &str) -> Result<(), PortError> {
-        self.bot
+    fn claim_link(&self, payload: &str) -> Option<String> {
+        Some(format!("https://t.me/{}?start={payload}", self.username))
+    }
+
+    async fn answer_press(
+        &self,
+        query: &str,
+        text: &str,
+        url: Option<&str>,
+    ) -> Result<(), PortError> {
+        let mut request = self
+            .bot
             .answer_callback_query(CallbackQueryId(query.to_owned()))
-            .text(text)
-            .await
-            .context("answerCallbackQuery")?;
+            .text(text);
+        if let Some(url) = url {
+            // A t.me link to the bot opens its private chat with /start.
+            request = request.url(url::Url::parse(url).context("a claim link")?);
+        }
+        request.await.context("answerCallbackQuery")?;
         Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn download(&self, file: &str, max_bytes: usize) -> Result<Vec<u8>, PortError> {
+        let file = self
+            .bot
+            .get_file(FileId(file.to_owned()))
+            .await
+            .context("getFile")?;
+        if file.size as usize > max_bytes {
+            return Err(PortError::Unexpected(anyhow::anyhow!(
+                "the file has {} bytes, more than {max_bytes}",
+                file.size
+            )));
+        }
+        let mut bytes = Vec::with_capacity(file.size as usize);
+        self.bot
+            .download_file(&file.path, &mut bytes)
+            .await
+            .context("downloading a file")?;
+        Ok(bytes)
     }
 
     async fn member_count(&self, group: &ChatId) -> Result<u64, PortError> {

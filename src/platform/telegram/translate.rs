@@ -57,6 +57,18 @@ fn from_message(msg: &Message, me: &UserId) -> Vec<Event> {
             removed_by: from.filter(|f| f.id != user.id).map(user_id),
         }];
     }
+    if let (Some(doc), Some(from)) = (msg.document(), from)
+        && msg.chat.is_private()
+    {
+        return vec![Event::Document {
+            chat: chat_id(&msg.chat),
+            from: person(from),
+            file: doc.file.id.0.clone(),
+            file_name: doc.file_name.clone(),
+            size: Some(u64::from(doc.file.size)),
+            caption: msg.caption().map(str::to_owned),
+        }];
+    }
     match (msg.text(), from) {
         (Some(text), Some(from)) if text.starts_with('/') => vec![Event::Command {
             chat: chat_id(&msg.chat),

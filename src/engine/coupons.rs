@@ -1,0 +1,483 @@
+//! Coupon codes in the engine: winners get codes from pools, always in
+//! private; `/coupons`, `/redeem`, `/mycodes`, claim links and CSV imports.
+//!
+//! A code is taken in the same transaction as the win that earns it, so a
+//! replayed press or a restart never hands out a second one. It reaches its
+//! holder in a private chat: at once when the member has one with the bot,
+//! otherwise through a claim link (`/start claim_<token>`) that opens it.
+//! Codes are never shown in a group.
+
+use rand::{RngCore, rngs::OsRng};
+use sqlx::AnyConnection;
+
+use super::{Action, Engine, Person, commands::Outcome};
+use crate::{
+    domain::{
+        ChatId, Lang, RichText,
+        coupon::{CodeFile, FileError, MAX_IMPORT_BYTES, PoolName, read_codes},
+        coupon_command::CouponsCommand,
+        coupon_texts as texts,
+    },
+    store::{
+        self,
+        coupons::{Grant, Held, Redeemed, Taken},
+    },
+};
+
+/// The `/start` payload prefix of a claim link.
+pub const CLAIM_PREFIX: &str = "claim_";
+
+/// How a won code reaches its winner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Award {
+    /// On its way to the winner's private chat.
+    Sent,
+    /// The winner has no private chat with the bot yet; the link opens one.
+    Claim(Option<String>),
+    /// The winner holds as many of the pool's codes as allowed.
+    Limit,
+    /// The pool ran dry; the operators are told.
+    Empty,
+}
+
+impl Award {
+    /// What the winner reads after their prize, where only they see it.
+    pub(super) fn explain(&self, lang: Lang) -> &'static str {
+        match self {
+            Award::Sent => texts::code_sent(lang),
+            Award::Claim(_) => texts::code_tap_to_claim(lang),
+            Award::Limit => texts::code_limit(lang),
+            Award::Empty => texts::code_none_left(lang),
+        }
+    }
+
+    /// The link that opens the private chat, for a button's answer.
+    pub(super) fn url(&self) -> Option<&str> {
+        match self {
+            Award::Claim(url) => url.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// What a group message says about it: the claim link, never the code.
+    pub(super) fn in_group(&self, lang: Lang) -> String {
+        match self {
+            Award::Claim(Some(url)) => texts::code_claim_link(lang, url),
+            other => other.explain(lang).to_owned(),
+        }
+    }
+}
+
+/// Who wins a code, where, and for what.
+pub(super) struct Win<'a> {
+    pub(super) winner: &'a Person,
+    pub(super) group: &'a ChatId,
+    pub(super) reason: String,
+    pub(super) prize: &'a str,
+    /// The code's value for this win (an envelope's share), if not the imported one.
+    pub(super) value: Option<String>,
+    pub(super) lang: Lang,
+}
+
+/// A coupon command or import, written with its reply.
+pub(super) enum CouponPlan {
+    Limit(PoolName, u32),
+    Alert(PoolName, u32),
+    Redeem(crate::domain::coupon::Code),
+    /// `/start` in private, maybe from a claim link.
+    Start(Option<String>),
+    Import {
+        pool: PoolName,
+        file: CodeFile,
+    },
+}
+
+impl CouponPlan {
+    pub(super) async fn apply(
+        self,
+        engine: &Engine,
+        conn: &mut AnyConnection,
+        from: &Person,
+        lang: Lang,
+        now: i64,
+    ) -> anyhow::Result<Option<RichText>> {
+        let plain = |s: String| Ok(Some(RichText::plain(s)));
+        match self {
+            CouponPlan::Limit(pool, n) => {
+                if !store::coupons::set_per_member(conn, &pool, i64::from(n)).await? {
+                    return plain(texts::pool_unknown(lang, pool.as_str()));
+                }
+                plain(texts::limit_set(lang, pool.as_str(), n))
+            }
+            CouponPlan::Alert(pool, n) => {
+                if !store::coupons::set_alert_below(conn, &pool, i64::from(n)).await? {
+                    return plain(texts::pool_unknown(lang, pool.as_str()));
+                }
+                plain(texts::alert_set(lang, pool.as_str(), n))
+            }
+            CouponPlan::Redeem(code) => {
+                let reply = match store::coupons::redeem(conn, &code, &from.id, now).await? {
+                    Redeemed::Done(held) => {
+                        let holder = store::members::name_of(conn, &held.holder)
+                            .await?
+                            .map_or_else(
+                                || held.holder.native().to_owned(),
+                                |n| n.as_str().to_owned(),
+                            );
+                        tracing::info!(pool = %held.pool, "code redeemed");
+                        texts::redeemed(lang, code.as_str(), held.pool.as_str(), &holder)
+                    }
+                    Redeemed::Unknown => texts::redeem_unknown(lang, code.as_str()),
+                    Redeemed::NotHanded => texts::redeem_not_handed(lang, code.as_str()),
+                    Redeemed::Already { at, .. } => {
+                        texts::redeem_already(lang, code.as_str(), &utc_minute(at))
+                    }
+                };
+                plain(reply)
+            }
+            CouponPlan::Start(payload) => {
+                engine.start_private(conn, from, payload, lang, now).await
+            }
+            CouponPlan::Import { pool, file } => {
+                store::coupons::ensure_pool(conn, &pool, now).await?;
+                let added = store::coupons::add_codes(conn, &pool, &file.codes, now).await?;
+                let free = store::coupons::free_count(conn, &pool).await?;
+                let duplicates = file.codes.len() as u64 - added + file.repeated as u64;
+                tracing::info!(%pool, added, duplicates, invalid = file.invalid.len(), "codes imported");
+                plain(texts::import_summary(
+                    lang,
+                    pool.as_str(),
+                    added,
+                    duplicates,
+                    &file.invalid,
+                    free,
+                ))
+            }
+        }
+    }
+}
+
+/// A file an operator sent in private.
+pub(super) struct Upload {
+    pub(super) file: String,
+    pub(super) file_name: Option<String>,
+    pub(super) size: Option<u64>,
+    /// Names the pool; without it, the file's name does (`vip.csv`).
+    pub(super) caption: Option<String>,
+}
+
+impl Upload {
+    fn pool(&self) -> Option<PoolName> {
+        let caption = self
+            .caption
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty());
+        match caption {
+            Some(caption) => PoolName::parse(caption.trim_start_matches("/import").trim()),
+            None => {
+                let name = self.file_name.as_deref()?;
+                PoolName::parse(name.rsplit_once('.').map_or(name, |(stem, _)| stem))
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// A file sent in private: an operator's CSV of codes for a pool.
+    /// Like a command, it is answered once even when delivered again.
+    #[tracing::instrument(skip_all, fields(chat = %chat, from = %from.id))]
+    pub(super) async fn handle_document(
+        &self,
+        key: &str,
+        chat: ChatId,
+        from: Person,
+        upload: Upload,
+    ) -> anyhow::Result<()> {
+        {
+            let mut conn = self.store.connection().await?;
+            if store::updates::is_processed(&mut conn, key).await? {
+                return Ok(());
+            }
+        }
+        let lang = from.lang.unwrap_or(self.settings.default_lang);
+        let refuse = |text: String| RichText::plain(text);
+        let reply = if !self.is_operator(&from.id) {
+            Err(refuse(texts::import_needs_operator(lang).to_owned()))
+        } else if let Some(pool) = upload.pool() {
+            self.read_upload(&chat, &upload, lang)
+                .await
+                .map(|file| CouponPlan::Import { pool, file })
+        } else {
+            Err(refuse(texts::import_needs_pool(lang).to_owned()))
+        };
+        match reply {
+            Ok(plan) => {
+                let effect = Some(super::commands::Effect::Coupons(lang, plan));
+                self.answer(key, &chat, &from, RichText::default(), effect)
+                    .await
+            }
+            Err(text) => self.answer(key, &chat, &from, text, None).await,
+        }
+    }
+
+    /// Downloads and reads an upload; a refusal comes back as the reply.
+    async fn read_upload(
+        &self,
+        chat: &ChatId,
+        upload: &Upload,
+        lang: Lang,
+    ) -> Result<CodeFile, RichText> {
+        let refused = |e: FileError| {
+            RichText::plain(format!(
+                "{}{}",
+                texts::import_refused(lang),
+                e.explain(lang)
+            ))
+        };
+        if upload.size.is_some_and(|s| s > MAX_IMPORT_BYTES as u64) {
+            return Err(refused(FileError::TooBig));
+        }
+        let bytes = match self.port(chat.platform()) {
+            Ok(port) => port.download(&upload.file, MAX_IMPORT_BYTES).await,
+            Err(e) => Err(e.into()),
+        };
+        let bytes = bytes.map_err(|e| {
+            tracing::warn!(error = ?anyhow::Error::from(e), "could not download an upload");
+            RichText::plain(texts::import_download_failed(lang))
+        })?;
+        read_codes(&bytes).map_err(refused)
+    }
+
+    /// Hands the winner a code from `pool` inside the win's transaction,
+    /// and tells the operators when the pool runs low or dry.
+    pub(super) async fn award_code(
+        &self,
+        conn: &mut AnyConnection,
+        pool: &PoolName,
+        win: Win<'_>,
+    ) -> anyhow::Result<Award> {
+        let Some(settings) = store::coupons::get_pool(conn, pool).await? else {
+            tracing::warn!(%pool, "a prize names a coupon pool that does not exist");
+            return Ok(Award::Empty);
+        };
+        let token = claim_token();
+        let grant = Grant {
+            user: &win.winner.id,
+            group: win.group,
+            reason: &win.reason,
+            prize: win.prize,
+            token: &token,
+            value: win.value.as_deref(),
+        };
+        let now = self.now_ms();
+        // Staff redeeming the code see the holder's name.
+        let who = &win.winner;
+        store::members::upsert_users(conn, &[(who.id.clone(), who.name.clone(), who.is_bot)])
+            .await?;
+        let held = match store::coupons::take(conn, &settings, grant, now).await? {
+            Taken::Code(held) => held,
+            Taken::Limit => return Ok(Award::Limit),
+            Taken::Empty => {
+                self.warn_low_stock(conn, pool, win.group, 0, win.lang)
+                    .await?;
+                return Ok(Award::Empty);
+            }
+        };
+        let free = store::coupons::free_count(conn, pool).await?;
+        if free < settings.alert_below {
+            self.warn_low_stock(conn, pool, win.group, free, win.lang)
+                .await?;
+        }
+        let port = self.port(win.group.platform())?;
+        let reachable = port.opens_private_chats()
+            || store::members::has_private_chat(conn, &win.winner.id).await?;
+        if !reachable {
+            return Ok(Award::Claim(
+                port.claim_link(&format!("{CLAIM_PREFIX}{token}")),
+            ));
+        }
+        self.send_codes(conn, &win.winner.id, std::slice::from_ref(&held), win.lang)
+            .await?;
+        Ok(Award::Sent)
+    }
+
+    /// The first of `pools` that does not exist, so a draw naming it is
+    /// refused before it opens.
+    pub(super) async fn missing_pool<'p>(
+        &self,
+        conn: &mut AnyConnection,
+        pools: &[&'p PoolName],
+    ) -> anyhow::Result<Option<&'p PoolName>> {
+        for pool in pools {
+            if store::coupons::get_pool(conn, pool).await?.is_none() {
+                return Ok(Some(pool));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Queues codes to their holder's private chat and records them shown.
+    async fn send_codes(
+        &self,
+        conn: &mut AnyConnection,
+        holder: &crate::domain::UserId,
+        codes: &[Held],
+        lang: Lang,
+    ) -> anyhow::Result<()> {
+        let private = ChatId::private_with(holder);
+        for held in codes {
+            let text = RichText::plain(code_text(held, lang));
+            self.enqueue(conn, &private, &Action::Send { text }).await?;
+        }
+        let ids: Vec<i64> = codes.iter().map(|h| h.id).collect();
+        store::coupons::mark_delivered(conn, &ids, self.now_ms()).await?;
+        Ok(())
+    }
+
+    /// Tells every operator on the group's platform, once per shortage.
+    async fn warn_low_stock(
+        &self,
+        conn: &mut AnyConnection,
+        pool: &PoolName,
+        group: &ChatId,
+        free: i64,
+        lang: Lang,
+    ) -> anyhow::Result<()> {
+        if !store::coupons::mark_alerted(conn, pool).await? {
+            return Ok(());
+        }
+        tracing::warn!(%pool, free, "coupon pool runs low");
+        let text = RichText::plain(texts::low_stock(lang, pool.as_str(), free));
+        for operator in &self.settings.operators {
+            if operator.platform() == group.platform() {
+                let private = ChatId::private_with(operator);
+                self.enqueue(conn, &private, &Action::Send { text: text.clone() })
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `/start` in private: the member can be written to from now on, and
+    /// gets every code not shown to them yet (a claim link's among them).
+    async fn start_private(
+        &self,
+        conn: &mut AnyConnection,
+        from: &Person,
+        payload: Option<String>,
+        lang: Lang,
+        now: i64,
+    ) -> anyhow::Result<Option<RichText>> {
+        store::members::mark_private_chat(conn, &from.id, now).await?;
+        let mut notes = Vec::new();
+        let mut claimed = None;
+        if let Some(token) = payload
+            .as_deref()
+            .and_then(|p| p.strip_prefix(CLAIM_PREFIX))
+        {
+            match store::coupons::by_token(conn, token).await? {
+                Some(held) if held.holder == from.id => claimed = Some(held),
+                Some(_) => notes.push(texts::claim_not_yours(lang).to_owned()),
+                None => notes.push(texts::claim_unknown(lang).to_owned()),
+            }
+        }
+        let waiting: Vec<Held> = store::coupons::held_by(conn, &from.id)
+            .await?
+            .into_iter()
+            .filter(|h| !h.delivered)
+            .collect();
+        // A claim link opened again shows its code again.
+        if let Some(held) = claimed.filter(|h| h.delivered) {
+            notes.push(code_text(&held, lang));
+        }
+        if waiting.is_empty() && notes.is_empty() {
+            return Ok(None);
+        }
+        self.send_codes(conn, &from.id, &waiting, lang).await?;
+        Ok(Some(RichText::plain(notes.join("\n\n"))))
+    }
+
+    /// `/coupons` alone: every pool's stock.
+    pub(super) async fn coupon_stock(&self, lang: Lang) -> anyhow::Result<RichText> {
+        let mut conn = self.store.connection().await?;
+        let pools = store::coupons::stock(&mut conn).await?;
+        if pools.is_empty() {
+            return Ok(RichText::plain(texts::stock_empty(lang)));
+        }
+        let mut text = RichText::plain(texts::stock_header(lang));
+        for p in &pools {
+            text.push_text(&texts::stock_row(
+                lang,
+                p.pool.name.as_str(),
+                (p.free, p.handed, p.redeemed),
+                p.pool.per_member,
+                p.pool.alert_below,
+            ));
+        }
+        Ok(text)
+    }
+
+    /// `/coupons …` from an admin or operator.
+    pub(super) async fn coupons_command(
+        &self,
+        command: CouponsCommand,
+        lang: Lang,
+    ) -> anyhow::Result<Outcome> {
+        let plan = match command {
+            CouponsCommand::Stock => return Ok(self.coupon_stock(lang).await?.into()),
+            CouponsCommand::Limit(pool, n) => CouponPlan::Limit(pool, n),
+            CouponsCommand::Alert(pool, n) => CouponPlan::Alert(pool, n),
+        };
+        Ok(plan.into_outcome(lang))
+    }
+
+    /// `/mycodes` in private: every code the member holds.
+    pub(super) async fn my_codes(&self, from: &Person, lang: Lang) -> anyhow::Result<RichText> {
+        let mut conn = self.store.connection().await?;
+        let held = store::coupons::held_by(&mut conn, &from.id).await?;
+        if held.is_empty() {
+            return Ok(RichText::plain(texts::no_codes(lang)));
+        }
+        let mut text = RichText::plain(texts::my_codes_header(lang));
+        for h in &held {
+            text.push_text(&texts::my_codes_row(
+                lang,
+                &h.prize,
+                &h.code,
+                h.redeemed_at.is_some(),
+            ));
+        }
+        Ok(text)
+    }
+}
+
+impl CouponPlan {
+    /// A command whose reply depends on what it writes.
+    pub(super) fn into_outcome(self, lang: Lang) -> Outcome {
+        Outcome {
+            reply: RichText::default(),
+            effect: Some(super::commands::Effect::Coupons(lang, self)),
+        }
+    }
+}
+
+fn code_text(held: &Held, lang: Lang) -> String {
+    texts::code_message(lang, &held.prize, &held.code, held.value.as_deref())
+}
+
+/// 96 random bits: a claim link cannot be guessed, and fits Telegram's
+/// 64-character start payload with room to spare.
+fn claim_token() -> String {
+    let mut bytes = [0u8; 12];
+    OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// A moment as operators read it in a reply.
+fn utc_minute(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms).map_or_else(
+        || ms.to_string(),
+        |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+    )
+}

@@ -1,0 +1,116 @@
+//! `hearth export <what>`: draws, their entries and coupon codes as CSV, for
+//! operators' spreadsheets and audits. Times are UTC, RFC 3339.
+
+use std::io::Write;
+
+use anyhow::Context;
+
+use crate::store::{self, Store};
+
+/// What can be exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Table {
+    /// Every draw: kind, group, parameters, commitment, and the seed once closed.
+    Draws,
+    /// Every entry of every draw, in the order members took part.
+    Entries,
+    /// Every coupon code: pool, holder, what it was won for, when it was
+    /// handed over and redeemed.
+    Codes,
+}
+
+/// Writes `table` as CSV with a header row.
+pub async fn export(store: &Store, table: Table, out: impl Write) -> anyhow::Result<()> {
+    let mut conn = store.connection().await?;
+    let mut csv = csv::Writer::from_writer(out);
+    match table {
+        Table::Draws => {
+            csv.write_record([
+                "id",
+                "group",
+                "kind",
+                "params",
+                "commitment",
+                "seed",
+                "slots",
+                "taken",
+                "created_by",
+                "created_at",
+                "closed_at",
+            ])?;
+            for d in store::draws::all(&mut conn).await? {
+                // The seed stays secret until the draw closes.
+                let seed = if d.closed_at.is_some() {
+                    d.seed
+                } else {
+                    String::new()
+                };
+                csv.write_record([
+                    d.id.to_string(),
+                    d.group.to_string(),
+                    d.kind,
+                    d.params,
+                    d.commitment,
+                    seed,
+                    d.slots.to_string(),
+                    d.taken.to_string(),
+                    d.created_by.to_string(),
+                    time(Some(d.created_at)),
+                    time(d.closed_at),
+                ])?;
+            }
+        }
+        Table::Entries => {
+            csv.write_record(["draw", "position", "user", "name", "amount"])?;
+            for d in store::draws::all(&mut conn).await? {
+                for e in store::draws::entries(&mut conn, d.id).await? {
+                    csv.write_record([
+                        d.id.to_string(),
+                        (e.position + 1).to_string(),
+                        e.user.to_string(),
+                        e.name.as_str().to_owned(),
+                        e.amount.to_string(),
+                    ])?;
+                }
+            }
+        }
+        Table::Codes => {
+            csv.write_record([
+                "pool",
+                "code",
+                "value",
+                "holder",
+                "group",
+                "reason",
+                "prize",
+                "awarded_at",
+                "delivered_at",
+                "redeemed_at",
+                "redeemed_by",
+            ])?;
+            for c in store::coupons::records(&mut conn).await? {
+                csv.write_record([
+                    c.pool,
+                    c.code,
+                    c.value.unwrap_or_default(),
+                    c.holder.unwrap_or_default(),
+                    c.group.unwrap_or_default(),
+                    c.reason.unwrap_or_default(),
+                    c.prize.unwrap_or_default(),
+                    time(c.awarded_at),
+                    time(c.delivered_at),
+                    time(c.redeemed_at),
+                    c.redeemed_by.unwrap_or_default(),
+                ])?;
+            }
+        }
+    }
+    csv.flush().context("writing the export")?;
+    Ok(())
+}
+
+fn time(ms: Option<i64>) -> String {
+    ms.and_then(chrono::DateTime::from_timestamp_millis)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
