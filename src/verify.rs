@@ -12,7 +12,7 @@ use crate::{
         envelope_command::Amount,
     },
     domain::{fairness::Seed, wheel},
-    engine::{ENVELOPE, WHEEL},
+    engine::{ENVELOPE, NTH, WHEEL},
     store::{self, Store, draws::Draw},
 };
 
@@ -27,6 +27,12 @@ pub async fn draw(store: &Store, id: i64) -> anyhow::Result<String> {
     }
     if draw.kind == WHEEL {
         return wheel(&mut conn, &draw).await;
+    }
+    if draw.kind == NTH {
+        bail!(
+            "game #{id} is an Nth-reply game: nothing in it is random, so there is no seed; \
+             `hearth export entries` lists the replies in the order they counted"
+        );
     }
     if draw.kind != ENVELOPE {
         bail!(

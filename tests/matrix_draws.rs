@@ -19,10 +19,59 @@ use support::{
 on_both_databases!(
     members_grab_an_envelope_by_reacting_and_the_results_follow,
     a_coupon_prize_goes_by_direct_message,
+    the_nth_reply_to_a_prompt_wins,
 );
+
+/// Replies on Matrix carry `m.in_reply_to`; the game counts them as on
+/// Telegram and mentions the winner with a pill.
+async fn the_nth_reply_to_a_prompt_wins(db: TestDb) {
+    let app = MxApp::spawn(db).await;
+    let room = app.room(false).await;
+    let (ann, bea) = (MxUser::register("ann").await, MxUser::register("bea").await);
+    for member in [&ann, &bea] {
+        app.operator.invite(&room, &member.id).await;
+        member.join(&room).await;
+    }
+    app.operator.say(&room, "!nth 2 10m").await;
+    let prompt = bot_event(&app, &room, "started game #1").await;
+    ann.reply(&room, &prompt, "first").await;
+    ann.reply(&room, &prompt, "again").await;
+    bea.reply(&room, &prompt, "second").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app
+        .db
+        .count("SELECT COUNT(*) FROM draw_entries WHERE draw_id = 1")
+        .await
+        < 2
+    {
+        assert!(Instant::now() < deadline, "the replies never counted");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.operator.say(&room, "!nth close 1").await;
+    let results = bot_message(&app, &room, "Game #1 is over").await["content"].clone();
+    let text = body(&results);
+    assert!(
+        text.starts_with("🎯 Game #1 is over: 2 members replied.\n2nd reply: "),
+        "{text}"
+    );
+    assert_eq!(
+        results["m.mentions"]["user_ids"],
+        serde_json::json!([bea.id]),
+        "the winner is notified"
+    );
+}
 
 /// The id of the bot's latest message in `room` whose text contains `needle`.
 async fn bot_event(app: &MxApp, room: &str, needle: &str) -> String {
+    bot_message(app, room, needle).await["event_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// The bot's latest message event in `room` whose text contains `needle`
+/// (other messages, such as greetings, may come between).
+async fn bot_message(app: &MxApp, room: &str, needle: &str) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let events = app.operator.events_from(room, &app.bot.id).await;
@@ -31,7 +80,7 @@ async fn bot_event(app: &MxApp, room: &str, needle: &str) -> String {
             .rev()
             .find(|e| body(&e["content"]).contains(needle))
         {
-            return e["event_id"].as_str().unwrap().to_owned();
+            return e.clone();
         }
         assert!(Instant::now() < deadline, "the bot never said {needle:?}");
         tokio::time::sleep(Duration::from_millis(100)).await;

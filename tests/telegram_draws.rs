@@ -291,7 +291,7 @@ async fn bad_envelope_commands_get_one_sentence_and_open_nothing(db: TestDb) {
     let list = app.ask(GROUP, &member, "/draws").await;
     assert_eq!(
         list.plain(),
-        "No draws here yet. Admins start one with /envelope."
+        "No draws here yet. Admins start one with /envelope, /wheel or /nth."
     );
     // A press on a button that names no draw is answered, and changes nothing.
     app.press(GROUP, 1, &member, "draw:42");

@@ -10,6 +10,7 @@ use super::{
     coupon_command::{self, CouponArgsError, CouponsCommand},
     envelope_command::{self, EnvelopeArgsError, EnvelopeCommand},
     leaderboard::{DEFAULT_TOP, MAX_TOP},
+    nth_reply::{self, NthArgsError, NthCommand},
     schedule_command::{self, ArgsError, GroupSetCommand, ScheduleCommand, SnippetCommand},
     template::MAX_TEMPLATE_CHARS,
     wheel::{self, WheelArgsError, WheelCommand},
@@ -50,6 +51,8 @@ pub enum Command {
     Coupons(CouponsCommand),
     /// Mark a code used at the till.
     Redeem(Code),
+    /// "The Nth reply wins".
+    Nth(NthCommand),
     /// A member's own codes (in a private chat).
     MyCodes,
 }
@@ -91,6 +94,8 @@ pub enum CommandError {
     Wheel(#[from] WheelArgsError),
     #[error(transparent)]
     Coupon(#[from] CouponArgsError),
+    #[error(transparent)]
+    Nth(#[from] NthArgsError),
 }
 
 impl CommandError {
@@ -129,6 +134,7 @@ impl CommandError {
             (CommandError::Envelope(e), lang) => e.explain(lang),
             (CommandError::Wheel(e), lang) => e.explain(lang),
             (CommandError::Coupon(e), lang) => e.explain(lang),
+            (CommandError::Nth(e), lang) => e.explain(lang),
         }
     }
 }
@@ -155,7 +161,8 @@ impl Command {
             | Command::Envelope(_)
             | Command::Wheel(_)
             | Command::Coupons(_)
-            | Command::Redeem(_) => Access::Admin,
+            | Command::Redeem(_)
+            | Command::Nth(_) => Access::Admin,
             Command::GroupSet(_) | Command::Groups => Access::Operator,
         }
     }
@@ -208,6 +215,7 @@ impl Command {
             "coupons" => Command::Coupons(coupon_command::parse_coupons(args)?),
             "redeem" => Command::Redeem(coupon_command::parse_redeem(args)?),
             "mycodes" => Command::MyCodes,
+            "nth" => Command::Nth(nth_reply::parse(args)?),
             "timezone" => Command::Timezone(match args {
                 "" => None,
                 zone => Some(

@@ -140,8 +140,8 @@ pub fn draws_header(lang: Lang) -> &'static str {
 
 pub fn draws_empty(lang: Lang) -> &'static str {
     match lang {
-        Zh => "本群还没有活动。管理员可用 /envelope 发红包。",
-        En => "No draws here yet. Admins start one with /envelope.",
+        Zh => "本群还没有活动。管理员可用 /envelope、/wheel 或 /nth 发起。",
+        En => "No draws here yet. Admins start one with /envelope, /wheel or /nth.",
     }
 }
 

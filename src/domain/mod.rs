@@ -16,6 +16,8 @@ pub mod invites;
 pub mod lang;
 pub mod leaderboard;
 pub mod name;
+pub mod nth_reply;
+pub mod nth_texts;
 pub mod pace;
 pub mod rich_text;
 pub mod schedule;

@@ -313,6 +313,10 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
                 "发拼手气红包：/envelope <总额> <份数> [手气王奖品]；close <编号> 提前结束（管理员）",
             ),
             (
+                "nth",
+                "第 N 位回复中奖：/nth <N> <截止> [奖品]，或 /nth every <M> …；close <编号>（管理员）",
+            ),
+            (
                 "coupons",
                 "券池库存；limit <券池> <n> 每人数量；alert <券池> <n> 库存提醒（管理员）",
             ),
@@ -341,6 +345,10 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             (
                 "envelope",
                 "Lucky red envelope: /envelope <total> <shares> [prize for the luckiest]; close <id> ends it (admins)",
+            ),
+            (
+                "nth",
+                "The Nth reply wins: /nth <N> <until> [prize], or /nth every <M> …; close <id> (admins)",
             ),
             (
                 "coupons",

@@ -16,12 +16,13 @@ pub enum Action {
         text: RichText,
         pin: bool,
     },
-    /// Post a draw's announcement with the button members press to take
-    /// part; its message id is kept, since a Matrix reaction names only that.
+    /// Post a draw's announcement, with the button members press to take
+    /// part if it has one; its message id is kept, since a Matrix reaction
+    /// (or a reply, in an Nth-reply game) names only that.
     Announce {
         draw: i64,
         text: RichText,
-        button: Button,
+        button: Option<Button>,
     },
     /// React to a message (Matrix's stand-in for a button).
     React { message: String, key: String },

@@ -37,6 +37,8 @@ pub(super) enum Effect {
     Envelope(super::envelopes::EnvelopePlan),
     /// Wheels opened or closed.
     Wheel(super::wheels::WheelPlan),
+    /// Reply games opened or closed.
+    Nth(super::nth_replies::NthPlan),
     /// Coupon settings, redemptions, imports and claims.
     Coupons(Lang, super::coupons::CouponPlan),
     SaveWelcome(String),
@@ -296,6 +298,7 @@ impl Engine {
             Command::Envelope(command) => self.envelope_command(command, group, from),
             Command::Draws => self.list_draws(&mut conn, group).await?.into(),
             Command::Wheel(command) => self.wheel_command(command, group, from),
+            Command::Nth(command) => self.nth_command(command, group, from),
             Command::Spin => {
                 drop(conn);
                 addressed(from, &format!(" {}", self.spin_command(group, from).await?)).into()
@@ -387,6 +390,7 @@ impl Engine {
             Effect::Envelope(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Wheel(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Coupons(lang, plan) => return plan.apply(self, conn, from, lang, now).await,
+            Effect::Nth(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::SaveWelcome(source) => store::groups::set_welcome(conn, chat, &source).await?,
             Effect::SetLang(lang) => store::groups::set_lang(conn, chat, lang).await?,
             Effect::Register(group) => store::groups::register(conn, &group, now).await?,

@@ -241,8 +241,9 @@ impl Engine {
         }
         if let (Action::Announce { draw, button, .. }, Some(message)) = (action, &message) {
             store::draws::set_message_id(&mut tx, *draw, message).await?;
-            let buttons = self.has_buttons(entry.chat.platform());
-            if !buttons {
+            if let Some(button) = button
+                && !self.has_buttons(entry.chat.platform())
+            {
                 // Members press the bot's own reaction instead.
                 let react = Action::React {
                     message: message.clone(),

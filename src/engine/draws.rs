@@ -4,12 +4,12 @@
 use sqlx::AnyConnection;
 
 use super::{
-    Action, ENVELOPE, Engine, Person, WHEEL,
+    Action, ENVELOPE, Engine, NTH, Person, WHEEL,
     envelopes::{Grab, luckiest, params_of},
     wheels::Spin,
 };
 use crate::{
-    domain::{ChatId, RichText, draw_texts as texts, envelope_command::Amount},
+    domain::{ChatId, RichText, draw_texts as texts, envelope_command::Amount, nth_texts},
     store::{self, groups::Group},
 };
 
@@ -30,9 +30,13 @@ impl Engine {
         }
         let mut text = RichText::plain(texts::draws_header(lang));
         for draw in &draws {
+            let open = draw.closed_at.is_none();
             if draw.kind == WHEEL {
-                let open = draw.closed_at.is_none();
                 text.push_text(&texts::draws_wheel_row(lang, draw.id, draw.taken, open));
+                continue;
+            }
+            if draw.kind == NTH {
+                text.push_text(&nth_texts::draws_row(lang, draw.id, draw.taken, open));
                 continue;
             }
             let params = params_of(draw)?;
@@ -40,7 +44,6 @@ impl Engine {
                 units: params.total,
                 decimals: params.decimals,
             };
-            let open = draw.closed_at.is_none();
             text.push_text(&texts::draws_row(
                 lang,
                 draw.id,

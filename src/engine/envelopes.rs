@@ -116,7 +116,7 @@ impl EnvelopePlan {
                 let announce = Action::Announce {
                     draw: id,
                     text,
-                    button,
+                    button: Some(button),
                 };
                 engine.enqueue(conn, group, &announce).await?;
                 tracing::info!(draw = id, shares = new.shares, "envelope opened");

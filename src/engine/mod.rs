@@ -18,6 +18,7 @@ mod envelopes;
 pub mod event;
 mod greeter;
 mod membership;
+mod nth_replies;
 pub mod port;
 mod schedule_commands;
 mod scheduler;
@@ -37,6 +38,7 @@ pub use action::{Action, Button};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use envelopes::ENVELOPE;
 pub use event::{Event, GroupInfo, Incoming, LinkUse, Person};
+pub use nth_replies::NTH;
 pub use port::{DeliveryError, Port, PortError};
 pub use wheels::WHEEL;
 
@@ -180,6 +182,7 @@ impl Engine {
         let mut cache = Vec::new();
         let mut members = Vec::new();
         let mut acks = Vec::new();
+        let mut replies = Vec::new();
         for incoming in batch {
             if membership::is_member_event(&incoming.event) {
                 members.push(incoming);
@@ -196,6 +199,12 @@ impl Engine {
                 // is impossible by the table's key.
                 for post in self.confirmed_posts(group, text, reply_to.as_deref()) {
                     acks.push((post, from.clone()));
+                }
+                // A reply may count in a reply game (one per member, by key).
+                if let Some(message) = reply_to
+                    && self.is_active(group)
+                {
+                    replies.push((group.clone(), message.clone(), from.clone()));
                 }
                 continue;
             }
@@ -257,6 +266,10 @@ impl Engine {
         if !acks.is_empty() {
             let conn = self.open(&mut tx).await?;
             self.record_acks(conn, &acks).await?;
+        }
+        if !replies.is_empty() {
+            let conn = self.open(&mut tx).await?;
+            self.record_replies(conn, &replies).await?;
         }
         self.commit(tx, &mut cache).await
     }

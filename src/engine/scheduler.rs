@@ -225,10 +225,12 @@ impl Engine {
         Ok(text)
     }
 
-    /// Runs the scheduler until the task is dropped.
+    /// Runs the scheduler until the task is dropped: scheduled posts, and
+    /// reply games whose time is up.
     pub async fn run_scheduler(self: Arc<Self>) -> anyhow::Result<()> {
         self.run_passes("scheduler", TICK, |engine| async move {
-            engine.fire_due_schedules().await
+            engine.fire_due_schedules().await?;
+            engine.close_due_games().await
         })
         .await
     }

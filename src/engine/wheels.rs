@@ -140,11 +140,11 @@ impl WheelPlan {
                 let announce = Action::Announce {
                     draw: id,
                     text,
-                    button: Button {
+                    button: Some(Button {
                         label: texts::spin_label(lang).to_owned(),
                         data: format!("draw:{id}"),
                         reaction: texts::WHEEL_REACTION.to_owned(),
-                    },
+                    }),
                 };
                 engine.enqueue(conn, group, &announce).await?;
                 tracing::info!(draw = id, "wheel opened");

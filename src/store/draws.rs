@@ -117,6 +117,19 @@ pub async fn by_message(
         .transpose()
 }
 
+/// The open draws of one kind, oldest first.
+pub async fn open_of_kind(conn: &mut AnyConnection, kind: &str) -> sqlx::Result<Vec<Draw>> {
+    let sql =
+        format!("SELECT {COLUMNS} FROM draws WHERE kind = $1 AND closed_at IS NULL ORDER BY id");
+    sqlx::query(sqlx::AssertSqlSafe(sql)) // only a constant column list is interpolated
+        .bind(kind)
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(draw)
+        .collect()
+}
+
 /// Every draw, oldest first (for exports).
 pub async fn all(conn: &mut AnyConnection) -> sqlx::Result<Vec<Draw>> {
     let sql = format!("SELECT {COLUMNS} FROM draws ORDER BY id");

@@ -157,6 +157,17 @@ impl MxUser {
         .await;
     }
 
+    /// Replies `text` to `event`, as a client's reply button does.
+    pub async fn reply(&self, room: &str, event: &str, text: &str) {
+        let txn = unique("t");
+        let path = format!("/rooms/{}/send/m.room.message/{txn}", enc(room));
+        let content = json!({
+            "msgtype": "m.text", "body": text,
+            "m.relates_to": { "m.in_reply_to": { "event_id": event } }
+        });
+        self.call(reqwest::Method::PUT, &path, Some(content)).await;
+    }
+
     /// Reacts to `event` with `key`, as a client's reaction picker does.
     pub async fn react(&self, room: &str, event: &str, key: &str) {
         let txn = unique("r");

@@ -93,6 +93,7 @@ impl TestApp {
         clock.advance_ms(by.as_millis() as i64);
         let engine = self.engine.as_ref().unwrap();
         engine.fire_due_schedules().await.unwrap();
+        engine.close_due_games().await.unwrap();
         self.settle().await;
     }
 
@@ -103,6 +104,7 @@ impl TestApp {
         clock.advance_ms(by.as_millis() as i64);
         let engine = self.engine.as_ref().unwrap();
         engine.fire_due_schedules().await.unwrap();
+        engine.close_due_games().await.unwrap();
     }
 
     /// The manual clock's time, in unix ms.
@@ -246,6 +248,21 @@ impl TestApp {
                 "data": data,
                 "message": message_json(chat, message),
             }),
+        );
+    }
+
+    /// `from` replies `text` to message `to` in `chat`.
+    pub fn reply(&self, chat: i64, from: &Value, to: i64, text: &str) {
+        let replied = json!({
+            "message_id": to, "date": 1_700_000_000, "chat": botapi::chat_json(chat), "text": "…"
+        });
+        self.tg.push(
+            "message",
+            message(
+                chat,
+                from,
+                json!({ "text": text, "reply_to_message": replied }),
+            ),
         );
     }
 

@@ -297,7 +297,11 @@ impl Port for Telegram {
                     .send_message(target, to_html(text))
                     .parse_mode(ParseMode::Html)
                     .link_preview_options(no_preview());
-                if let Action::Announce { button, .. } = action {
+                if let Action::Announce {
+                    button: Some(button),
+                    ..
+                } = action
+                {
                     request = request.reply_markup(InlineKeyboardMarkup::new([[
                         InlineKeyboardButton::callback(&button.label, &button.data),
                     ]]));

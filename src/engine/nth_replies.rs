@@ -1,0 +1,305 @@
+//! "The Nth reply wins": an admin posts a prompt; replies to it are counted
+//! in the order the platform delivers them, once per member; at the
+//! deadline the winners are announced (and handed a code when the prize
+//! names a pool).
+//!
+//! Replies are counted in the batch transaction of the updates that carry
+//! them, so a replayed update finds the member already counted and the
+//! order never changes. The scheduler's pass ends games whose time is up.
+
+use chrono::{Duration, NaiveDateTime};
+use chrono_tz::Tz;
+use sqlx::AnyConnection;
+
+use super::{Action, Engine, Person, commands::Outcome, coupons::Win, scheduler::zone_of};
+use crate::{
+    domain::{
+        ChatId, Lang, RichText,
+        coupon::PoolName,
+        coupon_texts,
+        nth_reply::{Deadline, NthCommand, NthParams, Rule},
+        nth_texts as texts,
+        schedule::{instant_of, local_of},
+    },
+    store::{self, draws::Draw, groups::Group},
+};
+
+/// The kind stored in `draws.kind`.
+pub const NTH: &str = "nth";
+/// Replies a game may count: more than any group has members.
+const UNLIMITED_REPLIES: i64 = 1 << 40;
+/// Winners mentioned in the results; beyond, they are named.
+const MENTIONED_WINNERS: usize = 25;
+
+/// An Nth-reply command, written with its reply.
+pub(super) enum NthPlan {
+    Open {
+        lang: Lang,
+        by: Person,
+        rule: Rule,
+        ends_at: i64,
+        ends_local: String,
+        prize: Option<String>,
+        pool: Option<PoolName>,
+    },
+    Close {
+        lang: Lang,
+        id: i64,
+    },
+}
+
+impl NthPlan {
+    pub(super) async fn apply(
+        self,
+        engine: &Engine,
+        conn: &mut AnyConnection,
+        group: &ChatId,
+        now: i64,
+    ) -> anyhow::Result<RichText> {
+        match self {
+            NthPlan::Open {
+                lang,
+                by,
+                rule,
+                ends_at,
+                ends_local,
+                prize,
+                pool,
+            } => {
+                let pools: Vec<&PoolName> = pool.iter().collect();
+                if let Some(missing) = engine.missing_pool(conn, &pools).await? {
+                    return Ok(RichText::plain(coupon_texts::pool_unknown(
+                        lang,
+                        missing.as_str(),
+                    )));
+                }
+                let params = NthParams {
+                    rule,
+                    ends_at,
+                    prize,
+                    pool,
+                };
+                // Nothing is random: no seed to commit to.
+                let id = store::draws::insert(
+                    conn,
+                    &store::draws::NewDraw {
+                        group,
+                        kind: NTH,
+                        params: &serde_json::to_string(&params)?,
+                        seed: "",
+                        commitment: "",
+                        slots: UNLIMITED_REPLIES,
+                        created_by: &by.id,
+                    },
+                    now,
+                )
+                .await?;
+                let mut text = RichText::default();
+                text.push_mention(&by.id, &by.name);
+                text.push_text(&texts::opened(lang, id, rule, &ends_local));
+                if let Some(prize) = &params.prize {
+                    text.push_text(&texts::prize(lang, prize));
+                }
+                let announce = Action::Announce {
+                    draw: id,
+                    text,
+                    button: None,
+                };
+                engine.enqueue(conn, group, &announce).await?;
+                tracing::info!(draw = id, "reply game opened");
+                Ok(RichText::default())
+            }
+            NthPlan::Close { lang, id } => {
+                let draw = store::draws::get(conn, id)
+                    .await?
+                    .filter(|d| &d.group == group && d.kind == NTH);
+                let Some(draw) = draw else {
+                    return Ok(RichText::plain(texts::not_found(lang, id)));
+                };
+                if !store::draws::close(conn, id, now).await? {
+                    return Ok(RichText::plain(texts::already_closed(lang, id)));
+                }
+                engine.post_nth_results(conn, &draw, lang).await?;
+                Ok(RichText::default())
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// `/nth …` in a served group, from an admin.
+    pub(super) fn nth_command(&self, command: NthCommand, group: &Group, from: &Person) -> Outcome {
+        let lang = group.lang;
+        let plan = match command {
+            NthCommand::Open {
+                rule,
+                deadline,
+                prize,
+                pool,
+            } => {
+                let zone = zone_of(group);
+                let now = self.now_ms();
+                let ends_at = ends_at(deadline, zone, now);
+                NthPlan::Open {
+                    lang,
+                    by: from.clone(),
+                    rule,
+                    ends_at,
+                    ends_local: local_of(zone, ends_at).format("%H:%M").to_string(),
+                    prize,
+                    pool,
+                }
+            }
+            NthCommand::Close(id) => NthPlan::Close { lang, id },
+        };
+        Outcome {
+            reply: RichText::default(),
+            effect: Some(super::commands::Effect::Nth(plan)),
+        }
+    }
+
+    /// Counts replies to open games' prompts, in delivery order, inside the
+    /// batch's transaction.
+    pub(super) async fn record_replies(
+        &self,
+        conn: &mut AnyConnection,
+        replies: &[(ChatId, String, Person)],
+    ) -> anyhow::Result<()> {
+        let now = self.now_ms();
+        for (group, message, from) in replies {
+            let Some(draw) = store::draws::by_message(conn, group, message).await? else {
+                continue;
+            };
+            if draw.kind != NTH || draw.closed_at.is_some() || params_of(&draw)?.ends_at <= now {
+                continue;
+            }
+            if store::draws::entry_of(conn, draw.id, &from.id)
+                .await?
+                .is_some()
+            {
+                continue;
+            }
+            let Some(position) = store::draws::take_slot(conn, draw.id).await? else {
+                continue;
+            };
+            let entry = store::draws::Entry {
+                user: from.id.clone(),
+                name: from.name.clone(),
+                position,
+                amount: 0,
+            };
+            store::draws::enter(conn, draw.id, &entry, now).await?;
+        }
+        Ok(())
+    }
+
+    /// Ends every game whose deadline has passed; returns how many.
+    pub async fn close_due_games(&self) -> anyhow::Result<usize> {
+        let now = self.now_ms();
+        let open = {
+            let mut conn = self.store.connection().await?;
+            store::draws::open_of_kind(&mut conn, NTH).await?
+        };
+        let mut closed = 0;
+        for draw in open {
+            if params_of(&draw)?.ends_at > now {
+                continue;
+            }
+            let mut tx = self.store.begin().await?;
+            let lang = store::groups::get(&mut tx, &draw.group)
+                .await?
+                .map_or(self.settings.default_lang, |g| g.lang);
+            if store::draws::close(&mut tx, draw.id, now).await? {
+                self.post_nth_results(&mut tx, &draw, lang).await?;
+                closed += 1;
+            }
+            tx.commit().await?;
+        }
+        if closed > 0 {
+            self.work.notify_waiters();
+        }
+        Ok(closed)
+    }
+
+    /// Names the winners, mentions them, and hands out their codes.
+    async fn post_nth_results(
+        &self,
+        conn: &mut AnyConnection,
+        draw: &Draw,
+        lang: Lang,
+    ) -> anyhow::Result<()> {
+        let params = params_of(draw)?;
+        let entries = store::draws::entries(conn, draw.id).await?;
+        let count = entries.len() as u64;
+        let mut text = RichText::plain(texts::results(lang, draw.id, count));
+        let winners = params.rule.winners(count);
+        if winners.is_empty() {
+            text.push_text(&texts::no_winner(lang, params.rule));
+        }
+        for (i, position) in winners.iter().enumerate() {
+            let Some(entry) = entries.get(*position as usize) else {
+                continue;
+            };
+            text.push_text(&texts::winner(lang, *position));
+            // Mentions for the first winners; a long list is only named.
+            if i < MENTIONED_WINNERS {
+                text.push_mention(&entry.user, &entry.name);
+            } else {
+                text.push_text(entry.name.as_str());
+            }
+            if let (Some(pool), Some(prize)) = (&params.pool, &params.prize) {
+                let winner = Person {
+                    id: entry.user.clone(),
+                    name: entry.name.clone(),
+                    is_bot: false,
+                    lang: None,
+                };
+                let win = Win {
+                    winner: &winner,
+                    group: &draw.group,
+                    reason: format!("draw:{}", draw.id),
+                    prize,
+                    value: None,
+                    lang,
+                };
+                let award = self.award_code(conn, pool, win).await?;
+                text.push_text(&award.in_group(lang));
+            }
+        }
+        if let (false, Some(prize)) = (winners.is_empty(), &params.prize) {
+            text.push_text(&texts::prize(lang, prize));
+        }
+        self.enqueue(conn, &draw.group, &Action::Send { text })
+            .await?;
+        tracing::info!(
+            draw = draw.id,
+            replies = count,
+            winners = winners.len(),
+            "reply game closed"
+        );
+        Ok(())
+    }
+}
+
+/// When a game ends: after the minutes given, or at the next such local time.
+fn ends_at(deadline: Deadline, zone: Tz, now: i64) -> i64 {
+    match deadline {
+        Deadline::In(minutes) => now + i64::from(minutes) * 60_000,
+        Deadline::At(time) => {
+            let local_now = local_of(zone, now);
+            let today = NaiveDateTime::new(local_now.date(), time);
+            let at = if today > local_now {
+                today
+            } else {
+                today + Duration::days(1)
+            };
+            instant_of(zone, at)
+        }
+    }
+}
+
+pub(super) fn params_of(draw: &Draw) -> anyhow::Result<NthParams> {
+    use anyhow::Context;
+    serde_json::from_str(&draw.params)
+        .with_context(|| format!("draw {} has unreadable parameters", draw.id))
+}
