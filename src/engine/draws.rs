@@ -65,9 +65,9 @@ impl Engine {
 
     /// A member pressed a draw's button (or reacted on Matrix). The grab
     /// commits before the answer is shown; a press delivered twice finds the
-    /// member's entry and is only answered again. The win's message on
-    /// Matrix goes after the grab's commit: lost in a crash, the win itself
-    /// is kept and the results name it.
+    /// member's entry and is only answered again. Matrix has no private
+    /// answer: there a win is told in the room, queued in the grab's own
+    /// transaction, so it is neither lost nor doubled.
     #[tracing::instrument(skip_all, fields(chat_id = %group, from = %from.id))]
     pub(super) async fn handle_press(
         &self,
@@ -101,49 +101,53 @@ impl Engine {
             // Any other reaction is just a reaction.
             return Ok(());
         }
-        // What the member sees, whether this press won something, and the
-        // link that opens the private chat with a won code.
-        let (answer, won, url) = match draw {
+        // Repeats and late presses on Matrix stay quiet rather than flood
+        // the room; only wins are told there.
+        let tell_in_room = query.is_none();
+        // What the member sees, and the link that opens the private chat
+        // with a won code.
+        let (answer, url) = match draw {
             Some(draw) if draw.kind == ENVELOPE => {
-                let grab = self.grab(&draw, from, lang).await?;
+                let grab = self.grab(&draw, from, lang, tell_in_room).await?;
                 let url = match &grab {
                     Grab::Won(_, Some(award)) => award.url().map(str::to_owned),
                     _ => None,
                 };
-                (grab.explain(lang), matches!(grab, Grab::Won(..)), url)
+                (grab.explain(lang), url)
             }
             Some(draw) if draw.kind == WHEEL => {
-                let spin = self.spin(&draw, from, lang).await?;
+                let spin = self.spin(&draw, from, lang, tell_in_room).await?;
                 let url = match &spin {
                     Spin::Won(_, Some(award)) => award.url().map(str::to_owned),
                     _ => None,
                 };
-                (spin.explain(lang), matches!(spin, Spin::Won(..)), url)
+                (spin.explain(lang), url)
             }
-            _ => (texts::draw_unknown(lang).to_owned(), false, None),
+            _ => (texts::draw_unknown(lang).to_owned(), None),
         };
-        match query {
-            Some(query) => {
-                let port = self.port(group.platform())?;
-                // The grab is recorded; a lost answer only hides a toast.
-                if let Err(e) = port.answer_press(query, &answer, url.as_deref()).await {
-                    tracing::warn!(error = ?e, "could not answer a button press");
-                }
+        if let Some(query) = query {
+            let port = self.port(group.platform())?;
+            // The grab is recorded; a lost answer only hides a toast.
+            if let Err(e) = port.answer_press(query, &answer, url.as_deref()).await {
+                tracing::warn!(error = ?e, "could not answer a button press");
             }
-            // Without private answers (Matrix) a win is told in the group;
-            // repeats and late presses stay quiet rather than flood it.
-            None if won => {
-                let mut text = RichText::default();
-                text.push_mention(&from.id, &from.name);
-                text.push_text(&format!(" {answer}"));
-                let mut conn = self.store.connection().await?;
-                self.enqueue(&mut conn, group, &Action::Send { text })
-                    .await?;
-                self.work.notify_waiters();
-            }
-            None => {}
         }
         Ok(())
+    }
+
+    /// Tells a win in the group, mentioning the winner, inside the win's
+    /// transaction.
+    pub(super) async fn tell_win(
+        &self,
+        conn: &mut AnyConnection,
+        group: &ChatId,
+        winner: &Person,
+        answer: &str,
+    ) -> anyhow::Result<()> {
+        let mut text = RichText::default();
+        text.push_mention(&winner.id, &winner.name);
+        text.push_text(&format!(" {answer}"));
+        self.enqueue(conn, group, &Action::Send { text }).await
     }
 }
 

@@ -189,11 +189,14 @@ impl Engine {
     }
 
     /// One member's grab; a second grab only tells them what they got.
+    /// `tell_in_room`: the platform has no private answer (Matrix), so a
+    /// win is told in the group, in the grab's own transaction.
     pub(super) async fn grab(
         &self,
         draw: &Draw,
         from: &Person,
         lang: Lang,
+        tell_in_room: bool,
     ) -> anyhow::Result<Grab> {
         let params = params_of(draw)?;
         let unit = Amount {
@@ -245,12 +248,17 @@ impl Engine {
             }
             None => None,
         };
+        let grabbed = Grab::Won(won, award);
+        if tell_in_room {
+            self.tell_win(&mut tx, &draw.group, from, &grabbed.explain(lang))
+                .await?;
+        }
         if position + 1 == draw.slots && store::draws::close(&mut tx, draw.id, now).await? {
             self.post_results(&mut tx, draw, lang).await?;
         }
         tx.commit().await.context("committing a grab")?;
         self.work.notify_waiters();
-        Ok(Grab::Won(won, award))
+        Ok(grabbed)
     }
 
     /// Posts who got what, the luckiest, and the revealed seed.

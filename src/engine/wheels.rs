@@ -209,7 +209,7 @@ impl Engine {
         drop(conn);
         Ok(match open {
             Some(draw) => self
-                .spin(&draw, from, group.lang)
+                .spin(&draw, from, group.lang, false)
                 .await?
                 .in_group(group.lang),
             None => texts::no_open_wheel(group.lang).to_owned(),
@@ -217,11 +217,14 @@ impl Engine {
     }
 
     /// One member's spin; a second spin only tells them what they won.
+    /// `tell_in_room` as for a grab: a win is told in the group, in the
+    /// spin's own transaction.
     pub(super) async fn spin(
         &self,
         draw: &Draw,
         from: &Person,
         lang: Lang,
+        tell_in_room: bool,
     ) -> anyhow::Result<Spin> {
         let params = wheel_params(draw)?;
         let name = |i: i64| {
@@ -278,6 +281,11 @@ impl Engine {
             }
             None => None,
         };
+        let spun = Spin::Won(won.name.clone(), award);
+        if tell_in_room {
+            self.tell_win(&mut tx, &draw.group, from, &spun.explain(lang))
+                .await?;
+        }
         // A wheel whose every prize is gone closes by itself.
         if position + 1 == draw.slots
             && store::draws::close(&mut tx, draw.id, self.now_ms()).await?
@@ -286,7 +294,7 @@ impl Engine {
         }
         tx.commit().await.context("committing a spin")?;
         self.work.notify_waiters();
-        Ok(Spin::Won(won.name.clone(), award))
+        Ok(spun)
     }
 
     /// Posts each prize's winners and reveals the seed.
