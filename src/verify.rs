@@ -53,19 +53,13 @@ pub async fn draw(store: &Store, id: i64) -> anyhow::Result<String> {
     };
     let shares = envelope::verify(&params, &draw.seed, &draw.commitment, &grabbed)
         .with_context(|| format!("draw #{id} does NOT check out"))?;
-    let mut out = String::new();
-    writeln!(
-        out,
-        "draw #{id}: lucky red envelope, {} in {} shares, in {}",
-        unit(params.total),
-        params.shares,
-        draw.group
-    )?;
-    writeln!(out, "commitment  {}", draw.commitment)?;
-    writeln!(
-        out,
-        "seed        {}  (its SHA-256 is the commitment)",
-        draw.seed
+    let mut out = header(
+        &draw,
+        &format!(
+            "lucky red envelope, {} in {} shares",
+            unit(params.total),
+            params.shares
+        ),
     )?;
     for (entry, share) in entries.iter().zip(&shares) {
         writeln!(
@@ -116,19 +110,7 @@ async fn wheel(conn: &mut sqlx::AnyConnection, draw: &Draw) -> anyhow::Result<St
         );
     }
     let name = |i: usize| params.prizes.get(i).map_or("?", |p| p.name.as_str());
-    let mut out = String::new();
-    writeln!(
-        out,
-        "draw #{id}: spin wheel, {} prizes, in {}",
-        params.prizes.len(),
-        draw.group
-    )?;
-    writeln!(out, "commitment  {}", draw.commitment)?;
-    writeln!(
-        out,
-        "seed        {}  (its SHA-256 is the commitment)",
-        draw.seed
-    )?;
+    let mut out = header(draw, &format!("spin wheel, {} prizes", params.prizes.len()))?;
     for entry in &entries {
         writeln!(
             out,
@@ -142,6 +124,20 @@ async fn wheel(conn: &mut sqlx::AnyConnection, draw: &Draw) -> anyhow::Result<St
         out,
         "verified: {} spins, each got the prize the seed gives, no stock oversold",
         entries.len()
+    )?;
+    Ok(out)
+}
+
+/// The lines every report starts with: what the draw was, where, and its
+/// commitment beside the revealed seed.
+fn header(draw: &Draw, what: &str) -> anyhow::Result<String> {
+    let mut out = String::new();
+    writeln!(out, "draw #{}: {what}, in {}", draw.id, draw.group)?;
+    writeln!(out, "commitment  {}", draw.commitment)?;
+    writeln!(
+        out,
+        "seed        {}  (its SHA-256 is the commitment)",
+        draw.seed
     )?;
     Ok(out)
 }
