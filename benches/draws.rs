@@ -60,6 +60,8 @@ async fn open(engine: &Engine, kind: &str, params: String, slots: i64) -> anyhow
         commitment: &seed.commitment(),
         slots,
         created_by: &UserId::telegram(support::OPERATOR),
+        open: true,
+        closes_at: None,
     };
     Ok(store::draws::insert(&mut conn, &new, 0).await?)
 }

@@ -1,5 +1,5 @@
-//! `hearth export <what>`: draws, their entries and coupon codes as CSV, for
-//! operators' spreadsheets and audits. Times are UTC, RFC 3339.
+//! `hearth export <what>`: draws, their entries and winners, and coupon codes
+//! as CSV, for operators' spreadsheets and audits. Times are UTC, RFC 3339.
 
 use std::io::Write;
 
@@ -14,6 +14,8 @@ pub enum Table {
     Draws,
     /// Every entry of every draw, in the order members took part.
     Entries,
+    /// Every giveaway winner, round by round: claimed or replaced, and when.
+    Winners,
     /// Every coupon code: pool, holder, what it was won for, when it was
     /// handed over and redeemed.
     Codes,
@@ -70,6 +72,32 @@ pub async fn export(store: &Store, table: Table, out: impl Write) -> anyhow::Res
                         e.user.to_string(),
                         e.name.as_str().to_owned(),
                         e.amount.to_string(),
+                    ])?;
+                }
+            }
+        }
+        Table::Winners => {
+            csv.write_record([
+                "draw",
+                "round",
+                "pick",
+                "entry",
+                "user",
+                "name",
+                "claimed_at",
+                "replaced_at",
+            ])?;
+            for d in store::draws::all(&mut conn).await? {
+                for w in store::winners::of_draw(&mut conn, d.id).await? {
+                    csv.write_record([
+                        d.id.to_string(),
+                        w.round.to_string(),
+                        (w.pick + 1).to_string(),
+                        (w.position + 1).to_string(),
+                        w.user.to_string(),
+                        w.name.as_str().to_owned(),
+                        time(w.claimed_at),
+                        time(w.replaced_at),
                     ])?;
                 }
             }

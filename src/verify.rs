@@ -1,6 +1,7 @@
-//! `hearth verify <draw>`: re-runs a closed draw (an envelope or a wheel)
-//! from its revealed seed, the way any member could by hand (README,
-//! "Checking a draw"), and shows each result beside what the seed gives.
+//! `hearth verify <draw>`: re-runs a closed draw (an envelope, a wheel or a
+//! giveaway with its rerolls) from its revealed seed, the way any member could
+//! by hand (README, "Checking a draw"), and shows each result beside what the
+//! seed gives.
 
 use std::fmt::Write;
 
@@ -11,8 +12,8 @@ use crate::{
         envelope::{self, EnvelopeParams},
         envelope_command::Amount,
     },
-    domain::{fairness::Seed, wheel},
-    engine::{ENVELOPE, NTH, WHEEL},
+    domain::{fairness::Seed, giveaway as lottery, wheel},
+    engine::{ENVELOPE, GIVEAWAY, NTH, WHEEL},
     store::{self, Store, draws::Draw},
 };
 
@@ -27,6 +28,9 @@ pub async fn draw(store: &Store, id: i64) -> anyhow::Result<String> {
     }
     if draw.kind == WHEEL {
         return wheel(&mut conn, &draw).await;
+    }
+    if draw.kind == GIVEAWAY {
+        return giveaway(&mut conn, &draw).await;
     }
     if draw.kind == NTH {
         bail!(
@@ -124,6 +128,59 @@ async fn wheel(conn: &mut sqlx::AnyConnection, draw: &Draw) -> anyhow::Result<St
         out,
         "verified: {} spins, each got the prize the seed gives, no stock oversold",
         entries.len()
+    )?;
+    Ok(out)
+}
+
+/// A giveaway: each round's winners must be the ones the seed's stream for
+/// that round draws from the frozen entries, leaving out earlier winners.
+async fn giveaway(conn: &mut sqlx::AnyConnection, draw: &Draw) -> anyhow::Result<String> {
+    let id = draw.id;
+    let params: lottery::GiveawayParams =
+        serde_json::from_str(&draw.params).context("reading the draw's parameters")?;
+    let entries = store::draws::entries(conn, id).await?;
+    let winners = store::winners::of_draw(conn, id).await?;
+    let mut rounds: Vec<Vec<usize>> = Vec::new();
+    for w in &winners {
+        let round = w.round as usize;
+        if rounds.len() <= round {
+            rounds.resize(round + 1, Vec::new());
+        }
+        rounds[round].push(w.position as usize);
+    }
+    lottery::verify(&draw.seed, &draw.commitment, entries.len(), &rounds)
+        .with_context(|| format!("giveaway #{id} does NOT check out"))?;
+    let mut out = header(
+        draw,
+        &format!(
+            "giveaway, {} winners among {} entries",
+            params.winners,
+            entries.len()
+        ),
+    )?;
+    for w in &winners {
+        let what = if w.round == 0 {
+            "drawn".to_owned()
+        } else {
+            format!("reroll {}", w.round)
+        };
+        let state = match (w.claimed_at, w.replaced_at) {
+            (Some(_), _) => "claimed",
+            (None, Some(_)) => "replaced (did not claim)",
+            (None, None) => "not claimed yet",
+        };
+        writeln!(
+            out,
+            "{what:>9}  entry {:>5}  = what the seed gives  {}  ({state})",
+            w.position + 1,
+            w.name.as_str()
+        )?;
+    }
+    writeln!(
+        out,
+        "verified: {} rounds, {} winners, each the entry the seed draws, nobody twice",
+        rounds.len(),
+        winners.len()
     )?;
     Ok(out)
 }

@@ -20,7 +20,95 @@ on_both_databases!(
     members_grab_an_envelope_by_reacting_and_the_results_follow,
     a_coupon_prize_goes_by_direct_message,
     the_nth_reply_to_a_prompt_wins,
+    members_join_a_giveaway_by_reacting_and_claim_the_same_way,
 );
+
+/// A giveaway on Matrix: members join by reacting 🎉 (a refusal is told in
+/// the room, which has no private pop-up), the draw mentions the winners
+/// with pills, and a winner claims by reacting 🎉 on the results.
+async fn members_join_a_giveaway_by_reacting_and_claim_the_same_way(db: TestDb) {
+    let app = MxApp::spawn(db).await;
+    let room = app.room(false).await;
+    let (ann, bea) = (MxUser::register("ann").await, MxUser::register("bea").await);
+    for member in [&ann, &bea] {
+        app.operator.invite(&room, &member.id).await;
+        member.join(&room).await;
+    }
+    app.operator
+        .say(&room, "!giveaway 1 1h Pen --hours 24")
+        .await;
+    let strict = bot_event(&app, &room, "started giveaway #1").await;
+    ann.react(&room, &strict, "🎉").await;
+    let refused = bot_message(&app, &room, "members of at least 24 hours").await;
+    assert_eq!(
+        refused["content"]["m.mentions"]["user_ids"],
+        serde_json::json!([ann.id])
+    );
+
+    app.operator.say(&room, "!giveaway 2 1h Pen").await;
+    let open = bot_message(&app, &room, "started giveaway #2").await;
+    assert!(
+        body(&open["content"]).contains("React with 🎉 to this message to take part."),
+        "{}",
+        body(&open["content"])
+    );
+    let open = open["event_id"].as_str().unwrap().to_owned();
+    ann.react(&room, &open, "🎉").await;
+    bea.react(&room, &open, "🎉").await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app
+        .db
+        .count("SELECT COUNT(*) FROM draw_entries WHERE draw_id = 2")
+        .await
+        < 2
+    {
+        assert!(Instant::now() < deadline, "the reactions never joined");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.operator.say(&room, "!giveaway close 2").await;
+    let results = bot_message(&app, &room, "Giveaway #2 is drawn").await;
+    let text = body(&results["content"]);
+    assert!(
+        text.starts_with("🎉 Giveaway #2 is drawn: 2 took part.\nWinners: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("Winners: react with 🎉 to this message to claim."),
+        "{text}"
+    );
+    let mut pinged: Vec<String> = results["content"]["m.mentions"]["user_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap().to_owned())
+        .collect();
+    pinged.sort();
+    assert_eq!(pinged, vec![ann.id.clone(), bea.id.clone()]);
+
+    let results = results["event_id"].as_str().unwrap().to_owned();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while app
+        .operator
+        .reactions_from(&room, &app.bot.id, &results)
+        .await
+        != ["🎉"]
+    {
+        assert!(Instant::now() < deadline, "the bot never reacted 🎉");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    ann.react(&room, &results, "🎉").await;
+    let claimed = bot_message(&app, &room, "🎁 Claimed: Pen!").await;
+    assert_eq!(
+        claimed["content"]["m.mentions"]["user_ids"],
+        serde_json::json!([ann.id])
+    );
+    assert_eq!(
+        app.db
+            .count("SELECT COUNT(*) FROM draw_winners WHERE claimed_at IS NOT NULL")
+            .await,
+        1
+    );
+}
 
 /// Replies on Matrix carry `m.in_reply_to`; the game counts them as on
 /// Telegram and mentions the winner with a pill.
@@ -102,8 +190,7 @@ async fn a_coupon_prize_goes_by_direct_message(db: TestDb) {
     app.operator.invite(&room, &ann.id).await;
     ann.join(&room).await;
 
-    app.ask(&room, &app.operator, "!wheel new Tea[tea]*2:1")
-        .await;
+    app.open_wheel(&room, "Tea[tea]*2:1").await;
     let wheel = bot_event(&app, &room, "spin wheel #1").await;
     ann.react(&room, &wheel, "🎡").await;
     let told = bot_event(&app, &room, "You won: Tea!").await;
@@ -267,9 +354,7 @@ async fn members_grab_an_envelope_by_reacting_and_the_results_follow(db: TestDb)
     assert_eq!(rows, 2);
 
     // A wheel: spun by reacting 🎡, closed by the admin.
-    let post = app
-        .ask(&room, &app.operator, "!wheel new Pen*1:1 Thanks:9")
-        .await;
+    let post = app.open_wheel(&room, "Pen*1:1 Thanks:9").await;
     assert!(
         body(&post).contains("React with 🎡 to this message or send !spin; once each."),
         "{}",

@@ -209,7 +209,156 @@ on_both_databases!(
     names_survive_any_unicode,
     outbox_offers_each_chats_oldest_entry_first,
     a_draws_slots_go_once_each_and_close_once,
+    a_waiting_draw_takes_no_one_and_opens_once_when_due,
+    a_winner_is_either_claimed_or_replaced_never_both,
 );
+
+async fn a_waiting_draw_takes_no_one_and_opens_once_when_due(db: TestDb) {
+    use store::draws::NewDraw;
+    let store = open(&db).await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let group = ChatId::telegram(-8);
+    let new = NewDraw {
+        group: &group,
+        kind: "wheel",
+        params: "{}",
+        seed: "00",
+        commitment: "ff",
+        slots: 5,
+        created_by: &UserId::telegram(1),
+        open: false,
+        closes_at: None,
+    };
+    let id = store::draws::insert(&mut conn, &new, 0).await.unwrap();
+    assert_eq!(store::draws::take_slot(&mut conn, id).await.unwrap(), None);
+    assert!(
+        store::draws::due(&mut conn, 1_000)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store::draws::set_window(&mut conn, id, 100, Some(200))
+            .await
+            .unwrap()
+    );
+    assert_eq!(due_ids(&mut conn, 99).await, Vec::<i64>::new());
+    assert_eq!(due_ids(&mut conn, 100).await, vec![id]);
+    assert!(store::draws::mark_opened(&mut conn, id, 100).await.unwrap());
+    assert!(
+        !store::draws::mark_opened(&mut conn, id, 101).await.unwrap(),
+        "opened once"
+    );
+    assert!(
+        !store::draws::set_window(&mut conn, id, 300, None)
+            .await
+            .unwrap(),
+        "an open draw keeps its window"
+    );
+    assert_eq!(
+        due_ids(&mut conn, 150).await,
+        Vec::<i64>::new(),
+        "open, not yet closing"
+    );
+    assert_eq!(
+        store::draws::take_slot(&mut conn, id).await.unwrap(),
+        Some(0)
+    );
+    assert_eq!(due_ids(&mut conn, 200).await, vec![id], "due to close");
+    assert!(store::draws::close(&mut conn, id, 200).await.unwrap());
+    assert_eq!(due_ids(&mut conn, 500).await, Vec::<i64>::new());
+}
+
+/// The ids of the draws due to open or close at `at`.
+async fn due_ids(conn: &mut sqlx::AnyConnection, at: i64) -> Vec<i64> {
+    let due = store::draws::due(conn, at).await.unwrap();
+    due.iter().map(|d| d.id).collect()
+}
+
+async fn a_winner_is_either_claimed_or_replaced_never_both(db: TestDb) {
+    use store::{
+        draws::{Entry, NewDraw},
+        winners::{self, Claim},
+    };
+    let store = open(&db).await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let group = ChatId::telegram(-9);
+    let new = NewDraw {
+        group: &group,
+        kind: "giveaway",
+        params: "{}",
+        seed: "00",
+        commitment: "ff",
+        slots: 10,
+        created_by: &UserId::telegram(1),
+        open: true,
+        closes_at: None,
+    };
+    let id = store::draws::insert(&mut conn, &new, 0).await.unwrap();
+    for user in 0..4 {
+        let position = store::draws::take_slot(&mut conn, id)
+            .await
+            .unwrap()
+            .unwrap();
+        let entry = Entry {
+            user: UserId::telegram(20 + user),
+            name: DisplayName::clean(&format!("W{user}"), "m"),
+            position,
+            amount: 0,
+        };
+        assert!(store::draws::enter(&mut conn, id, &entry, 1).await.unwrap());
+    }
+    winners::add_round(&mut conn, id, 0, &[2, 0]).await.unwrap();
+    let (a, b) = (UserId::telegram(22), UserId::telegram(20));
+    assert_eq!(
+        winners::claim(&mut conn, id, &a, 5).await.unwrap(),
+        Claim::Claimed
+    );
+    assert_eq!(
+        winners::claim(&mut conn, id, &a, 6).await.unwrap(),
+        Claim::Already
+    );
+    assert_eq!(
+        winners::claim(&mut conn, id, &UserId::telegram(21), 6)
+            .await
+            .unwrap(),
+        Claim::NotAWinner
+    );
+    let replaced = winners::replace(&mut conn, id, &[a.clone(), b.clone()], 7)
+        .await
+        .unwrap();
+    assert_eq!(
+        replaced,
+        vec![b.clone()],
+        "a claimed winner keeps the prize"
+    );
+    assert_eq!(
+        winners::claim(&mut conn, id, &b, 8).await.unwrap(),
+        Claim::Replaced
+    );
+    winners::add_round(&mut conn, id, 1, &[3]).await.unwrap();
+    let all = winners::of_draw(&mut conn, id).await.unwrap();
+    let rows: Vec<(&str, i64, i64, bool, bool)> = all
+        .iter()
+        .map(|w| {
+            (
+                w.name.as_str(),
+                w.round,
+                w.position,
+                w.claimed_at.is_some(),
+                w.replaced_at.is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("W2", 0, 2, true, false),
+            ("W0", 0, 0, false, true),
+            ("W3", 1, 3, false, false),
+        ]
+    );
+}
 
 async fn a_draws_slots_go_once_each_and_close_once(db: TestDb) {
     use store::draws::{Entry, NewDraw};
@@ -224,6 +373,8 @@ async fn a_draws_slots_go_once_each_and_close_once(db: TestDb) {
         commitment: "ff",
         slots: 2,
         created_by: &UserId::telegram(1),
+        open: true,
+        closes_at: None,
     };
     let id = store::draws::insert(&mut conn, &new, 5).await.unwrap();
     let entry = |user: i64, position, amount| Entry {

@@ -71,7 +71,7 @@ async fn wheel_winners_get_codes_in_private_once_even_after_a_replay(db: TestDb)
     let summary = import(&app, "tea", CODES).await;
     assert!(summary.starts_with("Pool tea: 5 codes added"), "{summary}");
 
-    let post = app.ask(GROUP, &operator(), "/wheel new Tea[tea]*3:1").await;
+    let post = app.open_wheel(GROUP, "Tea[tea]*3:1").await;
     assert_eq!(post.buttons.len(), 1, "{}", post.plain());
     let data = post.buttons[0].1.clone();
 
@@ -131,9 +131,7 @@ async fn wheel_winners_get_codes_in_private_once_even_after_a_replay(db: TestDb)
     assert_ne!(ann_codes, bob_codes, "every code goes once");
 
     // A member holds one code of the pool: a second wheel does not add one.
-    let second = app
-        .ask(GROUP, &operator(), "/wheel new GreenTea[tea]*3:1")
-        .await;
+    let second = app.open_wheel(GROUP, "GreenTea[tea]*3:1").await;
     app.press(GROUP, second.message_id, &ann, &second.buttons[0].1);
     app.settle().await;
     assert_eq!(
@@ -203,7 +201,7 @@ async fn codes_are_redeemed_once_and_stock_is_shown(db: TestDb) {
     import(&app, "tea", CODES).await;
     let ann = user(7001, "Ann");
     app.say(7001, &ann, "/start");
-    let post = app.ask(GROUP, &operator(), "/wheel new Tea[tea]*1:1").await;
+    let post = app.open_wheel(GROUP, "Tea[tea]*1:1").await;
     app.press(GROUP, post.message_id, &ann, &post.buttons[0].1);
     app.settle().await;
     let code = codes_in(&app, 7001).pop().expect("Ann's code");
@@ -264,7 +262,7 @@ async fn a_pool_running_low_tells_the_operator_once_and_an_empty_one_says_so(db:
     let app = TestApp::spawn(db).await;
     app.group_with_bot(GROUP).await;
     import(&app, "tea", "TEA-0001\nTEA-0002\n").await;
-    let post = app.ask(GROUP, &operator(), "/wheel new Tea[tea]:1").await;
+    let post = app.open_wheel(GROUP, "Tea[tea]:1").await;
     let members: Vec<Value> = (0..4).map(|i| user(7100 + i, &format!("M{i}"))).collect();
     for m in &members {
         app.say(m["id"].as_i64().unwrap(), m, "/start");

@@ -76,7 +76,10 @@ fn verify(app: &TestApp, draw: &str) -> std::process::Output {
 /// The operator opens a draw (an envelope or a wheel); its announcement,
 /// which must carry one button, comes back.
 async fn open_draw(app: &TestApp, command: &str) -> Sent {
-    let post = app.ask(GROUP, &operator(), command).await;
+    let post = match command.strip_prefix("/wheel new ") {
+        Some(prizes) => app.open_wheel(GROUP, prizes).await,
+        None => app.ask(GROUP, &operator(), command).await,
+    };
     assert_eq!(post.buttons.len(), 1, "{}", post.plain());
     post
 }
@@ -403,7 +406,8 @@ async fn a_wheel_never_oversells_its_stock_and_posts_its_winners(db: TestDb) {
             "draw:1",
         );
     }
-    let results = app.next_message(GROUP, 2).await.plain();
+    // After the hello, the wheel made ready and its announcement.
+    let results = app.next_message(GROUP, 3).await.plain();
     app.settle().await;
     let answers = answers(&app);
     assert_eq!(answers.len(), 500);

@@ -9,6 +9,7 @@ use super::{
     coupon::Code,
     coupon_command::{self, CouponArgsError, CouponsCommand},
     envelope_command::{self, EnvelopeArgsError, EnvelopeCommand},
+    giveaway::{self, GiveawayArgsError, GiveawayCommand, Reroll},
     leaderboard::{DEFAULT_TOP, MAX_TOP},
     nth_reply::{self, NthArgsError, NthCommand},
     schedule_command::{self, ArgsError, GroupSetCommand, ScheduleCommand, SnippetCommand},
@@ -55,6 +56,10 @@ pub enum Command {
     Nth(NthCommand),
     /// A member's own codes (in a private chat).
     MyCodes,
+    /// A giveaway (lottery).
+    Giveaway(GiveawayCommand),
+    /// Replace a giveaway's unclaimed winners.
+    Reroll(Reroll),
 }
 
 /// Which leaderboard `/top` shows.
@@ -96,6 +101,8 @@ pub enum CommandError {
     Coupon(#[from] CouponArgsError),
     #[error(transparent)]
     Nth(#[from] NthArgsError),
+    #[error(transparent)]
+    Giveaway(#[from] GiveawayArgsError),
 }
 
 impl CommandError {
@@ -135,6 +142,7 @@ impl CommandError {
             (CommandError::Wheel(e), lang) => e.explain(lang),
             (CommandError::Coupon(e), lang) => e.explain(lang),
             (CommandError::Nth(e), lang) => e.explain(lang),
+            (CommandError::Giveaway(e), lang) => e.explain(lang),
         }
     }
 }
@@ -162,7 +170,9 @@ impl Command {
             | Command::Wheel(_)
             | Command::Coupons(_)
             | Command::Redeem(_)
-            | Command::Nth(_) => Access::Admin,
+            | Command::Nth(_)
+            | Command::Giveaway(_)
+            | Command::Reroll(_) => Access::Admin,
             Command::GroupSet(_) | Command::Groups => Access::Operator,
         }
     }
@@ -216,6 +226,8 @@ impl Command {
             "redeem" => Command::Redeem(coupon_command::parse_redeem(args)?),
             "mycodes" => Command::MyCodes,
             "nth" => Command::Nth(nth_reply::parse(args)?),
+            "giveaway" | "lottery" => Command::Giveaway(giveaway::parse(args)?),
+            "reroll" => Command::Reroll(giveaway::parse_reroll(args)?),
             "timezone" => Command::Timezone(match args {
                 "" => None,
                 zone => Some(

@@ -272,13 +272,15 @@ pub fn wheel_already_closed(lang: Lang, id: i64) -> String {
     }
 }
 
-/// One line of `/draws` for a wheel.
-pub fn draws_wheel_row(lang: Lang, id: i64, spins: i64, open: bool) -> String {
+/// One line of `/draws` for a wheel; `open` is `None` while it waits.
+pub fn draws_wheel_row(lang: Lang, id: i64, spins: i64, open: Option<bool>) -> String {
     match (lang, open) {
-        (Zh, true) => format!("\n#{id} 🎡 转盘 · {spins} 次 · 进行中"),
-        (Zh, false) => format!("\n#{id} 🎡 转盘 · {spins} 次 · 已结束"),
-        (En, true) => format!("\n#{id} 🎡 wheel · {spins} spins · open"),
-        (En, false) => format!("\n#{id} 🎡 wheel · {spins} spins · ended"),
+        (Zh, None) => format!("\n#{id} 🎡 转盘 · 未开启"),
+        (Zh, Some(true)) => format!("\n#{id} 🎡 转盘 · {spins} 次 · 进行中"),
+        (Zh, Some(false)) => format!("\n#{id} 🎡 转盘 · {spins} 次 · 已结束"),
+        (En, None) => format!("\n#{id} 🎡 wheel · waiting to open"),
+        (En, Some(true)) => format!("\n#{id} 🎡 wheel · {spins} spins · open"),
+        (En, Some(false)) => format!("\n#{id} 🎡 wheel · {spins} spins · ended"),
     }
 }
 
@@ -287,5 +289,48 @@ pub fn envelope_share_prize(lang: Lang, id: i64) -> String {
     match lang {
         Zh => format!("红包 #{id}"),
         En => format!("envelope #{id}"),
+    }
+}
+
+/// The reply to `/wheel new`, before the prize lines.
+pub fn wheel_ready(lang: Lang, id: i64) -> String {
+    match lang {
+        Zh => format!("转盘 #{id} 已创建（尚未开启）："),
+        En => format!("Wheel #{id} is ready (not open yet):"),
+    }
+}
+
+pub fn wheel_open_howto(lang: Lang, id: i64) -> String {
+    match lang {
+        Zh => format!(
+            "\n发送 /wheel open {id} 立即开启；/wheel open {id} 20:00 21:00 定时开启并在 21:00 结束；/wheel open {id} now 1h 开启一小时。"
+        ),
+        En => format!(
+            "\nSend /wheel open {id} to open it now, /wheel open {id} 20:00 21:00 to open it at 20:00 until 21:00, or /wheel open {id} now 1h to open it for an hour."
+        ),
+    }
+}
+
+/// The reply when a wheel is set to open later; times are local.
+pub fn wheel_opens_at(lang: Lang, id: i64, at: &str, until: Option<&str>) -> String {
+    match (lang, until) {
+        (Zh, Some(until)) => format!("转盘 #{id} 将于 {at} 开启，{until} 结束。"),
+        (Zh, None) => format!("转盘 #{id} 将于 {at} 开启，需用 /wheel close {id} 结束。"),
+        (En, Some(until)) => format!("Wheel #{id} opens at {at} and closes at {until}."),
+        (En, None) => format!("Wheel #{id} opens at {at}; /wheel close {id} ends it."),
+    }
+}
+
+pub fn wheel_already_open(lang: Lang, id: i64) -> String {
+    match lang {
+        Zh => format!("转盘 #{id} 已经开启了。"),
+        En => format!("Wheel #{id} is open already."),
+    }
+}
+
+pub fn wheel_until(lang: Lang, until: &str) -> String {
+    match lang {
+        Zh => format!("\n{until} 结束。"),
+        En => format!("\nOpen until {until}."),
     }
 }

@@ -10,6 +10,8 @@ pub mod draw_texts;
 pub mod envelope;
 pub mod envelope_command;
 pub mod fairness;
+pub mod giveaway;
+pub mod giveaway_texts;
 pub mod greeting;
 pub mod ids;
 pub mod invites;

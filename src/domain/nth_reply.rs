@@ -162,7 +162,7 @@ pub fn parse(args: &str) -> Result<NthCommand, NthArgsError> {
 }
 
 /// `30m`, `2h`, `1h30m`, or a local `21:00`.
-fn parse_deadline(text: &str) -> Option<Deadline> {
+pub fn parse_deadline(text: &str) -> Option<Deadline> {
     if let Ok(time) = NaiveTime::parse_from_str(text, "%H:%M") {
         return Some(Deadline::At(time));
     }

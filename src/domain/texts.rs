@@ -306,7 +306,7 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("snippet", "话术库：list、save、delete（管理员）"),
             (
                 "wheel",
-                "幸运转盘：/wheel new 奖品*数量:权重 …；close <编号> 结束并公布（管理员）",
+                "幸运转盘：/wheel new 奖品*数量:权重 …；open <编号> [开始] [结束]；close <编号> 结束并公布（管理员）",
             ),
             (
                 "envelope",
@@ -315,6 +315,14 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             (
                 "nth",
                 "第 N 位回复中奖：/nth <N> <截止> [奖品]，或 /nth every <M> …；close <编号>（管理员）",
+            ),
+            (
+                "giveaway",
+                "抽奖：/giveaway <人数> <截止> [奖品] [--hours 小时] [--invites 人数]；close <编号> 立即开奖（管理员）",
+            ),
+            (
+                "reroll",
+                "重抽未领奖的中奖者：/reroll <编号> [人数]（管理员）",
             ),
             (
                 "coupons",
@@ -340,7 +348,7 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("snippet", "Reusable wording: list, save, delete (admins)"),
             (
                 "wheel",
-                "Spin wheel: /wheel new prize*stock:weight …; close <id> ends it (admins)",
+                "Spin wheel: /wheel new prize*stock:weight …; open <id> [start] [end]; close <id> ends it (admins)",
             ),
             (
                 "envelope",
@@ -349,6 +357,14 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             (
                 "nth",
                 "The Nth reply wins: /nth <N> <until> [prize], or /nth every <M> …; close <id> (admins)",
+            ),
+            (
+                "giveaway",
+                "Giveaway: /giveaway <winners> <until> [prize] [--hours H] [--invites K]; close <id> draws now (admins)",
+            ),
+            (
+                "reroll",
+                "Replace winners who did not claim: /reroll <id> [n] (admins)",
             ),
             (
                 "coupons",

@@ -12,6 +12,7 @@ use super::{
     coupon::{PoolName, split_pool},
     draw::pick_weighted,
     fairness::Seed,
+    nth_reply::{Deadline, parse_deadline},
 };
 
 /// The most prizes on one wheel.
@@ -83,8 +84,15 @@ pub fn replay(params: &WheelParams, seed: &Seed, spins: &[usize]) -> Result<(), 
 /// `/wheel …`
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WheelCommand {
-    /// Define a wheel and open it at once.
+    /// Define a wheel; it waits for `/wheel open`.
     New(Vec<Prize>),
+    /// Open a wheel now or at a time (`at`), and close it by itself at
+    /// `until` (a duration counts from the opening).
+    Open {
+        id: i64,
+        at: Option<Deadline>,
+        until: Option<Deadline>,
+    },
     /// Stop spins and post the winners.
     Close(i64),
 }
@@ -102,6 +110,8 @@ pub enum WheelArgsError {
     NoWeight,
     #[error("id")]
     Id(String),
+    #[error("time")]
+    When(String),
 }
 
 impl WheelArgsError {
@@ -109,8 +119,8 @@ impl WheelArgsError {
     pub fn explain(&self, lang: Lang) -> String {
         let cut = |s: &str| s.chars().take(60).collect::<String>();
         match (self, lang) {
-            (Self::Usage, Lang::En) => "Use /wheel new <prize>*<stock>:<weight> …, e.g. /wheel new First*1:1 Second*3:10 Coupon[pool]:89 (no *stock: never runs out; [pool]: the winner gets a code from that coupon pool); or /wheel close <number>.".to_owned(),
-            (Self::Usage, Lang::Zh) => "用法：/wheel new <奖品>*<数量>:<权重> …，例如 /wheel new 一等奖*1:1 二等奖*3:10 优惠券[券池]:89（不写 *数量 表示不限量；[券池] 表示中奖者获得该券池的一张券码）；或 /wheel close <编号>。".to_owned(),
+            (Self::Usage, Lang::En) => "Use /wheel new <prize>*<stock>:<weight> …, e.g. /wheel new First*1:1 Second*3:10 Coupon[pool]:89 (no *stock: never runs out; [pool]: the winner gets a code from that coupon pool); then /wheel open <number> [now|20:00|30m] [until: 21:00|1h], and /wheel close <number>.".to_owned(),
+            (Self::Usage, Lang::Zh) => "用法：/wheel new <奖品>*<数量>:<权重> …，例如 /wheel new 一等奖*1:1 二等奖*3:10 优惠券[券池]:89（不写 *数量 表示不限量；[券池] 表示中奖者获得该券池的一张券码）；然后 /wheel open <编号> [now|20:00|30m] [结束：21:00|1h]，以及 /wheel close <编号>。".to_owned(),
             (Self::Prize(p), Lang::En) => format!(
                 "`{}` is not a prize; write name*stock:weight (stock optional, weight a whole number, name at most {MAX_PRIZE_NAME} characters).",
                 cut(p)
@@ -125,6 +135,8 @@ impl WheelArgsError {
             (Self::NoWeight, Lang::Zh) => "至少要有一个权重大于 0 且有库存的奖品。".to_owned(),
             (Self::Id(id), Lang::En) => format!("`{}` is not a wheel number; /draws shows them.", cut(id)),
             (Self::Id(id), Lang::Zh) => format!("`{}` 不是转盘编号；发送 /draws 查看。", cut(id)),
+            (Self::When(w), Lang::En) => format!("`{}` is not a time: write now, minutes or hours (30m, 2h, at most a week) or a local time (20:00).", cut(w)),
+            (Self::When(w), Lang::Zh) => format!("`{}` 不是时间：请写 now、时长（30m、2h，最长一周）或当地时间（20:00）。", cut(w)),
         }
     }
 }
@@ -133,17 +145,28 @@ impl WheelArgsError {
 pub fn parse(args: &str) -> Result<WheelCommand, WheelArgsError> {
     let mut words = args.split_whitespace();
     match words.next().map(str::to_ascii_lowercase).as_deref() {
+        Some("open") => {
+            let id = words.next().ok_or(WheelArgsError::Usage)?;
+            let id = parse_id(id)?;
+            let when =
+                |w: &str| parse_deadline(w).ok_or_else(|| WheelArgsError::When(w.to_owned()));
+            let at = match words.next() {
+                None => None,
+                Some(w) if w.eq_ignore_ascii_case("now") => None,
+                Some(w) => Some(when(w)?),
+            };
+            let until = words.next().map(when).transpose()?;
+            if words.next().is_some() {
+                return Err(WheelArgsError::Usage);
+            }
+            Ok(WheelCommand::Open { id, at, until })
+        }
         Some("close") => {
             let id = words.next().ok_or(WheelArgsError::Usage)?;
             if words.next().is_some() {
                 return Err(WheelArgsError::Usage);
             }
-            id.trim_start_matches('#')
-                .parse()
-                .ok()
-                .filter(|id| *id > 0)
-                .map(WheelCommand::Close)
-                .ok_or_else(|| WheelArgsError::Id(id.to_owned()))
+            parse_id(id).map(WheelCommand::Close)
         }
         Some("new") => {
             let prizes = words.map(prize).collect::<Result<Vec<_>, _>>()?;
@@ -163,6 +186,14 @@ pub fn parse(args: &str) -> Result<WheelCommand, WheelArgsError> {
         }
         _ => Err(WheelArgsError::Usage),
     }
+}
+
+fn parse_id(word: &str) -> Result<i64, WheelArgsError> {
+    word.trim_start_matches('#')
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| WheelArgsError::Id(word.to_owned()))
 }
 
 /// `name*stock:weight`, the stock optional.
@@ -257,6 +288,49 @@ mod tests {
             .join(" ");
         assert_eq!(parse(&format!("new {many}")), Err(WheelArgsError::TooMany));
         assert_eq!(parse("close x"), Err(WheelArgsError::Id("x".into())));
+    }
+
+    #[test]
+    fn parses_when_a_wheel_opens_and_closes() {
+        let at = |h, m| {
+            Some(Deadline::At(
+                chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap(),
+            ))
+        };
+        assert_eq!(
+            parse("open 3"),
+            Ok(WheelCommand::Open {
+                id: 3,
+                at: None,
+                until: None
+            })
+        );
+        assert_eq!(
+            parse("open #3 20:00 21:30"),
+            Ok(WheelCommand::Open {
+                id: 3,
+                at: at(20, 0),
+                until: at(21, 30)
+            })
+        );
+        assert_eq!(
+            parse("open 3 now 1h"),
+            Ok(WheelCommand::Open {
+                id: 3,
+                at: None,
+                until: Some(Deadline::In(60))
+            })
+        );
+        assert_eq!(parse("open"), Err(WheelArgsError::Usage));
+        assert_eq!(
+            parse("open 3 soon"),
+            Err(WheelArgsError::When("soon".into()))
+        );
+        assert_eq!(
+            parse("open 3 now 25:00"),
+            Err(WheelArgsError::When("25:00".into()))
+        );
+        assert_eq!(parse("open 3 now 1h x"), Err(WheelArgsError::Usage));
     }
 
     /// Stock is never oversold: a prize that ran out is never the result.

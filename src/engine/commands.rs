@@ -39,6 +39,8 @@ pub(super) enum Effect {
     Wheel(super::wheels::WheelPlan),
     /// Reply games opened or closed.
     Nth(super::nth_replies::NthPlan),
+    /// Giveaways opened, drawn or rerolled.
+    Giveaway(super::giveaways::GiveawayPlan),
     /// Coupon settings, redemptions, imports and claims.
     Coupons(Lang, super::coupons::CouponPlan),
     SaveWelcome(String),
@@ -299,6 +301,8 @@ impl Engine {
             Command::Draws => self.list_draws(&mut conn, group).await?.into(),
             Command::Wheel(command) => self.wheel_command(command, group, from),
             Command::Nth(command) => self.nth_command(command, group, from),
+            Command::Giveaway(command) => self.giveaway_command(command, group, from),
+            Command::Reroll(reroll) => self.reroll_command(reroll, group),
             Command::Spin => {
                 drop(conn);
                 addressed(from, &format!(" {}", self.spin_command(group, from).await?)).into()
@@ -391,6 +395,7 @@ impl Engine {
             Effect::Wheel(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Coupons(lang, plan) => return plan.apply(self, conn, from, lang, now).await,
             Effect::Nth(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
+            Effect::Giveaway(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::SaveWelcome(source) => store::groups::set_welcome(conn, chat, &source).await?,
             Effect::SetLang(lang) => store::groups::set_lang(conn, chat, lang).await?,
             Effect::Register(group) => store::groups::register(conn, &group, now).await?,

@@ -4,12 +4,16 @@
 use sqlx::AnyConnection;
 
 use super::{
-    Action, ENVELOPE, Engine, NTH, Person, WHEEL,
+    Action, ENVELOPE, Engine, GIVEAWAY, NTH, Person, WHEEL,
     envelopes::{Grab, luckiest, params_of},
+    scheduler::zone_of,
     wheels::Spin,
 };
 use crate::{
-    domain::{ChatId, RichText, draw_texts as texts, envelope_command::Amount, nth_texts},
+    domain::{
+        ChatId, RichText, draw_texts as texts, envelope_command::Amount, giveaway_texts, nth_texts,
+        schedule::local_of,
+    },
     store::{self, groups::Group},
 };
 
@@ -32,7 +36,27 @@ impl Engine {
         for draw in &draws {
             let open = draw.closed_at.is_none();
             if draw.kind == WHEEL {
-                text.push_text(&texts::draws_wheel_row(lang, draw.id, draw.taken, open));
+                let state = draw.opened_at.map(|_| open);
+                text.push_text(&texts::draws_wheel_row(lang, draw.id, draw.taken, state));
+                continue;
+            }
+            if draw.kind == GIVEAWAY {
+                text.push_text(&giveaway_texts::draws_row(lang, draw.id, draw.taken, open));
+                let winners: Vec<_> = store::winners::of_draw(conn, draw.id)
+                    .await?
+                    .into_iter()
+                    .filter(|w| w.stands())
+                    .collect();
+                if !winners.is_empty() {
+                    let names: Vec<&str> = winners.iter().map(|w| w.name.as_str()).collect();
+                    let claimed = winners.iter().filter(|w| w.claimed_at.is_some()).count();
+                    text.push_text(&giveaway_texts::draws_winners(
+                        lang,
+                        &names.join(", "),
+                        claimed,
+                        winners.len(),
+                    ));
+                }
                 continue;
             }
             if draw.kind == NTH {
@@ -115,6 +139,14 @@ impl Engine {
                 };
                 (grab.explain(lang), url)
             }
+            Some(draw) if draw.kind == GIVEAWAY && draw.closed_at.is_none() => {
+                let join = self.join_giveaway(&draw, from, lang, tell_in_room).await?;
+                (join.explain(lang), None)
+            }
+            Some(draw) if draw.kind == GIVEAWAY => {
+                let claimed = self.claim_prize(&draw, from, lang, tell_in_room).await?;
+                (claimed.explain(lang), claimed.url().map(str::to_owned))
+            }
             Some(draw) if draw.kind == WHEEL => {
                 let spin = self.spin(&draw, from, lang, tell_in_room).await?;
                 let url = match &spin {
@@ -133,6 +165,50 @@ impl Engine {
             }
         }
         Ok(())
+    }
+
+    /// Opens and closes the draws whose time has come: reply games at their
+    /// deadline, wheels set to open (or close) at a time, giveaways at their
+    /// end. Each change is one transaction that also queues its message, and
+    /// opens or closes only once, so a restart mid-pass posts nothing twice.
+    /// Returns how many draws changed.
+    pub async fn run_due_draws(&self) -> anyhow::Result<usize> {
+        let mut changed = self.close_due_games().await?;
+        let now = self.now_ms();
+        let due = {
+            let mut conn = self.store.connection().await?;
+            store::draws::due(&mut conn, now).await?
+        };
+        for draw in due {
+            let mut tx = self.store.begin().await?;
+            let group = store::groups::get(&mut tx, &draw.group).await?;
+            let lang = group
+                .as_ref()
+                .map_or(self.settings.default_lang, |g| g.lang);
+            let closing = draw.closes_at.is_some_and(|end| end <= now);
+            if !closing && draw.kind == WHEEL {
+                if store::draws::mark_opened(&mut tx, draw.id, now).await? {
+                    let zone = group.as_ref().map_or(chrono_tz::UTC, zone_of);
+                    let until = draw
+                        .closes_at
+                        .map(|end| local_of(zone, end).format("%m-%d %H:%M").to_string());
+                    self.announce_wheel(&mut tx, &draw, lang, &until).await?;
+                    changed += 1;
+                }
+            } else if closing && store::draws::close(&mut tx, draw.id, now).await? {
+                match draw.kind.as_str() {
+                    WHEEL => self.post_wheel_results(&mut tx, &draw, lang).await?,
+                    GIVEAWAY => self.draw_giveaway(&mut tx, &draw, lang).await?,
+                    _ => {}
+                }
+                changed += 1;
+            }
+            tx.commit().await?;
+        }
+        if changed > 0 {
+            self.work.notify_waiters();
+        }
+        Ok(changed)
     }
 
     /// Tells a win in the group, mentioning the winner, inside the win's
@@ -156,6 +232,7 @@ fn reaction_of(kind: &str) -> Option<&'static str> {
     match kind {
         ENVELOPE => Some(texts::ENVELOPE_REACTION),
         WHEEL => Some(texts::WHEEL_REACTION),
+        GIVEAWAY => Some(giveaway_texts::GIVEAWAY_REACTION),
         _ => None,
     }
 }

@@ -93,6 +93,8 @@ impl EnvelopePlan {
                         commitment: &commitment,
                         slots: i64::from(new.shares),
                         created_by: &by.id,
+                        open: true,
+                        closes_at: None,
                     },
                     now,
                 )

@@ -90,6 +90,8 @@ impl NthPlan {
                         commitment: "",
                         slots: UNLIMITED_REPLIES,
                         created_by: &by.id,
+                        open: true,
+                        closes_at: None,
                     },
                     now,
                 )
@@ -139,7 +141,7 @@ impl Engine {
             } => {
                 let zone = zone_of(group);
                 let now = self.now_ms();
-                let ends_at = ends_at(deadline, zone, now);
+                let ends_at = moment_after(deadline, zone, now);
                 NthPlan::Open {
                     lang,
                     by: from.clone(),
@@ -194,7 +196,7 @@ impl Engine {
     }
 
     /// Ends every game whose deadline has passed; returns how many.
-    pub async fn close_due_games(&self) -> anyhow::Result<usize> {
+    pub(super) async fn close_due_games(&self) -> anyhow::Result<usize> {
         let now = self.now_ms();
         let open = {
             let mut conn = self.store.connection().await?;
@@ -281,8 +283,9 @@ impl Engine {
     }
 }
 
-/// When a game ends: after the minutes given, or at the next such local time.
-fn ends_at(deadline: Deadline, zone: Tz, now: i64) -> i64 {
+/// The moment a deadline names, counted from `now`: after the minutes
+/// given, or at the next such local time.
+pub(super) fn moment_after(deadline: Deadline, zone: Tz, now: i64) -> i64 {
     match deadline {
         Deadline::In(minutes) => now + i64::from(minutes) * 60_000,
         Deadline::At(time) => {

@@ -226,11 +226,11 @@ impl Engine {
     }
 
     /// Runs the scheduler until the task is dropped: scheduled posts, and
-    /// reply games whose time is up.
+    /// draws whose time to open or close has come.
     pub async fn run_scheduler(self: Arc<Self>) -> anyhow::Result<()> {
         self.run_passes("scheduler", TICK, |engine| async move {
             engine.fire_due_schedules().await?;
-            engine.close_due_games().await
+            engine.run_due_draws().await
         })
         .await
     }

@@ -14,13 +14,16 @@ use super::{
     Action, Button, Engine, Person,
     commands::Outcome,
     coupons::{Award, Win},
+    nth_replies::moment_after,
+    scheduler::zone_of,
 };
 use crate::{
     domain::{
-        ChatId, Lang, RichText,
+        ChatId, DisplayName, Lang, RichText,
         coupon::PoolName,
         coupon_texts, draw_texts as texts,
         fairness::Seed,
+        schedule::local_of,
         wheel::{Prize, WheelCommand, WheelParams},
     },
     store::{
@@ -39,12 +42,21 @@ const NAMED_WINNERS: usize = 50;
 
 /// A wheel command, written with its reply.
 pub(super) enum WheelPlan {
-    Open {
+    /// Defines a wheel that waits for `/wheel open`.
+    Create {
         lang: Lang,
         by: Person,
         prizes: Vec<Prize>,
         seed: Seed,
-        buttons: bool,
+    },
+    /// Opens a waiting wheel now (`opens_at` is `None`) or sets when.
+    Open {
+        lang: Lang,
+        id: i64,
+        opens_at: Option<i64>,
+        closes_at: Option<i64>,
+        /// The window in the group's local time, for the reply.
+        window: (String, Option<String>),
     },
     Close {
         lang: Lang,
@@ -93,12 +105,11 @@ impl WheelPlan {
         now: i64,
     ) -> anyhow::Result<RichText> {
         match self {
-            WheelPlan::Open {
+            WheelPlan::Create {
                 lang,
                 by,
                 prizes,
                 seed,
-                buttons,
             } => {
                 let pools: Vec<&PoolName> = prizes.iter().filter_map(|p| p.pool.as_ref()).collect();
                 if let Some(missing) = engine.missing_pool(conn, &pools).await? {
@@ -108,11 +119,13 @@ impl WheelPlan {
                     )));
                 }
                 let params = WheelParams { prizes };
-                let commitment = seed.commitment();
                 let slots = params
                     .capacity()
                     .and_then(|c| i64::try_from(c).ok())
                     .unwrap_or(UNLIMITED_SPINS);
+                // The announcement names who made the wheel, maybe hours later.
+                store::members::upsert_users(conn, &[(by.id.clone(), by.name.clone(), by.is_bot)])
+                    .await?;
                 let id = store::draws::insert(
                     conn,
                     &store::draws::NewDraw {
@@ -120,41 +133,55 @@ impl WheelPlan {
                         kind: WHEEL,
                         params: &serde_json::to_string(&params)?,
                         seed: &seed.to_hex(),
-                        commitment: &commitment,
+                        commitment: &seed.commitment(),
                         slots,
                         created_by: &by.id,
+                        open: false,
+                        closes_at: None,
                     },
                     now,
                 )
                 .await?;
-                let mut text = RichText::default();
-                text.push_mention(&by.id, &by.name);
-                text.push_text(&texts::wheel_opened(lang, id));
-                let total: u64 = params.prizes.iter().map(|p| p.weight).sum();
-                for prize in &params.prizes {
-                    let percent = 100.0 * prize.weight as f64 / total.max(1) as f64;
-                    text.push_text(&texts::wheel_prize(lang, &prize.name, prize.stock, percent));
-                }
-                text.push_text(&texts::wheel_howto(lang, buttons));
-                text.push_text(&texts::commitment_line(lang, &commitment));
-                let announce = Action::Announce {
-                    draw: id,
-                    text,
-                    button: Some(Button {
-                        label: texts::spin_label(lang).to_owned(),
-                        data: format!("draw:{id}"),
-                        reaction: texts::WHEEL_REACTION.to_owned(),
-                    }),
+                let mut text = RichText::plain(texts::wheel_ready(lang, id));
+                push_prizes(&mut text, &params, lang);
+                text.push_text(&texts::wheel_open_howto(lang, id));
+                tracing::info!(draw = id, "wheel defined");
+                Ok(text)
+            }
+            WheelPlan::Open {
+                lang,
+                id,
+                opens_at,
+                closes_at,
+                window,
+            } => {
+                let Some(draw) = wheel_in(conn, group, id).await? else {
+                    return Ok(RichText::plain(texts::wheel_not_found(lang, id)));
                 };
-                engine.enqueue(conn, group, &announce).await?;
-                tracing::info!(draw = id, "wheel opened");
+                if draw.closed_at.is_some() {
+                    return Ok(RichText::plain(texts::wheel_already_closed(lang, id)));
+                }
+                if draw.opened_at.is_some() {
+                    return Ok(RichText::plain(texts::wheel_already_open(lang, id)));
+                }
+                store::draws::set_window(conn, id, opens_at.unwrap_or(now), closes_at).await?;
+                if opens_at.is_some() {
+                    let (at, until) = window;
+                    return Ok(RichText::plain(texts::wheel_opens_at(
+                        lang,
+                        id,
+                        &at,
+                        until.as_deref(),
+                    )));
+                }
+                if store::draws::mark_opened(conn, id, now).await? {
+                    let draw = wheel_in(conn, group, id).await?.context("just opened")?;
+                    engine.announce_wheel(conn, &draw, lang, &window.1).await?;
+                }
                 Ok(RichText::default())
             }
             WheelPlan::Close { lang, id } => {
-                let draw = store::draws::get(conn, id)
-                    .await?
-                    .filter(|d| &d.group == group && d.kind == WHEEL);
-                let Some(draw) = draw else {
+                let Some(draw) = wheel_in(conn, group, id).await? else {
                     return Ok(RichText::plain(texts::wheel_not_found(lang, id)));
                 };
                 if !store::draws::close(conn, id, now).await? {
@@ -175,15 +202,27 @@ impl Engine {
         group: &Group,
         from: &Person,
     ) -> Outcome {
-        let buttons = self.has_buttons(group.id.platform());
         let plan = match command {
-            WheelCommand::New(prizes) => WheelPlan::Open {
+            WheelCommand::New(prizes) => WheelPlan::Create {
                 lang: group.lang,
                 by: from.clone(),
                 prizes,
                 seed: Seed::generate(&mut OsRng),
-                buttons,
             },
+            WheelCommand::Open { id, at, until } => {
+                let zone = zone_of(group);
+                let now = self.now_ms();
+                let opens_at = at.map(|at| moment_after(at, zone, now));
+                let closes_at = until.map(|u| moment_after(u, zone, opens_at.unwrap_or(now)));
+                let local = |ms| local_of(zone, ms).format("%m-%d %H:%M").to_string();
+                WheelPlan::Open {
+                    lang: group.lang,
+                    id,
+                    opens_at,
+                    closes_at,
+                    window: (local(opens_at.unwrap_or(now)), closes_at.map(local)),
+                }
+            }
             WheelCommand::Close(id) => WheelPlan::Close {
                 lang: group.lang,
                 id,
@@ -205,7 +244,7 @@ impl Engine {
         let open = store::draws::recent(&mut conn, &group.id, 20)
             .await?
             .into_iter()
-            .find(|d| d.kind == WHEEL && d.closed_at.is_none());
+            .find(|d| d.kind == WHEEL && d.is_open());
         drop(conn);
         Ok(match open {
             Some(draw) => self
@@ -297,8 +336,47 @@ impl Engine {
         Ok(spun)
     }
 
+    /// Announces an opened wheel: its prizes and odds, how to spin, until
+    /// when, and the commitment to its seed.
+    pub(super) async fn announce_wheel(
+        &self,
+        conn: &mut AnyConnection,
+        draw: &Draw,
+        lang: Lang,
+        until: &Option<String>,
+    ) -> anyhow::Result<()> {
+        let params = wheel_params(draw)?;
+        let name = store::members::name_of(conn, &draw.created_by)
+            .await?
+            .unwrap_or_else(|| DisplayName::from_stored("?".to_owned()));
+        let mut text = RichText::default();
+        text.push_mention(&draw.created_by, &name);
+        text.push_text(&texts::wheel_opened(lang, draw.id));
+        push_prizes(&mut text, &params, lang);
+        text.push_text(&texts::wheel_howto(
+            lang,
+            self.has_buttons(draw.group.platform()),
+        ));
+        if let Some(until) = until {
+            text.push_text(&texts::wheel_until(lang, until));
+        }
+        text.push_text(&texts::commitment_line(lang, &draw.commitment));
+        let announce = Action::Announce {
+            draw: draw.id,
+            text,
+            button: Some(Button {
+                label: texts::spin_label(lang).to_owned(),
+                data: format!("draw:{}", draw.id),
+                reaction: texts::WHEEL_REACTION.to_owned(),
+            }),
+        };
+        self.enqueue(conn, &draw.group, &announce).await?;
+        tracing::info!(draw = draw.id, "wheel opened");
+        Ok(())
+    }
+
     /// Posts each prize's winners and reveals the seed.
-    async fn post_wheel_results(
+    pub(super) async fn post_wheel_results(
         &self,
         conn: &mut AnyConnection,
         draw: &Draw,
@@ -323,6 +401,25 @@ impl Engine {
         tracing::info!(draw = draw.id, spins = entries.len(), "wheel closed");
         Ok(())
     }
+}
+
+/// Each prize with its stock and chance.
+fn push_prizes(text: &mut RichText, params: &WheelParams, lang: Lang) {
+    let total: u64 = params.prizes.iter().map(|p| p.weight).sum();
+    for prize in &params.prizes {
+        let percent = 100.0 * prize.weight as f64 / total.max(1) as f64;
+        text.push_text(&texts::wheel_prize(lang, &prize.name, prize.stock, percent));
+    }
+}
+
+async fn wheel_in(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    id: i64,
+) -> anyhow::Result<Option<Draw>> {
+    Ok(store::draws::get(conn, id)
+        .await?
+        .filter(|d| &d.group == group && d.kind == WHEEL))
 }
 
 pub(crate) fn wheel_params(draw: &Draw) -> anyhow::Result<WheelParams> {

@@ -24,7 +24,20 @@ pub struct Draw {
     pub message_id: Option<String>,
     pub created_by: UserId,
     pub created_at: i64,
+    /// When a waiting draw opens by itself.
+    pub opens_at: Option<i64>,
+    /// `None` while the draw waits to open.
+    pub opened_at: Option<i64>,
+    /// When it closes by itself.
+    pub closes_at: Option<i64>,
     pub closed_at: Option<i64>,
+}
+
+impl Draw {
+    /// Open now: members may take part.
+    pub fn is_open(&self) -> bool {
+        self.opened_at.is_some() && self.closed_at.is_none()
+    }
 }
 
 /// One member's part in a draw.
@@ -48,10 +61,13 @@ pub struct NewDraw<'a> {
     pub commitment: &'a str,
     pub slots: i64,
     pub created_by: &'a UserId,
+    /// False for a draw that waits for `/wheel open`.
+    pub open: bool,
+    pub closes_at: Option<i64>,
 }
 
 const COLUMNS: &str = "id, group_id, kind, params, seed, commitment, slots, taken, message_id,
-                       created_by, created_at, closed_at";
+                       created_by, created_at, opens_at, opened_at, closes_at, closed_at";
 
 fn draw(row: AnyRow) -> sqlx::Result<Draw> {
     Ok(Draw {
@@ -66,6 +82,9 @@ fn draw(row: AnyRow) -> sqlx::Result<Draw> {
         message_id: row.try_get("message_id")?,
         created_by: UserId::from_stored(row.try_get("created_by")?),
         created_at: row.try_get("created_at")?,
+        opens_at: row.try_get("opens_at")?,
+        opened_at: row.try_get("opened_at")?,
+        closes_at: row.try_get("closes_at")?,
         closed_at: row.try_get("closed_at")?,
     })
 }
@@ -74,8 +93,8 @@ fn draw(row: AnyRow) -> sqlx::Result<Draw> {
 pub async fn insert(conn: &mut AnyConnection, new: &NewDraw<'_>, now_ms: i64) -> sqlx::Result<i64> {
     sqlx::query(
         "INSERT INTO draws (group_id, kind, params, seed, commitment, slots, taken, created_by,
-                            created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8) RETURNING id",
+                            created_at, opened_at, closes_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10) RETURNING id",
     )
     .bind(new.group.as_str())
     .bind(new.kind)
@@ -85,9 +104,70 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewDraw<'_>, now_ms: i64) ->
     .bind(new.slots)
     .bind(new.created_by.as_str())
     .bind(now_ms)
+    .bind(new.open.then_some(now_ms))
+    .bind(new.closes_at)
     .fetch_one(conn)
     .await?
     .try_get("id")
+}
+
+/// Sets when a waiting draw opens and closes by itself; false when it has
+/// opened or closed already.
+pub async fn set_window(
+    conn: &mut AnyConnection,
+    id: i64,
+    opens_at: i64,
+    closes_at: Option<i64>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE draws SET opens_at = $2, closes_at = $3
+         WHERE id = $1 AND opened_at IS NULL AND closed_at IS NULL",
+    )
+    .bind(id)
+    .bind(opens_at)
+    .bind(closes_at)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Opens a waiting draw; false when it was open already (so it is
+/// announced once).
+pub async fn mark_opened(conn: &mut AnyConnection, id: i64, now_ms: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE draws SET opened_at = $2 WHERE id = $1 AND opened_at IS NULL AND closed_at IS NULL",
+    )
+    .bind(id)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Draws due to open or to close by themselves at `now_ms`, oldest first.
+pub async fn due(conn: &mut AnyConnection, now_ms: i64) -> sqlx::Result<Vec<Draw>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM draws WHERE closed_at IS NULL
+           AND ((opened_at IS NULL AND opens_at <= $1) OR closes_at <= $1)
+         ORDER BY id"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql)) // only a constant column list is interpolated
+        .bind(now_ms)
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(draw)
+        .collect()
+}
+
+/// Takes the draw's row lock until the transaction ends, so commands that
+/// change its results (a reroll) run one at a time.
+pub async fn lock(conn: &mut AnyConnection, id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE draws SET taken = taken WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// A draw by id.
@@ -188,7 +268,8 @@ pub async fn entry_of(
 pub async fn take_slot(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<i64>> {
     let row = sqlx::query(
         "UPDATE draws SET taken = taken + 1
-         WHERE id = $1 AND taken < slots AND closed_at IS NULL RETURNING taken",
+         WHERE id = $1 AND taken < slots AND opened_at IS NOT NULL AND closed_at IS NULL
+         RETURNING taken",
     )
     .bind(id)
     .fetch_optional(conn)

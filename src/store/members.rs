@@ -162,6 +162,45 @@ pub async fn standings(conn: &mut AnyConnection, groups: &[ChatId]) -> sqlx::Res
     Ok(out)
 }
 
+/// When a member first joined a group the bot watched, if it saw them join
+/// and they are still there: `Some(None)` for a member it never saw join
+/// (they were there before the bot), `None` for one who left.
+pub async fn member_since(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    user: &UserId,
+) -> sqlx::Result<Option<Option<i64>>> {
+    let row = sqlx::query(
+        "SELECT present, first_joined_at FROM memberships WHERE group_id = $1 AND user_id = $2",
+    )
+    .bind(group.as_str())
+    .bind(user.as_str())
+    .fetch_optional(conn)
+    .await?;
+    Ok(match row {
+        None => Some(None),
+        Some(r) if super::flag(&r, "present")? => Some(Some(r.try_get("first_joined_at")?)),
+        Some(_) => None,
+    })
+}
+
+/// A member's effective invites in one group.
+pub async fn invites_of(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    inviter: &UserId,
+) -> sqlx::Result<i64> {
+    sqlx::query(
+        "SELECT COUNT(*) AS n FROM memberships
+         WHERE group_id = $1 AND first_inviter = $2 AND credited = 1",
+    )
+    .bind(group.as_str())
+    .bind(inviter.as_str())
+    .fetch_one(conn)
+    .await?
+    .try_get("n")
+}
+
 /// Count and rank (1-based) of one inviter in one group; rank is `None` with no invites.
 pub async fn standing_of(
     conn: &mut AnyConnection,

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod platform_state;
 pub mod schedules;
 pub mod updates;
+pub mod winners;
 
 use std::{str::FromStr, time::Duration};
 

@@ -426,6 +426,17 @@ impl MxApp {
         who.say(room, text).await;
         self.operator.wait_for(room, &self.bot.id, before + 1).await[before].clone()
     }
+
+    /// The operator defines a wheel (`!wheel new <prizes>`) and opens it at
+    /// once; the announcement comes back.
+    pub async fn open_wheel(&self, room: &str, prizes: &str) -> Value {
+        let ready = self
+            .ask(room, &self.operator, &format!("!wheel new {prizes}"))
+            .await;
+        let id = super::ready_wheel(&body(&ready));
+        self.ask(room, &self.operator, &format!("!wheel open {id}"))
+            .await
+    }
 }
 
 impl Drop for MxApp {

@@ -93,7 +93,7 @@ impl TestApp {
         clock.advance_ms(by.as_millis() as i64);
         let engine = self.engine.as_ref().unwrap();
         engine.fire_due_schedules().await.unwrap();
-        engine.close_due_games().await.unwrap();
+        engine.run_due_draws().await.unwrap();
         self.settle().await;
     }
 
@@ -104,7 +104,7 @@ impl TestApp {
         clock.advance_ms(by.as_millis() as i64);
         let engine = self.engine.as_ref().unwrap();
         engine.fire_due_schedules().await.unwrap();
-        engine.close_due_games().await.unwrap();
+        engine.run_due_draws().await.unwrap();
     }
 
     /// The manual clock's time, in unix ms.
@@ -299,6 +299,18 @@ impl TestApp {
         self.next_message(chat, before).await
     }
 
+    /// The operator defines a wheel (`/wheel new <prizes>`) and opens it at
+    /// once; the announcement comes back.
+    pub async fn open_wheel(&self, chat: i64, prizes: &str) -> Sent {
+        let operator = user(OPERATOR, "Operator");
+        let ready = self
+            .ask(chat, &operator, &format!("/wheel new {prizes}"))
+            .await;
+        let id = ready_wheel(&ready.plain());
+        self.ask(chat, &operator, &format!("/wheel open {id}"))
+            .await
+    }
+
     /// Waits until every update is applied and nothing waits to be greeted
     /// or sent.
     pub async fn settle(&self) {
@@ -327,6 +339,16 @@ static PRESSES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new
 fn message_json(chat: i64, id: i64) -> Value {
     json!({ "message_id": id, "date": 1_700_000_000, "chat": botapi::chat_json(chat),
             "from": bot(), "text": "…" })
+}
+
+/// The id in the reply to `/wheel new`: "Wheel #3 is ready (not open yet):…".
+pub fn ready_wheel(reply: &str) -> i64 {
+    reply
+        .strip_prefix("Wheel #")
+        .and_then(|rest| rest.split_once(' '))
+        .and_then(|(id, rest)| rest.starts_with("is ready").then_some(id))
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("not a wheel made ready: {reply}"))
 }
 
 pub fn user(id: i64, first_name: &str) -> Value {
