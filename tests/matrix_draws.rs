@@ -108,6 +108,7 @@ async fn members_join_a_giveaway_by_reacting_and_claim_the_same_way(db: TestDb) 
             .await,
         1
     );
+    support::verify_every_draw(&app.db.url).await;
 }
 
 /// Replies on Matrix carry `m.in_reply_to`; the game counts them as on
@@ -147,6 +148,7 @@ async fn the_nth_reply_to_a_prompt_wins(db: TestDb) {
         serde_json::json!([bea.id]),
         "the winner is notified"
     );
+    support::verify_every_draw(&app.db.url).await;
 }
 
 /// The id of the bot's latest message in `room` whose text contains `needle`.
@@ -217,6 +219,7 @@ async fn a_coupon_prize_goes_by_direct_message(db: TestDb) {
     let got = ann.wait_for(&direct, &app.bot.id, 1).await;
     let text = body(&got[0]);
     assert!(text.starts_with("🎟 Your code for Tea: TEA-000"), "{text}");
+    support::verify_every_draw(&app.db.url).await;
 }
 
 async fn members_grab_an_envelope_by_reacting_and_the_results_follow(db: TestDb) {
@@ -395,4 +398,5 @@ async fn members_grab_an_envelope_by_reacting_and_the_results_follow(db: TestDb)
         "{}",
         body(&results)
     );
+    support::verify_every_draw(&app.db.url).await;
 }

@@ -149,6 +149,7 @@ async fn wheel_winners_get_codes_in_private_once_even_after_a_replay(db: TestDb)
     assert_eq!(mine, format!("Your codes:\n• {} · Tea", bob_codes[0]));
     let in_group = app.ask(GROUP, &bob, "/mycodes").await.plain();
     assert!(in_group.starts_with("Codes are only shown in a private chat"));
+    support::verify_every_draw(&app.db.url).await;
 }
 
 async fn an_operator_imports_a_csv_in_private_and_members_cannot(db: TestDb) {
@@ -193,6 +194,7 @@ async fn an_operator_imports_a_csv_in_private_and_members_cannot(db: TestDb) {
         "🎟 Coupon pools (free / handed out / redeemed):\n\
          tea: 3 / 0 / 0 ⚠️ · 1 per member · alert under 10"
     );
+    support::verify_every_draw(&app.db.url).await;
 }
 
 async fn codes_are_redeemed_once_and_stock_is_shown(db: TestDb) {
@@ -256,6 +258,7 @@ async fn codes_are_redeemed_once_and_stock_is_shown(db: TestDb) {
     );
     let mine = app.ask(7001, &ann, "/mycodes").await.plain();
     assert_eq!(mine, format!("Your codes:\n• {code} · Tea (used)"));
+    support::verify_every_draw(&app.db.url).await;
 }
 
 async fn a_pool_running_low_tells_the_operator_once_and_an_empty_one_says_so(db: TestDb) {
@@ -301,6 +304,7 @@ async fn a_pool_running_low_tells_the_operator_once_and_an_empty_one_says_so(db:
     import(&app, "tea", "TEA-0003\n").await;
     let stock = app.ask(OPERATOR, &operator(), "/coupons").await.plain();
     assert!(stock.contains("tea: 1 / 2 / 0 ⚠️"), "{stock}");
+    support::verify_every_draw(&app.db.url).await;
 }
 
 async fn the_luckiest_of_an_envelope_gets_a_code_from_its_pool(db: TestDb) {
@@ -342,6 +346,7 @@ async fn the_luckiest_of_an_envelope_gets_a_code_from_its_pool(db: TestDb) {
     app.say(luckiest.0, luckiest.1, &format!("/start {payload}"));
     app.settle().await;
     assert_eq!(codes_in(&app, luckiest.0).len(), 1);
+    support::verify_every_draw(&app.db.url).await;
 }
 
 async fn an_envelope_tied_to_a_pool_pays_each_share_as_a_code(db: TestDb) {
@@ -385,4 +390,5 @@ async fn an_envelope_tied_to_a_pool_pays_each_share_as_a_code(db: TestDb) {
         total += share;
     }
     assert_eq!(total, 10, "the codes carry the whole envelope");
+    support::verify_every_draw(&app.db.url).await;
 }

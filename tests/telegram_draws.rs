@@ -190,6 +190,7 @@ async fn an_envelope_goes_to_the_first_k_of_500_grabbers_and_sums_exactly(db: Te
         report.contains("verified: 10 grabs, each got the share the seed gives; not grabbed: 0.00"),
         "{report}"
     );
+    support::verify_every_draw(&app.db.url).await;
 }
 
 async fn a_closed_envelope_reveals_its_seed_and_names_what_was_left(db: TestDb) {
@@ -249,6 +250,7 @@ async fn a_closed_envelope_reveals_its_seed_and_names_what_was_left(db: TestDb) 
         "{list}"
     );
     assert!(verify(&app, "1").status.success());
+    support::verify_every_draw(&app.db.url).await;
 }
 
 async fn bad_envelope_commands_get_one_sentence_and_open_nothing(db: TestDb) {
@@ -300,6 +302,7 @@ async fn bad_envelope_commands_get_one_sentence_and_open_nothing(db: TestDb) {
     app.press(GROUP, 1, &member, "draw:42");
     app.settle().await;
     assert_eq!(answers(&app), vec!["This draw no longer exists."]);
+    support::verify_every_draw(&app.db.url).await;
 }
 
 /// Presses that reach the engine side by side (several adapters, several
@@ -361,6 +364,7 @@ async fn concurrent_presses_on_the_engine_never_hand_out_more_than_k_shares(db: 
     let silver = "SELECT COUNT(*) FROM draw_entries WHERE draw_id = 2 AND amount = 1";
     assert_eq!(app.db.count(gold).await, 3, "gold never oversold");
     assert_eq!(app.db.count(silver).await, 10, "silver never oversold");
+    support::verify_every_draw(&app.db.url).await;
 }
 
 /// A press on draw `draw` by member `member`, as the engine receives it.
@@ -438,6 +442,7 @@ async fn a_wheel_never_oversells_its_stock_and_posts_its_winners(db: TestDb) {
         report.contains("verified: 7 spins, each got the prize the seed gives"),
         "{report}"
     );
+    support::verify_every_draw(&app.db.url).await;
 }
 
 async fn a_wheel_with_a_consolation_spins_by_command_until_closed(db: TestDb) {
@@ -511,4 +516,5 @@ async fn a_wheel_with_a_consolation_spins_by_command_until_closed(db: TestDb) {
     let list = app.ask(GROUP, &ann, "/draws").await.plain();
     assert_eq!(list, "Recent draws:\n#1 🎡 wheel · 2 spins · ended");
     assert!(verify(&app, "1").status.success());
+    support::verify_every_draw(&app.db.url).await;
 }

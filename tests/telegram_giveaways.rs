@@ -256,6 +256,7 @@ async fn a_giveaway_draws_distinct_winners_at_its_end_and_rerolls_only_the_uncla
     assert_eq!(rows.len(), 7, "{csv}");
     assert!(rows[1].starts_with("1,0,1,"), "{csv}");
     assert!(rows[6].starts_with("1,2,1,"), "{csv}");
+    support::verify_every_draw(&app.db.url).await;
 }
 
 async fn a_giveaway_lets_in_only_members_who_meet_its_requirements(db: TestDb) {
@@ -286,6 +287,21 @@ async fn a_giveaway_lets_in_only_members_who_meet_its_requirements(db: TestDb) {
     ] {
         let reply = app.ask(GROUP, &operator(), command).await.plain();
         assert!(reply.contains(expected), "{command}: {reply}");
+    }
+    // Members cannot make, draw, reroll or open draws.
+    for command in [
+        "/giveaway 1 1h Tea",
+        "/giveaway close 1",
+        "/reroll 1",
+        "/wheel new Pen*1:1",
+        "/wheel open 1",
+        "/envelope 10 2",
+    ] {
+        let reply = app.ask(GROUP, &bob, command).await.plain();
+        assert_eq!(
+            reply, "That command is for group admins and operators only.",
+            "{command}"
+        );
     }
     assert_eq!(app.db.count("SELECT COUNT(*) FROM draws").await, 0);
 
@@ -336,6 +352,7 @@ async fn a_giveaway_lets_in_only_members_who_meet_its_requirements(db: TestDb) {
     app.advance(Duration::from_secs(3600)).await;
     let first = message_starting(&app, "🎉 Giveaway #1 is drawn").await;
     assert_eq!(mentioned(&first), vec![8104]);
+    support::verify_every_draw(&app.db.url).await;
 }
 
 async fn a_claimed_giveaway_prize_from_a_pool_comes_in_private(db: TestDb) {
@@ -387,6 +404,7 @@ async fn a_claimed_giveaway_prize_from_a_pool_comes_in_private(db: TestDb) {
             .any(|m| m.plain().contains("TEA-000")),
         "codes never show in the group"
     );
+    support::verify_every_draw(&app.db.url).await;
 }
 
 async fn a_wheel_opens_and_closes_by_itself_even_across_a_restart(db: TestDb) {
@@ -457,4 +475,5 @@ async fn a_wheel_opens_and_closes_by_itself_even_across_a_restart(db: TestDb) {
     assert_eq!(opened_twice, 1, "announced once");
     let late = app.ask(GROUP, &ann, "/spin").await.plain();
     assert_eq!(late, "Ann No wheel is open here right now.");
+    support::verify_every_draw(&app.db.url).await;
 }

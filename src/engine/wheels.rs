@@ -1,5 +1,7 @@
-//! The spin wheel: an admin opens it with its prizes, members spin once each
-//! by button, reaction or `/spin`, and closing it posts the winners.
+//! The spin wheel: an admin defines it with its prizes (`/wheel new`), opens
+//! it now or at a time (`/wheel open`, the scheduler's pass for a timed one),
+//! members spin once each by button, reaction or `/spin`, and closing it (by
+//! command, at its end time, or when the last prize goes) posts the winners.
 //!
 //! Each spin takes the next position under the draw's row lock, counts what
 //! the earlier spins took, and lets the seed's stream for that position pick

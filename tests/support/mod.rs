@@ -341,6 +341,27 @@ fn message_json(chat: i64, id: i64) -> Value {
             "from": bot(), "text": "…" })
 }
 
+/// Re-runs every closed draw that has a seed through `hearth verify`'s own
+/// code: every draw a test made must check out. Returns how many did.
+pub async fn verify_every_draw(url: &str) -> usize {
+    let store = hearth::store::Store::connect(url).await.unwrap();
+    let draws = {
+        let mut conn = store.connection().await.unwrap();
+        hearth::store::draws::all(&mut conn).await.unwrap()
+    };
+    let mut checked = 0;
+    for draw in draws
+        .iter()
+        .filter(|d| d.closed_at.is_some() && !d.seed.is_empty())
+    {
+        hearth::verify::draw(&store, draw.id)
+            .await
+            .unwrap_or_else(|e| panic!("draw #{} does not check out: {e:#}", draw.id));
+        checked += 1;
+    }
+    checked
+}
+
 /// The id in the reply to `/wheel new`: "Wheel #3 is ready (not open yet):…".
 pub fn ready_wheel(reply: &str) -> i64 {
     reply
