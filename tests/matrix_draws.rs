@@ -219,6 +219,14 @@ async fn a_coupon_prize_goes_by_direct_message(db: TestDb) {
     let got = ann.wait_for(&direct, &app.bot.id, 1).await;
     let text = body(&got[0]);
     assert!(text.starts_with("🎟 Your code for Tea: TEA-000"), "{text}");
+    let code = &text[text.find("TEA-").unwrap()..][..8];
+
+    // The direct room is Ann's private chat with the bot: `!mycodes` works
+    // there and is answered there.
+    ann.say(&direct, "!mycodes").await;
+    let got = ann.wait_for(&direct, &app.bot.id, 2).await;
+    let mine = body(&got[1]);
+    assert!(mine.contains(code), "{mine}");
     support::verify_every_draw(&app.db.url).await;
 }
 

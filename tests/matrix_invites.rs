@@ -24,7 +24,29 @@ on_both_databases!(
     invites_are_credited_greeted_with_pills_and_survive_leave_rejoin_and_restart,
     admin_commands_need_the_power_to_kick,
     a_burst_of_50_joins_is_greeted_in_few_messages,
+    a_knock_let_in_by_a_member_credits_that_member,
 );
+
+/// Knocking: the newcomer asks, a member lets them in with an invite, and
+/// the credit goes to whoever let them in.
+async fn a_knock_let_in_by_a_member_credits_that_member(db: TestDb) {
+    let app = MxApp::spawn(db).await;
+    let room = app.room(false).await;
+    let (bob, dan) = (MxUser::register("bob").await, MxUser::register("dan").await);
+    app.operator.invite(&room, &bob.id).await;
+    bob.join(&room).await;
+    app.operator.wait_for(&room, &app.bot.id, 2).await;
+    app.operator.set_join_rule(&room, "knock").await;
+
+    dan.knock(&room).await;
+    bob.invite(&room, &dan.id).await;
+    dan.join(&room).await;
+    let greeting = app.operator.wait_for(&room, &app.bot.id, 3).await[2].clone();
+    assert_eq!(mentions(&greeting), vec![dan.id.clone(), bob.id.clone()]);
+    let top = app.ask(&room, &dan, "!top").await;
+    assert!(body(&top).contains("bob"), "{}", body(&top));
+    assert!(body(&top).ends_with("— 1"), "{}", body(&top));
+}
 
 async fn an_invite_from_an_operator_registers_the_room_and_a_strangers_is_refused(db: TestDb) {
     let app = MxApp::spawn(db).await;

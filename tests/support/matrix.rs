@@ -235,6 +235,28 @@ impl MxUser {
         events.into_iter().map(|e| e["content"].clone()).collect()
     }
 
+    /// Sets who may come in: `public`, `invite`, or `knock` (ask, then be
+    /// let in by an invite).
+    pub async fn set_join_rule(&self, room: &str, rule: &str) {
+        let path = format!("/rooms/{}/state/m.room.join_rules/", enc(room));
+        self.call(
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({ "join_rule": rule })),
+        )
+        .await;
+    }
+
+    /// Asks to be let in to a room whose join rule is `knock`.
+    pub async fn knock(&self, room: &str) {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/knock/{}", enc(room)),
+            Some(json!({ "reason": "A friend sent me" })),
+        )
+        .await;
+    }
+
     /// Gives `user` the power level `level` in the room (50 is moderator).
     pub async fn set_power(&self, room: &str, user: &str, level: i64) {
         let path = format!("/rooms/{}/state/m.room.power_levels/", enc(room));

@@ -35,6 +35,8 @@ const SESSION_KEY: &str = "matrix.session";
 const SINCE_KEY: &str = "matrix.since";
 /// Followed by a user id: the direct room the bot opened with them.
 const DIRECT_KEY: &str = "matrix.direct.";
+/// Followed by a room id: the user whose direct room it is.
+const DIRECT_ROOM_KEY: &str = "matrix.direct_room.";
 const SYNC_TIMEOUT: Duration = Duration::from_secs(25);
 
 /// A connected Matrix bot account.
@@ -163,13 +165,22 @@ impl Matrix {
                     .filter_map(|e| serde_json::from_str(e.raw().json().get()).ok())
                     .collect();
                 let title = self.room_title(room_id);
-                batch.extend(translate::timeline(
-                    room_id.as_str(),
-                    &title,
-                    &events,
-                    self.me.native(),
-                    &mut invites,
-                ));
+                let direct = {
+                    let mut conn = self.store.connection().await?;
+                    let key = format!("{DIRECT_ROOM_KEY}{room_id}");
+                    platform_state::get(&mut conn, &key).await?
+                };
+                batch.extend(match direct {
+                    // The private chat with a member: only their commands.
+                    Some(user) => translate::direct(&user, &events),
+                    None => translate::timeline(
+                        room_id.as_str(),
+                        &title,
+                        &events,
+                        self.me.native(),
+                        &mut invites,
+                    ),
+                });
             }
         }
         engine.handle_batch(batch).await?;
@@ -242,6 +253,8 @@ impl Matrix {
             .context("opening a direct room")?;
         let mut conn = self.store.connection().await?;
         platform_state::set(&mut conn, &key, room.room_id().as_str()).await?;
+        let reverse = format!("{DIRECT_ROOM_KEY}{}", room.room_id());
+        platform_state::set(&mut conn, &reverse, user).await?;
         tracing::info!(room = %room.room_id(), "opened a direct room");
         Ok(room)
     }

@@ -57,6 +57,29 @@ pub fn timeline(
     out
 }
 
+/// Translates the direct room the bot opened with `user`: there the member
+/// speaks to the bot in private, so their `!` commands are private ones
+/// (`!mycodes`), answered in the same room. Anything else is not news.
+pub fn direct(user: &str, events: &[Value]) -> Vec<Incoming> {
+    events
+        .iter()
+        .filter(|ev| ev["type"] == "m.room.message" && ev["sender"] == user)
+        .filter_map(|ev| {
+            let event_id = ev["event_id"].as_str()?;
+            let body = ev["content"]["body"].as_str()?;
+            body.starts_with('!').then(|| Incoming {
+                key: format!("mx:{event_id}"),
+                event: Event::Command {
+                    chat: ChatId::private_with(&UserId::matrix(user)),
+                    group: None,
+                    from: person(user, None),
+                    text: body.to_owned(),
+                },
+            })
+        })
+        .collect()
+}
+
 fn member_event(
     group: &GroupInfo,
     ev: &Value,
@@ -230,6 +253,34 @@ mod tests {
         let out = timeline("!r:x", "R", &events, "@bot:x", &mut mem);
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].key, "mx:$3");
+    }
+
+    #[test]
+    fn in_a_direct_room_only_the_members_commands_count_and_they_are_private() {
+        let say = |sender: &str, body: &str, id: &str| {
+            json!({
+                "type": "m.room.message", "event_id": id, "sender": sender,
+                "content": { "msgtype": "m.text", "body": body }
+            })
+        };
+        let events = [
+            say("@ann:hs", "!mycodes", "$1"),
+            say("@ann:hs", "thanks!", "$2"),
+            say("@bot:hs", "!help", "$3"),
+        ];
+        let out = direct("@ann:hs", &events);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].key, "mx:$1");
+        match &out[0].event {
+            Event::Command {
+                chat, group, text, ..
+            } => {
+                assert_eq!(chat, &ChatId::private_with(&UserId::matrix("@ann:hs")));
+                assert!(group.is_none());
+                assert_eq!(text, "!mycodes");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
