@@ -25,7 +25,63 @@ on_both_databases!(
     admin_commands_need_the_power_to_kick,
     a_burst_of_50_joins_is_greeted_in_few_messages,
     a_knock_let_in_by_a_member_credits_that_member,
+    a_removed_suspect_is_kicked_and_their_inviter_loses_the_credit,
 );
+
+/// Screening and review on Matrix: an ad-like newcomer waits for review,
+/// `!remove` kicks them (they may come back through a fresh invite) and
+/// their inviter's count drops at once.
+async fn a_removed_suspect_is_kicked_and_their_inviter_loses_the_credit(db: TestDb) {
+    let app = MxApp::spawn(db).await;
+    let room = app.room(false).await;
+    let (bob, ad) = (MxUser::register("bob").await, MxUser::register("ad").await);
+    ad.set_display_name("A雅琴代理").await;
+    bob.set_display_name("Bob").await;
+    // Removing needs the power to kick: the operator makes the bot a moderator.
+    app.operator.set_power(&room, &app.bot.id, 50).await;
+    app.operator.invite(&room, &bob.id).await;
+    bob.join(&room).await;
+    bob.invite(&room, &ad.id).await;
+    ad.join(&room).await;
+    app.operator.wait_for(&room, &app.bot.id, 3).await;
+    let mine = app.ask(&room, &bob, "!myinvites").await;
+    assert!(
+        body(&mine).contains("you have 1 effective invites"),
+        "{}",
+        body(&mine)
+    );
+
+    let refused = app.ask(&room, &bob, "!review").await;
+    assert!(body(&refused).contains("for group admins and operators only"));
+    let queue = app.ask(&room, &app.operator, "!review").await;
+    let queue_text = body(&queue);
+    let row = queue_text
+        .lines()
+        .find(|l| l.contains(" A雅琴代理 · score 90: starts with A"))
+        .unwrap_or_else(|| panic!("{queue_text}"));
+    let number = row.trim_start_matches('#').split(' ').next().unwrap();
+    assert!(
+        queue
+            .get("m.mentions")
+            .is_none_or(|m| m["user_ids"].as_array().is_none_or(Vec::is_empty)),
+        "the suspect is not pinged: {queue}"
+    );
+    let removed = app
+        .ask(&room, &app.operator, &format!("!remove {number}"))
+        .await;
+    assert!(
+        body(&removed).contains("loses that credit and now has 0 effective invites"),
+        "{}",
+        body(&removed)
+    );
+    assert_eq!(app.operator.membership_of(&room, &ad.id).await, "leave");
+    let mine = app.ask(&room, &bob, "!myinvites").await;
+    assert!(
+        !body(&mine).contains("you have 1 effective invites"),
+        "{}",
+        body(&mine)
+    );
+}
 
 /// Knocking: the newcomer asks, a member lets them in with an invite, and
 /// the credit goes to whoever let them in.

@@ -60,6 +60,12 @@ pub enum Command {
     Giveaway(GiveawayCommand),
     /// Replace a giveaway's unclaimed winners.
     Reroll(Reroll),
+    /// The suspects waiting for review.
+    Review,
+    /// Clear a suspect for good.
+    Keep(i64),
+    /// Take a suspect out of the group, withdrawing their inviter's credit.
+    Remove(i64),
 }
 
 /// Which leaderboard `/top` shows.
@@ -91,6 +97,8 @@ pub enum CommandError {
     BadZone(String),
     #[error("acks")]
     BadAcks,
+    #[error("suspect")]
+    BadSuspect,
     #[error(transparent)]
     Args(#[from] ArgsError),
     #[error(transparent)]
@@ -137,6 +145,12 @@ impl CommandError {
             (CommandError::BadAcks, Lang::Zh) => {
                 "用法：/acks <定时编号>；发送 /schedule list 查看编号。".to_owned()
             }
+            (CommandError::BadSuspect, Lang::En) => {
+                "Use /keep <number> or /remove <number>; /review lists the numbers.".to_owned()
+            }
+            (CommandError::BadSuspect, Lang::Zh) => {
+                "用法：/keep <编号> 或 /remove <编号>；发送 /review 查看编号。".to_owned()
+            }
             (CommandError::Args(e), lang) => e.explain(lang),
             (CommandError::Envelope(e), lang) => e.explain(lang),
             (CommandError::Wheel(e), lang) => e.explain(lang),
@@ -172,7 +186,10 @@ impl Command {
             | Command::Redeem(_)
             | Command::Nth(_)
             | Command::Giveaway(_)
-            | Command::Reroll(_) => Access::Admin,
+            | Command::Reroll(_)
+            | Command::Review
+            | Command::Keep(_)
+            | Command::Remove(_) => Access::Admin,
             Command::GroupSet(_) | Command::Groups => Access::Operator,
         }
     }
@@ -228,6 +245,9 @@ impl Command {
             "nth" => Command::Nth(nth_reply::parse(args)?),
             "giveaway" | "lottery" => Command::Giveaway(giveaway::parse(args)?),
             "reroll" => Command::Reroll(giveaway::parse_reroll(args)?),
+            "review" => Command::Review,
+            "keep" => Command::Keep(suspect_number(args)?),
+            "remove" => Command::Remove(suspect_number(args)?),
             "timezone" => Command::Timezone(match args {
                 "" => None,
                 zone => Some(
@@ -252,6 +272,14 @@ impl Command {
         };
         Ok(Some(cmd))
     }
+}
+
+fn suspect_number(args: &str) -> Result<i64, CommandError> {
+    args.trim_start_matches('#')
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(CommandError::BadSuspect)
 }
 
 fn parse_top(args: &str) -> Result<TopScope, CommandError> {

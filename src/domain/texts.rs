@@ -324,6 +324,12 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
                 "reroll",
                 "重抽未领奖的中奖者：/reroll <编号> [人数]（管理员）",
             ),
+            ("review", "待审核的可疑新成员，按可疑分排序（管理员）"),
+            ("keep", "保留待审核成员：/keep <编号>（管理员）"),
+            (
+                "remove",
+                "移出待审核成员并撤销其邀请人的计数：/remove <编号>（管理员）",
+            ),
             (
                 "coupons",
                 "券池库存；limit <券池> <n> 每人数量；alert <券池> <n> 库存提醒（管理员）",
@@ -365,6 +371,15 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             (
                 "reroll",
                 "Replace winners who did not claim: /reroll <id> [n] (admins)",
+            ),
+            (
+                "review",
+                "Suspicious newcomers waiting for review, highest score first (admins)",
+            ),
+            ("keep", "Keep a suspect for good: /keep <number> (admins)"),
+            (
+                "remove",
+                "Remove a suspect and withdraw their inviter's credit: /remove <number> (admins)",
             ),
             (
                 "coupons",

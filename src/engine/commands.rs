@@ -41,6 +41,8 @@ pub(super) enum Effect {
     Nth(super::nth_replies::NthPlan),
     /// Giveaways opened, drawn or rerolled.
     Giveaway(super::giveaways::GiveawayPlan),
+    /// Review decisions.
+    Review(super::review::ReviewPlan),
     /// Coupon settings, redemptions, imports and claims.
     Coupons(Lang, super::coupons::CouponPlan),
     SaveWelcome(String),
@@ -303,6 +305,15 @@ impl Engine {
             Command::Nth(command) => self.nth_command(command, group, from),
             Command::Giveaway(command) => self.giveaway_command(command, group, from),
             Command::Reroll(reroll) => self.reroll_command(reroll, group),
+            Command::Review => self.review_list(&mut conn, group).await?.into(),
+            Command::Keep(id) => {
+                drop(conn);
+                self.review_decision(id, false, group, from).await?
+            }
+            Command::Remove(id) => {
+                drop(conn);
+                self.review_decision(id, true, group, from).await?
+            }
             Command::Spin => {
                 drop(conn);
                 addressed(from, &format!(" {}", self.spin_command(group, from).await?)).into()
@@ -396,6 +407,7 @@ impl Engine {
             Effect::Coupons(lang, plan) => return plan.apply(self, conn, from, lang, now).await,
             Effect::Nth(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Giveaway(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
+            Effect::Review(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::SaveWelcome(source) => store::groups::set_welcome(conn, chat, &source).await?,
             Effect::SetLang(lang) => store::groups::set_lang(conn, chat, lang).await?,
             Effect::Register(group) => store::groups::register(conn, &group, now).await?,

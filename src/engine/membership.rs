@@ -13,8 +13,9 @@ use sqlx::AnyConnection;
 use super::{Action, CacheChange, Engine, Event, GroupInfo, Incoming, Person};
 use crate::{
     domain::{
-        DisplayName, UserId,
+        ChatId, DisplayName, UserId,
         invites::{self, Change, Credit},
+        screening::{self, Rules},
         texts,
     },
     store::{
@@ -55,6 +56,8 @@ struct Fold {
     new_intents: HashMap<MemberKey, UserId>,
     stored_intents: HashMap<MemberKey, UserId>,
     approvals: Vec<MemberKey>,
+    /// Members who joined (not bots), with the name to screen.
+    joined: Vec<(MemberKey, DisplayName)>,
 }
 
 impl Fold {
@@ -151,6 +154,9 @@ impl Engine {
                     link,
                 } => {
                     fold.see(member);
+                    if !member.is_bot {
+                        fold.joined.push((key.clone(), member.name.clone()));
+                    }
                     let intent = fold
                         .new_intents
                         .remove(&key)
@@ -223,6 +229,15 @@ impl Engine {
             self.enqueue(conn, &group, &Action::ApproveJoin { user })
                 .await?;
         }
+        // Screening: a flagged newcomer waits for an admin's review.
+        let rules = Rules::default();
+        for ((group, user), name) in fold.joined {
+            let found = screening::screen(name.as_str(), &rules);
+            if found.is_suspect(&rules) {
+                store::suspects::flag(conn, &group, &user, &name, found.score, &found.reasons, now)
+                    .await?;
+            }
+        }
         tracing::debug!(members = changed.len(), "member events applied");
         Ok(())
     }
@@ -268,6 +283,32 @@ impl Engine {
             },
         )
         .await
+    }
+
+    /// Records that an admin took `member` out of `group` (a review's
+    /// removal): they never count for their inviter again. Returns the
+    /// inviter who lost the credit, if one did.
+    pub(super) async fn record_removal(
+        &self,
+        conn: &mut AnyConnection,
+        group: &ChatId,
+        member: &UserId,
+        now: i64,
+    ) -> anyhow::Result<Option<UserId>> {
+        let key = (group.clone(), member.clone());
+        let rows = store::members::get_many(conn, std::slice::from_ref(&key)).await?;
+        let prior = rows.get(&key);
+        let outcome = invites::apply(member, prior.map(|r| &r.record), &Change::Removed);
+        let row = MemberRow {
+            record: outcome.record,
+            credited_at: prior.and_then(|r| r.credited_at),
+        };
+        store::members::put_many(conn, &[(key.clone(), row)], now).await?;
+        store::greetings::remove_many(conn, &[key]).await?;
+        Ok(match outcome.credit {
+            Credit::Withdrawn(inviter) => Some(inviter),
+            _ => None,
+        })
     }
 
     pub(super) fn new_group(&self, info: &GroupInfo, owner: &UserId, can_invite: bool) -> Group {

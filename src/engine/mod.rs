@@ -21,6 +21,7 @@ mod greeter;
 mod membership;
 mod nth_replies;
 pub mod port;
+mod review;
 mod schedule_commands;
 mod scheduler;
 mod wheels;

@@ -16,6 +16,7 @@ pub mod members;
 pub mod outbox;
 pub mod platform_state;
 pub mod schedules;
+pub mod suspects;
 pub mod updates;
 pub mod winners;
 

@@ -358,7 +358,11 @@ async fn handle(
                 true,
             ))
         }
-        "setMyCommands" | "leaveChat" | "approveChatJoinRequest" => ok(json!(true)),
+        "setMyCommands"
+        | "leaveChat"
+        | "approveChatJoinRequest"
+        | "banChatMember"
+        | "unbanChatMember" => ok(json!(true)),
         "getFile" => {
             let id = params["file_id"].as_str().unwrap_or_default();
             match shared.state.lock().unwrap().files.get(id) {
@@ -394,6 +398,8 @@ fn canonical(method: &str) -> String {
         "unpinChatMessage",
         "answerCallbackQuery",
         "getFile",
+        "banChatMember",
+        "unbanChatMember",
     ];
     KNOWN
         .iter()

@@ -235,6 +235,17 @@ impl MxUser {
         events.into_iter().map(|e| e["content"].clone()).collect()
     }
 
+    /// Sets the display name rooms show for this user from their next join.
+    pub async fn set_display_name(&self, name: &str) {
+        let path = format!("/profile/{}/displayname", enc(&self.id));
+        self.call(
+            reqwest::Method::PUT,
+            &path,
+            Some(json!({ "displayname": name })),
+        )
+        .await;
+    }
+
     /// Sets who may come in: `public`, `invite`, or `knock` (ask, then be
     /// let in by an invite).
     pub async fn set_join_rule(&self, room: &str, rule: &str) {

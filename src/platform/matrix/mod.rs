@@ -336,6 +336,23 @@ impl Port for Matrix {
         Ok(levels.user_can_kick(&user))
     }
 
+    async fn remove_member(&self, group: &ChatId, user: &UserId) -> Result<(), PortError> {
+        let room = self.room(group)?;
+        let user = matrix_sdk::ruma::OwnedUserId::try_from(user.native())
+            .context("not a Matrix user id")?;
+        room.kick_user(&user, Some("Removed after review"))
+            .await
+            .map_err(|e| {
+                if e.as_client_api_error()
+                    .is_some_and(|api| api.status_code.as_u16() == 403)
+                {
+                    PortError::MissingRight("Kick users")
+                } else {
+                    PortError::Unexpected(anyhow::Error::new(e).context("kicking a member"))
+                }
+            })
+    }
+
     async fn create_member_link(
         &self,
         _group: &ChatId,

@@ -18,7 +18,8 @@ use teloxide::{
     net::Download,
     payloads::{
         AnswerCallbackQuerySetters, CreateChatInviteLinkSetters, GetUpdatesSetters,
-        PinChatMessageSetters, SendMessageSetters, SetMyCommandsSetters, UnpinChatMessageSetters,
+        PinChatMessageSetters, SendMessageSetters, SetMyCommandsSetters, UnbanChatMemberSetters,
+        UnpinChatMessageSetters,
     },
     prelude::Requester,
     types::{
@@ -202,6 +203,28 @@ impl Port for Telegram {
             .await
             .context("getChatMember")?;
         Ok(member.kind.is_privileged())
+    }
+
+    #[tracing::instrument(skip_all, fields(chat_id = %group))]
+    async fn remove_member(&self, group: &ChatId, user: &UserId) -> Result<(), PortError> {
+        let (chat, member) = (Self::chat(group)?, Self::user(user)?);
+        match self.bot.ban_chat_member(chat, member).await {
+            Ok(_) => {}
+            Err(e) if lacks_rights(&e) => return Err(PortError::MissingRight("Ban Users")),
+            Err(e) => {
+                return Err(PortError::Unexpected(
+                    anyhow::Error::new(e).context("banChatMember"),
+                ));
+            }
+        }
+        // Lifting the ban at once makes it a removal: a fresh invite can
+        // bring them back, as the seed's operators wanted.
+        self.bot
+            .unban_chat_member(chat, member)
+            .only_if_banned(true)
+            .await
+            .context("unbanChatMember")?;
+        Ok(())
     }
 
     #[tracing::instrument(skip_all, fields(chat_id = %group))]

@@ -1,0 +1,272 @@
+//! Screening newcomers: a suspicion score with the reasons behind it.
+//!
+//! The seed campaign's audit was done by eye, member by member (DOMAIN.md,
+//! day 1): ad accounts and fake members share tell-tale display names. Each
+//! rule here is one such tell, worth some points; a newcomer at or above the
+//! threshold waits in the review queue for an admin's decision. Hearth never
+//! removes anyone on a name alone unless the operator asks it to.
+
+use serde::{Deserialize, Serialize};
+
+use super::Lang;
+
+/// Markers of marketing accounts, as seen in the seed campaign's groups.
+pub const DEFAULT_MARKERS: &[&str] = &[
+    "宝宝", "代理", "微商", "兼职", "招聘", "加微", "加v", "vx", "wx", "微信", "推广", "引流",
+    "客服", "福利", "返利", "代购", "批发", "货源", "刷单", "贷款",
+];
+
+/// Points at or above which a newcomer is a suspect.
+pub const DEFAULT_THRESHOLD: u32 = 40;
+
+/// One reason a name looks like an ad account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "rule", content = "found")]
+pub enum Reason {
+    /// Starts with "A" followed by something other than a Latin name
+    /// ("A雅琴", "AAA批发"): sorts to the top of member lists.
+    StartsWithA,
+    /// Mostly digits and symbols.
+    DigitsAndSymbols,
+    /// A marketing marker, such as 代理 or 微商.
+    Marker(String),
+    /// A "sister" name (芳姐, 小雅姐), the classic sales persona.
+    Sister,
+    /// A link or a handle to contact elsewhere.
+    Link,
+    /// A phone number.
+    Phone,
+    /// A doubled given name alone (芬芬, 莉莉).
+    Doubled,
+}
+
+impl Reason {
+    /// How much the reason weighs.
+    pub fn points(&self) -> u32 {
+        match self {
+            Reason::Link | Reason::Phone => 60,
+            Reason::Marker(_) | Reason::Sister => 50,
+            Reason::StartsWithA | Reason::DigitsAndSymbols => 40,
+            Reason::Doubled => 25,
+        }
+    }
+
+    /// The reason as admins read it in the review queue.
+    pub fn explain(&self, lang: Lang) -> String {
+        match (self, lang) {
+            (Reason::StartsWithA, Lang::Zh) => "以 A 开头（排在成员列表最前）".to_owned(),
+            (Reason::StartsWithA, Lang::En) => {
+                "starts with A (sorts first in member lists)".to_owned()
+            }
+            (Reason::DigitsAndSymbols, Lang::Zh) => "名字多为数字或符号".to_owned(),
+            (Reason::DigitsAndSymbols, Lang::En) => "mostly digits or symbols".to_owned(),
+            (Reason::Marker(m), Lang::Zh) => format!("含营销词「{m}」"),
+            (Reason::Marker(m), Lang::En) => format!("marketing word “{m}”"),
+            (Reason::Sister, Lang::Zh) => "「某某姐」式昵称".to_owned(),
+            (Reason::Sister, Lang::En) => "a “sister” sales persona (…姐)".to_owned(),
+            (Reason::Link, Lang::Zh) => "含链接或联系方式".to_owned(),
+            (Reason::Link, Lang::En) => "a link or contact handle".to_owned(),
+            (Reason::Phone, Lang::Zh) => "含电话号码".to_owned(),
+            (Reason::Phone, Lang::En) => "a phone number".to_owned(),
+            (Reason::Doubled, Lang::Zh) => "叠字名（如芬芬）".to_owned(),
+            (Reason::Doubled, Lang::En) => "a doubled given name (like 芬芬)".to_owned(),
+        }
+    }
+}
+
+/// The rules a group screens with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rules {
+    pub markers: Vec<String>,
+    pub threshold: u32,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Self {
+            markers: DEFAULT_MARKERS.iter().map(|m| (*m).to_owned()).collect(),
+            threshold: DEFAULT_THRESHOLD,
+        }
+    }
+}
+
+/// What screening found.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Suspicion {
+    pub score: u32,
+    pub reasons: Vec<Reason>,
+}
+
+impl Suspicion {
+    pub fn is_suspect(&self, rules: &Rules) -> bool {
+        self.score >= rules.threshold
+    }
+}
+
+/// Screens a display name.
+pub fn screen(name: &str, rules: &Rules) -> Suspicion {
+    let name = name.trim();
+    let lower = name.to_lowercase();
+    let mut reasons = Vec::new();
+    if starts_with_a(name) {
+        reasons.push(Reason::StartsWithA);
+    }
+    if mostly_digits_and_symbols(name) {
+        reasons.push(Reason::DigitsAndSymbols);
+    }
+    if let Some(marker) = rules
+        .markers
+        .iter()
+        .find(|m| !m.is_empty() && lower.contains(&m.to_lowercase()))
+    {
+        reasons.push(Reason::Marker(marker.clone()));
+    }
+    if is_sister(name) {
+        reasons.push(Reason::Sister);
+    }
+    if has_link(&lower) {
+        reasons.push(Reason::Link);
+    }
+    if has_phone(name) {
+        reasons.push(Reason::Phone);
+    }
+    if is_doubled(name) {
+        reasons.push(Reason::Doubled);
+    }
+    Suspicion {
+        score: reasons.iter().map(Reason::points).sum(),
+        reasons,
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}')
+}
+
+/// "A雅琴", "A 小美", "AAA批发", "A-推广": an A that is not the start of a
+/// Latin name like Alice or Andrew.
+fn starts_with_a(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some('A' | 'Ａ') => !chars.next().is_some_and(|c| c.is_ascii_lowercase()),
+        _ => false,
+    }
+}
+
+/// "8888888", "★★★☆", "1️⃣2️⃣3️⃣": at least four characters, and under a
+/// third of them letters or CJK ("john1985" and "bob59f303a76" are names).
+fn mostly_digits_and_symbols(name: &str) -> bool {
+    let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).collect();
+    let plain = chars
+        .iter()
+        .filter(|c| c.is_alphabetic() && !c.is_numeric())
+        .count();
+    chars.len() >= 4 && plain * 3 < chars.len()
+}
+
+/// A name ending in 姐 (芳姐, 小雅姐姐), short enough to be a persona rather
+/// than a sentence.
+fn is_sister(name: &str) -> bool {
+    let cjk: Vec<char> = name.chars().filter(|c| is_cjk(*c)).collect();
+    let ends = cjk.last() == Some(&'姐');
+    let stem = cjk.iter().filter(|c| **c != '姐').count();
+    ends && (1..=3).contains(&stem)
+}
+
+fn has_link(lower: &str) -> bool {
+    ["http", "www.", "t.me/", ".com", ".cn", ".net", "@"]
+        .iter()
+        .any(|m| lower.contains(m))
+}
+
+/// Seven or more digits in a row, spaces and dashes allowed between them.
+fn has_phone(name: &str) -> bool {
+    let mut run = 0;
+    for c in name.chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            if run >= 7 {
+                return true;
+            }
+        } else if !matches!(c, ' ' | '-' | '.') {
+            run = 0;
+        }
+    }
+    false
+}
+
+/// Exactly one CJK character doubled and nothing else: 芬芬, 莉莉.
+fn is_doubled(name: &str) -> bool {
+    let chars: Vec<char> = name.chars().collect();
+    chars.len() == 2 && chars[0] == chars[1] && is_cjk(chars[0])
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn reasons(name: &str) -> Vec<Reason> {
+        screen(name, &Rules::default()).reasons
+    }
+
+    #[test]
+    fn each_rule_names_what_it_found() {
+        assert_eq!(reasons("A雅琴"), vec![Reason::StartsWithA]);
+        assert_eq!(reasons("Alice"), vec![]);
+        assert_eq!(reasons("bob59f303a76"), vec![]);
+        assert_eq!(reasons("Andrew Li"), vec![]);
+        assert_eq!(
+            reasons("8888888"),
+            vec![Reason::DigitsAndSymbols, Reason::Phone]
+        );
+        assert_eq!(reasons("★★★☆"), vec![Reason::DigitsAndSymbols]);
+        assert_eq!(reasons("美妆代理小雅"), vec![Reason::Marker("代理".into())]);
+        assert_eq!(reasons("芳姐"), vec![Reason::Sister]);
+        assert_eq!(reasons("小雅姐姐"), vec![Reason::Sister]);
+        assert_eq!(reasons("芬芬"), vec![Reason::Doubled]);
+        assert_eq!(reasons("王芬芬"), vec![]);
+        assert_eq!(
+            reasons("加我 138-0013-8000"),
+            vec![Reason::DigitsAndSymbols, Reason::Phone]
+        );
+        assert_eq!(reasons("see t.me/cheapgoods"), vec![Reason::Link]);
+        assert_eq!(reasons("李娜"), vec![]);
+    }
+
+    #[test]
+    fn the_score_adds_the_reasons_and_the_threshold_decides() {
+        let rules = Rules::default();
+        let ad = screen("A微商芳姐", &rules);
+        assert_eq!(ad.score, 40 + 50 + 50);
+        assert!(ad.is_suspect(&rules));
+        let doubled = screen("莉莉", &rules);
+        assert_eq!(doubled.score, 25);
+        assert!(
+            !doubled.is_suspect(&rules),
+            "a doubled name alone is only a hint"
+        );
+    }
+
+    #[test]
+    fn operators_markers_replace_the_defaults() {
+        let rules = Rules {
+            markers: vec!["团购".into()],
+            threshold: 50,
+        };
+        assert_eq!(
+            screen("社区团购群主", &rules).reasons,
+            vec![Reason::Marker("团购".into())]
+        );
+        assert!(screen("微商", &rules).reasons.is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn screening_never_panics(name in "\\PC{0,200}") {
+            let s = screen(&name, &Rules::default());
+            prop_assert_eq!(s.score, s.reasons.iter().map(Reason::points).sum::<u32>());
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! The review queue: newcomers screening flagged at join wait here, highest
+//! score first, until an admin keeps them or removes them. A removal takes
+//! the member out on the platform first, then, in one transaction, records
+//! the decision and withdraws their inviter's credit, so counts and
+//! leaderboards change at once.
+
+use sqlx::AnyConnection;
+
+use super::{Engine, Person, PortError, commands::Outcome};
+use crate::{
+    domain::{ChatId, Lang, RichText, review_texts as texts},
+    store::{
+        self,
+        groups::Group,
+        suspects::{KEPT, PENDING, REMOVED, Suspect},
+    },
+};
+
+/// Suspects `/review` shows at once.
+const SHOWN: i64 = 10;
+
+/// A decision, written with its reply.
+pub(super) enum ReviewPlan {
+    Keep {
+        lang: Lang,
+        suspect: Suspect,
+        by: Person,
+    },
+    /// The platform has already taken the member out.
+    Remove {
+        lang: Lang,
+        suspect: Suspect,
+        by: Person,
+    },
+}
+
+impl ReviewPlan {
+    pub(super) async fn apply(
+        self,
+        engine: &Engine,
+        conn: &mut AnyConnection,
+        group: &ChatId,
+        now: i64,
+    ) -> anyhow::Result<RichText> {
+        let (lang, suspect, by, state) = match self {
+            ReviewPlan::Keep { lang, suspect, by } => (lang, suspect, by, KEPT),
+            ReviewPlan::Remove { lang, suspect, by } => (lang, suspect, by, REMOVED),
+        };
+        if !store::suspects::decide(conn, suspect.id, state, &by.id, now).await? {
+            let current = store::suspects::get(conn, group, suspect.id).await?;
+            let kept = current.is_some_and(|s| s.state == KEPT);
+            return Ok(RichText::plain(texts::decided(lang, suspect.id, kept)));
+        }
+        let name = suspect.name.as_str();
+        if state == KEPT {
+            tracing::info!(suspect = suspect.id, "suspect kept");
+            return Ok(RichText::plain(texts::kept(lang, name)));
+        }
+        let mut text = RichText::plain(texts::removed(lang, name));
+        if let Some(inviter) = engine
+            .record_removal(conn, group, &suspect.user, now)
+            .await?
+        {
+            let count = store::members::invites_of(conn, group, &inviter).await?;
+            let who = store::members::name_of(conn, &inviter)
+                .await?
+                .map_or_else(|| inviter.to_string(), |n| n.as_str().to_owned());
+            text.push_text(&texts::credit_withdrawn(lang, &who, count));
+        }
+        tracing::info!(suspect = suspect.id, "suspect removed");
+        Ok(text)
+    }
+}
+
+impl Engine {
+    /// `/review`: the group's suspects, highest score first, with why.
+    pub(super) async fn review_list(
+        &self,
+        conn: &mut AnyConnection,
+        group: &Group,
+    ) -> anyhow::Result<RichText> {
+        let lang = group.lang;
+        let waiting = store::suspects::pending_count(conn, &group.id).await?;
+        if waiting == 0 {
+            return Ok(RichText::plain(texts::empty(lang)));
+        }
+        let shown = store::suspects::pending(conn, &group.id, SHOWN).await?;
+        let mut text = RichText::plain(texts::header(lang, waiting, shown.len()));
+        for s in &shown {
+            let reasons: Vec<String> = s.reasons.iter().map(|r| r.explain(lang)).collect();
+            // Names only: a mention would notify the suspect.
+            text.push_text(&texts::row(
+                lang,
+                s.id,
+                s.name.as_str(),
+                s.score,
+                &reasons.join(match lang {
+                    Lang::Zh => "；",
+                    Lang::En => "; ",
+                }),
+            ));
+        }
+        text.push_text(texts::howto(lang));
+        Ok(text)
+    }
+
+    /// `/keep <n>` or `/remove <n>`. A removal asks the platform first: if
+    /// it refuses, nothing is recorded.
+    pub(super) async fn review_decision(
+        &self,
+        id: i64,
+        remove: bool,
+        group: &Group,
+        from: &Person,
+    ) -> anyhow::Result<Outcome> {
+        let lang = group.lang;
+        let suspect = {
+            let mut conn = self.store.connection().await?;
+            store::suspects::get(&mut conn, &group.id, id).await?
+        };
+        let Some(suspect) = suspect else {
+            return Ok(RichText::plain(texts::not_found(lang, id)).into());
+        };
+        if suspect.state != PENDING {
+            return Ok(RichText::plain(texts::decided(lang, id, suspect.state == KEPT)).into());
+        }
+        let by = from.clone();
+        let plan = if remove {
+            let port = self.port(group.id.platform())?;
+            match port.remove_member(&group.id, &suspect.user).await {
+                Ok(()) => {}
+                Err(PortError::MissingRight(right)) => {
+                    return Ok(RichText::plain(texts::cannot_remove(lang, right)).into());
+                }
+                Err(PortError::Unexpected(e)) => return Err(e.context("removing a suspect")),
+            }
+            ReviewPlan::Remove { lang, suspect, by }
+        } else {
+            ReviewPlan::Keep { lang, suspect, by }
+        };
+        Ok(Outcome {
+            reply: RichText::default(),
+            effect: Some(super::commands::Effect::Review(plan)),
+        })
+    }
+}

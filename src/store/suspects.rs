@@ -1,0 +1,132 @@
+//! The review queue: newcomers screening flagged, and what admins decided.
+
+use sqlx::{AnyConnection, Row, any::AnyRow};
+
+use crate::domain::{ChatId, DisplayName, UserId, screening::Reason};
+
+/// A flagged newcomer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suspect {
+    pub id: i64,
+    pub group: ChatId,
+    pub user: UserId,
+    pub name: DisplayName,
+    pub score: i64,
+    pub reasons: Vec<Reason>,
+    pub state: String,
+}
+
+/// Waiting for a decision.
+pub const PENDING: &str = "pending";
+pub const KEPT: &str = "kept";
+pub const REMOVED: &str = "removed";
+
+fn suspect(row: AnyRow) -> sqlx::Result<Suspect> {
+    let reasons: String = row.try_get("reasons")?;
+    Ok(Suspect {
+        id: row.try_get("id")?,
+        group: ChatId::from_stored(row.try_get("group_id")?),
+        user: UserId::from_stored(row.try_get("user_id")?),
+        name: DisplayName::from_stored(row.try_get("name")?),
+        score: row.try_get("score")?,
+        // Reasons a later version no longer knows are dropped, not fatal.
+        reasons: serde_json::from_str(&reasons).unwrap_or_default(),
+        state: row.try_get("state")?,
+    })
+}
+
+/// Queues a newcomer for review; a member already decided on (or queued)
+/// keeps that state, so a rejoin or a replayed join changes nothing.
+pub async fn flag(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    user: &UserId,
+    name: &DisplayName,
+    score: u32,
+    reasons: &[Reason],
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    let reasons = serde_json::to_string(reasons).unwrap_or_else(|_| "[]".to_owned());
+    sqlx::query(
+        "INSERT INTO suspects (group_id, user_id, name, score, reasons, state, screened_at)
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6)
+         ON CONFLICT (group_id, user_id) DO NOTHING",
+    )
+    .bind(group.as_str())
+    .bind(user.as_str())
+    .bind(name.as_str())
+    .bind(i64::from(score))
+    .bind(reasons)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A group's pending suspects, highest score first (then oldest).
+pub async fn pending(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    limit: i64,
+) -> sqlx::Result<Vec<Suspect>> {
+    sqlx::query(
+        "SELECT id, group_id, user_id, name, score, reasons, state FROM suspects
+         WHERE group_id = $1 AND state = 'pending' ORDER BY score DESC, id LIMIT $2",
+    )
+    .bind(group.as_str())
+    .bind(limit)
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(suspect)
+    .collect()
+}
+
+/// How many wait in a group.
+pub async fn pending_count(conn: &mut AnyConnection, group: &ChatId) -> sqlx::Result<i64> {
+    sqlx::query("SELECT COUNT(*) AS n FROM suspects WHERE group_id = $1 AND state = 'pending'")
+        .bind(group.as_str())
+        .fetch_one(conn)
+        .await?
+        .try_get("n")
+}
+
+/// A suspect by its number in a group.
+pub async fn get(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    id: i64,
+) -> sqlx::Result<Option<Suspect>> {
+    sqlx::query(
+        "SELECT id, group_id, user_id, name, score, reasons, state FROM suspects
+         WHERE group_id = $1 AND id = $2",
+    )
+    .bind(group.as_str())
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .map(suspect)
+    .transpose()
+}
+
+/// Records a decision on a pending suspect; false when it was decided
+/// already (so it is carried out once).
+pub async fn decide(
+    conn: &mut AnyConnection,
+    id: i64,
+    state: &str,
+    by: &UserId,
+    now_ms: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE suspects SET state = $2, decided_by = $3, decided_at = $4
+         WHERE id = $1 AND state = 'pending'",
+    )
+    .bind(id)
+    .bind(state)
+    .bind(by.as_str())
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
