@@ -18,6 +18,20 @@ fn operator() -> Value {
     user(OPERATOR, "Operator")
 }
 
+/// Presses `data` under `message` and returns the bot's answer.
+async fn press(app: &TestApp, message: i64, member: &Value, data: &str) -> String {
+    let before = app.tg.calls("answerCallbackQuery").len();
+    app.press(GROUP, message, member, data);
+    let calls = app
+        .tg
+        .wait_for_call("answerCallbackQuery", |c| c.len() > before)
+        .await;
+    calls[before]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 async fn a_removed_suspect_takes_their_inviters_credit_with_them(db: TestDb) {
     let mut app = TestApp::spawn(db).await;
     app.group_with_bot(GROUP).await;
@@ -46,14 +60,33 @@ async fn a_removed_suspect_takes_their_inviters_credit_with_them(db: TestDb) {
         "That command is for group admins and operators only."
     );
 
-    let queue = app.ask(GROUP, &operator(), "/review").await.plain();
+    let queue = app.ask(GROUP, &operator(), "/review").await;
     assert_eq!(
-        queue,
+        queue.plain(),
         "2 members wait for review (highest score first, 2 shown):\n\
          #1 A雅琴代理 · score 90: starts with A (sorts first in member lists); marketing word “代理”\n\
          #2 芳姐 · score 50: a “sister” sales persona (…姐)\n\
-         Keep with /keep <number>; remove (and withdraw their inviter's credit) with /remove <number>."
+         Press the buttons below, or send /keep <number> or /remove <number> \
+         (which also withdraws their inviter's credit)."
     );
+    assert!(queue.mentions().is_empty(), "suspects are not pinged");
+    let button = |label: &str, data: &str| (label.to_owned(), data.to_owned());
+    assert_eq!(
+        queue.buttons,
+        vec![
+            button("✅ Keep #1", "review:keep:1"),
+            button("🚫 Remove #1", "review:remove:1"),
+            button("✅ Keep #2", "review:keep:2"),
+            button("🚫 Remove #2", "review:remove:2"),
+        ]
+    );
+    // A member's press is refused and changes nothing.
+    let refused = press(&app, queue.message_id, &lucy, "review:remove:1").await;
+    assert_eq!(
+        refused,
+        "That command is for group admins and operators only."
+    );
+    assert!(app.tg.calls("banChatMember").is_empty());
 
     let removed = app.ask(GROUP, &operator(), "/remove 1").await.plain();
     assert_eq!(
@@ -71,8 +104,16 @@ async fn a_removed_suspect_takes_their_inviters_credit_with_them(db: TestDb) {
     assert_eq!(again, "#1 was reviewed already: removed.");
     assert_eq!(app.tg.calls("banChatMember").len(), 1, "removed once");
 
-    let kept = app.ask(GROUP, &operator(), "/keep 2").await.plain();
+    // Keep by button: the admin sees the result, and so does the group, once.
+    let before = app.tg.sent_to(GROUP).len();
+    let kept = press(&app, queue.message_id, &operator(), "review:keep:2").await;
     assert_eq!(kept, "✅ 芳姐 stays and will not be asked about again.");
+    let posted = app.next_message(GROUP, before).await.plain();
+    assert_eq!(posted, kept);
+    let twice = press(&app, queue.message_id, &operator(), "review:keep:2").await;
+    assert_eq!(twice, "#2 was reviewed already: kept.");
+    app.settle().await;
+    assert_eq!(app.tg.sent_to(GROUP).len(), before + 1, "posted once");
     let empty = app.ask(GROUP, &operator(), "/review").await.plain();
     assert_eq!(empty, "✅ Nobody is waiting for review.");
     let bad = app.ask(GROUP, &operator(), "/keep Lucy").await.plain();

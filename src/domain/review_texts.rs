@@ -24,10 +24,16 @@ pub fn row(lang: Lang, id: i64, name: &str, score: i64, reasons: &str) -> String
     }
 }
 
-pub fn howto(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "\n保留：/keep <编号>；移出并撤销邀请人的计数：/remove <编号>。",
-        En => {
+pub fn howto(lang: Lang, buttons: bool) -> &'static str {
+    match (lang, buttons) {
+        (Zh, true) => {
+            "\n点下方按钮，或发送 /keep <编号> 保留、/remove <编号> 移出并撤销邀请人的计数。"
+        }
+        (Zh, false) => "\n保留：/keep <编号>；移出并撤销邀请人的计数：/remove <编号>。",
+        (En, true) => {
+            "\nPress the buttons below, or send /keep <number> or /remove <number> (which also withdraws their inviter's credit)."
+        }
+        (En, false) => {
             "\nKeep with /keep <number>; remove (and withdraw their inviter's credit) with /remove <number>."
         }
     }
@@ -77,5 +83,19 @@ pub fn cannot_remove(lang: Lang, right: &str) -> String {
     match lang {
         Zh => format!("无法移出该成员：请给我「{right}」权限。"),
         En => format!("I could not remove them: I need the “{right}” right."),
+    }
+}
+
+pub fn keep_label(lang: Lang, id: i64) -> String {
+    match lang {
+        Zh => format!("✅ 保留 #{id}"),
+        En => format!("✅ Keep #{id}"),
+    }
+}
+
+pub fn remove_label(lang: Lang, id: i64) -> String {
+    match lang {
+        Zh => format!("🚫 移出 #{id}"),
+        En => format!("🚫 Remove #{id}"),
     }
 }

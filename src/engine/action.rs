@@ -24,6 +24,12 @@ pub enum Action {
         text: RichText,
         button: Option<Button>,
     },
+    /// Post a message with rows of buttons (Telegram's inline keyboard).
+    /// Matrix shows the text alone, which names the commands to type.
+    Ask {
+        text: RichText,
+        rows: Vec<Vec<Button>>,
+    },
     /// React to a message (Matrix's stand-in for a button).
     React { message: String, key: String },
     /// Pin a message the bot posted, quietly.

@@ -305,7 +305,7 @@ impl Engine {
             Command::Nth(command) => self.nth_command(command, group, from),
             Command::Giveaway(command) => self.giveaway_command(command, group, from),
             Command::Reroll(reroll) => self.reroll_command(reroll, group),
-            Command::Review => self.review_list(&mut conn, group).await?.into(),
+            Command::Review => self.review_list(&mut conn, group).await?,
             Command::Keep(id) => {
                 drop(conn);
                 self.review_decision(id, false, group, from).await?
@@ -336,7 +336,7 @@ impl Engine {
     }
 
     /// Operators count as admins in every group they own or serve.
-    async fn is_admin(&self, group: &Group, user: &UserId) -> anyhow::Result<bool> {
+    pub(super) async fn is_admin(&self, group: &Group, user: &UserId) -> anyhow::Result<bool> {
         if self.is_operator(user) {
             return Ok(true);
         }

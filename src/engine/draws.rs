@@ -6,6 +6,7 @@ use sqlx::AnyConnection;
 use super::{
     Action, ENVELOPE, Engine, GIVEAWAY, NTH, Person, WHEEL,
     envelopes::{Grab, luckiest, params_of},
+    review::REVIEW_PREFIX,
     scheduler::zone_of,
     wheels::Spin,
 };
@@ -109,6 +110,10 @@ impl Engine {
             return Ok(());
         };
         let lang = info.lang;
+        if let Some(what) = button.strip_prefix(REVIEW_PREFIX) {
+            drop(conn);
+            return self.review_press(&info, from, what, query).await;
+        }
         let draw = match (button.strip_prefix("draw:"), message) {
             (Some(id), _) => match id.parse() {
                 Ok(id) => store::draws::get(&mut conn, id).await?,

@@ -399,6 +399,10 @@ impl Engine {
                 text: rewrite(text),
                 button: button.clone(),
             }],
+            Action::Ask { text, rows } => vec![Action::Ask {
+                text: rewrite(text),
+                rows: rows.clone(),
+            }],
             other => vec![other.clone()],
         };
         for action in &actions {

@@ -6,7 +6,10 @@
 
 use sqlx::AnyConnection;
 
-use super::{Engine, Person, PortError, commands::Outcome};
+use super::{
+    Action, Button, Engine, Person, PortError,
+    commands::{Effect, Outcome},
+};
 use crate::{
     domain::{ChatId, Lang, RichText, review_texts as texts},
     store::{
@@ -19,8 +22,17 @@ use crate::{
 /// Suspects `/review` shows at once.
 const SHOWN: i64 = 10;
 
+/// What a review button's data starts with: `review:keep:<n>`,
+/// `review:remove:<n>`.
+pub(super) const REVIEW_PREFIX: &str = "review:";
+
 /// A decision, written with its reply.
 pub(super) enum ReviewPlan {
+    /// Posts the queue with a Keep and a Remove button per suspect.
+    Show {
+        text: RichText,
+        rows: Vec<Vec<Button>>,
+    },
     Keep {
         lang: Lang,
         suspect: Suspect,
@@ -43,6 +55,12 @@ impl ReviewPlan {
         now: i64,
     ) -> anyhow::Result<RichText> {
         let (lang, suspect, by, state) = match self {
+            ReviewPlan::Show { text, rows } => {
+                engine
+                    .enqueue(conn, group, &Action::Ask { text, rows })
+                    .await?;
+                return Ok(RichText::default());
+            }
             ReviewPlan::Keep { lang, suspect, by } => (lang, suspect, by, KEPT),
             ReviewPlan::Remove { lang, suspect, by } => (lang, suspect, by, REMOVED),
         };
@@ -73,16 +91,17 @@ impl ReviewPlan {
 }
 
 impl Engine {
-    /// `/review`: the group's suspects, highest score first, with why.
+    /// `/review`: the group's suspects, highest score first, with why, and
+    /// a Keep and a Remove button for each where the platform has buttons.
     pub(super) async fn review_list(
         &self,
         conn: &mut AnyConnection,
         group: &Group,
-    ) -> anyhow::Result<RichText> {
+    ) -> anyhow::Result<Outcome> {
         let lang = group.lang;
         let waiting = store::suspects::pending_count(conn, &group.id).await?;
         if waiting == 0 {
-            return Ok(RichText::plain(texts::empty(lang)));
+            return Ok(RichText::plain(texts::empty(lang)).into());
         }
         let shown = store::suspects::pending(conn, &group.id, SHOWN).await?;
         let mut text = RichText::plain(texts::header(lang, waiting, shown.len()));
@@ -100,8 +119,69 @@ impl Engine {
                 }),
             ));
         }
-        text.push_text(texts::howto(lang));
-        Ok(text)
+        text.push_text(texts::howto(lang, self.has_buttons(group.id.platform())));
+        let button = |label: String, verb: &str, id: i64| Button {
+            label,
+            data: format!("{REVIEW_PREFIX}{verb}:{id}"),
+            reaction: String::new(),
+        };
+        let rows = shown
+            .iter()
+            .map(|s| {
+                vec![
+                    button(texts::keep_label(lang, s.id), "keep", s.id),
+                    button(texts::remove_label(lang, s.id), "remove", s.id),
+                ]
+            })
+            .collect();
+        Ok(Outcome {
+            reply: RichText::default(),
+            effect: Some(Effect::Review(ReviewPlan::Show { text, rows })),
+        })
+    }
+
+    /// An admin pressed Keep or Remove under the queue. Only admins may; the
+    /// decision is carried out as its command would be, its result posted in
+    /// the group and shown to the admin. A press on a suspect decided
+    /// already (or delivered twice) only answers the admin.
+    pub(super) async fn review_press(
+        &self,
+        group: &Group,
+        from: &Person,
+        what: &str,
+        query: Option<&str>,
+    ) -> anyhow::Result<()> {
+        let lang = group.lang;
+        let parsed = what
+            .split_once(':')
+            .and_then(|(verb, id)| Some((verb == "remove", id.parse::<i64>().ok()?)));
+        let Some((remove, id)) = parsed else {
+            return Ok(());
+        };
+        let answer = if !self.is_admin(group, &from.id).await? {
+            crate::domain::texts::admin_only(lang).to_owned()
+        } else {
+            let outcome = self.review_decision(id, remove, group, from).await?;
+            match outcome.effect {
+                Some(Effect::Review(plan)) => {
+                    let mut tx = self.store.begin().await?;
+                    let text = plan.apply(self, &mut tx, &group.id, self.now_ms()).await?;
+                    self.enqueue(&mut tx, &group.id, &Action::Send { text: text.clone() })
+                        .await?;
+                    tx.commit().await?;
+                    self.work.notify_waiters();
+                    text.to_plain()
+                }
+                _ => outcome.reply.to_plain(),
+            }
+        };
+        if let Some(query) = query {
+            let port = self.port(group.id.platform())?;
+            if let Err(e) = port.answer_press(query, &answer, None).await {
+                tracing::warn!(error = ?e, "could not answer a review press");
+            }
+        }
+        Ok(())
     }
 
     /// `/keep <n>` or `/remove <n>`. A removal asks the platform first: if
@@ -140,7 +220,7 @@ impl Engine {
         };
         Ok(Outcome {
             reply: RichText::default(),
-            effect: Some(super::commands::Effect::Review(plan)),
+            effect: Some(Effect::Review(plan)),
         })
     }
 }

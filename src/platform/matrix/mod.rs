@@ -393,11 +393,13 @@ impl Port for Matrix {
         let result = match action {
             // An announcement's button becomes the bot's reaction, added
             // once the message is delivered.
-            Action::Send { text } | Action::Post { text, .. } | Action::Announce { text, .. } => {
-                room.send_raw("m.room.message", render::to_content(text))
-                    .await
-                    .map(|sent| Some(sent.response.event_id.to_string()))
-            }
+            Action::Send { text }
+            | Action::Post { text, .. }
+            | Action::Announce { text, .. }
+            | Action::Ask { text, .. } => room
+                .send_raw("m.room.message", render::to_content(text))
+                .await
+                .map(|sent| Some(sent.response.event_id.to_string())),
             Action::React { message, key } => room
                 .send_raw("m.reaction", render::reaction(&event_id(message)?, key))
                 .await

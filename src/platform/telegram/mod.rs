@@ -314,20 +314,31 @@ impl Port for Telegram {
                 .map_err(|_| DeliveryError::Permanent(anyhow::anyhow!("bad message id {m}")))
         };
         let result = match action {
-            Action::Send { text } | Action::Post { text, .. } | Action::Announce { text, .. } => {
+            Action::Send { text }
+            | Action::Post { text, .. }
+            | Action::Announce { text, .. }
+            | Action::Ask { text, .. } => {
                 let mut request = self
                     .bot
                     .send_message(target, to_html(text))
                     .parse_mode(ParseMode::Html)
                     .link_preview_options(no_preview());
-                if let Action::Announce {
-                    button: Some(button),
-                    ..
-                } = action
-                {
-                    request = request.reply_markup(InlineKeyboardMarkup::new([[
-                        InlineKeyboardButton::callback(&button.label, &button.data),
-                    ]]));
+                let rows: Vec<Vec<&crate::engine::Button>> = match action {
+                    Action::Announce {
+                        button: Some(button),
+                        ..
+                    } => vec![vec![button]],
+                    Action::Ask { rows, .. } => rows.iter().map(|r| r.iter().collect()).collect(),
+                    _ => Vec::new(),
+                };
+                if !rows.is_empty() {
+                    request = request.reply_markup(InlineKeyboardMarkup::new(
+                        rows.into_iter().map(|row| {
+                            row.into_iter()
+                                .map(|b| InlineKeyboardButton::callback(&b.label, &b.data))
+                                .collect::<Vec<_>>()
+                        }),
+                    ));
                 }
                 request.await.map(|m| Some(m.id.0.to_string()))
             }
