@@ -317,7 +317,7 @@ async fn a_giveaway_lets_in_only_members_who_meet_its_requirements(db: TestDb) {
     let newt_says = press(&app, post.message_id, &newt, "draw:1").await;
     assert_eq!(
         newt_says,
-        "Sorry, this giveaway is for members of at least 24 hours; you have been here 2."
+        "Sorry, this giveaway is for members of at least 24 hours; you have been a member for 2 h."
     );
     // Olga was here before the bot came: long enough.
     let olga_says = press(&app, post.message_id, &old, "draw:1").await;

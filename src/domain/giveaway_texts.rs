@@ -89,7 +89,7 @@ pub fn unmet(lang: Lang, unmet: Unmet) -> String {
             format!("抱歉，本次抽奖要求入群满 {need} 小时，你目前 {have} 小时。")
         }
         (En, Unmet::Hours { need, have }) => format!(
-            "Sorry, this giveaway is for members of at least {need} hours; you have been here {have}."
+            "Sorry, this giveaway is for members of at least {need} hours; you have been a member for {have} h."
         ),
         (Zh, Unmet::Invites { need, have }) => {
             format!("抱歉，本次抽奖要求有效邀请至少 {need} 人，你目前 {have} 人。")
