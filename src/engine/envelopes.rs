@@ -125,9 +125,7 @@ impl EnvelopePlan {
                 Ok(RichText::default())
             }
             EnvelopePlan::Close { lang, id } => {
-                let draw = store::draws::get(conn, id)
-                    .await?
-                    .filter(|d| &d.group == group && d.kind == ENVELOPE);
+                let draw = store::draws::get_in(conn, group, ENVELOPE, id).await?;
                 let Some(draw) = draw else {
                     return Ok(RichText::plain(texts::envelope_not_found(lang, id)));
                 };

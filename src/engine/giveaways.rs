@@ -180,7 +180,7 @@ impl GiveawayPlan {
                 Ok(RichText::default())
             }
             GiveawayPlan::Close { lang, id } => {
-                let Some(draw) = giveaway_in(conn, group, id).await? else {
+                let Some(draw) = store::draws::get_in(conn, group, GIVEAWAY, id).await? else {
                     return Ok(RichText::plain(texts::not_found(lang, id)));
                 };
                 if !store::draws::close(conn, id, now).await? {
@@ -416,7 +416,7 @@ impl Engine {
         now: i64,
     ) -> anyhow::Result<RichText> {
         let id = reroll.id;
-        let Some(draw) = giveaway_in(conn, group, id).await? else {
+        let Some(draw) = store::draws::get_in(conn, group, GIVEAWAY, id).await? else {
             return Ok(RichText::plain(texts::not_found(lang, id)));
         };
         if draw.closed_at.is_none() {
@@ -496,16 +496,6 @@ fn push_winners(text: &mut RichText, entries: &[Entry], picked: &[usize]) {
             text.push_text(entry.name.as_str());
         }
     }
-}
-
-async fn giveaway_in(
-    conn: &mut AnyConnection,
-    group: &ChatId,
-    id: i64,
-) -> anyhow::Result<Option<Draw>> {
-    Ok(store::draws::get(conn, id)
-        .await?
-        .filter(|d| &d.group == group && d.kind == GIVEAWAY))
 }
 
 pub(crate) fn params_of(draw: &Draw) -> anyhow::Result<GiveawayParams> {

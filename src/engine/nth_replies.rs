@@ -112,9 +112,7 @@ impl NthPlan {
                 Ok(RichText::default())
             }
             NthPlan::Close { lang, id } => {
-                let draw = store::draws::get(conn, id)
-                    .await?
-                    .filter(|d| &d.group == group && d.kind == NTH);
+                let draw = store::draws::get_in(conn, group, NTH, id).await?;
                 let Some(draw) = draw else {
                     return Ok(RichText::plain(texts::not_found(lang, id)));
                 };

@@ -157,7 +157,7 @@ impl WheelPlan {
                 closes_at,
                 window,
             } => {
-                let Some(draw) = wheel_in(conn, group, id).await? else {
+                let Some(draw) = store::draws::get_in(conn, group, WHEEL, id).await? else {
                     return Ok(RichText::plain(texts::wheel_not_found(lang, id)));
                 };
                 if draw.closed_at.is_some() {
@@ -177,13 +177,15 @@ impl WheelPlan {
                     )));
                 }
                 if store::draws::mark_opened(conn, id, now).await? {
-                    let draw = wheel_in(conn, group, id).await?.context("just opened")?;
+                    let draw = store::draws::get_in(conn, group, WHEEL, id)
+                        .await?
+                        .context("just opened")?;
                     engine.announce_wheel(conn, &draw, lang, &window.1).await?;
                 }
                 Ok(RichText::default())
             }
             WheelPlan::Close { lang, id } => {
-                let Some(draw) = wheel_in(conn, group, id).await? else {
+                let Some(draw) = store::draws::get_in(conn, group, WHEEL, id).await? else {
                     return Ok(RichText::plain(texts::wheel_not_found(lang, id)));
                 };
                 if !store::draws::close(conn, id, now).await? {
@@ -412,16 +414,6 @@ fn push_prizes(text: &mut RichText, params: &WheelParams, lang: Lang) {
         let percent = 100.0 * prize.weight as f64 / total.max(1) as f64;
         text.push_text(&texts::wheel_prize(lang, &prize.name, prize.stock, percent));
     }
-}
-
-async fn wheel_in(
-    conn: &mut AnyConnection,
-    group: &ChatId,
-    id: i64,
-) -> anyhow::Result<Option<Draw>> {
-    Ok(store::draws::get(conn, id)
-        .await?
-        .filter(|d| &d.group == group && d.kind == WHEEL))
 }
 
 pub(crate) fn wheel_params(draw: &Draw) -> anyhow::Result<WheelParams> {

@@ -181,6 +181,25 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<Draw>
         .transpose()
 }
 
+/// A group's draw of one kind by id: what `/wheel close 3` and its kin
+/// name. Another group's draw, or another kind, is not found.
+pub async fn get_in(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    kind: &str,
+    id: i64,
+) -> sqlx::Result<Option<Draw>> {
+    let sql = format!("SELECT {COLUMNS} FROM draws WHERE id = $1 AND group_id = $2 AND kind = $3");
+    sqlx::query(sqlx::AssertSqlSafe(sql)) // only a constant column list is interpolated
+        .bind(id)
+        .bind(group.as_str())
+        .bind(kind)
+        .fetch_optional(conn)
+        .await?
+        .map(draw)
+        .transpose()
+}
+
 /// The draw announced by a group's message (a Matrix reaction names only that).
 pub async fn by_message(
     conn: &mut AnyConnection,
