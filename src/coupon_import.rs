@@ -50,6 +50,16 @@ pub async fn import(
     if let Some(n) = settings.alert_below {
         store::coupons::set_alert_below(&mut tx, pool, i64::from(n)).await?;
     }
+    let detail = format!("{} codes into {}", file.codes.len(), pool.as_str());
+    store::audit::record(
+        &mut tx,
+        None,
+        store::audit::CLI_ACTOR,
+        "coupons import",
+        &detail,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     let total = file.codes.len() as u64;
     let mut added = 0;

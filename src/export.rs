@@ -1,5 +1,5 @@
-//! `hearth export <what>`: draws, their entries and winners, and coupon codes
-//! as CSV, for operators' spreadsheets and audits. Times are UTC, RFC 3339.
+//! `hearth export <what>`: draws, their entries and winners, coupon codes and
+//! the audit log as CSV, for operators' spreadsheets and audits. Times are UTC, RFC 3339.
 
 use std::io::Write;
 
@@ -19,6 +19,8 @@ pub enum Table {
     /// Every coupon code: pool, holder, what it was won for, when it was
     /// handed over and redeemed.
     Codes,
+    /// The audit log: every admin action, who did it, where and when.
+    Log,
 }
 
 /// Writes `table` as CSV with a header row.
@@ -59,6 +61,19 @@ pub async fn export(store: &Store, table: Table, out: impl Write) -> anyhow::Res
                     d.created_by.to_string(),
                     time(Some(d.created_at)),
                     time(d.closed_at),
+                ])?;
+            }
+        }
+        Table::Log => {
+            csv.write_record(["id", "at", "group", "actor", "action", "detail"])?;
+            for e in store::audit::all(&mut conn).await? {
+                csv.write_record([
+                    e.id.to_string(),
+                    time(Some(e.at_ms)),
+                    e.group.map(|g| g.to_string()).unwrap_or_default(),
+                    e.actor,
+                    e.action,
+                    e.detail,
                 ])?;
             }
         }

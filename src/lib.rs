@@ -10,6 +10,7 @@ pub mod domain;
 pub mod engine;
 pub mod export;
 pub mod platform;
+pub mod screening_file;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

@@ -9,6 +9,7 @@ use hearth::{
     coupon_import::{self, PoolSettings},
     domain::coupon::{PoolName, read_codes},
     export::{self, Table},
+    screening_file,
     startup::Application,
     store::Store,
     telemetry,
@@ -40,7 +41,13 @@ enum Cmd {
         #[command(subcommand)]
         command: CouponsCmd,
     },
-    /// Write draws, their entries or coupon codes as CSV.
+    /// Screening rules for a group or for all of an operator's groups, kept
+    /// in a TOML file: `show` prints them, `set` loads an edited file.
+    Screening {
+        #[command(subcommand)]
+        command: ScreeningCmd,
+    },
+    /// Write draws, their entries, winners, coupon codes or the audit log as CSV.
     Export {
         what: Table,
         /// Write to this file instead of standard output.
@@ -68,6 +75,16 @@ enum CouponsCmd {
     List,
 }
 
+#[derive(Subcommand)]
+enum ScreeningCmd {
+    /// Print the rules of a group (tg:-1001234) or an operator (tg:123456) as TOML.
+    Show { scope: String },
+    /// Load rules from a TOML file; a mistake is named with its line.
+    Set { scope: String, file: PathBuf },
+    /// Drop a scope's own rules: its groups go back to the operator's or the defaults.
+    Reset { scope: String },
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -86,6 +103,7 @@ async fn main() -> ExitCode {
         Cmd::Migrate => migrate(&settings).await,
         Cmd::Verify { draw } => verify(&settings, &draw).await,
         Cmd::Coupons { command } => coupons(&settings, command).await,
+        Cmd::Screening { command } => screening(&settings, command).await,
         Cmd::Export { what, output } => export_csv(&settings, what, output).await,
         Cmd::CheckConfig => {
             println!("settings are valid; database: {}", settings.database_url);
@@ -180,6 +198,35 @@ async fn coupons(settings: &Settings, command: CouponsCmd) -> anyhow::Result<()>
                     p.pool.per_member,
                     p.pool.alert_below
                 );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn screening(settings: &Settings, command: ScreeningCmd) -> anyhow::Result<()> {
+    let store = Store::connect(&settings.database_url).await?;
+    store.migrate().await?;
+    match command {
+        ScreeningCmd::Show { scope } => {
+            print!(
+                "{}",
+                screening_file::show(&store, &screening_file::scope(&scope)?).await?
+            );
+        }
+        ScreeningCmd::Set { scope, file } => {
+            let scope = screening_file::scope(&scope)?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            screening_file::set(&store, &scope, &text, &file.display().to_string()).await?;
+            println!("screening rules for {scope} saved from {}", file.display());
+        }
+        ScreeningCmd::Reset { scope } => {
+            let scope = screening_file::scope(&scope)?;
+            if screening_file::reset(&store, &scope).await? {
+                println!("{scope} has no rules of its own any more");
+            } else {
+                println!("{scope} had no rules of its own");
             }
         }
     }

@@ -12,7 +12,11 @@ use support::{OPERATOR, TestApp, TestDb, user};
 
 const GROUP: i64 = -1004;
 
-on_both_databases!(a_removed_suspect_takes_their_inviters_credit_with_them,);
+on_both_databases!(
+    a_removed_suspect_takes_their_inviters_credit_with_them,
+    rewards_wait_for_the_audit_and_inviters_see_why_a_credit_went,
+    rules_per_group_and_per_operator_and_automatic_mode_with_a_daily_report,
+);
 
 fn operator() -> Value {
     user(OPERATOR, "Operator")
@@ -54,11 +58,11 @@ async fn a_removed_suspect_takes_their_inviters_credit_with_them(db: TestDb) {
         refused,
         "That command is for group admins and operators only."
     );
-    let refused = app.ask(GROUP, &lucy, "/remove 1").await.plain();
-    assert_eq!(
-        refused,
-        "That command is for group admins and operators only."
-    );
+    // Told once: her next try goes unanswered and removes nobody.
+    let before = app.tg.sent_to(GROUP).len();
+    app.say(GROUP, &lucy, "/remove 1");
+    app.ask(GROUP, &lucy, "/myinvites").await;
+    assert_eq!(app.tg.sent_to(GROUP).len(), before + 1);
 
     let queue = app.ask(GROUP, &operator(), "/review").await;
     assert_eq!(
@@ -94,6 +98,10 @@ async fn a_removed_suspect_takes_their_inviters_credit_with_them(db: TestDb) {
         "🚫 A雅琴代理 was removed from the group (a fresh invite can bring them back).\n\
          Their inviter Bob loses that credit and now has 1 effective invites."
     );
+    // The removal goes through the outbox: ban, then unban.
+    app.tg
+        .wait_for_call("unbanChatMember", |c| !c.is_empty())
+        .await;
     let bans = app.tg.calls("banChatMember");
     assert_eq!(bans.len(), 1);
     assert_eq!(bans[0]["user_id"], 9001);
@@ -142,4 +150,179 @@ async fn a_removed_suspect_takes_their_inviters_credit_with_them(db: TestDb) {
     assert!(mine.contains("you have 1 effective invites"), "{mine}");
     let empty = app.ask(GROUP, &operator(), "/review").await.plain();
     assert_eq!(empty, "✅ Nobody is waiting for review.");
+}
+
+async fn rewards_wait_for_the_audit_and_inviters_see_why_a_credit_went(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    let bob = user(9100, "Bob");
+    let link = app.invite_link(GROUP, &bob).await;
+    app.join_via_link(GROUP, &user(9001, "A雅琴代理"), &link);
+    app.join_via_link(GROUP, &user(9002, "Lucy"), &link);
+    app.settle().await;
+
+    let post = app
+        .ask(GROUP, &operator(), "/giveaway 1 1h Tea --audited")
+        .await;
+    assert!(
+        post.plain()
+            .contains("Who can join: everyone they invited has been reviewed"),
+        "{}",
+        post.plain()
+    );
+    // The seed's rule: no reward before the audit.
+    assert_eq!(
+        press(&app, post.message_id, &bob, "draw:1").await,
+        "Sorry, this giveaway waits until everyone you invited has been reviewed; \
+         1 of them still wait for an admin."
+    );
+    let mine = app.ask(GROUP, &bob, "/myinvites").await.plain();
+    assert_eq!(
+        mine,
+        "Bob, you have 2 effective invites, rank #1.\n\
+         1 of the people you invited wait for an admin's review."
+    );
+
+    app.ask(GROUP, &operator(), "/remove 1").await;
+    let day = chrono::Utc::now().format("%m-%d");
+    let mine = app.ask(GROUP, &bob, "/myinvites").await.plain();
+    assert_eq!(
+        mine,
+        format!(
+            "Bob, you have 1 effective invites, rank #1.\n\
+             No longer counted: A雅琴代理 (removed in the audit on {day})"
+        )
+    );
+    assert_eq!(
+        press(&app, post.message_id, &bob, "draw:1").await,
+        "🎉 You're in: entry number 1. Good luck!"
+    );
+    assert_eq!(app.db.count("SELECT COUNT(*) FROM draw_entries").await, 1);
+}
+
+async fn rules_per_group_and_per_operator_and_automatic_mode_with_a_daily_report(db: TestDb) {
+    let app = TestApp::spawn_at(db, "2026-11-09T12:00:00Z").await;
+    app.group_with_bot(GROUP).await;
+    let op = operator();
+    let shown = app.ask(GROUP, &op, "/screening").await.plain();
+    assert!(
+        shown.starts_with(
+            "Screening newcomers (the defaults):\n· review at score 40 or more\n\
+             · automatic removal: off\n· new accounts (Telegram ids above): off\n\
+             · marketing words: 宝宝 代理"
+        ),
+        "{shown}"
+    );
+    let saved = app
+        .ask(GROUP, &op, "/screening words add 私聊")
+        .await
+        .plain();
+    assert!(
+        saved.starts_with("✅ Saved. Screening newcomers (set for this group):"),
+        "{saved}"
+    );
+    assert!(saved.contains(" 贷款 私聊\n"), "{saved}");
+    let auto = app.ask(GROUP, &op, "/screening auto 90").await.plain();
+    assert!(
+        auto.contains("· automatic removal: at score 90 or more"),
+        "{auto}"
+    );
+    assert_eq!(
+        app.ask(GROUP, &op, "/screening threshold 0").await.plain(),
+        "`0` is not a score: write a whole number from 1 to 500."
+    );
+    assert_eq!(
+        app.ask(GROUP, &op, "/screening auto 20").await.plain(),
+        "Not saved: auto_remove: must be from the threshold (40) to 500"
+    );
+
+    // In automatic mode an ad account goes at once, with its inviter's credit.
+    let bob = user(9100, "Bob");
+    let link = app.invite_link(GROUP, &bob).await;
+    app.join_via_link(GROUP, &user(9001, "A雅琴代理"), &link);
+    app.join_via_link(GROUP, &user(9002, "私聊小店"), &link);
+    app.join_via_link(GROUP, &user(9003, "Lucy"), &link);
+    app.tg.wait_until_consumed().await;
+    app.advance(std::time::Duration::from_secs(1)).await;
+    // The removal goes through the outbox: ban, then unban.
+    app.tg
+        .wait_for_call("unbanChatMember", |c| !c.is_empty())
+        .await;
+    let bans = app.tg.calls("banChatMember");
+    assert_eq!(bans.len(), 1);
+    assert_eq!(bans[0]["user_id"], 9001);
+    assert_eq!(app.tg.calls("unbanChatMember").len(), 1);
+    let mine = app.ask(GROUP, &bob, "/myinvites").await.plain();
+    assert_eq!(
+        mine,
+        "Bob, you have 2 effective invites, rank #1.\n\
+         No longer counted: A雅琴代理 (removed in the audit on 11-09)\n\
+         1 of the people you invited wait for an admin's review."
+    );
+    let queue = app.ask(GROUP, &op, "/review").await.plain();
+    assert!(
+        queue.contains("#2 私聊小店 · score 50: marketing word “私聊”"),
+        "{queue}"
+    );
+
+    // A day later the operator hears about it in private, once.
+    app.advance(std::time::Duration::from_secs(24 * 3600)).await;
+    let report = app.tg.sent_to(OPERATOR);
+    assert_eq!(report.len(), 1);
+    assert_eq!(
+        report[0].plain(),
+        "🛡 In “Group 1004”, automatic mode removed 1 newcomers in the last day \
+         (score 90 or more):\n\
+         · A雅琴代理 (90: starts with A (sorts first in member lists); marketing word “代理”)\n\
+         Their inviters no longer count them. 1 more wait for review (/review in the group)."
+    );
+    app.advance(std::time::Duration::from_secs(24 * 3600)).await;
+    assert_eq!(
+        app.tg.sent_to(OPERATOR).len(),
+        1,
+        "nothing new, nothing said"
+    );
+
+    // An operator's rules file serves their groups without rules of their own.
+    let store = hearth::store::Store::connect(&app.db.url).await.unwrap();
+    let err = hearth::screening_file::set(
+        &store,
+        "tg:1000",
+        "threshold = 30\nmarkers = 5\n",
+        "mine.toml",
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("mine.toml: TOML parse error at line 2"),
+        "{err}"
+    );
+    hearth::screening_file::set(
+        &store,
+        "tg:1000",
+        "threshold = 30\nmarkers = [\"团购\"]\n",
+        "mine.toml",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        app.ask(GROUP, &op, "/screening reset").await.plain(),
+        "✅ Saved. Screening newcomers (the operator's rules file):\n\
+         · review at score 30 or more\n· automatic removal: off\n\
+         · new accounts (Telegram ids above): off\n· marketing words: 团购\n\
+         Change with /screening threshold|auto|newids|words …; go back with /screening reset."
+    );
+    let shown = hearth::screening_file::show(&store, "tg:-1004")
+        .await
+        .unwrap();
+    assert!(
+        shown.starts_with("# tg:-1004 has no rules of its own"),
+        "{shown}"
+    );
+    let log = app.ask(GROUP, &op, "/log 2").await.plain();
+    assert!(
+        log.ends_with("Operator: /screening reset\n11-09 12:00 Operator: /screening auto 90"),
+        "{log}"
+    );
 }

@@ -210,8 +210,8 @@ async fn members_cannot_touch_schedules(db: TestDb) {
         .ask(GROUP, &op, "/schedule add \"30 20 * * *\" notice hi")
         .await;
     let id = schedule_id(&saved.plain());
-    let member = user(5, "Mallory");
-    for command in [
+    // A fresh member for each command: a member is told once a day.
+    for (i, command) in [
         "/schedule list".to_owned(),
         "/schedule add \"* * * * *\" notice spam".to_owned(),
         "/schedule once 2026-11-11T20:30 notice spam".to_owned(),
@@ -223,7 +223,11 @@ async fn members_cannot_touch_schedules(db: TestDb) {
         "/snippet save x spam".to_owned(),
         "/groupset save x -1001".to_owned(),
         "/groups".to_owned(),
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let member = user(5 + i as i64, "Mallory");
         let reply = app.ask(GROUP, &member, &command).await;
         assert!(
             reply.plain().contains("admins") || reply.plain().contains("operators"),

@@ -12,7 +12,9 @@ use super::{
     giveaway::{self, GiveawayArgsError, GiveawayCommand, Reroll},
     leaderboard::{DEFAULT_TOP, MAX_TOP},
     nth_reply::{self, NthArgsError, NthCommand},
+    role_command::{self, AssistantCommand, RoleArgsError},
     schedule_command::{self, ArgsError, GroupSetCommand, ScheduleCommand, SnippetCommand},
+    screening_command::{self, ScreeningArgsError, ScreeningCommand},
     template::MAX_TEMPLATE_CHARS,
     wheel::{self, WheelArgsError, WheelCommand},
 };
@@ -66,6 +68,12 @@ pub enum Command {
     Keep(i64),
     /// Take a suspect out of the group, withdrawing their inviter's credit.
     Remove(i64),
+    /// Members an operator trusts with admin commands in one group.
+    Assistant(AssistantCommand),
+    /// The group's latest admin actions.
+    Log(u32),
+    /// The group's screening rules.
+    Screening(ScreeningCommand),
 }
 
 /// Which leaderboard `/top` shows.
@@ -111,6 +119,10 @@ pub enum CommandError {
     Nth(#[from] NthArgsError),
     #[error(transparent)]
     Giveaway(#[from] GiveawayArgsError),
+    #[error(transparent)]
+    Role(#[from] RoleArgsError),
+    #[error(transparent)]
+    Screening(#[from] ScreeningArgsError),
 }
 
 impl CommandError {
@@ -157,6 +169,8 @@ impl CommandError {
             (CommandError::Coupon(e), lang) => e.explain(lang),
             (CommandError::Nth(e), lang) => e.explain(lang),
             (CommandError::Giveaway(e), lang) => e.explain(lang),
+            (CommandError::Role(e), lang) => e.explain(lang),
+            (CommandError::Screening(e), lang) => e.explain(lang),
         }
     }
 }
@@ -189,8 +203,10 @@ impl Command {
             | Command::Reroll(_)
             | Command::Review
             | Command::Keep(_)
-            | Command::Remove(_) => Access::Admin,
-            Command::GroupSet(_) | Command::Groups => Access::Operator,
+            | Command::Remove(_)
+            | Command::Log(_)
+            | Command::Screening(_) => Access::Admin,
+            Command::GroupSet(_) | Command::Groups | Command::Assistant(_) => Access::Operator,
         }
     }
 
@@ -248,6 +264,9 @@ impl Command {
             "review" => Command::Review,
             "keep" => Command::Keep(suspect_number(args)?),
             "remove" => Command::Remove(suspect_number(args)?),
+            "assistant" | "assistants" => Command::Assistant(role_command::parse_assistant(args)?),
+            "log" => Command::Log(role_command::parse_log(args)?),
+            "screening" => Command::Screening(screening_command::parse(args)?),
             "timezone" => Command::Timezone(match args {
                 "" => None,
                 zone => Some(
@@ -360,11 +379,64 @@ mod tests {
         assert_eq!(p("/lang"), Err(CommandError::BadLang));
     }
 
+    /// Every command name, so fuzzing reaches each argument parser.
+    const NAMES: &[&str] = &[
+        "start",
+        "help",
+        "invite",
+        "myinvites",
+        "adopt",
+        "top",
+        "lang",
+        "schedule",
+        "snippet",
+        "groupset",
+        "groups",
+        "envelope",
+        "hongbao",
+        "draws",
+        "wheel",
+        "spin",
+        "coupons",
+        "redeem",
+        "mycodes",
+        "nth",
+        "giveaway",
+        "lottery",
+        "reroll",
+        "review",
+        "keep",
+        "remove",
+        "assistant",
+        "log",
+        "timezone",
+        "acks",
+        "setwelcome",
+    ];
+
     proptest! {
         #[test]
         fn parsing_never_panics(text in "\\PC{0,200}") {
             let _ = p(&text);
             let _ = Command::parse(&text, '!', "x");
+        }
+
+        /// Fuzzing: any arguments, including control characters and huge
+        /// runs, to every command. Never panics; an error explains itself
+        /// in a sentence of bounded length in both languages.
+        #[test]
+        fn any_arguments_to_any_command_never_panic(
+            name in prop::sample::select(NAMES),
+            suffix in prop_oneof![Just(""), Just("@hearth_bot"), Just("@other")],
+            args in prop_oneof!["\\PC{0,300}", ".{0,300}", "[0-9: *\\-]{0,40}"],
+        ) {
+            let text = format!("/{name}{suffix} {args}");
+            if let Err(e) = p(&text) {
+                for lang in [Lang::En, Lang::Zh] {
+                    let said = e.explain(lang);
+                    prop_assert!(!said.is_empty() && said.chars().count() < 1_000, "{said}");
+                }
+            }
         }
     }
 }

@@ -133,8 +133,16 @@ pub enum FileError {
     TooBig,
     #[error("the file is not UTF-8 text (save it as CSV, UTF-8)")]
     NotText,
-    #[error("the file holds no codes")]
-    NoCodes,
+    /// Not one line is a code; the first bad line says why.
+    #[error("the file holds no codes{}", first_bad(.0))]
+    NoCodes(Option<(usize, LineError)>),
+}
+
+fn first_bad(first: &Option<(usize, LineError)>) -> String {
+    first
+        .as_ref()
+        .map(|(line, e)| format!(" (line {line}: {e})"))
+        .unwrap_or_default()
 }
 
 impl FileError {
@@ -145,7 +153,10 @@ impl FileError {
                 format!("文件超过 {} MB。", MAX_IMPORT_BYTES / 1024 / 1024)
             }
             (Self::NotText, Lang::Zh) => "文件不是 UTF-8 文本（请另存为 CSV UTF-8）。".to_owned(),
-            (Self::NoCodes, Lang::Zh) => "文件里没有券码。".to_owned(),
+            (Self::NoCodes(None), Lang::Zh) => "文件里没有券码。".to_owned(),
+            (Self::NoCodes(Some((line, _))), Lang::Zh) => {
+                format!("文件里没有有效券码（例如第 {line} 行）。")
+            }
         }
     }
 }
@@ -196,7 +207,7 @@ pub fn read_codes(bytes: &[u8]) -> Result<CodeFile, FileError> {
         }
     }
     if file.codes.is_empty() && file.repeated == 0 {
-        return Err(FileError::NoCodes);
+        return Err(FileError::NoCodes(file.invalid.into_iter().next()));
     }
     Ok(file)
 }
@@ -282,7 +293,11 @@ mod tests {
     #[test]
     fn refuses_whole_files_that_are_not_code_lists() {
         assert_eq!(read_codes(b"\xff\xfe\x00"), Err(FileError::NotText));
-        assert_eq!(read_codes(b"code\n\n"), Err(FileError::NoCodes));
+        assert_eq!(read_codes(b"code\n\n"), Err(FileError::NoCodes(None)));
+        assert_eq!(
+            read_codes(b"code\n<b>,1,2\n").map_err(|e| e.explain(Lang::En)),
+            Err("The file holds no codes (line 2: more than two columns (code, value)).".into())
+        );
         let big = vec![b'A'; MAX_IMPORT_BYTES + 1];
         assert_eq!(read_codes(&big), Err(FileError::TooBig));
         assert_eq!(

@@ -36,6 +36,10 @@ pub struct Requirements {
     /// At least this many effective invites in the group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_invites: Option<u32>,
+    /// Audited: none of the member's invitees waits for review (the seed's
+    /// rule of auditing before rewards).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub audited: bool,
 }
 
 /// A requirement a member does not meet yet.
@@ -50,12 +54,17 @@ pub enum Unmet {
         need: u32,
         have: u64,
     },
+    /// `waiting` of the member's invitees wait for review.
+    Audit {
+        waiting: u64,
+    },
 }
 
 impl Requirements {
-    /// Checks a member who has been in the group `member_ms` and brought
-    /// `invites` effective invites.
-    pub fn check(&self, member_ms: i64, invites: i64) -> Result<(), Unmet> {
+    /// Checks a member who has been in the group `member_ms`, brought
+    /// `invites` effective invites and has `unaudited` invitees waiting for
+    /// review.
+    pub fn check(&self, member_ms: i64, invites: i64, unaudited: i64) -> Result<(), Unmet> {
         let hours = u64::try_from(member_ms / 3_600_000).unwrap_or(0);
         if let Some(need) = self.min_hours
             && hours < u64::from(need)
@@ -71,11 +80,16 @@ impl Requirements {
                 have: invites,
             });
         }
+        if self.audited && unaudited > 0 {
+            return Err(Unmet::Audit {
+                waiting: u64::try_from(unaudited).unwrap_or(0),
+            });
+        }
         Ok(())
     }
 
     pub fn is_empty(&self) -> bool {
-        self.min_hours.is_none() && self.min_invites.is_none()
+        self.min_hours.is_none() && self.min_invites.is_none() && !self.audited
     }
 }
 
@@ -194,16 +208,16 @@ impl GiveawayArgsError {
     pub fn explain(&self, lang: Lang) -> String {
         let cut = |s: &str| s.chars().take(40).collect::<String>();
         match (self, lang) {
-            (Self::Usage, Lang::En) => "Use /giveaway <winners> <until> [prize] [--hours H] [--invites K], e.g. /giveaway 3 21:00 a wool sweater --hours 24 (3 winners drawn at 21:00 among members of at least a day), /giveaway 10 2h Coupon[pool] --invites 2; or /giveaway close <number> to draw now.".to_owned(),
-            (Self::Usage, Lang::Zh) => "用法：/giveaway <人数> <截止> [奖品] [--hours 小时] [--invites 人数]，例如 /giveaway 3 21:00 羊毛衫 --hours 24（21:00 从入群满一天的成员中抽 3 人）、/giveaway 10 2h 优惠券[券池] --invites 2；或 /giveaway close <编号> 立即开奖。".to_owned(),
+            (Self::Usage, Lang::En) => "Use /giveaway <winners> <until> [prize] [--hours H] [--invites K] [--audited], e.g. /giveaway 3 21:00 a wool sweater --hours 24 (3 winners drawn at 21:00 among members of at least a day), /giveaway 10 2h Coupon[pool] --invites 2; or /giveaway close <number> to draw now.".to_owned(),
+            (Self::Usage, Lang::Zh) => "用法：/giveaway <人数> <截止> [奖品] [--hours 小时] [--invites 人数] [--audited]，例如 /giveaway 3 21:00 羊毛衫 --hours 24（21:00 从入群满一天的成员中抽 3 人）、/giveaway 10 2h 优惠券[券池] --invites 2；或 /giveaway close <编号> 立即开奖。".to_owned(),
             (Self::Winners(n), Lang::En) => format!("`{}` is not a number of winners from 1 to {MAX_WINNERS}.", cut(n)),
             (Self::Winners(n), Lang::Zh) => format!("`{}` 不是 1 到 {MAX_WINNERS} 之间的中奖人数。", cut(n)),
             (Self::Deadline(d), Lang::En) => format!("`{}` is not an end time: write minutes or hours (30m, 2h, 1h30m, at most a week) or a local time (21:00).", cut(d)),
             (Self::Deadline(d), Lang::Zh) => format!("`{}` 不是截止时间：请写时长（30m、2h、1h30m，最长一周）或当地时间（21:00）。", cut(d)),
             (Self::PrizeTooLong, Lang::En) => format!("The prize text is too long; keep it under {MAX_PRIZE_CHARS} characters."),
             (Self::PrizeTooLong, Lang::Zh) => format!("奖品说明太长：最多 {MAX_PRIZE_CHARS} 个字符。"),
-            (Self::Option(o), Lang::En) => format!("Unknown option `{}`; the options are --hours H (in the group for at least H hours) and --invites K (at least K effective invites).", cut(o)),
-            (Self::Option(o), Lang::Zh) => format!("未知选项 `{}`；可用选项：--hours 小时（入群至少多少小时）、--invites 人数（至少邀请多少有效成员）。", cut(o)),
+            (Self::Option(o), Lang::En) => format!("Unknown option `{}`; the options are --hours H (in the group for at least H hours), --invites K (at least K effective invites) and --audited (none of their invitees waits for review).", cut(o)),
+            (Self::Option(o), Lang::Zh) => format!("未知选项 `{}`；可用选项：--hours 小时（入群至少多少小时）、--invites 人数（至少邀请多少有效成员）、--audited（其邀请的成员均已审核）。", cut(o)),
             (Self::OptionValue(o), Lang::En) => format!("{} needs a whole number (hours up to {MAX_HOURS}, invites up to {MAX_INVITES}).", cut(o)),
             (Self::OptionValue(o), Lang::Zh) => format!("{} 后面需要一个整数（小时最多 {MAX_HOURS}，邀请最多 {MAX_INVITES}）。", cut(o)),
             (Self::Id(id), Lang::En) => format!("`{}` is not a giveaway number; /draws shows them.", cut(id)),
@@ -248,6 +262,10 @@ pub fn parse(args: &str) -> Result<GiveawayCommand, GiveawayArgsError> {
             prize.push(word);
             continue;
         };
+        if option.eq_ignore_ascii_case("audited") {
+            requirements.audited = true;
+            continue;
+        }
         let (slot, max) = match option.to_ascii_lowercase().as_str() {
             "hours" => (&mut requirements.min_hours, MAX_HOURS),
             "invites" => (&mut requirements.min_invites, MAX_INVITES),
@@ -304,7 +322,7 @@ mod tests {
     #[test]
     fn parses_giveaways_and_names_each_mistake() {
         assert_eq!(
-            parse("3 21:00 羊毛衫 --hours 24 --invites 2"),
+            parse("3 21:00 羊毛衫 --hours 24 --invites 2 --audited"),
             Ok(GiveawayCommand::Open {
                 winners: 3,
                 deadline: Deadline::At(NaiveTime::from_hms_opt(21, 0, 0).unwrap()),
@@ -313,6 +331,7 @@ mod tests {
                 requirements: Requirements {
                     min_hours: Some(24),
                     min_invites: Some(2),
+                    audited: true,
                 },
             })
         );
@@ -326,6 +345,7 @@ mod tests {
                 requirements: Requirements {
                     min_hours: None,
                     min_invites: Some(1),
+                    audited: false,
                 },
             })
         );
@@ -365,20 +385,25 @@ mod tests {
 
     #[test]
     fn requirements_name_what_is_missing() {
-        let both = Requirements {
+        let all = Requirements {
             min_hours: Some(24),
             min_invites: Some(3),
+            audited: true,
         };
         assert_eq!(
-            both.check(5 * 3_600_000 + 59 * 60_000, 9),
+            all.check(5 * 3_600_000 + 59 * 60_000, 9, 0),
             Err(Unmet::Hours { need: 24, have: 5 })
         );
         assert_eq!(
-            both.check(24 * 3_600_000, 2),
+            all.check(24 * 3_600_000, 2, 0),
             Err(Unmet::Invites { need: 3, have: 2 })
         );
-        assert_eq!(both.check(24 * 3_600_000, 3), Ok(()));
-        assert_eq!(Requirements::default().check(0, 0), Ok(()));
+        assert_eq!(
+            all.check(24 * 3_600_000, 3, 2),
+            Err(Unmet::Audit { waiting: 2 })
+        );
+        assert_eq!(all.check(24 * 3_600_000, 3, 0), Ok(()));
+        assert_eq!(Requirements::default().check(0, 0, 5), Ok(()));
     }
 
     #[test]

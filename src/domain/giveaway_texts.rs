@@ -53,6 +53,12 @@ pub fn requirements(lang: Lang, req: &Requirements) -> String {
             En => format!("at least {k} effective invites"),
         });
     }
+    if req.audited {
+        parts.push(match lang {
+            Zh => "邀请的成员均已通过审核".to_owned(),
+            En => "everyone they invited has been reviewed".to_owned(),
+        });
+    }
     match lang {
         Zh => format!("\n参与条件：{}", parts.join("，")),
         En => format!("\nWho can join: {}", parts.join(", ")),
@@ -96,6 +102,14 @@ pub fn unmet(lang: Lang, unmet: Unmet) -> String {
         }
         (En, Unmet::Invites { need, have }) => format!(
             "Sorry, this giveaway needs at least {need} effective invites; you have {have}."
+        ),
+        (Zh, Unmet::Audit { waiting }) => {
+            format!(
+                "抱歉，本次抽奖要求你邀请的成员均已通过审核，目前还有 {waiting} 人待管理员审核。"
+            )
+        }
+        (En, Unmet::Audit { waiting }) => format!(
+            "Sorry, this giveaway waits until everyone you invited has been reviewed; {waiting} of them still wait for an admin."
         ),
     }
 }

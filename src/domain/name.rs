@@ -51,6 +51,12 @@ impl DisplayName {
     }
 }
 
+/// `text` without the characters a display name may not hold either (line
+/// breaks and tabs stay): an admin's template cannot flip a greeting.
+pub fn strip_unsafe(text: &str) -> String {
+    text.chars().filter(|c| !is_unsafe(*c)).collect()
+}
+
 /// Control characters and the bidi embedding/override/isolate controls.
 /// Marks such as U+200F (RLM) are harmless inside an isolate and kept; the
 /// renderer wraps every name in an isolate.

@@ -1,6 +1,9 @@
 //! What admins read in the review queue, in both languages.
 
-use super::Lang::{self, En, Zh};
+use super::{
+    Lang::{self, En, Zh},
+    screening::RulesSource,
+};
 
 pub fn empty(lang: Lang) -> &'static str {
     match lang {
@@ -97,5 +100,100 @@ pub fn remove_label(lang: Lang, id: i64) -> String {
     match lang {
         Zh => format!("🚫 移出 #{id}"),
         En => format!("🚫 Remove #{id}"),
+    }
+}
+
+/// A line of `/myinvites`: a credit withdrawn in the audit (by an admin or
+/// automatic mode), and when.
+pub fn history_withdrawn(lang: Lang, name: &str, day: &str) -> String {
+    match lang {
+        Zh => format!("\n不再计入：{name}（{day} 审核时被移出）"),
+        En => format!("\nNo longer counted: {name} (removed in the audit on {day})"),
+    }
+}
+
+/// A line of `/myinvites`: invitees an admin has not reviewed yet.
+pub fn invitees_waiting(lang: Lang, waiting: i64) -> String {
+    match lang {
+        Zh => format!("\n你邀请的成员中有 {waiting} 人待管理员审核。"),
+        En => format!("\n{waiting} of the people you invited wait for an admin's review."),
+    }
+}
+
+/// The daily report of automatic mode, to the group's operator.
+pub fn report_header(lang: Lang, group: &str, removed: usize, mark: u32) -> String {
+    match lang {
+        Zh => format!("🛡 「{group}」过去一天自动移出 {removed} 人（可疑分 ≥ {mark}）："),
+        En => format!(
+            "🛡 In “{group}”, automatic mode removed {removed} newcomers in the last day (score {mark} or more):"
+        ),
+    }
+}
+
+pub fn report_row(lang: Lang, name: &str, score: i64, reasons: &str) -> String {
+    match lang {
+        Zh => format!("\n· {name}（{score} 分：{reasons}）"),
+        En => format!("\n· {name} ({score}: {reasons})"),
+    }
+}
+
+pub fn report_more(lang: Lang, more: usize) -> String {
+    match lang {
+        Zh => format!("\n……另有 {more} 人"),
+        En => format!("\n… and {more} more"),
+    }
+}
+
+pub fn report_footer(lang: Lang, waiting: i64) -> String {
+    match lang {
+        Zh => format!("\n他们的邀请人已不再计入。另有 {waiting} 人待审核（群里发送 /review）。"),
+        En => format!(
+            "\nTheir inviters no longer count them. {waiting} more wait for review (/review in the group)."
+        ),
+    }
+}
+
+pub fn rules_saved(lang: Lang) -> &'static str {
+    match lang {
+        Zh => "✅ 已保存。",
+        En => "✅ Saved. ",
+    }
+}
+
+pub fn rules_refused(lang: Lang, why: &str) -> String {
+    match lang {
+        Zh => format!("未保存，规则有误：{why}"),
+        En => format!("Not saved: {why}"),
+    }
+}
+
+/// The rules in force, where they come from, and how to change them.
+pub fn rules(
+    lang: Lang,
+    source: RulesSource,
+    threshold: u32,
+    auto: Option<u32>,
+    new_ids: Option<i64>,
+    markers: &str,
+) -> String {
+    let from = match (lang, source) {
+        (Zh, RulesSource::Group) => "本群设置",
+        (Zh, RulesSource::Operator) => "运营者的规则文件",
+        (Zh, RulesSource::Defaults) => "默认规则",
+        (En, RulesSource::Group) => "set for this group",
+        (En, RulesSource::Operator) => "the operator's rules file",
+        (En, RulesSource::Defaults) => "the defaults",
+    };
+    match lang {
+        Zh => format!(
+            "新成员筛查规则（{from}）：\n· 可疑分 ≥ {threshold} 进入待审核\n· 自动移出：{}\n· 新账号（Telegram id 大于）：{}\n· 营销词：{markers}\n修改：/screening threshold|auto|newids|words …，恢复：/screening reset",
+            auto.map_or("关闭".to_owned(), |a| format!("可疑分 ≥ {a}")),
+            new_ids.map_or("关闭".to_owned(), |i| i.to_string()),
+        ),
+        En => format!(
+            "Screening newcomers ({from}):\n· review at score {threshold} or more\n· automatic removal: {}\n· new accounts (Telegram ids above): {}\n· marketing words: {markers}\nChange with /screening threshold|auto|newids|words …; go back with /screening reset.",
+            auto.map_or("off".to_owned(), |a| format!("at score {a} or more")),
+            new_ids.map_or("off".to_owned(), |i| i.to_string()),
+        ),
     }
 }

@@ -18,6 +18,11 @@ pub const DEFAULT_MARKERS: &[&str] = &[
 
 /// Points at or above which a newcomer is a suspect.
 pub const DEFAULT_THRESHOLD: u32 = 40;
+/// The highest threshold that means anything (every rule at once scores less).
+pub const MAX_THRESHOLD: u32 = 500;
+/// Marketing words a group may hold, and how long one may be.
+pub const MAX_MARKERS: usize = 200;
+pub const MAX_MARKER_CHARS: usize = 30;
 
 /// One reason a name looks like an ad account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +43,9 @@ pub enum Reason {
     Phone,
     /// A doubled given name alone (芬芬, 莉莉).
     Doubled,
+    /// A Telegram account id above the operator's "recent" mark: accounts
+    /// made for a campaign are days old.
+    NewAccount,
 }
 
 impl Reason {
@@ -47,7 +55,7 @@ impl Reason {
             Reason::Link | Reason::Phone => 60,
             Reason::Marker(_) | Reason::Sister => 50,
             Reason::StartsWithA | Reason::DigitsAndSymbols => 40,
-            Reason::Doubled => 25,
+            Reason::Doubled | Reason::NewAccount => 25,
         }
     }
 
@@ -70,23 +78,92 @@ impl Reason {
             (Reason::Phone, Lang::En) => "a phone number".to_owned(),
             (Reason::Doubled, Lang::Zh) => "叠字名（如芬芬）".to_owned(),
             (Reason::Doubled, Lang::En) => "a doubled given name (like 芬芬)".to_owned(),
+            (Reason::NewAccount, Lang::Zh) => "新注册的账号".to_owned(),
+            (Reason::NewAccount, Lang::En) => "a recently made account".to_owned(),
         }
     }
 }
 
-/// The rules a group screens with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where a group's rules come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RulesSource {
+    /// Set for the group with `/screening`.
+    Group,
+    /// The operator's rules file (`hearth screening set`).
+    Operator,
+    Defaults,
+}
+
+/// The rules a group screens with: set per group by `/screening`, per
+/// operator in a rules file (`hearth screening set`), or the defaults.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct Rules {
-    pub markers: Vec<String>,
+    /// Points at or above which a newcomer waits for review.
     pub threshold: u32,
+    /// Points at or above which a newcomer is removed without asking, with
+    /// a daily report to the operator; `None`: admins decide every case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_remove: Option<u32>,
+    /// Telegram ids above this count as recently made accounts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_account_above: Option<i64>,
+    /// Marketing words, matched anywhere in a name, in any case.
+    pub markers: Vec<String>,
 }
 
 impl Default for Rules {
     fn default() -> Self {
         Self {
-            markers: DEFAULT_MARKERS.iter().map(|m| (*m).to_owned()).collect(),
             threshold: DEFAULT_THRESHOLD,
+            auto_remove: None,
+            new_account_above: None,
+            markers: DEFAULT_MARKERS.iter().map(|m| (*m).to_owned()).collect(),
         }
+    }
+}
+
+impl Rules {
+    /// Reads a rules file (TOML); an error names the line and the field.
+    pub fn from_toml(text: &str) -> Result<Self, String> {
+        let rules: Rules = toml::from_str(text).map_err(|e| e.to_string())?;
+        rules.check().map(|()| rules)
+    }
+
+    /// The rules as a file an operator can edit and load back.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+
+    /// Limits a file or a command must respect.
+    pub fn check(&self) -> Result<(), String> {
+        if !(1..=MAX_THRESHOLD).contains(&self.threshold) {
+            return Err(format!("threshold: must be 1 to {MAX_THRESHOLD}"));
+        }
+        if let Some(auto) = self.auto_remove
+            && !(self.threshold..=MAX_THRESHOLD).contains(&auto)
+        {
+            return Err(format!(
+                "auto_remove: must be from the threshold ({}) to {MAX_THRESHOLD}",
+                self.threshold
+            ));
+        }
+        if self.new_account_above.is_some_and(|id| id <= 0) {
+            return Err("new_account_above: must be a positive Telegram id".to_owned());
+        }
+        if self.markers.len() > MAX_MARKERS {
+            return Err(format!("markers: at most {MAX_MARKERS} words"));
+        }
+        if let Some(bad) = self.markers.iter().find(|m| {
+            m.trim().is_empty()
+                || m.chars().count() > MAX_MARKER_CHARS
+                || m.chars().any(char::is_control)
+        }) {
+            return Err(format!(
+                "markers: {bad:?} must hold 1 to {MAX_MARKER_CHARS} characters"
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -101,6 +178,19 @@ impl Suspicion {
     pub fn is_suspect(&self, rules: &Rules) -> bool {
         self.score >= rules.threshold
     }
+}
+
+/// Screens a newcomer: their display name, and on Telegram how recent
+/// their account looks (`telegram_id`).
+pub fn screen_newcomer(name: &str, telegram_id: Option<i64>, rules: &Rules) -> Suspicion {
+    let mut found = screen(name, rules);
+    if let (Some(id), Some(mark)) = (telegram_id, rules.new_account_above)
+        && id > mark
+    {
+        found.score += Reason::NewAccount.points();
+        found.reasons.push(Reason::NewAccount);
+    }
+    found
 }
 
 /// Screens a display name.
@@ -236,6 +326,46 @@ mod tests {
     }
 
     #[test]
+    fn a_rules_file_round_trips_and_names_its_mistakes() {
+        let rules = Rules {
+            auto_remove: Some(110),
+            new_account_above: Some(7_000_000_000),
+            ..Rules::default()
+        };
+        assert_eq!(Rules::from_toml(&rules.to_toml()), Ok(rules));
+        // Missing fields keep their defaults.
+        let partial = Rules::from_toml("threshold = 60").unwrap();
+        assert_eq!(partial.markers, Rules::default().markers);
+        let err = Rules::from_toml("threshold = 60\nmarkers = [\"代购\", 3]\n").unwrap_err();
+        assert!(err.contains("line 2"), "{err}");
+        let err = Rules::from_toml("treshold = 60").unwrap_err();
+        assert!(err.contains("unknown field `treshold`"), "{err}");
+        assert_eq!(
+            Rules::from_toml("threshold = 60\nauto_remove = 50"),
+            Err("auto_remove: must be from the threshold (60) to 500".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_new_account_adds_a_hint() {
+        let rules = Rules {
+            new_account_above: Some(7_000_000_000),
+            ..Rules::default()
+        };
+        assert_eq!(
+            screen_newcomer("Lucy", Some(7_100_000_000), &rules).score,
+            25
+        );
+        assert_eq!(
+            screen_newcomer("Lucy", Some(6_900_000_000), &rules).score,
+            0
+        );
+        let ad = screen_newcomer("芳姐", Some(7_100_000_000), &rules);
+        assert_eq!(ad.reasons, vec![Reason::Sister, Reason::NewAccount]);
+        assert_eq!(screen_newcomer("Lucy", None, &rules).score, 0);
+    }
+
+    #[test]
     fn the_score_adds_the_reasons_and_the_threshold_decides() {
         let rules = Rules::default();
         let ad = screen("A微商芳姐", &rules);
@@ -254,6 +384,7 @@ mod tests {
         let rules = Rules {
             markers: vec!["团购".into()],
             threshold: 50,
+            ..Rules::default()
         };
         assert_eq!(
             screen("社区团购群主", &rules).reasons,

@@ -335,6 +335,15 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
                 "券池库存；limit <券池> <n> 每人数量；alert <券池> <n> 库存提醒（管理员）",
             ),
             ("redeem", "核销券码：/redeem <券码>（管理员）"),
+            ("log", "最近的管理操作记录：/log [条数]（管理员）"),
+            (
+                "screening",
+                "新成员筛查规则：threshold、auto、newids、words、reset（管理员）",
+            ),
+            (
+                "assistant",
+                "本群助理：/assistant add|remove <成员>，助理可用管理员命令（运营者）",
+            ),
             ("groups", "你的群和群组（运营者）"),
             ("groupset", "命名群组，用于多群定时（运营者）"),
             ("adopt", "登记本群（运营者）"),
@@ -386,6 +395,15 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
                 "Coupon stock; limit <pool> <n> per member; alert <pool> <n> low-stock alert (admins)",
             ),
             ("redeem", "Mark a code used: /redeem <code> (admins)"),
+            ("log", "The latest admin actions: /log [n] (admins)"),
+            (
+                "screening",
+                "Screening rules: threshold, auto, newids, words, reset (admins)",
+            ),
+            (
+                "assistant",
+                "Assistants here: /assistant add|remove <member>; they may use admin commands (operators)",
+            ),
             ("groups", "Your groups and group sets (operators)"),
             (
                 "groupset",

@@ -38,6 +38,8 @@ pub enum Action {
     Unpin { message: String },
     /// Let a member in who asked through one of our links.
     ApproveJoin { user: UserId },
+    /// Take a member out without barring them for good (automatic mode).
+    RemoveMember { user: UserId },
     /// Leave the chat.
     Leave,
 }

@@ -10,13 +10,21 @@ use std::collections::HashMap;
 use anyhow::Context;
 use sqlx::AnyConnection;
 
-use super::{Action, Engine, GroupInfo, Person, PortError, coupons::CouponPlan};
+use super::{
+    Action, Engine, GroupInfo, Person, PortError,
+    audit::AuditNote,
+    coupons::CouponPlan,
+    roles::{RolePlan, TELL_AGAIN_MS},
+    scheduler::zone_of,
+};
 use crate::{
     domain::{
-        ChatId, DisplayName, Lang, RichText, UserId,
+        ChatId, DisplayName, Lang, RichText,
         command::{Access, Command, TopScope},
         coupon_texts,
         leaderboard::Standing,
+        review_texts,
+        schedule::local_of,
         template::{Template, Value, Values},
         texts,
     },
@@ -43,6 +51,12 @@ pub(super) enum Effect {
     Giveaway(super::giveaways::GiveawayPlan),
     /// Review decisions.
     Review(super::review::ReviewPlan),
+    /// Assistants granted or revoked.
+    Roles(Lang, RolePlan),
+    /// A member tried a command that is not theirs: they are told once a day.
+    Refused,
+    /// Screening rules changed.
+    Screening(super::screening::ScreeningPlan),
     /// Coupon settings, redemptions, imports and claims.
     Coupons(Lang, super::coupons::CouponPlan),
     SaveWelcome(String),
@@ -54,6 +68,19 @@ pub(super) enum Effect {
         join_request: bool,
     },
     LostInviteRight,
+}
+
+impl Effect {
+    /// Whether it changes something (the audit log records those); showing
+    /// the review queue or answering `/start` does not.
+    fn changes(&self) -> bool {
+        !matches!(
+            self,
+            Effect::Refused
+                | Effect::Review(super::review::ReviewPlan::Show { .. })
+                | Effect::Coupons(_, CouponPlan::Start(_))
+        )
+    }
 }
 
 impl From<RichText> for Outcome {
@@ -99,10 +126,19 @@ impl Engine {
             Ok(None) => return Ok(()),
             Err(e) => {
                 return self
-                    .answer(key, &chat, &from, e.explain(lang).as_str().into(), None)
+                    .answer(
+                        key,
+                        &chat,
+                        &from,
+                        e.explain(lang).as_str().into(),
+                        None,
+                        None,
+                    )
                     .await;
             }
         };
+        let access = command.access();
+        let chat_group = info.as_ref().map(|i| i.id.clone());
         let outcome = match (info, group) {
             (None, _) => self.private_command(command, &from, lang).await?,
             (Some(info), None) => self.unserved_command(command, &info, &from, lang).await?,
@@ -112,7 +148,11 @@ impl Engine {
             Some(Effect::Register(g)) => Some(g.id.clone()),
             _ => None,
         };
-        self.answer(key, &chat, &from, outcome.reply, outcome.effect)
+        // Admin actions that change something are logged with the change.
+        let audit = (access >= Access::Admin
+            && outcome.effect.as_ref().is_some_and(Effect::changes))
+        .then(|| AuditNote::of_command(chat_group, &text));
+        self.answer(key, &chat, &from, outcome.reply, outcome.effect, audit)
             .await?;
         if let Some(id) = group_id {
             self.active
@@ -123,8 +163,8 @@ impl Engine {
         Ok(())
     }
 
-    /// Records the update, applies the command's effect and queues the reply,
-    /// all in one transaction.
+    /// Records the update, applies the command's effect, logs an admin
+    /// action and queues the reply, all in one transaction.
     pub(super) async fn answer(
         &self,
         key: &str,
@@ -132,11 +172,15 @@ impl Engine {
         from: &Person,
         reply: RichText,
         effect: Option<Effect>,
+        audit: Option<AuditNote>,
     ) -> anyhow::Result<()> {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
         if !store::updates::claim(&mut tx, key, now).await? {
             return Ok(());
+        }
+        if let Some(note) = audit {
+            note.record(&mut tx, from, now).await?;
         }
         let mut reply = reply;
         if let Some(effect) = effect
@@ -229,20 +273,21 @@ impl Engine {
         from: &Person,
     ) -> anyhow::Result<Outcome> {
         let lang = group.lang;
-        match command.access() {
-            Access::Operator if !self.is_operator(&from.id) => {
-                return Ok(RichText::plain(texts::operator_only(lang)).into());
-            }
-            Access::Admin if !self.is_admin(group, &from.id).await? => {
-                return Ok(RichText::plain(texts::admin_only(lang)).into());
-            }
-            _ => {}
+        // Every group command is checked here, in one place.
+        let role = self.role_in(group, &from.id).await?;
+        if !role.may(command.access()) {
+            let refusal = match command.access() {
+                Access::Operator => texts::operator_only(lang),
+                _ => texts::admin_only(lang),
+            };
+            return Ok(Outcome {
+                reply: RichText::plain(refusal),
+                effect: Some(Effect::Refused),
+            });
         }
         let mut conn = self.store.connection().await?;
         Ok(match command {
-            Command::Start(_) | Command::Help => {
-                help_text(lang, self.is_admin(group, &from.id).await?).into()
-            }
+            Command::Start(_) | Command::Help => help_text(lang, role.may(Access::Admin)).into(),
             Command::Coupons(command) => {
                 drop(conn);
                 self.coupons_command(command, lang).await?
@@ -252,11 +297,7 @@ impl Engine {
             Command::MyCodes => RichText::plain(coupon_texts::codes_in_private(lang)).into(),
             Command::Adopt => RichText::plain(texts::already_registered(lang)).into(),
             Command::Invite => self.invite(&mut conn, group, from).await?,
-            Command::MyInvites => {
-                let (count, rank) =
-                    store::members::standing_of(&mut conn, &group.id, &from.id).await?;
-                addressed(from, &texts::my_invites(lang, count, rank)).into()
-            }
+            Command::MyInvites => my_invites(&mut conn, group, from).await?.into(),
             Command::Top(TopScope::Group(n)) => {
                 let standings =
                     store::members::standings(&mut conn, std::slice::from_ref(&group.id)).await?;
@@ -306,6 +347,13 @@ impl Engine {
             Command::Giveaway(command) => self.giveaway_command(command, group, from),
             Command::Reroll(reroll) => self.reroll_command(reroll, group),
             Command::Review => self.review_list(&mut conn, group).await?,
+            Command::Assistant(command) => {
+                self.assistant_command(&mut conn, command, group).await?
+            }
+            Command::Log(n) => self.log_list(&mut conn, group, n).await?.into(),
+            Command::Screening(command) => {
+                self.screening_command(&mut conn, command, group).await?
+            }
             Command::Keep(id) => {
                 drop(conn);
                 self.review_decision(id, false, group, from).await?
@@ -333,17 +381,6 @@ impl Engine {
                     .await?
             }
         })
-    }
-
-    /// Operators count as admins in every group they own or serve.
-    pub(super) async fn is_admin(&self, group: &Group, user: &UserId) -> anyhow::Result<bool> {
-        if self.is_operator(user) {
-            return Ok(true);
-        }
-        let port = self.port(group.id.platform())?;
-        port.is_admin(&group.id, user)
-            .await
-            .map_err(anyhow::Error::from)
     }
 
     async fn invite(
@@ -408,6 +445,19 @@ impl Engine {
             Effect::Nth(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Giveaway(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Review(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
+            Effect::Roles(lang, plan) => {
+                return Ok(Some(plan.apply(conn, chat, from, lang, now).await?));
+            }
+            Effect::Screening(plan) => {
+                return Ok(Some(plan.apply(conn, chat, from.id.as_str(), now).await?));
+            }
+            Effect::Refused => {
+                let since = now - TELL_AGAIN_MS;
+                if !store::roles::tell_refusal(conn, chat, &from.id, since, now).await? {
+                    // Told already: no answer at all.
+                    return Ok(Some(RichText::default()));
+                }
+            }
             Effect::SaveWelcome(source) => store::groups::set_welcome(conn, chat, &source).await?,
             Effect::SetLang(lang) => store::groups::set_lang(conn, chat, lang).await?,
             Effect::Register(group) => store::groups::register(conn, &group, now).await?,
@@ -435,6 +485,28 @@ fn addressed(to: &Person, rest: &str) -> RichText {
     text.push_mention(&to.id, &to.name);
     text.push_text(rest);
     text
+}
+
+/// `/myinvites`: the member's count and rank, and its history: whose
+/// credit went after review, and how many invitees still wait for it.
+async fn my_invites(
+    conn: &mut AnyConnection,
+    group: &Group,
+    from: &Person,
+) -> anyhow::Result<RichText> {
+    let lang = group.lang;
+    let (count, rank) = store::members::standing_of(conn, &group.id, &from.id).await?;
+    let mut text = addressed(from, &texts::my_invites(lang, count, rank));
+    let zone = zone_of(group);
+    for (name, at) in store::suspects::removed_invitees(conn, &group.id, &from.id).await? {
+        let day = local_of(zone, at).format("%m-%d").to_string();
+        text.push_text(&review_texts::history_withdrawn(lang, name.as_str(), &day));
+    }
+    let waiting = store::suspects::pending_invitees(conn, &group.id, &from.id).await?;
+    if waiting > 0 {
+        text.push_text(&review_texts::invitees_waiting(lang, waiting));
+    }
+    Ok(text)
 }
 
 /// A link name admins recognise in the group's link list; Telegram allows 32 characters.

@@ -213,11 +213,22 @@ impl Engine {
         };
         match reply {
             Ok(plan) => {
+                let audit = super::audit::AuditNote {
+                    group: None,
+                    action: "coupons import".to_owned(),
+                    detail: format!(
+                        "{} ← {}",
+                        upload
+                            .pool()
+                            .map_or_else(String::new, |p| p.as_str().to_owned()),
+                        upload.file_name.as_deref().unwrap_or("?")
+                    ),
+                };
                 let effect = Some(super::commands::Effect::Coupons(lang, plan));
-                self.answer(key, &chat, &from, RichText::default(), effect)
+                self.answer(key, &chat, &from, RichText::default(), effect, Some(audit))
                     .await
             }
-            Err(text) => self.answer(key, &chat, &from, text, None).await,
+            Err(text) => self.answer(key, &chat, &from, text, None, None).await,
         }
     }
 

@@ -69,6 +69,13 @@ pub enum Event {
     BotRightsChanged { group: ChatId, can_invite: bool },
     /// The bot is no longer in a group.
     BotLeft { group: ChatId },
+    /// Someone's standing in a group changed on the platform (promoted,
+    /// demoted, restricted); `None` when it may be anyone's (Matrix power
+    /// levels). Cached admin status is read again.
+    StandingChanged {
+        group: ChatId,
+        member: Option<UserId>,
+    },
     /// An ordinary message in a group (not a command). `reply_to` is the
     /// platform id of the message it answers.
     Message {

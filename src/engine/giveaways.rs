@@ -286,7 +286,12 @@ impl Engine {
                 Some(_) => store::members::invites_of(&mut tx, &draw.group, &from.id).await?,
                 None => 0,
             };
-            if let Err(unmet) = params.requirements.check(member_ms, invites) {
+            let unaudited = if params.requirements.audited {
+                store::suspects::pending_invitees(&mut tx, &draw.group, &from.id).await?
+            } else {
+                0
+            };
+            if let Err(unmet) = params.requirements.check(member_ms, invites, unaudited) {
                 break 'join Join::Unmet(unmet);
             }
             let Some(position) = store::draws::take_slot(&mut tx, draw.id).await? else {

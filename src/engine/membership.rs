@@ -15,7 +15,6 @@ use crate::{
     domain::{
         ChatId, DisplayName, UserId,
         invites::{self, Change, Credit},
-        screening::{self, Rules},
         texts,
     },
     store::{
@@ -229,15 +228,7 @@ impl Engine {
             self.enqueue(conn, &group, &Action::ApproveJoin { user })
                 .await?;
         }
-        // Screening: a flagged newcomer waits for an admin's review.
-        let rules = Rules::default();
-        for ((group, user), name) in fold.joined {
-            let found = screening::screen(name.as_str(), &rules);
-            if found.is_suspect(&rules) {
-                store::suspects::flag(conn, &group, &user, &name, found.score, &found.reasons, now)
-                    .await?;
-            }
-        }
+        self.screen_joins(conn, fold.joined, now).await?;
         tracing::debug!(members = changed.len(), "member events applied");
         Ok(())
     }

@@ -8,6 +8,7 @@
 //! handled one by one, outside the batch transaction.
 
 pub mod action;
+mod audit;
 pub mod clock;
 mod commands;
 mod confirm;
@@ -22,8 +23,10 @@ mod membership;
 mod nth_replies;
 pub mod port;
 mod review;
+mod roles;
 mod schedule_commands;
 mod scheduler;
+mod screening;
 mod wheels;
 
 use std::{
@@ -334,6 +337,9 @@ impl Engine {
             Event::BotLeft { group } => {
                 cache.push(CacheChange::Deactivate(group.clone()));
                 Ok(store::groups::deactivate(conn, &group).await?)
+            }
+            Event::StandingChanged { group, member } => {
+                Ok(store::roles::forget_admin(conn, &group, member.as_ref()).await?)
             }
             _ => Ok(()),
         }

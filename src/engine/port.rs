@@ -31,6 +31,17 @@ pub enum DeliveryError {
     Permanent(#[source] anyhow::Error),
 }
 
+impl From<PortError> for DeliveryError {
+    /// A missing right stays missing until an admin acts; anything else may
+    /// pass on another try.
+    fn from(e: PortError) -> Self {
+        match e {
+            PortError::MissingRight(_) => DeliveryError::Permanent(anyhow::Error::new(e)),
+            PortError::Unexpected(e) => DeliveryError::Transient(e),
+        }
+    }
+}
+
 /// A connected platform.
 #[async_trait]
 pub trait Port: Send + Sync {

@@ -8,6 +8,7 @@ use sqlx::AnyConnection;
 
 use super::{
     Action, Button, Engine, Person, PortError,
+    audit::AuditNote,
     commands::{Effect, Outcome},
 };
 use crate::{
@@ -165,7 +166,15 @@ impl Engine {
             match outcome.effect {
                 Some(Effect::Review(plan)) => {
                     let mut tx = self.store.begin().await?;
-                    let text = plan.apply(self, &mut tx, &group.id, self.now_ms()).await?;
+                    let now = self.now_ms();
+                    let verb = if remove { "remove" } else { "keep" };
+                    let note = AuditNote {
+                        group: Some(group.id.clone()),
+                        action: verb.to_owned(),
+                        detail: format!("{verb} #{id} (button)"),
+                    };
+                    note.record(&mut tx, from, now).await?;
+                    let text = plan.apply(self, &mut tx, &group.id, now).await?;
                     self.enqueue(&mut tx, &group.id, &Action::Send { text: text.clone() })
                         .await?;
                     tx.commit().await?;

@@ -225,11 +225,12 @@ impl Engine {
         Ok(text)
     }
 
-    /// Runs the scheduler until the task is dropped: scheduled posts, and
-    /// draws whose time to open or close has come.
+    /// Runs the scheduler until the task is dropped: scheduled posts,
+    /// automatic-mode reports, and draws whose time to open or close has come.
     pub async fn run_scheduler(self: Arc<Self>) -> anyhow::Result<()> {
         self.run_passes("scheduler", TICK, |engine| async move {
             engine.fire_due_schedules().await?;
+            engine.send_auto_reports().await?;
             engine.run_due_draws().await
         })
         .await

@@ -54,6 +54,27 @@ pub async fn name_of(conn: &mut AnyConnection, id: &UserId) -> sqlx::Result<Opti
         .transpose()
 }
 
+/// Present members of `group` whose display name is exactly `name`, at most `limit`.
+pub async fn named_in(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    name: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<UserId>> {
+    sqlx::query(
+        "SELECT u.id FROM users u JOIN memberships m ON m.user_id = u.id
+         WHERE m.group_id = $1 AND m.present = 1 AND u.name = $2 ORDER BY u.id LIMIT $3",
+    )
+    .bind(group.as_str())
+    .bind(name)
+    .bind(limit)
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(|r| Ok(UserId::from_stored(r.try_get("id")?)))
+    .collect()
+}
+
 /// The stored state of every given member that was ever seen in their group.
 pub async fn get_many(
     conn: &mut AnyConnection,

@@ -6,6 +6,7 @@
 //! `&mut AnyConnection`, so callers compose them inside one transaction and a
 //! fact commits together with the messages it causes.
 
+pub mod audit;
 pub mod coupons;
 pub mod draws;
 pub mod greetings;
@@ -15,7 +16,9 @@ pub mod links;
 pub mod members;
 pub mod outbox;
 pub mod platform_state;
+pub mod roles;
 pub mod schedules;
+pub mod screening_rules;
 pub mod suspects;
 pub mod updates;
 pub mod winners;

@@ -63,6 +63,65 @@ pub async fn flag(
     Ok(())
 }
 
+/// Records a newcomer removed without review (automatic mode), unless an
+/// admin decided on them before; true when recorded now, so the removal is
+/// carried out once.
+#[allow(clippy::too_many_arguments)]
+pub async fn flag_removed(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    user: &UserId,
+    name: &DisplayName,
+    score: u32,
+    reasons: &[Reason],
+    by: &str,
+    now_ms: i64,
+) -> sqlx::Result<bool> {
+    let reasons = serde_json::to_string(reasons).unwrap_or_else(|_| "[]".to_owned());
+    let done = sqlx::query(
+        "INSERT INTO suspects
+             (group_id, user_id, name, score, reasons, state, screened_at, decided_by, decided_at)
+         VALUES ($1, $2, $3, $4, $5, 'removed', $6, $7, $6)
+         ON CONFLICT (group_id, user_id) DO NOTHING",
+    )
+    .bind(group.as_str())
+    .bind(user.as_str())
+    .bind(name.as_str())
+    .bind(i64::from(score))
+    .bind(reasons)
+    .bind(now_ms)
+    .bind(by)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Removals decided by `by` in `group` from `since_ms` up to (not
+/// including) `until_ms`, oldest first.
+pub async fn removed_by_between(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    by: &str,
+    since_ms: i64,
+    until_ms: i64,
+) -> sqlx::Result<Vec<Suspect>> {
+    sqlx::query(
+        "SELECT id, group_id, user_id, name, score, reasons, state FROM suspects
+         WHERE group_id = $1 AND state = 'removed' AND decided_by = $2
+           AND decided_at >= $3 AND decided_at < $4
+         ORDER BY decided_at, id",
+    )
+    .bind(group.as_str())
+    .bind(by)
+    .bind(since_ms)
+    .bind(until_ms)
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(suspect)
+    .collect()
+}
+
 /// A group's pending suspects, highest score first (then oldest).
 pub async fn pending(
     conn: &mut AnyConnection,
@@ -89,6 +148,51 @@ pub async fn pending_count(conn: &mut AnyConnection, group: &ChatId) -> sqlx::Re
         .fetch_one(conn)
         .await?
         .try_get("n")
+}
+
+/// How many of the people `inviter` brought into `group` wait for review.
+pub async fn pending_invitees(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    inviter: &UserId,
+) -> sqlx::Result<i64> {
+    sqlx::query(
+        "SELECT COUNT(*) AS n FROM suspects s
+         JOIN memberships m ON m.group_id = s.group_id AND m.user_id = s.user_id
+         WHERE s.group_id = $1 AND s.state = 'pending' AND m.first_inviter = $2",
+    )
+    .bind(group.as_str())
+    .bind(inviter.as_str())
+    .fetch_one(conn)
+    .await?
+    .try_get("n")
+}
+
+/// The people `inviter` brought into `group` whom an admin removed after
+/// review, with when: the credits that went, oldest first.
+pub async fn removed_invitees(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    inviter: &UserId,
+) -> sqlx::Result<Vec<(DisplayName, i64)>> {
+    sqlx::query(
+        "SELECT s.name, s.decided_at FROM suspects s
+         JOIN memberships m ON m.group_id = s.group_id AND m.user_id = s.user_id
+         WHERE s.group_id = $1 AND s.state = 'removed' AND m.first_inviter = $2
+         ORDER BY s.decided_at, s.id",
+    )
+    .bind(group.as_str())
+    .bind(inviter.as_str())
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(|r| {
+        Ok((
+            DisplayName::from_stored(r.try_get("name")?),
+            r.try_get::<Option<i64>, _>("decided_at")?.unwrap_or(0),
+        ))
+    })
+    .collect()
 }
 
 /// A suspect by its number in a group.

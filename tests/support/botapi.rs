@@ -182,6 +182,11 @@ impl FakeTelegram {
         self.with(|s| s.admins.insert((chat, user)));
     }
 
+    /// Takes `user`'s admin rights in `chat` away.
+    pub fn remove_admin(&self, chat: i64, user: i64) {
+        self.with(|s| s.admins.remove(&(chat, user)));
+    }
+
     /// Messages sent to `chat`, oldest first.
     pub fn sent_to(&self, chat: i64) -> Vec<Sent> {
         self.with(|s| {

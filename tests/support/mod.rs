@@ -93,6 +93,7 @@ impl TestApp {
         clock.advance_ms(by.as_millis() as i64);
         let engine = self.engine.as_ref().unwrap();
         engine.fire_due_schedules().await.unwrap();
+        engine.send_auto_reports().await.unwrap();
         engine.run_due_draws().await.unwrap();
         self.settle().await;
     }
@@ -104,6 +105,7 @@ impl TestApp {
         clock.advance_ms(by.as_millis() as i64);
         let engine = self.engine.as_ref().unwrap();
         engine.fire_due_schedules().await.unwrap();
+        engine.send_auto_reports().await.unwrap();
         engine.run_due_draws().await.unwrap();
     }
 

@@ -412,6 +412,10 @@ impl Port for Matrix {
                     "Matrix joins need no approval"
                 )));
             }
+            Action::RemoveMember { user } => {
+                self.remove_member(chat, user).await?;
+                return Ok(None);
+            }
         };
         result.map_err(classify)
     }

@@ -45,6 +45,11 @@ pub fn timeline(
             Some("m.room.member") => member_event(&group, ev, sender, me, invites),
             Some("m.room.message") => message(&group, ev, sender, me),
             Some("m.reaction") => reaction(&group, ev, sender, me),
+            // Admins are members with the power to kick: read them again.
+            Some("m.room.power_levels") => Some(Event::StandingChanged {
+                group: group.id.clone(),
+                member: None,
+            }),
             _ => None,
         };
         if let Some(event) = event {

@@ -367,6 +367,10 @@ impl Port for Telegram {
                     .map(|_| None)
             }
             Action::Leave => self.bot.leave_chat(target).await.map(|_| None),
+            Action::RemoveMember { user } => {
+                self.remove_member(chat, user).await?;
+                return Ok(None);
+            }
         };
         result.map_err(classify)
     }

@@ -122,7 +122,12 @@ fn from_member_change(change: &ChatMemberUpdated) -> Option<Event> {
             member: person(member),
             removed_by: (change.from.id != member.id).then(|| user_id(&change.from)),
         }),
-        _ => None,
+        // Promoted, demoted or restricted: their admin status is read again.
+        (true, true) => Some(Event::StandingChanged {
+            group: chat_id(&change.chat),
+            member: Some(user_id(member)),
+        }),
+        (false, false) => None,
     }
 }
 

@@ -1,0 +1,215 @@
+//! One permission model for every command: operator, assistant, group admin,
+//! member. Admin status comes from the platform and is cached; assistants
+//! are granted by an operator in one group.
+
+use sqlx::AnyConnection;
+
+use super::{
+    Engine, Person,
+    commands::{Effect, Outcome},
+};
+use crate::{
+    domain::{
+        ChatId, Lang, Platform, RichText, UserId, command::Access, role_command::AssistantCommand,
+        role_texts as texts,
+    },
+    store::{self, groups::Group},
+};
+
+/// How long a cached admin status is trusted. A platform change drops it
+/// sooner (Telegram `chat_member`, Matrix `m.room.power_levels`).
+pub const ADMIN_TTL_MS: i64 = 5 * 60 * 1000;
+/// A member who tries an admin command is told it is not theirs at most once
+/// in this long; further tries get no answer, so nobody can make the bot spam.
+pub const TELL_AGAIN_MS: i64 = 24 * 3600 * 1000;
+
+/// What someone may do in a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Member,
+    /// Granted by an operator: admin commands in one group.
+    Assistant,
+    /// An admin on the platform.
+    Admin,
+    /// Listed in `HEARTH_OPERATORS`: everything, everywhere.
+    Operator,
+}
+
+impl Role {
+    /// Whether this role may run a command needing `access`.
+    pub fn may(self, access: Access) -> bool {
+        match access {
+            Access::Member => true,
+            Access::Admin => self >= Role::Assistant,
+            Access::Operator => self == Role::Operator,
+        }
+    }
+}
+
+/// What `/assistant` changes.
+pub(super) enum RolePlan {
+    Grant { user: UserId, name: String },
+    Revoke { user: UserId, name: String },
+}
+
+impl Engine {
+    /// The role of `user` in `group`, asking the platform only when the
+    /// cached admin status is missing or old.
+    pub(super) async fn role_in(&self, group: &Group, user: &UserId) -> anyhow::Result<Role> {
+        if self.is_operator(user) {
+            return Ok(Role::Operator);
+        }
+        let now = self.now_ms();
+        {
+            let mut conn = self.store.connection().await?;
+            if store::roles::is_assistant(&mut conn, &group.id, user).await? {
+                return Ok(Role::Assistant);
+            }
+            if let Some((admin, at)) =
+                store::roles::cached_admin(&mut conn, &group.id, user).await?
+                && now - at < ADMIN_TTL_MS
+            {
+                return Ok(if admin { Role::Admin } else { Role::Member });
+            }
+        }
+        let port = self.port(group.id.platform())?;
+        let admin = port
+            .is_admin(&group.id, user)
+            .await
+            .map_err(anyhow::Error::from)?;
+        let mut conn = self.store.connection().await?;
+        store::roles::cache_admin(&mut conn, &group.id, user, admin, now).await?;
+        Ok(if admin { Role::Admin } else { Role::Member })
+    }
+
+    /// Whether `user` may run admin commands in `group`.
+    pub(super) async fn is_admin(&self, group: &Group, user: &UserId) -> anyhow::Result<bool> {
+        Ok(self.role_in(group, user).await?.may(Access::Admin))
+    }
+
+    /// `/assistant …`, for operators.
+    pub(super) async fn assistant_command(
+        &self,
+        conn: &mut AnyConnection,
+        command: AssistantCommand,
+        group: &Group,
+    ) -> anyhow::Result<Outcome> {
+        let lang = group.lang;
+        let (who, grant) = match command {
+            AssistantCommand::List => return Ok(assistant_list(conn, group).await?.into()),
+            AssistantCommand::Add(who) => (who, true),
+            AssistantCommand::Remove(who) => (who, false),
+        };
+        let (user, name) = match find_member(conn, &group.id, &who, lang).await? {
+            Ok(found) => found,
+            Err(refusal) => return Ok(RichText::plain(refusal).into()),
+        };
+        let plan = if grant {
+            RolePlan::Grant { user, name }
+        } else {
+            RolePlan::Revoke { user, name }
+        };
+        Ok(Outcome {
+            reply: RichText::default(),
+            effect: Some(Effect::Roles(lang, plan)),
+        })
+    }
+}
+
+impl RolePlan {
+    /// Writes the change and says what happened.
+    pub(super) async fn apply(
+        self,
+        conn: &mut AnyConnection,
+        group: &ChatId,
+        by: &Person,
+        lang: Lang,
+        now: i64,
+    ) -> anyhow::Result<RichText> {
+        let text = match self {
+            RolePlan::Grant { user, name } => {
+                if store::roles::grant_assistant(conn, group, &user, &by.id, now).await? {
+                    texts::granted(lang, &name)
+                } else {
+                    texts::already_assistant(lang, &name)
+                }
+            }
+            RolePlan::Revoke { user, name } => {
+                if store::roles::revoke_assistant(conn, group, &user).await? {
+                    texts::revoked(lang, &name)
+                } else {
+                    texts::not_assistant(lang, &name)
+                }
+            }
+        };
+        Ok(RichText::plain(text))
+    }
+}
+
+async fn assistant_list(conn: &mut AnyConnection, group: &Group) -> anyhow::Result<RichText> {
+    let lang = group.lang;
+    let assistants = store::roles::assistants(conn, &group.id).await?;
+    if assistants.is_empty() {
+        return Ok(RichText::plain(texts::no_assistants(lang)));
+    }
+    let mut text = texts::assistants_header(lang).to_owned();
+    for (user, name) in assistants {
+        let name = name.as_ref().map_or("?", |n| n.as_str());
+        text.push_str(&format!("\n· {name} ({user})"));
+    }
+    Ok(RichText::plain(text))
+}
+
+/// Finds a member of `group` by id or exact display name; a sentence
+/// saying why not otherwise. Names are shown, never mentioned.
+async fn find_member(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    who: &str,
+    lang: Lang,
+) -> anyhow::Result<Result<(UserId, String), String>> {
+    let by_id = match group.platform() {
+        Platform::Telegram => who
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(UserId::telegram),
+        Platform::Matrix => {
+            (who.starts_with('@') && who.contains(':')).then(|| UserId::matrix(who))
+        }
+    }
+    .or_else(|| UserId::parse(who).ok())
+    .filter(|id| id.platform() == group.platform());
+    if let Some(id) = by_id {
+        let name = store::members::name_of(conn, &id)
+            .await?
+            .map_or_else(|| id.to_string(), |n| n.as_str().to_owned());
+        return Ok(Ok((id, name)));
+    }
+    let ids: Vec<String> = store::members::named_in(conn, group, who, 6)
+        .await?
+        .into_iter()
+        .map(|id| id.to_string())
+        .collect();
+    Ok(match ids.as_slice() {
+        [] => Err(texts::no_such_member(lang, who)),
+        [one] => Ok((UserId::from_stored(one.clone()), who.to_owned())),
+        many => Err(texts::ambiguous_member(lang, who, &many.join(", "))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assistants_may_run_admin_commands_but_not_operator_ones() {
+        assert!(Role::Member.may(Access::Member));
+        assert!(!Role::Member.may(Access::Admin));
+        assert!(Role::Assistant.may(Access::Admin));
+        assert!(!Role::Assistant.may(Access::Operator));
+        assert!(Role::Admin.may(Access::Admin));
+        assert!(!Role::Admin.may(Access::Operator));
+        assert!(Role::Operator.may(Access::Operator));
+    }
+}

@@ -1,0 +1,232 @@
+//! Screening in the engine: each group's rules, newcomers screened in their
+//! join's transaction, automatic mode with its daily report, and
+//! `/screening`.
+
+use std::collections::HashMap;
+
+use sqlx::AnyConnection;
+
+use super::{
+    Action, Engine,
+    commands::{Effect, Outcome},
+};
+use crate::{
+    domain::{
+        ChatId, DisplayName, Lang, RichText, review_texts as texts,
+        screening::{self, Rules},
+        screening_command::ScreeningCommand,
+    },
+    store::{
+        self,
+        groups::Group,
+        members::MemberKey,
+        screening_rules::{self, Source},
+        suspects::Suspect,
+    },
+};
+
+/// Who removed a member in automatic mode, as the review queue records it.
+pub const AUTO: &str = "auto";
+/// How often an operator hears what automatic mode removed.
+pub const REPORT_EVERY_MS: i64 = 24 * 3600 * 1000;
+/// Names listed in a report; the rest are counted.
+const REPORT_NAMES: usize = 30;
+
+/// What `/screening` changes.
+pub(super) enum ScreeningPlan {
+    /// The group's own rules from now on.
+    Set { lang: Lang, rules: Rules },
+    /// Back to the operator's rules or the defaults.
+    Reset { lang: Lang },
+}
+
+impl Engine {
+    /// Screens newcomers in the join's own transaction: a suspect waits for
+    /// review; in automatic mode one at or above its mark is removed at once
+    /// (recorded here, carried out by the outbox) and their inviter's credit
+    /// goes with them. A member an admin decided on is never screened again.
+    pub(super) async fn screen_joins(
+        &self,
+        conn: &mut AnyConnection,
+        joined: Vec<(MemberKey, DisplayName)>,
+        now: i64,
+    ) -> anyhow::Result<()> {
+        let mut rules_of: HashMap<ChatId, Rules> = HashMap::new();
+        for ((group, user), name) in joined {
+            if !rules_of.contains_key(&group) {
+                let rules = match store::groups::get(conn, &group).await? {
+                    Some(g) => screening_rules::effective(conn, &group, &g.owner).await?.0,
+                    None => Rules::default(),
+                };
+                rules_of.insert(group.clone(), rules);
+            }
+            let rules = &rules_of[&group];
+            let found = screening::screen_newcomer(name.as_str(), user.as_telegram(), rules);
+            let (score, reasons) = (found.score, &found.reasons);
+            if rules.auto_remove.is_some_and(|mark| score >= mark) {
+                if store::suspects::flag_removed(
+                    conn, &group, &user, &name, score, reasons, AUTO, now,
+                )
+                .await?
+                {
+                    tracing::info!(%group, %user, score, "removed automatically");
+                    self.record_removal(conn, &group, &user, now).await?;
+                    self.enqueue(conn, &group, &Action::RemoveMember { user })
+                        .await?;
+                }
+            } else if found.is_suspect(rules) {
+                store::suspects::flag(conn, &group, &user, &name, score, reasons, now).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Tells each group's operator, in private and once a day, whom
+    /// automatic mode removed there. A group in automatic mode starts its
+    /// day when this pass first sees it.
+    pub async fn send_auto_reports(&self) -> anyhow::Result<usize> {
+        let now = self.now_ms();
+        let groups = {
+            let mut conn = self.store.connection().await?;
+            store::groups::active_ids(&mut conn).await?
+        };
+        let mut sent = 0;
+        for id in groups {
+            match self.auto_report(&id, now).await {
+                Ok(true) => sent += 1,
+                Ok(false) => {}
+                Err(e) => tracing::error!(group = %id, error = ?e, "automatic-mode report failed"),
+            }
+        }
+        if sent > 0 {
+            self.work.notify_waiters();
+        }
+        Ok(sent)
+    }
+
+    /// One group's report, if its day is over: queued and marked sent in
+    /// one transaction, so it goes once.
+    async fn auto_report(&self, id: &ChatId, now: i64) -> anyhow::Result<bool> {
+        let mut tx = self.store.begin().await?;
+        let Some(group) = store::groups::get(&mut tx, id).await? else {
+            return Ok(false);
+        };
+        let (rules, _) = screening_rules::effective(&mut tx, id, &group.owner).await?;
+        let Some(mark) = rules.auto_remove else {
+            return Ok(false);
+        };
+        let since = match screening_rules::last_report(&mut tx, id).await? {
+            Some(at) if now - at < REPORT_EVERY_MS => return Ok(false),
+            Some(at) => at,
+            None => now,
+        };
+        // Each report covers [last report, now): nothing twice, nothing lost.
+        let removed = store::suspects::removed_by_between(&mut tx, id, AUTO, since, now).await?;
+        if !removed.is_empty() {
+            let waiting = store::suspects::pending_count(&mut tx, id).await?;
+            let text = report(&group, mark, &removed, waiting);
+            let to = ChatId::private_with(&group.owner);
+            self.enqueue(&mut tx, &to, &Action::Send { text }).await?;
+        }
+        screening_rules::reported(&mut tx, id, now).await?;
+        tx.commit().await?;
+        Ok(!removed.is_empty())
+    }
+
+    /// `/screening …`: shows the group's rules or changes them.
+    pub(super) async fn screening_command(
+        &self,
+        conn: &mut AnyConnection,
+        command: ScreeningCommand,
+        group: &Group,
+    ) -> anyhow::Result<Outcome> {
+        let lang = group.lang;
+        let (mut rules, source) = screening_rules::effective(conn, &group.id, &group.owner).await?;
+        let plan = match command {
+            ScreeningCommand::Show => return Ok(show(&rules, source, lang).into()),
+            ScreeningCommand::Reset => ScreeningPlan::Reset { lang },
+            change => {
+                if let Err(e) = change.apply(&mut rules) {
+                    return Ok(RichText::plain(e.explain(lang)).into());
+                }
+                if let Err(e) = rules.check() {
+                    return Ok(RichText::plain(texts::rules_refused(lang, &e)).into());
+                }
+                ScreeningPlan::Set { lang, rules }
+            }
+        };
+        Ok(Outcome {
+            reply: RichText::default(),
+            effect: Some(Effect::Screening(plan)),
+        })
+    }
+}
+
+impl ScreeningPlan {
+    /// Writes the change and shows the rules now in force.
+    pub(super) async fn apply(
+        self,
+        conn: &mut AnyConnection,
+        group: &ChatId,
+        by: &str,
+        now: i64,
+    ) -> anyhow::Result<RichText> {
+        let lang = match &self {
+            ScreeningPlan::Set { lang, .. } | ScreeningPlan::Reset { lang } => *lang,
+        };
+        match self {
+            ScreeningPlan::Set { rules, .. } => {
+                screening_rules::set(conn, group.as_str(), &rules, by, now).await?;
+                // Automatic mode's first day starts now.
+                if rules.auto_remove.is_some()
+                    && screening_rules::last_report(conn, group).await?.is_none()
+                {
+                    screening_rules::reported(conn, group, now).await?;
+                }
+            }
+            ScreeningPlan::Reset { .. } => {
+                screening_rules::clear(conn, group.as_str()).await?;
+            }
+        }
+        let owner = store::groups::get(conn, group).await?.map(|g| g.owner);
+        let (rules, source) = match owner {
+            Some(owner) => screening_rules::effective(conn, group, &owner).await?,
+            None => (Rules::default(), Source::Defaults),
+        };
+        let mut text = RichText::plain(texts::rules_saved(lang));
+        text.append(show(&rules, source, lang));
+        Ok(text)
+    }
+}
+
+/// What automatic mode did in a group since the last report.
+fn report(group: &Group, mark: u32, removed: &[Suspect], waiting: i64) -> RichText {
+    let lang = group.lang;
+    let mut text = texts::report_header(lang, &group.title, removed.len(), mark);
+    for s in removed.iter().take(REPORT_NAMES) {
+        let reasons: Vec<String> = s.reasons.iter().map(|r| r.explain(lang)).collect();
+        text.push_str(&texts::report_row(
+            lang,
+            s.name.as_str(),
+            s.score,
+            &reasons.join("; "),
+        ));
+    }
+    if removed.len() > REPORT_NAMES {
+        text.push_str(&texts::report_more(lang, removed.len() - REPORT_NAMES));
+    }
+    text.push_str(&texts::report_footer(lang, waiting));
+    RichText::plain(text)
+}
+
+/// The rules in force, as admins read them.
+fn show(rules: &Rules, source: Source, lang: Lang) -> RichText {
+    RichText::plain(texts::rules(
+        lang,
+        source,
+        rules.threshold,
+        rules.auto_remove,
+        rules.new_account_above,
+        &rules.markers.join(" "),
+    ))
+}

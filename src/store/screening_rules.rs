@@ -1,0 +1,90 @@
+//! Screening rules per group and per operator, and when each group's
+//! automatic-removal report last went out.
+
+use sqlx::{AnyConnection, Row};
+
+pub use crate::domain::screening::RulesSource as Source;
+use crate::domain::{ChatId, UserId, screening::Rules};
+
+/// The rules stored under `scope` (a group id or an operator's user id).
+/// A row a later version cannot read counts as none.
+pub async fn get(conn: &mut AnyConnection, scope: &str) -> sqlx::Result<Option<Rules>> {
+    let row = sqlx::query("SELECT rules FROM screening_rules WHERE scope = $1")
+        .bind(scope)
+        .fetch_optional(conn)
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    let text: String = row.try_get("rules")?;
+    Ok(Rules::from_toml(&text)
+        .inspect_err(|e| tracing::warn!(scope, error = %e, "stored screening rules unreadable"))
+        .ok())
+}
+
+/// Stores rules under `scope`.
+pub async fn set(
+    conn: &mut AnyConnection,
+    scope: &str,
+    rules: &Rules,
+    by: &str,
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO screening_rules (scope, rules, updated_by, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (scope) DO UPDATE SET rules = excluded.rules,
+             updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(scope)
+    .bind(rules.to_toml())
+    .bind(by)
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Drops the rules under `scope`; false when there were none.
+pub async fn clear(conn: &mut AnyConnection, scope: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM screening_rules WHERE scope = $1")
+        .bind(scope)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The rules `group` screens with: its own, else its operator's, else the
+/// defaults.
+pub async fn effective(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    owner: &UserId,
+) -> sqlx::Result<(Rules, Source)> {
+    if let Some(rules) = get(conn, group.as_str()).await? {
+        return Ok((rules, Source::Group));
+    }
+    if let Some(rules) = get(conn, owner.as_str()).await? {
+        return Ok((rules, Source::Operator));
+    }
+    Ok((Rules::default(), Source::Defaults))
+}
+
+/// When the operator of `group` last got its automatic-removal report.
+pub async fn last_report(conn: &mut AnyConnection, group: &ChatId) -> sqlx::Result<Option<i64>> {
+    let row = sqlx::query("SELECT sent_at FROM auto_reports WHERE group_id = $1")
+        .bind(group.as_str())
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| r.try_get("sent_at")).transpose()
+}
+
+/// Records a report sent (or automatic mode turned on) at `now_ms`.
+pub async fn reported(conn: &mut AnyConnection, group: &ChatId, now_ms: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO auto_reports (group_id, sent_at) VALUES ($1, $2)
+         ON CONFLICT (group_id) DO UPDATE SET sent_at = excluded.sent_at",
+    )
+    .bind(group.as_str())
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

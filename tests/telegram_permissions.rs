@@ -1,0 +1,392 @@
+//! One permission model for every command, end to end on Telegram: members
+//! are refused every admin command and change nothing, and are told so once
+//! a day; platform admin status is cached and read again when it changes;
+//! operators grant assistants per group; every admin action is logged. On
+//! SQLite and PostgreSQL.
+
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use std::time::Duration;
+
+use hearth::domain::{Lang, texts};
+use serde_json::Value;
+use support::{OPERATOR, TestApp, TestDb, member_update, user};
+
+const GROUP: i64 = -1005;
+const OTHER: i64 = -1006;
+
+const ADMIN_ONLY: &str = "That command is for group admins and operators only.";
+const OPERATOR_ONLY: &str = "That command is for operators only.";
+
+on_both_databases!(
+    every_admin_command_is_refused_to_a_member_and_changes_nothing,
+    a_member_is_told_once_a_day,
+    admin_status_is_cached_and_read_again_when_it_changes,
+    an_assistant_may_run_admin_commands_in_their_group_only,
+    admin_actions_are_logged_with_who_and_when,
+);
+
+fn operator() -> Value {
+    user(OPERATOR, "Operator")
+}
+
+/// Every command that is not a member's, with who may run it. The test
+/// below checks that no admin command of the help list is missing here.
+const ADMIN_COMMANDS: &[(&str, &str)] = &[
+    ("/setwelcome", ADMIN_ONLY),
+    ("/setwelcome Hi {{newcomer}}", ADMIN_ONLY),
+    ("/lang zh", ADMIN_ONLY),
+    ("/schedule list", ADMIN_ONLY),
+    (
+        "/schedule add \"30 20 * * *\" notice Tonight at 20:30",
+        ADMIN_ONLY,
+    ),
+    ("/schedule once 2030-01-01T10:00 teaser Soon", ADMIN_ONLY),
+    ("/schedule pause 1", ADMIN_ONLY),
+    ("/schedule resume 1", ADMIN_ONLY),
+    ("/schedule delete 1", ADMIN_ONLY),
+    ("/timezone", ADMIN_ONLY),
+    ("/timezone Europe/Berlin", ADMIN_ONLY),
+    ("/acks 1", ADMIN_ONLY),
+    ("/snippet list", ADMIN_ONLY),
+    ("/snippet save rules Be kind", ADMIN_ONLY),
+    ("/snippet delete rules", ADMIN_ONLY),
+    ("/wheel new Pen*1:1", ADMIN_ONLY),
+    ("/wheel open 1", ADMIN_ONLY),
+    ("/wheel close 1", ADMIN_ONLY),
+    ("/envelope 10 2", ADMIN_ONLY),
+    ("/envelope close 1", ADMIN_ONLY),
+    ("/nth 3 30m Tea", ADMIN_ONLY),
+    ("/nth close 1", ADMIN_ONLY),
+    ("/giveaway 1 1h Tea", ADMIN_ONLY),
+    ("/giveaway close 1", ADMIN_ONLY),
+    ("/reroll 1", ADMIN_ONLY),
+    ("/review", ADMIN_ONLY),
+    ("/keep 1", ADMIN_ONLY),
+    ("/remove 1", ADMIN_ONLY),
+    ("/coupons", ADMIN_ONLY),
+    ("/coupons limit tea 5", ADMIN_ONLY),
+    ("/coupons alert tea 5", ADMIN_ONLY),
+    ("/redeem AAA111", ADMIN_ONLY),
+    ("/log", ADMIN_ONLY),
+    ("/screening", ADMIN_ONLY),
+    ("/screening auto 90", ADMIN_ONLY),
+    ("/screening words add 私聊", ADMIN_ONLY),
+    ("/assistant", OPERATOR_ONLY),
+    ("/assistant add Ann", OPERATOR_ONLY),
+    ("/groups", OPERATOR_ONLY),
+    ("/groupset save south -1005", OPERATOR_ONLY),
+    ("/top all", OPERATOR_ONLY),
+    ("/adopt", OPERATOR_ONLY),
+];
+
+/// Counts that change when anything an admin command can change does.
+const STATE: &[&str] = &[
+    "SELECT COUNT(*) FROM draws",
+    "SELECT COUNT(*) FROM draws WHERE opened_at IS NOT NULL",
+    "SELECT COUNT(*) FROM draws WHERE closed_at IS NOT NULL",
+    "SELECT COUNT(*) FROM draw_winners",
+    "SELECT COUNT(*) FROM schedules",
+    "SELECT COUNT(*) FROM schedules WHERE paused = 1",
+    "SELECT COUNT(*) FROM snippets",
+    "SELECT COUNT(*) FROM group_sets",
+    "SELECT COUNT(*) FROM coupon_pools WHERE per_member = 1 AND alert_below = 0",
+    "SELECT COUNT(*) FROM coupon_codes WHERE redeemed_at IS NULL",
+    "SELECT COUNT(*) FROM suspects WHERE state = 'pending'",
+    "SELECT COUNT(*) FROM assistants",
+    "SELECT COUNT(*) FROM audit_log",
+    "SELECT COUNT(*) FROM screening_rules",
+    "SELECT COUNT(*) FROM groups WHERE lang = 'en' AND timezone = 'UTC'
+     AND welcome_template IS NULL AND active = 1",
+];
+
+async fn state(app: &TestApp) -> Vec<i64> {
+    let mut out = Vec::new();
+    for sql in STATE {
+        out.push(app.db.count(sql).await);
+    }
+    out
+}
+
+/// A group with one of everything a command could touch: a schedule, a
+/// snippet, a wheel, an open giveaway, a pending suspect and a pool of codes.
+async fn busy_group(app: &TestApp) {
+    app.group_with_bot(GROUP).await;
+    let op = operator();
+    for command in [
+        "/schedule add \"30 20 * * *\" notice Tonight at 20:30",
+        "/snippet save rules Be kind",
+        "/wheel new Pen*1:1",
+        "/giveaway 1 1h Tea",
+    ] {
+        app.ask(GROUP, &op, command).await;
+    }
+    app.send_file(&op, "f1", "tea.csv", None, b"AAA111\nBBB222\n");
+    app.tg.wait_for(OPERATOR, 1).await;
+    app.join_public(GROUP, &user(9001, "A代理加微信"));
+    app.settle().await;
+}
+
+async fn every_admin_command_is_refused_to_a_member_and_changes_nothing(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    busy_group(&app).await;
+    assert_eq!(
+        app.db
+            .count("SELECT COUNT(*) FROM suspects WHERE state = 'pending'")
+            .await,
+        1
+    );
+    // Every admin command of the help text is in the table.
+    for (name, _) in texts::admin_commands(Lang::En) {
+        assert!(
+            ADMIN_COMMANDS
+                .iter()
+                .any(|(c, _)| c.split_whitespace().next() == Some(&format!("/{name}"))),
+            "/{name} is not tested"
+        );
+    }
+    let before = state(&app).await;
+    let bans = app.tg.calls("banChatMember").len();
+    for (i, (command, refusal)) in ADMIN_COMMANDS.iter().enumerate() {
+        // A fresh member each time: each is told once.
+        let member = user(7000 + i as i64, "Mallory");
+        let reply = app.ask(GROUP, &member, command).await;
+        assert_eq!(reply.plain(), *refusal, "{command}");
+    }
+    app.settle().await;
+    assert_eq!(
+        state(&app).await,
+        before,
+        "a refused command changed something"
+    );
+    assert_eq!(app.tg.calls("banChatMember").len(), bans);
+    // Operators' commands from a member's private chat are refused too.
+    let member = user(7999, "Mallory");
+    for command in ["/groups", "/coupons", "/redeem AAA111", "/schedule list"] {
+        let reply = app.ask(7999, &member, command).await;
+        assert_eq!(reply.plain(), OPERATOR_ONLY, "{command}");
+    }
+    assert_eq!(state(&app).await, before);
+}
+
+async fn a_member_is_told_once_a_day(db: TestDb) {
+    let app = TestApp::spawn_at(db, "2026-11-09T12:00:00+08:00").await;
+    app.group_with_bot(GROUP).await;
+    let mallory = user(7001, "Mallory");
+    assert_eq!(
+        app.ask(GROUP, &mallory, "/review").await.plain(),
+        ADMIN_ONLY
+    );
+    // Tries again: no answer, while her own commands are still answered.
+    let before = app.tg.sent_to(GROUP).len();
+    app.say(GROUP, &mallory, "/giveaway 1 1h Tea");
+    app.say(GROUP, &mallory, "/top all");
+    let mine = app.ask(GROUP, &mallory, "/myinvites").await;
+    assert!(
+        mine.plain().contains("effective invites"),
+        "{}",
+        mine.plain()
+    );
+    assert_eq!(app.tg.sent_to(GROUP).len(), before + 1);
+    // A day later she is told again, once.
+    app.advance(Duration::from_secs(24 * 3600)).await;
+    assert_eq!(
+        app.ask(GROUP, &mallory, "/review").await.plain(),
+        ADMIN_ONLY
+    );
+    // Another member is told on their first try.
+    let eve = user(7002, "Eve");
+    assert_eq!(app.ask(GROUP, &eve, "/log").await.plain(), ADMIN_ONLY);
+}
+
+async fn admin_status_is_cached_and_read_again_when_it_changes(db: TestDb) {
+    let app = TestApp::spawn_at(db, "2026-11-09T12:00:00+08:00").await;
+    app.group_with_bot(GROUP).await;
+    let ann = user(7001, "Ann");
+    app.tg.make_admin(GROUP, 7001);
+    let asked = || {
+        app.tg
+            .calls("getChatMember")
+            .iter()
+            .filter(|c| c["user_id"] == 7001)
+            .count()
+    };
+    for _ in 0..3 {
+        let reply = app.ask(GROUP, &ann, "/review").await;
+        assert!(
+            reply.plain().contains("Nobody is waiting"),
+            "{}",
+            reply.plain()
+        );
+    }
+    assert_eq!(asked(), 1, "one question for three commands");
+
+    // Demoted in the group: Telegram tells the bot, which asks again.
+    app.tg.remove_admin(GROUP, 7001);
+    app.tg.push(
+        "chat_member",
+        member_update(GROUP, operator(), &ann, "administrator", "member", None),
+    );
+    app.settle().await;
+    assert_eq!(app.ask(GROUP, &ann, "/review").await.plain(), ADMIN_ONLY);
+    assert_eq!(asked(), 2);
+
+    // A change the bot was not told about is noticed within five minutes.
+    app.tg.make_admin(GROUP, 7001);
+    app.advance(Duration::from_secs(4 * 60)).await;
+    let before = app.tg.sent_to(GROUP).len();
+    app.say(GROUP, &ann, "/review");
+    app.ask(GROUP, &ann, "/myinvites").await;
+    assert_eq!(
+        app.tg.sent_to(GROUP).len(),
+        before + 1,
+        "still refused, silently"
+    );
+    app.advance(Duration::from_secs(2 * 60)).await;
+    let reply = app.ask(GROUP, &ann, "/review").await;
+    assert!(
+        reply.plain().contains("Nobody is waiting"),
+        "{}",
+        reply.plain()
+    );
+    assert_eq!(asked(), 3);
+}
+
+async fn an_assistant_may_run_admin_commands_in_their_group_only(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    app.group_with_bot(OTHER).await;
+    let op = operator();
+    let ann = user(7001, "Ann <b>");
+    app.join_public(GROUP, &ann);
+    app.join_public(OTHER, &ann);
+    app.settle().await;
+
+    assert_eq!(
+        app.ask(GROUP, &op, "/assistant").await.plain(),
+        "This group has no assistants. Operators add one with /assistant add <member>."
+    );
+    assert_eq!(
+        app.ask(GROUP, &op, "/assistant add Ann").await.plain(),
+        "No member of this group is called “Ann”; type their exact display name or their id (tg:123456)."
+    );
+    assert_eq!(
+        app.ask(GROUP, &op, "/assistant add Ann <b>").await.plain(),
+        "✅ Ann <b> is now an assistant here and may use admin commands."
+    );
+    assert_eq!(
+        app.ask(GROUP, &op, "/assistant add 7001").await.plain(),
+        "Ann <b> is an assistant here already."
+    );
+    assert_eq!(
+        app.ask(GROUP, &op, "/assistant").await.plain(),
+        "Assistants in this group (they may use admin commands):\n· Ann <b> (tg:7001)"
+    );
+    // Admin commands work for her here, not in the other group, and
+    // operator commands nowhere.
+    let wheel = app.ask(GROUP, &ann, "/wheel new Pen*1:1").await;
+    assert!(
+        wheel.plain().starts_with("Wheel #1 is ready"),
+        "{}",
+        wheel.plain()
+    );
+    assert_eq!(app.ask(OTHER, &ann, "/review").await.plain(), ADMIN_ONLY);
+    assert_eq!(
+        app.ask(GROUP, &ann, "/assistant add 7002").await.plain(),
+        OPERATOR_ONLY
+    );
+    // She never was a platform admin: the bot asked Telegram, which said no.
+    assert!(
+        app.tg
+            .calls("getChatMember")
+            .iter()
+            .any(|c| c["user_id"] == 7001)
+    );
+
+    assert_eq!(
+        app.ask(GROUP, &op, "/assistant remove tg:7001")
+            .await
+            .plain(),
+        "Ann <b> is no longer an assistant here."
+    );
+    // She was told once already today: now her admin commands go unanswered.
+    let before = app.tg.sent_to(GROUP).len();
+    app.say(GROUP, &ann, "/wheel new Pen*1:1");
+    app.ask(GROUP, &ann, "/myinvites").await;
+    assert_eq!(app.tg.sent_to(GROUP).len(), before + 1);
+    assert_eq!(app.db.count("SELECT COUNT(*) FROM draws").await, 1);
+    assert_eq!(
+        app.ask(GROUP, &op, "/assistant remove 7001").await.plain(),
+        "Ann <b> is not an assistant here."
+    );
+    assert_eq!(
+        app.ask(GROUP, &op, "/assistant promote Ann").await.plain(),
+        "Use /assistant to list assistants, /assistant add <member> or /assistant remove \
+         <member>; a member is their id (tg:123456 or @bob:example.org) or their exact display name."
+    );
+}
+
+async fn admin_actions_are_logged_with_who_and_when(db: TestDb) {
+    let app = TestApp::spawn_at(db, "2026-11-09T20:00:00+08:00").await;
+    app.group_with_bot(GROUP).await;
+    let op = operator();
+    let ann = user(7001, "Ann");
+    app.tg.make_admin(GROUP, 7001);
+    assert_eq!(
+        app.ask(GROUP, &ann, "/log").await.plain(),
+        "No admin action has been recorded in this group yet."
+    );
+    app.ask(GROUP, &ann, "/wheel new Pen*1:1").await;
+    app.advance(Duration::from_secs(60)).await;
+    app.ask(GROUP, &op, "/lang en").await;
+    // Reading and refusing change nothing and are not logged.
+    app.ask(GROUP, &op, "/review").await;
+    app.ask(GROUP, &user(7002, "Eve"), "/lang zh").await;
+    app.ask(GROUP, &ann, "/wheel new").await;
+    // A removal by button is logged like its command.
+    app.join_public(GROUP, &user(9001, "A代理加微信"));
+    app.tg.wait_until_consumed().await;
+    app.advance(Duration::from_secs(1)).await;
+    let queue = app.ask(GROUP, &op, "/review").await;
+    let before = app.tg.calls("answerCallbackQuery").len();
+    app.press(GROUP, queue.message_id, &ann, "review:remove:1");
+    app.tg
+        .wait_for_call("answerCallbackQuery", |c| c.len() > before)
+        .await;
+    // Messages are paced on the test's clock: let it run.
+    app.advance(Duration::from_secs(1)).await;
+
+    assert_eq!(
+        app.ask(GROUP, &ann, "/log 2").await.plain(),
+        "The latest 2 admin actions (newest first):\n\
+         11-09 12:01 Ann: remove #1 (button)\n\
+         11-09 12:01 Operator: /lang en"
+    );
+    app.advance(Duration::from_secs(1)).await;
+    let log = app.ask(GROUP, &ann, "/log").await.plain();
+    assert!(
+        log.ends_with("11-09 12:00 Ann: /wheel new Pen*1:1"),
+        "{log}"
+    );
+    assert_eq!(log.lines().count(), 4, "{log}");
+
+    let mut csv = Vec::new();
+    let store = hearth::store::Store::connect(&app.db.url).await.unwrap();
+    hearth::export::export(&store, hearth::export::Table::Log, &mut csv)
+        .await
+        .unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "id,at,group,actor,action,detail");
+    assert_eq!(rows.len(), 4, "{csv}");
+    assert!(
+        rows[1].ends_with(",tg:-1005,tg:7001,wheel,/wheel new Pen*1:1"),
+        "{csv}"
+    );
+    assert!(
+        rows[3].contains(",tg:7001,remove,remove #1 (button)"),
+        "{csv}"
+    );
+}
