@@ -26,6 +26,7 @@ on_both_databases!(
     a_burst_of_50_joins_is_greeted_in_few_messages,
     a_knock_let_in_by_a_member_credits_that_member,
     a_removed_suspect_is_kicked_and_their_inviter_loses_the_credit,
+    invites_made_while_the_bot_was_down_survive_a_gappy_sync,
 );
 
 /// Screening and review on Matrix: an ad-like newcomer waits for review,
@@ -272,4 +273,49 @@ async fn futures_join_all<F: std::future::Future<Output = ()>>(futures: impl Ite
         }
     })
     .await;
+}
+
+/// While the bot is down, more happens in the room than one sync returns
+/// (Synapse sends the last 10 timeline events and `limited: true`). The bot
+/// pages back through the gap, so every invite made meanwhile is credited
+/// and every newcomer greeted, once.
+async fn invites_made_while_the_bot_was_down_survive_a_gappy_sync(db: TestDb) {
+    let mut app = MxApp::spawn(db).await;
+    let room = app.room(false).await;
+    let bob = MxUser::register("bob").await;
+    bob.set_display_name("Bob").await;
+    app.operator.invite(&room, &bob.id).await;
+    bob.join(&room).await;
+    app.operator.wait_for(&room, &app.bot.id, 2).await;
+
+    app.stop().await;
+    let mut friends = Vec::new();
+    for i in 0..12 {
+        let friend = MxUser::register("f").await;
+        friend.set_display_name(&format!("Friend {i}")).await;
+        bob.invite(&room, &friend.id).await;
+        friend.join(&room).await;
+        friends.push(friend);
+    }
+    app.resume().await;
+
+    let ids: Vec<&str> = friends.iter().map(|f| f.id.as_str()).collect();
+    let greeted = app
+        .operator
+        .wait_for_mentions(&room, &app.bot.id, &ids)
+        .await;
+    for friend in &friends {
+        assert_eq!(
+            greeted.iter().filter(|m| **m == friend.id).count(),
+            1,
+            "{} greeted once",
+            friend.id
+        );
+    }
+    let mine = app.ask(&room, &bob, "!myinvites").await;
+    assert_eq!(
+        body(&mine),
+        "Bob, you have 12 effective invites, rank #1.",
+        "the inviter is named as their client shows them"
+    );
 }

@@ -16,6 +16,8 @@ on_both_databases!(
     a_removed_suspect_takes_their_inviters_credit_with_them,
     rewards_wait_for_the_audit_and_inviters_see_why_a_credit_went,
     rules_per_group_and_per_operator_and_automatic_mode_with_a_daily_report,
+    a_raid_folds_greetings_tightens_screening_and_ends_by_itself,
+    an_account_sweeping_the_operators_groups_is_flagged,
 );
 
 fn operator() -> Value {
@@ -209,7 +211,7 @@ async fn rules_per_group_and_per_operator_and_automatic_mode_with_a_daily_report
         shown.starts_with(
             "Screening newcomers (the defaults):\n· review at score 40 or more\n\
              · automatic removal: off\n· new accounts (Telegram ids above): off\n\
-             · marketing words: 宝宝 代理"
+             · raid mode: off\n· marketing words: 宝宝 代理"
         ),
         "{shown}"
     );
@@ -310,8 +312,9 @@ async fn rules_per_group_and_per_operator_and_automatic_mode_with_a_daily_report
         app.ask(GROUP, &op, "/screening reset").await.plain(),
         "✅ Saved. Screening newcomers (the operator's rules file):\n\
          · review at score 30 or more\n· automatic removal: off\n\
-         · new accounts (Telegram ids above): off\n· marketing words: 团购\n\
-         Change with /screening threshold|auto|newids|words …; go back with /screening reset."
+         · new accounts (Telegram ids above): off\n· raid mode: off\n\
+         · marketing words: 团购\n\
+         Change with /screening threshold|auto|newids|raid|words …; go back with /screening reset."
     );
     let shown = hearth::screening_file::show(&store, "tg:-1004")
         .await
@@ -325,4 +328,102 @@ async fn rules_per_group_and_per_operator_and_automatic_mode_with_a_daily_report
         log.ends_with("Operator: /screening reset\n11-09 12:00 Operator: /screening auto 90"),
         "{log}"
     );
+}
+
+async fn a_raid_folds_greetings_tightens_screening_and_ends_by_itself(db: TestDb) {
+    let app = TestApp::spawn_at(db, "2026-11-09T12:00:00Z").await;
+    app.group_with_bot(GROUP).await;
+    let op = operator();
+    let set = app.ask(GROUP, &op, "/screening raid 20").await.plain();
+    assert!(set.contains("· raid mode: at 20 joins a minute"), "{set}");
+    let second = std::time::Duration::from_secs(1);
+
+    // Before the raid a doubled name is only a hint.
+    app.join_public(GROUP, &user(9500, "芬芬"));
+    app.tg.wait_until_consumed().await;
+    app.advance(second).await;
+    let before = app.tg.sent_to(GROUP).len();
+    assert_eq!(app.tg.sent_to(GROUP)[before - 1].mentions(), vec![9500]);
+
+    // 26 more within the minute: raid mode.
+    let bob = user(9100, "Bob");
+    let mut crowd: Vec<Value> = (0..25)
+        .map(|i| user(9600 + i, &format!("Guest {i}")))
+        .collect();
+    crowd.push(user(9700, "莉莉"));
+    app.add_members(GROUP, &bob, &crowd);
+    app.tg.wait_until_consumed().await;
+    app.advance(second).await;
+    let said: Vec<_> = app.tg.sent_to(GROUP)[before..].to_vec();
+    let texts: Vec<String> = said.iter().map(|m| m.plain()).collect();
+    assert_eq!(
+        texts,
+        vec![
+            "⚠️ 27 people joined “Group 1004” within a minute: raid mode is on. Greetings are \
+             summed up and screening is stricter; it ends by itself after ten quiet minutes."
+                .to_owned(),
+            "👋 Welcome to the 26 people who just joined! Please read the pinned rules first."
+                .to_owned(),
+        ]
+    );
+    assert!(
+        said.iter().all(|m| m.mentions().is_empty()),
+        "nobody pinged"
+    );
+    assert_eq!(app.tg.sent_to(OPERATOR).len(), 1, "the operator is told");
+    // Stricter screening: the doubled name in the crowd waits for review.
+    let queue = app.ask(GROUP, &op, "/review").await.plain();
+    assert!(queue.contains("莉莉 · score 25"), "{queue}");
+    assert!(!queue.contains("#1 芬芬"), "{queue}");
+    assert_eq!(queue.lines().count(), 3, "{queue}");
+
+    // Ten quiet minutes end it, once; greetings mention again.
+    app.advance(std::time::Duration::from_secs(10 * 60)).await;
+    app.advance(std::time::Duration::from_secs(60)).await;
+    let ended: Vec<String> = app
+        .tg
+        .sent_to(GROUP)
+        .iter()
+        .map(|m| m.plain())
+        .filter(|t| t.starts_with("✅ Raid mode is over"))
+        .collect();
+    assert_eq!(
+        ended,
+        vec![
+            "✅ Raid mode is over: 27 people joined during it; 1 wait for review (/review)."
+                .to_owned()
+        ]
+    );
+    app.join_public(GROUP, &user(9800, "Nina"));
+    app.tg.wait_until_consumed().await;
+    app.advance(second).await;
+    assert_eq!(app.tg.sent_to(GROUP).last().unwrap().mentions(), vec![9800]);
+}
+
+async fn an_account_sweeping_the_operators_groups_is_flagged(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    for group in [GROUP, -1011, -1012] {
+        app.group_with_bot(group).await;
+    }
+    // Tom joins and leaves two of the operator's other groups, then comes here;
+    // Ann only changed her mind about one.
+    let (tom, ann) = (user(9900, "Tom"), user(9901, "Ann"));
+    for group in [-1011, -1012] {
+        app.join_public(group, &tom);
+        app.leave(group, &tom);
+    }
+    app.join_public(-1011, &ann);
+    app.leave(-1011, &ann);
+    app.settle().await;
+    app.join_public(GROUP, &tom);
+    app.join_public(GROUP, &ann);
+    app.settle().await;
+    let queue = app.ask(GROUP, &operator(), "/review").await.plain();
+    assert!(
+        queue.contains(
+            "#1 Tom · score 40: joined and left 2 of the operator's groups within minutes"
+        ),
+        "{queue}"
+    );
+    assert!(!queue.contains("Ann"), "{queue}");
 }

@@ -59,3 +59,30 @@ CREATE TABLE auto_reports (
     group_id TEXT PRIMARY KEY,
     sent_at  BIGINT NOT NULL
 );
+
+-- Joins per group and minute (the last hour), to notice a raid.
+CREATE TABLE join_minutes (
+    group_id TEXT NOT NULL,
+    minute   BIGINT NOT NULL,               -- unix ms / 60000
+    joins    BIGINT NOT NULL,
+    PRIMARY KEY (group_id, minute)
+);
+
+-- Raids going on: greetings fold into summaries and screening tightens
+-- until `busy_at` is ten quiet minutes ago. The row goes when the raid ends.
+CREATE TABLE raids (
+    group_id   TEXT PRIMARY KEY,
+    started_at BIGINT NOT NULL,
+    busy_at    BIGINT NOT NULL,
+    joins      BIGINT NOT NULL
+);
+
+-- Joins and leaves of the last day, to notice an account sweeping an
+-- operator's groups (joined and left several within minutes).
+CREATE TABLE member_moves (
+    user_id  TEXT NOT NULL,
+    group_id TEXT NOT NULL,
+    kind     TEXT NOT NULL,                 -- join or leave
+    at       BIGINT NOT NULL
+);
+CREATE INDEX member_moves_user ON member_moves (user_id, at);

@@ -21,6 +21,7 @@ pub mod name;
 pub mod nth_reply;
 pub mod nth_texts;
 pub mod pace;
+pub mod raid;
 pub mod review_texts;
 pub mod rich_text;
 pub mod role_command;

@@ -2,7 +2,7 @@
 
 use super::{
     Lang::{self, En, Zh},
-    screening::RulesSource,
+    screening::{Rules, RulesSource},
 };
 
 pub fn empty(lang: Lang) -> &'static str {
@@ -168,14 +168,14 @@ pub fn rules_refused(lang: Lang, why: &str) -> String {
 }
 
 /// The rules in force, where they come from, and how to change them.
-pub fn rules(
-    lang: Lang,
-    source: RulesSource,
-    threshold: u32,
-    auto: Option<u32>,
-    new_ids: Option<i64>,
-    markers: &str,
-) -> String {
+pub fn rules(lang: Lang, source: RulesSource, r: &Rules) -> String {
+    let (threshold, auto, new_ids, raid) = (
+        r.threshold,
+        r.auto_remove,
+        r.new_account_above,
+        r.raid_joins,
+    );
+    let markers = r.markers.join(" ");
     let from = match (lang, source) {
         (Zh, RulesSource::Group) => "本群设置",
         (Zh, RulesSource::Operator) => "运营者的规则文件",
@@ -186,14 +186,58 @@ pub fn rules(
     };
     match lang {
         Zh => format!(
-            "新成员筛查规则（{from}）：\n· 可疑分 ≥ {threshold} 进入待审核\n· 自动移出：{}\n· 新账号（Telegram id 大于）：{}\n· 营销词：{markers}\n修改：/screening threshold|auto|newids|words …，恢复：/screening reset",
+            "新成员筛查规则（{from}）：\n· 可疑分 ≥ {threshold} 进入待审核\n· 自动移出：{}\n· 新账号（Telegram id 大于）：{}\n· 防刷屏：{}\n· 营销词：{markers}\n修改：/screening threshold|auto|newids|raid|words …，恢复：/screening reset",
             auto.map_or("关闭".to_owned(), |a| format!("可疑分 ≥ {a}")),
             new_ids.map_or("关闭".to_owned(), |i| i.to_string()),
+            if raid == 0 {
+                "关闭".to_owned()
+            } else {
+                format!("每分钟入群 ≥ {raid} 人时开启")
+            },
         ),
         En => format!(
-            "Screening newcomers ({from}):\n· review at score {threshold} or more\n· automatic removal: {}\n· new accounts (Telegram ids above): {}\n· marketing words: {markers}\nChange with /screening threshold|auto|newids|words …; go back with /screening reset.",
+            "Screening newcomers ({from}):\n· review at score {threshold} or more\n· automatic removal: {}\n· new accounts (Telegram ids above): {}\n· raid mode: {}\n· marketing words: {markers}\nChange with /screening threshold|auto|newids|raid|words …; go back with /screening reset.",
             auto.map_or("off".to_owned(), |a| format!("at score {a} or more")),
             new_ids.map_or("off".to_owned(), |i| i.to_string()),
+            if raid == 0 {
+                "off".to_owned()
+            } else {
+                format!("at {raid} joins a minute")
+            },
+        ),
+    }
+}
+
+/// Raid mode begins: told in the group and to its operator.
+pub fn raid_started(lang: Lang, group: &str, joins: i64) -> String {
+    match lang {
+        Zh => format!(
+            "⚠️ 「{group}」一分钟内有 {joins} 人入群，已开启防刷屏模式：欢迎语合并为汇总，新成员筛查更严格。入群放缓十分钟后自动结束。"
+        ),
+        En => format!(
+            "⚠️ {joins} people joined “{group}” within a minute: raid mode is on. Greetings are summed up and screening is stricter; it ends by itself after ten quiet minutes."
+        ),
+    }
+}
+
+/// Raid mode ends by itself.
+pub fn raid_ended(lang: Lang, joins: i64, waiting: i64) -> String {
+    match lang {
+        Zh => {
+            format!("✅ 防刷屏模式已结束：期间共 {joins} 人入群，{waiting} 人待审核（/review）。")
+        }
+        En => format!(
+            "✅ Raid mode is over: {joins} people joined during it; {waiting} wait for review (/review)."
+        ),
+    }
+}
+
+/// The one greeting for everyone who joined during a raid interval.
+pub fn raid_summary(lang: Lang, newcomers: usize) -> String {
+    match lang {
+        Zh => format!("👋 欢迎刚刚入群的 {newcomers} 位新朋友！请先看置顶的群规。"),
+        En => format!(
+            "👋 Welcome to the {newcomers} people who just joined! Please read the pinned rules first."
         ),
     }
 }

@@ -23,6 +23,8 @@ pub const MAX_THRESHOLD: u32 = 500;
 /// Marketing words a group may hold, and how long one may be.
 pub const MAX_MARKERS: usize = 200;
 pub const MAX_MARKER_CHARS: usize = 30;
+/// The highest joins-per-minute raid limit.
+pub const MAX_RAID_JOINS: u32 = 10_000;
 
 /// One reason a name looks like an ad account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +48,9 @@ pub enum Reason {
     /// A Telegram account id above the operator's "recent" mark: accounts
     /// made for a campaign are days old.
     NewAccount,
+    /// Joined and left this many of the operator's other groups within
+    /// minutes: a bot sweeping groups for members to spam.
+    GroupHopper(u32),
 }
 
 impl Reason {
@@ -56,6 +61,7 @@ impl Reason {
             Reason::Marker(_) | Reason::Sister => 50,
             Reason::StartsWithA | Reason::DigitsAndSymbols => 40,
             Reason::Doubled | Reason::NewAccount => 25,
+            Reason::GroupHopper(_) => 40,
         }
     }
 
@@ -80,6 +86,10 @@ impl Reason {
             (Reason::Doubled, Lang::En) => "a doubled given name (like 芬芬)".to_owned(),
             (Reason::NewAccount, Lang::Zh) => "新注册的账号".to_owned(),
             (Reason::NewAccount, Lang::En) => "a recently made account".to_owned(),
+            (Reason::GroupHopper(n), Lang::Zh) => format!("几分钟内进出了 {n} 个同运营者的群"),
+            (Reason::GroupHopper(n), Lang::En) => {
+                format!("joined and left {n} of the operator's groups within minutes")
+            }
         }
     }
 }
@@ -108,6 +118,8 @@ pub struct Rules {
     /// Telegram ids above this count as recently made accounts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_account_above: Option<i64>,
+    /// Joins in one minute that start raid mode; 0: never.
+    pub raid_joins: u32,
     /// Marketing words, matched anywhere in a name, in any case.
     pub markers: Vec<String>,
 }
@@ -118,6 +130,7 @@ impl Default for Rules {
             threshold: DEFAULT_THRESHOLD,
             auto_remove: None,
             new_account_above: None,
+            raid_joins: super::raid::DEFAULT_RAID_JOINS,
             markers: DEFAULT_MARKERS.iter().map(|m| (*m).to_owned()).collect(),
         }
     }
@@ -151,6 +164,11 @@ impl Rules {
         if self.new_account_above.is_some_and(|id| id <= 0) {
             return Err("new_account_above: must be a positive Telegram id".to_owned());
         }
+        if self.raid_joins > MAX_RAID_JOINS {
+            return Err(format!(
+                "raid_joins: at most {MAX_RAID_JOINS} (0 turns raid mode off)"
+            ));
+        }
         if self.markers.len() > MAX_MARKERS {
             return Err(format!("markers: at most {MAX_MARKERS} words"));
         }
@@ -180,15 +198,32 @@ impl Suspicion {
     }
 }
 
-/// Screens a newcomer: their display name, and on Telegram how recent
-/// their account looks (`telegram_id`).
-pub fn screen_newcomer(name: &str, telegram_id: Option<i64>, rules: &Rules) -> Suspicion {
+/// Other groups of the operator a newcomer joined and left within
+/// `HOP_MINUTES` before this join, from which on they look like a sweeper.
+pub const HOPS: u32 = 2;
+pub const HOP_MINUTES: i64 = 10;
+
+/// Screens a newcomer: their display name, on Telegram how recent their
+/// account looks (`telegram_id`), and how many of the operator's other
+/// groups they just joined and left (`hops`).
+pub fn screen_newcomer(
+    name: &str,
+    telegram_id: Option<i64>,
+    hops: u32,
+    rules: &Rules,
+) -> Suspicion {
     let mut found = screen(name, rules);
+    let mut add = |reason: Reason| {
+        found.score += reason.points();
+        found.reasons.push(reason);
+    };
     if let (Some(id), Some(mark)) = (telegram_id, rules.new_account_above)
         && id > mark
     {
-        found.score += Reason::NewAccount.points();
-        found.reasons.push(Reason::NewAccount);
+        add(Reason::NewAccount);
+    }
+    if hops >= HOPS {
+        add(Reason::GroupHopper(hops));
     }
     found
 }
@@ -347,22 +382,21 @@ mod tests {
     }
 
     #[test]
-    fn a_new_account_adds_a_hint() {
+    fn a_new_account_adds_a_hint_and_a_group_hopper_a_tell() {
         let rules = Rules {
             new_account_above: Some(7_000_000_000),
             ..Rules::default()
         };
-        assert_eq!(
-            screen_newcomer("Lucy", Some(7_100_000_000), &rules).score,
-            25
-        );
-        assert_eq!(
-            screen_newcomer("Lucy", Some(6_900_000_000), &rules).score,
-            0
-        );
-        let ad = screen_newcomer("芳姐", Some(7_100_000_000), &rules);
+        let score = |id, hops| screen_newcomer("Lucy", id, hops, &rules).score;
+        assert_eq!(score(Some(7_100_000_000), 0), 25);
+        assert_eq!(score(Some(6_900_000_000), 0), 0);
+        assert_eq!(score(None, 0), 0);
+        assert_eq!(score(None, 1), 0, "one group left is a change of mind");
+        let ad = screen_newcomer("芳姐", Some(7_100_000_000), 0, &rules);
         assert_eq!(ad.reasons, vec![Reason::Sister, Reason::NewAccount]);
-        assert_eq!(screen_newcomer("Lucy", None, &rules).score, 0);
+        let sweeper = screen_newcomer("Lucy", None, 3, &rules);
+        assert_eq!(sweeper.reasons, vec![Reason::GroupHopper(3)]);
+        assert!(sweeper.is_suspect(&rules));
     }
 
     #[test]

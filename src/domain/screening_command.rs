@@ -3,7 +3,7 @@
 
 use super::{
     Lang::{self, En, Zh},
-    screening::{MAX_MARKER_CHARS, MAX_MARKERS, MAX_THRESHOLD, Rules},
+    screening::{MAX_MARKER_CHARS, MAX_MARKERS, MAX_RAID_JOINS, MAX_THRESHOLD, Rules},
 };
 
 /// What `/screening` asks for.
@@ -15,6 +15,8 @@ pub enum ScreeningCommand {
     Auto(Option<u32>),
     /// Telegram ids above this are new accounts; `None`: off.
     NewAccounts(Option<i64>),
+    /// Joins per minute that start raid mode; 0: never.
+    Raid(u32),
     AddWords(Vec<String>),
     RemoveWords(Vec<String>),
     /// Back to the operator's rules (or the defaults).
@@ -30,6 +32,8 @@ pub enum ScreeningArgsError {
     Score(String),
     #[error("bad id")]
     Id(String),
+    #[error("bad raid limit")]
+    Raid(String),
     #[error("bad word")]
     Word(String),
 }
@@ -41,10 +45,12 @@ impl ScreeningArgsError {
         match (self, lang) {
             (Self::Usage, En) => "Use /screening to see the rules; /screening threshold <points>, \
                  /screening auto <points>|off, /screening newids <telegram id>|off, \
+                 /screening raid <joins per minute>|off, \
                  /screening words add|remove <word> …, or /screening reset."
                 .to_owned(),
             (Self::Usage, Zh) => "用法：/screening 查看规则；/screening threshold <分数>、\
                  /screening auto <分数>|off、/screening newids <Telegram id>|off、\
+                 /screening raid <每分钟入群人数>|off、\
                  /screening words add|remove <词> …，或 /screening reset。"
                 .to_owned(),
             (Self::Score(s), En) => format!(
@@ -61,6 +67,16 @@ impl ScreeningArgsError {
             (Self::Id(s), Zh) => {
                 format!(
                     "`{}` 不是 Telegram 用户 id：请写整数，例如 7000000000，或 off。",
+                    cut(s)
+                )
+            }
+            (Self::Raid(s), En) => format!(
+                "`{}` is not a raid limit: write joins per minute, 1 to {MAX_RAID_JOINS}, or off.",
+                cut(s)
+            ),
+            (Self::Raid(s), Zh) => {
+                format!(
+                    "`{}` 不是有效的防刷屏阈值：请写每分钟入群人数（1 到 {MAX_RAID_JOINS}）或 off。",
                     cut(s)
                 )
             }
@@ -116,6 +132,20 @@ pub fn parse(args: &str) -> Result<ScreeningCommand, ScreeningArgsError> {
                 ScreeningCommand::NewAccounts(Some(id))
             }
         }
+        "raid" => {
+            let w = words.next();
+            if off(w) {
+                ScreeningCommand::Raid(0)
+            } else {
+                let w = w.ok_or(ScreeningArgsError::Usage)?;
+                let n = w
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=MAX_RAID_JOINS).contains(n))
+                    .ok_or_else(|| ScreeningArgsError::Raid(w.to_owned()))?;
+                ScreeningCommand::Raid(n)
+            }
+        }
         "words" | "word" => {
             let add = match words.next().map(str::to_ascii_lowercase).as_deref() {
                 Some("add") => true,
@@ -156,6 +186,7 @@ impl ScreeningCommand {
             Self::Threshold(n) => rules.threshold = *n,
             Self::Auto(n) => rules.auto_remove = *n,
             Self::NewAccounts(id) => rules.new_account_above = *id,
+            Self::Raid(n) => rules.raid_joins = *n,
             Self::AddWords(words) => {
                 for w in words {
                     if !rules.markers.iter().any(|m| m.eq_ignore_ascii_case(w)) {
@@ -208,6 +239,9 @@ mod tests {
             parse("newids soon"),
             Err(ScreeningArgsError::Id("soon".into()))
         );
+        assert_eq!(parse("raid 50"), Ok(ScreeningCommand::Raid(50)));
+        assert_eq!(parse("raid off"), Ok(ScreeningCommand::Raid(0)));
+        assert_eq!(parse("raid 0"), Err(ScreeningArgsError::Raid("0".into())));
         assert_eq!(parse("frobnicate"), Err(ScreeningArgsError::Usage));
     }
 

@@ -128,6 +128,13 @@ pub fn admin_only(lang: Lang) -> &'static str {
     }
 }
 
+pub fn role_unknown(lang: Lang) -> &'static str {
+    match lang {
+        Zh => "暂时无法确认你的管理员身份，请稍后再试。",
+        En => "I could not check your admin rights just now; please try again in a minute.",
+    }
+}
+
 pub fn operator_only(lang: Lang) -> &'static str {
     match lang {
         Zh => "这个命令仅限运营者使用。",

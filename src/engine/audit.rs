@@ -36,19 +36,15 @@ impl AuditNote {
         }
     }
 
-    /// Writes the note in the caller's transaction, with the actor's
-    /// current name for `/log` to show.
+    /// Writes the note in the caller's transaction; an actor never seen
+    /// before is remembered with their name, for `/log` to show.
     pub(crate) async fn record(
         &self,
         conn: &mut AnyConnection,
         actor: &Person,
         now_ms: i64,
     ) -> sqlx::Result<()> {
-        store::members::upsert_users(
-            &mut *conn,
-            &[(actor.id.clone(), actor.name.clone(), actor.is_bot)],
-        )
-        .await?;
+        store::members::know_user(&mut *conn, &actor.id, &actor.name, actor.is_bot).await?;
         store::audit::record(
             conn,
             self.group.as_ref(),

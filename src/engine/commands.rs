@@ -14,7 +14,7 @@ use super::{
     Action, Engine, GroupInfo, Person, PortError,
     audit::AuditNote,
     coupons::CouponPlan,
-    roles::{RolePlan, TELL_AGAIN_MS},
+    roles::{Role, RolePlan, TELL_AGAIN_MS},
     scheduler::zone_of,
 };
 use crate::{
@@ -273,8 +273,22 @@ impl Engine {
         from: &Person,
     ) -> anyhow::Result<Outcome> {
         let lang = group.lang;
-        // Every group command is checked here, in one place.
-        let role = self.role_in(group, &from.id).await?;
+        // Every group command is checked here, in one place. Member commands
+        // need no role: the platform is asked only when it matters.
+        let role = match command.access() {
+            Access::Member if !matches!(command, Command::Start(_) | Command::Help) => Role::Member,
+            access => match self.role_in(group, &from.id).await {
+                Ok(role) => role,
+                Err(e) => {
+                    tracing::warn!(error = ?e, "could not read a member's role");
+                    // Help still helps; an admin command says why it waits.
+                    if access != Access::Member {
+                        return Ok(RichText::plain(texts::role_unknown(lang)).into());
+                    }
+                    Role::Member
+                }
+            },
+        };
         if !role.may(command.access()) {
             let refusal = match command.access() {
                 Access::Operator => texts::operator_only(lang),

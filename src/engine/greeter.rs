@@ -15,6 +15,7 @@ use crate::{
         ChatId, RichText,
         greeting::{self, Line, MAX_MENTIONS_PER_MESSAGE},
         leaderboard::Standing,
+        raid, review_texts,
         template::{Template, Value, Values},
         texts,
     },
@@ -56,6 +57,23 @@ impl Engine {
         let Some(group) = store::groups::get(&mut tx, group_id).await? else {
             return Ok(false);
         };
+        // In a raid everyone waiting is welcomed at once, without mentions.
+        if store::raids::active(&mut tx, group_id).await?.is_some() {
+            let waiting =
+                store::greetings::ready(&mut tx, group_id, now, raid::MAX_SUMMARY).await?;
+            if waiting.is_empty() {
+                return Ok(false);
+            }
+            let text = RichText::plain(review_texts::raid_summary(group.lang, waiting.len()));
+            self.enqueue(&mut tx, group_id, &Action::Send { text })
+                .await?;
+            let ids: Vec<i64> = waiting.iter().map(|(id, _)| *id).collect();
+            store::greetings::delete(&mut tx, &ids).await?;
+            let next = now + self.settings.greet_interval.as_millis() as i64;
+            store::groups::set_next_greet_at(&mut tx, group_id, next).await?;
+            tx.commit().await.context("committing a raid summary")?;
+            return Ok(true);
+        }
         let waiting =
             store::greetings::ready(&mut tx, group_id, now, MAX_MENTIONS_PER_MESSAGE as i64)
                 .await?;

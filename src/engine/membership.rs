@@ -57,6 +57,8 @@ struct Fold {
     approvals: Vec<MemberKey>,
     /// Members who joined (not bots), with the name to screen.
     joined: Vec<(MemberKey, DisplayName)>,
+    /// Joins and voluntary leaves, for noticing accounts that sweep groups.
+    moves: Vec<(ChatId, UserId, &'static str)>,
 }
 
 impl Fold {
@@ -155,6 +157,7 @@ impl Engine {
                     fold.see(member);
                     if !member.is_bot {
                         fold.joined.push((key.clone(), member.name.clone()));
+                        fold.moves.push((key.0.clone(), key.1.clone(), "join"));
                     }
                     let intent = fold
                         .new_intents
@@ -185,7 +188,10 @@ impl Engine {
                     }
                     let change = match removed_by {
                         Some(by) if by != &member.id => Change::Removed,
-                        _ => Change::Left,
+                        _ => {
+                            fold.moves.push((key.0.clone(), key.1.clone(), "leave"));
+                            Change::Left
+                        }
                     };
                     fold.apply(key, &change, now, settle_ms);
                 }
@@ -228,6 +234,7 @@ impl Engine {
             self.enqueue(conn, &group, &Action::ApproveJoin { user })
                 .await?;
         }
+        store::moves::record_moves(conn, &fold.moves, now).await?;
         self.screen_joins(conn, fold.joined, now).await?;
         tracing::debug!(members = changed.len(), "member events applied");
         Ok(())

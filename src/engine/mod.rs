@@ -22,6 +22,7 @@ mod greeter;
 mod membership;
 mod nth_replies;
 pub mod port;
+mod raids;
 mod review;
 mod roles;
 mod schedule_commands;

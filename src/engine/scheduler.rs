@@ -226,11 +226,13 @@ impl Engine {
     }
 
     /// Runs the scheduler until the task is dropped: scheduled posts,
-    /// automatic-mode reports, and draws whose time to open or close has come.
+    /// automatic-mode reports, the end of quiet raids, and draws whose time
+    /// to open or close has come.
     pub async fn run_scheduler(self: Arc<Self>) -> anyhow::Result<()> {
         self.run_passes("scheduler", TICK, |engine| async move {
             engine.fire_due_schedules().await?;
             engine.send_auto_reports().await?;
+            engine.end_quiet_raids().await?;
             engine.run_due_draws().await
         })
         .await

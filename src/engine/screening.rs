@@ -2,8 +2,6 @@
 //! join's transaction, automatic mode with its daily report, and
 //! `/screening`.
 
-use std::collections::HashMap;
-
 use sqlx::AnyConnection;
 
 use super::{
@@ -12,8 +10,8 @@ use super::{
 };
 use crate::{
     domain::{
-        ChatId, DisplayName, Lang, RichText, review_texts as texts,
-        screening::{self, Rules},
+        ChatId, DisplayName, Lang, RichText, UserId, raid, review_texts as texts,
+        screening::{self, Rules, Suspicion},
         screening_command::ScreeningCommand,
     },
     store::{
@@ -51,32 +49,65 @@ impl Engine {
         joined: Vec<(MemberKey, DisplayName)>,
         now: i64,
     ) -> anyhow::Result<()> {
-        let mut rules_of: HashMap<ChatId, Rules> = HashMap::new();
+        // The batch's newcomers by group, in order of first appearance.
+        let mut by_group: Vec<(ChatId, Vec<(UserId, DisplayName)>)> = Vec::new();
         for ((group, user), name) in joined {
-            if !rules_of.contains_key(&group) {
-                let rules = match store::groups::get(conn, &group).await? {
-                    Some(g) => screening_rules::effective(conn, &group, &g.owner).await?.0,
-                    None => Rules::default(),
-                };
-                rules_of.insert(group.clone(), rules);
+            match by_group.iter_mut().find(|(g, _)| *g == group) {
+                Some((_, list)) => list.push((user, name)),
+                None => by_group.push((group, vec![(user, name)])),
             }
-            let rules = &rules_of[&group];
-            let found = screening::screen_newcomer(name.as_str(), user.as_telegram(), rules);
-            let (score, reasons) = (found.score, &found.reasons);
-            if rules.auto_remove.is_some_and(|mark| score >= mark) {
-                if store::suspects::flag_removed(
-                    conn, &group, &user, &name, score, reasons, AUTO, now,
-                )
+        }
+        for (group_id, newcomers) in by_group {
+            let Some(group) = store::groups::get(conn, &group_id).await? else {
+                continue;
+            };
+            let (mut rules, _) = screening_rules::effective(conn, &group_id, &group.owner).await?;
+            if self
+                .watch_for_raid(conn, &group, &rules, newcomers.len(), now)
                 .await?
-                {
-                    tracing::info!(%group, %user, score, "removed automatically");
-                    self.record_removal(conn, &group, &user, now).await?;
-                    self.enqueue(conn, &group, &Action::RemoveMember { user })
-                        .await?;
-                }
-            } else if found.is_suspect(rules) {
-                store::suspects::flag(conn, &group, &user, &name, score, reasons, now).await?;
+            {
+                rules.threshold = raid::tightened(rules.threshold);
             }
+            for (user, name) in newcomers {
+                let since = now - screening::HOP_MINUTES * 60_000;
+                let hops = store::moves::hops(conn, &user, &group.owner, &group_id, since).await?;
+                let found = screening::screen_newcomer(
+                    name.as_str(),
+                    user.as_telegram(),
+                    u32::try_from(hops).unwrap_or(u32::MAX),
+                    &rules,
+                );
+                self.act_on(conn, &group_id, &rules, found, user, &name, now)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Queues a suspect for review, or removes them in automatic mode.
+    #[allow(clippy::too_many_arguments)]
+    async fn act_on(
+        &self,
+        conn: &mut AnyConnection,
+        group: &ChatId,
+        rules: &Rules,
+        found: Suspicion,
+        user: UserId,
+        name: &DisplayName,
+        now: i64,
+    ) -> anyhow::Result<()> {
+        let (score, reasons) = (found.score, &found.reasons);
+        if rules.auto_remove.is_some_and(|mark| score >= mark) {
+            if store::suspects::flag_removed(conn, group, &user, name, score, reasons, AUTO, now)
+                .await?
+            {
+                tracing::info!(%group, %user, score, "removed automatically");
+                self.record_removal(conn, group, &user, now).await?;
+                self.enqueue(conn, group, &Action::RemoveMember { user })
+                    .await?;
+            }
+        } else if found.is_suspect(rules) {
+            store::suspects::flag(conn, group, &user, name, score, reasons, now).await?;
         }
         Ok(())
     }
@@ -221,12 +252,5 @@ fn report(group: &Group, mark: u32, removed: &[Suspect], waiting: i64) -> RichTe
 
 /// The rules in force, as admins read them.
 fn show(rules: &Rules, source: Source, lang: Lang) -> RichText {
-    RichText::plain(texts::rules(
-        lang,
-        source,
-        rules.threshold,
-        rules.auto_remove,
-        rules.new_account_above,
-        &rules.markers.join(" "),
-    ))
+    RichText::plain(texts::rules(lang, source, rules))
 }

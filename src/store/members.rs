@@ -44,6 +44,26 @@ pub async fn upsert_users(
     Ok(())
 }
 
+/// Remembers a user seen only as an actor (a command's sender), keeping any
+/// name known already: Matrix commands carry no display name, and the one
+/// from the member's join is the one their client shows.
+pub async fn know_user(
+    conn: &mut AnyConnection,
+    id: &UserId,
+    name: &DisplayName,
+    is_bot: bool,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO users (id, name, is_bot) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(id.as_str())
+    .bind(name.as_str())
+    .bind(i64::from(is_bot))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// A user's last known name.
 pub async fn name_of(conn: &mut AnyConnection, id: &UserId) -> sqlx::Result<Option<DisplayName>> {
     let row = sqlx::query("SELECT name FROM users WHERE id = $1")

@@ -314,6 +314,34 @@ impl MxUser {
         }
     }
 
+    /// Waits until `sender`'s messages in the room have mentioned each of
+    /// `users` (`m.mentions`); every mention so far comes back, in order.
+    pub async fn wait_for_mentions(&self, room: &str, sender: &str, users: &[&str]) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let mentioned: Vec<String> = self
+                .messages_from(room, sender)
+                .await
+                .iter()
+                .flat_map(|m| {
+                    m["m.mentions"]["user_ids"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect();
+            if users.iter().all(|u| mentioned.iter().any(|m| m == u)) {
+                return mentioned;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{users:?} not all mentioned: {mentioned:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Waits for an invite from `sender` to a room the user is not in yet
     /// (as a direct chat arrives); its room id comes back.
     pub async fn wait_for_invite_from(&self, sender: &str) -> String {
@@ -438,10 +466,20 @@ impl MxApp {
 
     /// Stops the bot abruptly and starts it again on the same database.
     pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start().await;
+    }
+
+    /// Stops the bot abruptly, as a crash or a deploy would.
+    pub async fn stop(&mut self) {
         if let Some(task) = self.task.take() {
             task.abort();
             let _ = task.await;
         }
+    }
+
+    /// Starts a stopped bot again on the same database.
+    pub async fn resume(&mut self) {
         self.start().await;
     }
 

@@ -94,6 +94,7 @@ impl TestApp {
         let engine = self.engine.as_ref().unwrap();
         engine.fire_due_schedules().await.unwrap();
         engine.send_auto_reports().await.unwrap();
+        engine.end_quiet_raids().await.unwrap();
         engine.run_due_draws().await.unwrap();
         self.settle().await;
     }
@@ -106,6 +107,7 @@ impl TestApp {
         let engine = self.engine.as_ref().unwrap();
         engine.fire_due_schedules().await.unwrap();
         engine.send_auto_reports().await.unwrap();
+        engine.end_quiet_raids().await.unwrap();
         engine.run_due_draws().await.unwrap();
     }
 

@@ -18,6 +18,7 @@ use matrix_sdk::{
     Client,
     authentication::{SessionTokens, matrix::MatrixSession},
     config::SyncSettings,
+    room::MessagesOptions,
     ruma::{OwnedRoomId, RoomId},
 };
 use secrecy::ExposeSecret;
@@ -26,7 +27,7 @@ use tokio::sync::Mutex;
 
 use crate::{
     config::{MatrixAuth, MatrixSettings},
-    domain::{ChatId, Platform, UserId},
+    domain::{ChatId, DisplayName, Platform, UserId},
     engine::{Action, DeliveryError, Engine, Event, GroupInfo, Incoming, Port, PortError},
     store::{Store, platform_state},
 };
@@ -38,6 +39,10 @@ const DIRECT_KEY: &str = "matrix.direct.";
 /// Followed by a room id: the user whose direct room it is.
 const DIRECT_ROOM_KEY: &str = "matrix.direct_room.";
 const SYNC_TIMEOUT: Duration = Duration::from_secs(25);
+/// Events per `/messages` page when recovering a gappy sync, and at most
+/// how many pages (5,000 events: a day of a busy group).
+const GAP_PAGE: u32 = 100;
+const MAX_GAP_PAGES: usize = 50;
 
 /// A connected Matrix bot account.
 pub struct Matrix {
@@ -110,9 +115,16 @@ impl Matrix {
     /// Syncs and feeds events to the engine until the task is dropped.
     pub async fn run_sync(self: Arc<Self>, engine: Arc<Engine>) -> anyhow::Result<()> {
         let mut backoff = Duration::from_millis(500);
+        // The client's store lives in memory: the first sync of a process
+        // asks for every room's full state (power levels, members) along
+        // with what happened since the saved token.
+        let mut first = true;
         loop {
-            match self.sync_step(&engine).await {
-                Ok(()) => backoff = Duration::from_millis(500),
+            match self.sync_step(&engine, first).await {
+                Ok(()) => {
+                    backoff = Duration::from_millis(500);
+                    first = false;
+                }
                 Err(e) => {
                     tracing::error!(error = ?e, ?backoff, "Matrix sync step failed; retrying");
                     tokio::time::sleep(backoff).await;
@@ -122,12 +134,14 @@ impl Matrix {
         }
     }
 
-    async fn sync_step(&self, engine: &Engine) -> anyhow::Result<()> {
+    async fn sync_step(&self, engine: &Engine, full_state: bool) -> anyhow::Result<()> {
         let since = {
             let mut conn = self.store.pool().acquire().await?;
             platform_state::get(&mut conn, SINCE_KEY).await?
         };
-        let mut settings = SyncSettings::default().timeout(SYNC_TIMEOUT);
+        let mut settings = SyncSettings::default()
+            .timeout(SYNC_TIMEOUT)
+            .full_state(full_state);
         if let Some(token) = &since {
             settings = settings.token(token.clone());
         }
@@ -155,22 +169,28 @@ impl Matrix {
         if since.is_some() {
             let mut invites = self.invites.lock().await;
             for (room_id, joined) in &response.rooms.joined {
-                if joined.timeline.limited {
-                    tracing::warn!(room = %room_id, "gappy sync: events between syncs were skipped by the server");
-                }
-                let events: Vec<Value> = joined
-                    .timeline
-                    .events
-                    .iter()
-                    .filter_map(|e| serde_json::from_str(e.raw().json().get()).ok())
-                    .collect();
+                // A gappy sync left out what happened between the last sync
+                // and this timeline: page back through it, so nothing is lost.
+                let mut events = match (&joined.timeline.prev_batch, &since) {
+                    (Some(prev), Some(since)) if joined.timeline.limited => {
+                        self.recover_gap(room_id, prev, since).await?
+                    }
+                    _ => Vec::new(),
+                };
+                events.extend(
+                    joined
+                        .timeline
+                        .events
+                        .iter()
+                        .filter_map(|e| serde_json::from_str::<Value>(e.raw().json().get()).ok()),
+                );
                 let title = self.room_title(room_id);
                 let direct = {
                     let mut conn = self.store.connection().await?;
                     let key = format!("{DIRECT_ROOM_KEY}{room_id}");
                     platform_state::get(&mut conn, &key).await?
                 };
-                batch.extend(match direct {
+                let mut translated = match direct {
                     // The private chat with a member: only their commands.
                     Some(user) => translate::direct(&user, &events),
                     None => translate::timeline(
@@ -180,13 +200,88 @@ impl Matrix {
                         self.me.native(),
                         &mut invites,
                     ),
-                });
+                };
+                self.name_senders(room_id, &mut translated).await;
+                batch.extend(translated);
             }
         }
         engine.handle_batch(batch).await?;
         let mut conn = self.store.pool().acquire().await?;
         platform_state::set(&mut conn, SINCE_KEY, &response.next_batch).await?;
         Ok(())
+    }
+
+    /// The events a gappy sync skipped in a room, oldest first: pages of
+    /// `/messages` backwards from the timeline's start (`prev_batch`) to the
+    /// last sync's token. Replays are harmless: every event's key is claimed
+    /// once.
+    async fn recover_gap(
+        &self,
+        room_id: &RoomId,
+        prev_batch: &str,
+        since: &str,
+    ) -> anyhow::Result<Vec<Value>> {
+        let room = self
+            .client
+            .get_room(room_id)
+            .context("a room in the sync is unknown to the client")?;
+        let mut events = Vec::new();
+        let mut from = prev_batch.to_owned();
+        for _ in 0..MAX_GAP_PAGES {
+            let mut options = MessagesOptions::backward().from(from.as_str());
+            options.to = Some(since.to_owned());
+            options.limit = GAP_PAGE.into();
+            let page = room
+                .messages(options)
+                .await
+                .context("Matrix /messages for a gappy sync")?;
+            events.extend(
+                page.chunk
+                    .iter()
+                    .filter_map(|e| serde_json::from_str::<Value>(e.raw().json().get()).ok()),
+            );
+            match page.end {
+                Some(end) if !page.chunk.is_empty() => from = end,
+                _ => {
+                    events.reverse();
+                    tracing::info!(room = %room_id, recovered = events.len(), "gappy sync recovered");
+                    return Ok(events);
+                }
+            }
+        }
+        events.reverse();
+        tracing::warn!(room = %room_id, recovered = events.len(), "gappy sync: gap longer than {MAX_GAP_PAGES} pages; older events are lost");
+        Ok(events)
+    }
+
+    /// Commands, messages, reactions and invites carry only their sender's
+    /// id: the name the room shows comes from the member state the SDK
+    /// keeps, so a greeting, a leaderboard or `!log` says "Bob", not Bob's
+    /// user id.
+    async fn name_senders(&self, room_id: &RoomId, batch: &mut [Incoming]) {
+        let Some(room) = self.client.get_room(room_id) else {
+            return;
+        };
+        for incoming in batch {
+            let from = match &mut incoming.event {
+                Event::Command { from, .. }
+                | Event::Message { from, .. }
+                | Event::Pressed { from, .. }
+                | Event::MemberJoined {
+                    added_by: Some(from),
+                    ..
+                } => from,
+                _ => continue,
+            };
+            let Ok(user) = matrix_sdk::ruma::OwnedUserId::try_from(from.id.native()) else {
+                continue;
+            };
+            if let Ok(Some(member)) = room.get_member(&user).await
+                && let Some(name) = member.display_name()
+            {
+                from.name = DisplayName::clean(name, from.name.as_str());
+            }
+        }
     }
 
     /// Joins a room the bot was invited to, so that it can speak there, and

@@ -1,0 +1,77 @@
+//! The guard on Matrix, end to end against a real Synapse on SQLite and
+//! PostgreSQL: admin status follows `m.room.power_levels` at once, members
+//! are told once, operators grant assistants by display name, and every
+//! admin action lands in `!log`. The same engine as on Telegram; only the
+//! adapter differs.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use support::{
+    TestDb,
+    matrix::{MxApp, MxUser, body},
+};
+
+on_both_databases!(power_levels_assistants_and_the_log_work_on_matrix);
+
+async fn power_levels_assistants_and_the_log_work_on_matrix(db: TestDb) {
+    let app = MxApp::spawn(db).await;
+    let room = app.room(true).await;
+    let (alice, bob) = (
+        MxUser::register("alice").await,
+        MxUser::register("bob").await,
+    );
+    alice.set_display_name("Alice").await;
+    bob.set_display_name("Bob").await;
+    alice.join(&room).await;
+    bob.join(&room).await;
+    // Both greeted (in one message or two) before the commands start.
+    app.operator
+        .wait_for_mentions(&room, &app.bot.id, &[&alice.id, &bob.id])
+        .await;
+
+    let refused = app.ask(&room, &alice, "!review").await;
+    assert!(
+        body(&refused).contains("for group admins and operators only"),
+        "{}",
+        body(&refused)
+    );
+    // The power to kick makes her an admin at once: the power-levels event
+    // drops the cached answer.
+    app.operator.set_power(&room, &alice.id, 50).await;
+    let queue = app.ask(&room, &alice, "!review").await;
+    assert_eq!(body(&queue), "✅ Nobody is waiting for review.");
+    // Demoted: refused again, and since she was told today, silently.
+    app.operator.set_power(&room, &alice.id, 0).await;
+    alice.say(&room, "!wheel new Pen*1:1").await;
+    let mine = app.ask(&room, &alice, "!myinvites").await;
+    assert!(
+        body(&mine).contains("effective invites"),
+        "the wheel was not answered: {}",
+        body(&mine)
+    );
+
+    // An assistant, named by display name, may run admin commands.
+    let granted = app.ask(&room, &app.operator, "!assistant add Bob").await;
+    assert_eq!(
+        body(&granted),
+        "✅ Bob is now an assistant here and may use admin commands."
+    );
+    let wheel = app.ask(&room, &bob, "!wheel new Pen*1:1").await;
+    assert!(
+        body(&wheel).starts_with("Wheel #1 is ready"),
+        "{}",
+        body(&wheel)
+    );
+    let log = body(&app.ask(&room, &bob, "!log").await);
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(
+        lines[0], "The latest 2 admin actions (newest first):",
+        "{log}"
+    );
+    assert!(lines[1].ends_with(" Bob: !wheel new Pen*1:1"), "{log}");
+    assert!(lines[2].ends_with(": !assistant add Bob"), "{log}");
+    // Bob's name stays the one his client shows, not his user id's localpart.
+    let top = body(&app.ask(&room, &app.operator, "!assistant").await);
+    assert!(top.ends_with(&format!("· Bob (mx:{})", bob.id)), "{top}");
+}
