@@ -86,3 +86,4 @@ CREATE TABLE member_moves (
     at       BIGINT NOT NULL
 );
 CREATE INDEX member_moves_user ON member_moves (user_id, at);
+CREATE INDEX member_moves_at ON member_moves (at);

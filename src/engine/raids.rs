@@ -46,11 +46,14 @@ impl Engine {
     }
 
     /// Ends every raid that has been quiet long enough, each told once in
-    /// its group with how many joined and how many wait for review.
+    /// its group with how many joined and how many wait for review; and
+    /// forgets join counts older than an hour and moves older than a day.
     pub async fn end_quiet_raids(&self) -> anyhow::Result<usize> {
         let now = self.now_ms();
         let raids = {
             let mut conn = self.store.connection().await?;
+            store::raids::forget_minutes_before(&mut conn, raid::minute_of(now) - 60).await?;
+            store::moves::forget_before(&mut conn, now - 24 * 3600 * 1000).await?;
             store::raids::all(&mut conn).await?
         };
         let mut ended = 0;

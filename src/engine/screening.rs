@@ -68,9 +68,11 @@ impl Engine {
             {
                 rules.threshold = raid::tightened(rules.threshold);
             }
+            let since = now - screening::HOP_MINUTES * 60_000;
+            let users: Vec<UserId> = newcomers.iter().map(|(u, _)| u.clone()).collect();
+            let hops = store::moves::hops(conn, &users, &group.owner, &group_id, since).await?;
             for (user, name) in newcomers {
-                let since = now - screening::HOP_MINUTES * 60_000;
-                let hops = store::moves::hops(conn, &user, &group.owner, &group_id, since).await?;
+                let hops = hops.get(&user).copied().unwrap_or(0);
                 let found = screening::screen_newcomer(
                     name.as_str(),
                     user.as_telegram(),
@@ -102,6 +104,7 @@ impl Engine {
                 .await?
             {
                 tracing::info!(%group, %user, score, "removed automatically");
+                screening_rules::start_report_day(conn, group, now).await?;
                 self.record_removal(conn, group, &user, now).await?;
                 self.enqueue(conn, group, &Action::RemoveMember { user })
                     .await?;
@@ -113,17 +116,17 @@ impl Engine {
     }
 
     /// Tells each group's operator, in private and once a day, whom
-    /// automatic mode removed there. A group in automatic mode starts its
-    /// day when this pass first sees it.
+    /// automatic mode removed there. A group's day starts at its first
+    /// automatic removal.
     pub async fn send_auto_reports(&self) -> anyhow::Result<usize> {
         let now = self.now_ms();
-        let groups = {
+        let due = {
             let mut conn = self.store.connection().await?;
-            store::groups::active_ids(&mut conn).await?
+            screening_rules::reports_due(&mut conn, now - REPORT_EVERY_MS).await?
         };
         let mut sent = 0;
-        for id in groups {
-            match self.auto_report(&id, now).await {
+        for (id, since) in due {
+            match self.auto_report(&id, since, now).await {
                 Ok(true) => sent += 1,
                 Ok(false) => {}
                 Err(e) => tracing::error!(group = %id, error = ?e, "automatic-mode report failed"),
@@ -135,26 +138,19 @@ impl Engine {
         Ok(sent)
     }
 
-    /// One group's report, if its day is over: queued and marked sent in
-    /// one transaction, so it goes once.
-    async fn auto_report(&self, id: &ChatId, now: i64) -> anyhow::Result<bool> {
+    /// One group's report of [since, now): queued and marked sent in one
+    /// transaction, so it goes once. A day without removals says nothing.
+    async fn auto_report(&self, id: &ChatId, since: i64, now: i64) -> anyhow::Result<bool> {
         let mut tx = self.store.begin().await?;
         let Some(group) = store::groups::get(&mut tx, id).await? else {
             return Ok(false);
         };
         let (rules, _) = screening_rules::effective(&mut tx, id, &group.owner).await?;
-        let Some(mark) = rules.auto_remove else {
-            return Ok(false);
-        };
-        let since = match screening_rules::last_report(&mut tx, id).await? {
-            Some(at) if now - at < REPORT_EVERY_MS => return Ok(false),
-            Some(at) => at,
-            None => now,
-        };
         // Each report covers [last report, now): nothing twice, nothing lost.
         let removed = store::suspects::removed_by_between(&mut tx, id, AUTO, since, now).await?;
         if !removed.is_empty() {
             let waiting = store::suspects::pending_count(&mut tx, id).await?;
+            let mark = rules.auto_remove.unwrap_or(rules.threshold);
             let text = report(&group, mark, &removed, waiting);
             let to = ChatId::private_with(&group.owner);
             self.enqueue(&mut tx, &to, &Action::Send { text }).await?;
@@ -208,12 +204,6 @@ impl ScreeningPlan {
         match self {
             ScreeningPlan::Set { rules, .. } => {
                 screening_rules::set(conn, group.as_str(), &rules, by, now).await?;
-                // Automatic mode's first day starts now.
-                if rules.auto_remove.is_some()
-                    && screening_rules::last_report(conn, group).await?.is_none()
-                {
-                    screening_rules::reported(conn, group, now).await?;
-                }
             }
             ScreeningPlan::Reset { .. } => {
                 screening_rules::clear(conn, group.as_str()).await?;

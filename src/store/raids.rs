@@ -23,25 +23,25 @@ pub async fn count_joins(
 ) -> sqlx::Result<i64> {
     sqlx::query(
         "INSERT INTO join_minutes (group_id, minute, joins) VALUES ($1, $2, $3)
-         ON CONFLICT (group_id, minute) DO UPDATE SET joins = join_minutes.joins + excluded.joins",
+         ON CONFLICT (group_id, minute) DO UPDATE SET joins = join_minutes.joins + excluded.joins
+         RETURNING joins",
     )
     .bind(group.as_str())
     .bind(minute)
     .bind(joins)
-    .execute(&mut *conn)
-    .await?;
-    // Minutes older than an hour are no use to anyone.
-    sqlx::query("DELETE FROM join_minutes WHERE group_id = $1 AND minute < $2")
-        .bind(group.as_str())
-        .bind(minute - 60)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("SELECT joins FROM join_minutes WHERE group_id = $1 AND minute = $2")
-        .bind(group.as_str())
+    .fetch_one(conn)
+    .await?
+    .try_get("joins")
+}
+
+/// Forgets join counts from before `minute` (the scheduler's pass keeps an
+/// hour): the join path never pays for it.
+pub async fn forget_minutes_before(conn: &mut AnyConnection, minute: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM join_minutes WHERE minute < $1")
         .bind(minute)
-        .fetch_one(conn)
-        .await?
-        .try_get("joins")
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 fn raid(row: sqlx::any::AnyRow) -> sqlx::Result<Raid> {

@@ -67,16 +67,46 @@ pub async fn effective(
     Ok((Rules::default(), Source::Defaults))
 }
 
-/// When the operator of `group` last got its automatic-removal report.
-pub async fn last_report(conn: &mut AnyConnection, group: &ChatId) -> sqlx::Result<Option<i64>> {
-    let row = sqlx::query("SELECT sent_at FROM auto_reports WHERE group_id = $1")
-        .bind(group.as_str())
-        .fetch_optional(conn)
-        .await?;
-    row.map(|r| r.try_get("sent_at")).transpose()
+/// Starts a group's report day at its first automatic removal; a day
+/// already running is left as it is.
+pub async fn start_report_day(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO auto_reports (group_id, sent_at) VALUES ($1, $2)
+         ON CONFLICT (group_id) DO NOTHING",
+    )
+    .bind(group.as_str())
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
-/// Records a report sent (or automatic mode turned on) at `now_ms`.
+/// Groups whose report day began at or before `before_ms`, with when: only
+/// groups where automatic mode removed someone have one, so a scheduler
+/// tick reads a handful of rows, not every group.
+pub async fn reports_due(
+    conn: &mut AnyConnection,
+    before_ms: i64,
+) -> sqlx::Result<Vec<(ChatId, i64)>> {
+    sqlx::query("SELECT group_id, sent_at FROM auto_reports WHERE sent_at <= $1 ORDER BY group_id")
+        .bind(before_ms)
+        .fetch_all(conn)
+        .await?
+        .into_iter()
+        .map(|r| {
+            Ok((
+                ChatId::from_stored(r.try_get("group_id")?),
+                r.try_get("sent_at")?,
+            ))
+        })
+        .collect()
+}
+
+/// Records a report sent at `now_ms`: the next day starts.
 pub async fn reported(conn: &mut AnyConnection, group: &ChatId, now_ms: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO auto_reports (group_id, sent_at) VALUES ($1, $2)
