@@ -22,6 +22,11 @@ impl Engine {
         joins: usize,
         now: i64,
     ) -> anyhow::Result<bool> {
+        // Raid mode off: no counting, so the join path pays nothing for it.
+        // A raid still going ends by itself.
+        if rules.raid_joins == 0 {
+            return Ok(false);
+        }
         let joins = i64::try_from(joins).unwrap_or(i64::MAX);
         let minute = raid::minute_of(now);
         let this_minute = store::raids::count_joins(conn, &group.id, minute, joins).await?;

@@ -58,13 +58,30 @@ pub async fn effective(
     group: &ChatId,
     owner: &UserId,
 ) -> sqlx::Result<(Rules, Source)> {
-    if let Some(rules) = get(conn, group.as_str()).await? {
-        return Ok((rules, Source::Group));
+    // One statement: this runs for every group in every batch of joins.
+    let rows = sqlx::query("SELECT scope, rules FROM screening_rules WHERE scope IN ($1, $2)")
+        .bind(group.as_str())
+        .bind(owner.as_str())
+        .fetch_all(conn)
+        .await?;
+    let mut found = (None, None);
+    for row in rows {
+        let scope: String = row.try_get("scope")?;
+        let text: String = row.try_get("rules")?;
+        let rules = Rules::from_toml(&text)
+            .inspect_err(|e| tracing::warn!(scope, error = %e, "stored screening rules unreadable"))
+            .ok();
+        if scope == group.as_str() {
+            found.0 = rules;
+        } else {
+            found.1 = rules;
+        }
     }
-    if let Some(rules) = get(conn, owner.as_str()).await? {
-        return Ok((rules, Source::Operator));
-    }
-    Ok((Rules::default(), Source::Defaults))
+    Ok(match found {
+        (Some(rules), _) => (rules, Source::Group),
+        (None, Some(rules)) => (rules, Source::Operator),
+        (None, None) => (Rules::default(), Source::Defaults),
+    })
 }
 
 /// Starts a group's report day at its first automatic removal; a day
