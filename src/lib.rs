@@ -4,6 +4,7 @@
 //! stored facts and outgoing actions, `store` persists them on SQLite or
 //! PostgreSQL, and `platform` adapts each chat network.
 
+pub mod campaign_file;
 pub mod config;
 pub mod coupon_import;
 pub mod domain;

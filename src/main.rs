@@ -5,6 +5,7 @@ use std::{path::PathBuf, process::ExitCode};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hearth::{
+    campaign_file,
     config::Settings,
     coupon_import::{self, PoolSettings},
     domain::coupon::{PoolName, read_codes},
@@ -47,6 +48,12 @@ enum Cmd {
         #[command(subcommand)]
         command: ScreeningCmd,
     },
+    /// Campaign playbooks (TOML): `check` validates a file and shows its
+    /// steps, `load` keeps it for `/campaign start <name> <date>`.
+    Campaign {
+        #[command(subcommand)]
+        command: CampaignCmd,
+    },
     /// Write draws, their entries, winners, coupon codes or the audit log as CSV.
     Export {
         what: Table,
@@ -85,9 +92,34 @@ enum ScreeningCmd {
     Reset { scope: String },
 }
 
+#[derive(Subcommand)]
+enum CampaignCmd {
+    /// Check a playbook: every mistake is named with its line and column.
+    Check { file: PathBuf },
+    /// Check a playbook and keep it under its name (a newer version replaces
+    /// it for campaigns started later).
+    Load { file: PathBuf },
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Checking a file needs no settings and no database.
+    if let Some(Cmd::Campaign {
+        command: CampaignCmd::Check { file },
+    }) = &cli.command
+    {
+        return match campaign_file::check(file) {
+            Ok((book, _)) => {
+                print!("{}", campaign_file::summary(&book));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("hearth: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     // A missing .env is fine: settings may come from the real environment.
     let _ = dotenvy::dotenv();
     telemetry::init();
@@ -105,6 +137,7 @@ async fn main() -> ExitCode {
         Cmd::Coupons { command } => coupons(&settings, command).await,
         Cmd::Screening { command } => screening(&settings, command).await,
         Cmd::Export { what, output } => export_csv(&settings, what, output).await,
+        Cmd::Campaign { command } => campaign(&settings, command).await,
         Cmd::CheckConfig => {
             println!("settings are valid; database: {}", settings.database_url);
             Ok(())
@@ -126,6 +159,21 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
+}
+
+async fn campaign(settings: &Settings, command: CampaignCmd) -> anyhow::Result<()> {
+    let CampaignCmd::Load { file } = command else {
+        unreachable!("`campaign check` runs before the settings are read")
+    };
+    let store = Store::connect(&settings.database_url).await?;
+    store.migrate().await?;
+    let book = campaign_file::load(&store, &file).await?;
+    print!("{}", campaign_file::summary(&book));
+    println!(
+        "loaded; start it from a chat with the bot: /campaign start {} <YYYY-MM-DD> --groups <ids or set>",
+        book.name
+    );
+    Ok(())
 }
 
 async fn migrate(settings: &Settings) -> anyhow::Result<()> {

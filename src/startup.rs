@@ -83,6 +83,10 @@ impl Application {
         let mut tasks = JoinSet::new();
         tasks.spawn(named("greeter", self.engine.clone().run_greeter()));
         tasks.spawn(named("scheduler", self.engine.clone().run_scheduler()));
+        tasks.spawn(named(
+            "profile checks",
+            self.engine.clone().run_profile_checks(),
+        ));
         if let Some(telegram) = self.telegram {
             let port: Arc<dyn Port> = telegram.clone();
             tasks.spawn(named(

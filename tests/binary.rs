@@ -67,6 +67,84 @@ fn migrate_creates_the_embedded_database() {
 }
 
 #[test]
+fn campaign_check_names_every_mistake_and_load_keeps_a_good_playbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/double11.toml");
+    // Checking needs no settings at all.
+    let out = hearth(dir.path())
+        .args(["campaign", "check"])
+        .arg(&example)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.starts_with(
+            "double11 “双十一狂欢 Double-11”: 17 steps over 5 days (10 posts, 7 commands)\n"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  day 3 20:40 · /wheel open last now 21:30 (spin wheel)\n"),
+        "{stdout}"
+    );
+
+    let bad = dir.path().join("spring.toml");
+    std::fs::write(
+        &bad,
+        "name = \"spring\"\n\n[[step]]\nday = 1\nat = \"8:00pm\"\npost = \"notice\"\ntext = \"hi\"\n\n\
+         [[step]]\nday = 9\nat = \"20:00\"\nrun = \"/envelope 0 3\"\n",
+    )
+    .unwrap();
+    let out = hearth(dir.path())
+        .args(["campaign", "check", "spring.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines[0], "hearth: 2 mistakes found:", "{stderr}");
+    assert_eq!(
+        lines[1],
+        "spring.toml:5:6: step 1, `at`: \"8:00pm\" is not a local time like \"20:30\""
+    );
+    assert!(
+        lines[2].starts_with("spring.toml:12:7: step 2, `run`: "),
+        "{stderr}"
+    );
+
+    // Loading checks again and keeps it for /campaign start.
+    let out = hearth(dir.path())
+        .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
+        .env("HEARTH_OPERATORS", "tg:1")
+        .args(["campaign", "load", "spring.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a bad playbook is not loaded");
+    let out = hearth(dir.path())
+        .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
+        .env("HEARTH_OPERATORS", "tg:1")
+        .args(["campaign", "load"])
+        .arg(&example)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("loaded; start it from a chat with the bot: /campaign start double11")
+    );
+}
+
+#[test]
 fn coupons_import_with_a_summary_list_and_export_as_csv() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {

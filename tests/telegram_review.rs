@@ -8,7 +8,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{OPERATOR, TestApp, TestDb, user};
+use support::{OPERATOR, TestApp, TestDb, botapi::Profile, user};
 
 const GROUP: i64 = -1004;
 
@@ -18,6 +18,7 @@ on_both_databases!(
     rules_per_group_and_per_operator_and_automatic_mode_with_a_daily_report,
     a_raid_folds_greetings_tightens_screening_and_ends_by_itself,
     an_account_sweeping_the_operators_groups_is_flagged,
+    profiles_are_read_after_the_join_and_screened_too,
 );
 
 fn operator() -> Value {
@@ -426,4 +427,108 @@ async fn an_account_sweeping_the_operators_groups_is_flagged(db: TestDb) {
         "{queue}"
     );
     assert!(!queue.contains("Ann"), "{queue}");
+}
+
+/// Waits until only `left` profiles wait to be read. A server error costs
+/// teloxide's 10 s pause before the failure is known.
+async fn profiles_read(app: &TestApp, left: i64) {
+    let store = app.engine.as_ref().unwrap().store();
+    for _ in 0..600 {
+        let mut conn = store.connection().await.unwrap();
+        if hearth::store::profile_checks::waiting(&mut conn)
+            .await
+            .unwrap()
+            == left
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut conn = store.connection().await.unwrap();
+    let left_now = hearth::store::profile_checks::waiting(&mut conn)
+        .await
+        .unwrap();
+    panic!(
+        "profiles were not read: {left_now} wait, getChat calls: {:?}",
+        app.tg.calls("getChat")
+    );
+}
+
+async fn profiles_are_read_after_the_join_and_screened_too(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    let op = operator();
+    let bob = user(9100, "Bob");
+    let link = app.invite_link(GROUP, &bob).await;
+    let profile = |bio: Option<&str>, username: Option<&str>, has_photo| Profile {
+        bio: bio.map(str::to_owned),
+        username: username.map(str::to_owned),
+        has_photo,
+    };
+    app.tg
+        .set_profile(9201, profile(Some("专业代购，正品保证"), Some("mia"), true));
+    app.tg.set_profile(9202, profile(None, None, false));
+    app.tg.set_profile(9203, profile(None, None, false));
+    app.tg
+        .set_profile(9205, profile(Some("喜欢猫，也在 @tom_b"), None, true));
+    app.tg.fail_profile(9204);
+    for (id, name) in [
+        (9201, "Mia"),
+        (9202, "Ken"),
+        (9203, "A小美"),
+        (9204, "Zoe"),
+        (9205, "Tom"),
+    ] {
+        app.join_via_link(GROUP, &user(id, name), &link);
+    }
+    app.settle().await;
+    // Every profile is read but Zoe's, whose read failed and waits to be
+    // tried again.
+    profiles_read(&app, 1).await;
+    let asked: Vec<i64> = app
+        .tg
+        .calls("getChat")
+        .iter()
+        .map(|c| c["chat_id"].as_i64().unwrap())
+        .collect();
+    for id in [9201, 9202, 9203, 9204, 9205] {
+        assert!(asked.contains(&id), "{id} not read: {asked:?}");
+    }
+    let queue = app.ask(GROUP, &op, "/review").await.plain();
+    assert!(
+        queue.starts_with("2 members wait for review"),
+        "the faceless Ken alone and Tom's bio are no tells: {queue}"
+    );
+    assert!(
+        queue.contains(
+            " A小美 · score 60: starts with A (sorts first in member lists); \
+             no username and no profile photo\n"
+        ),
+        "a suspect by name gets the profile's points too: {queue}"
+    );
+    assert!(
+        queue.contains(" Mia · score 50: a bio that sells (代购)\n"),
+        "{queue}"
+    );
+    let queue_at = queue.find("A小美").unwrap();
+    assert!(queue_at < queue.find("Mia").unwrap(), "highest first");
+
+    // In automatic mode a profile that crosses the mark removes at once,
+    // with the inviter's credit.
+    app.ask(GROUP, &op, "/screening auto 60").await;
+    app.tg.set_profile(9206, profile(None, None, false));
+    app.join_via_link(GROUP, &user(9206, "A佳"), &link);
+    app.settle().await;
+    app.tg
+        .wait_for_call("unbanChatMember", |c| !c.is_empty())
+        .await;
+    let bans = app.tg.calls("banChatMember");
+    assert_eq!(bans.len(), 1, "only A佳 goes: {bans:?}");
+    assert_eq!(bans[0]["user_id"], 9206);
+    let mine = app.ask(GROUP, &bob, "/myinvites").await.plain();
+    assert!(
+        mine.starts_with("Bob, you have 5 effective invites"),
+        "six joined, A佳 withdrawn: {mine}"
+    );
+    assert!(mine.contains("No longer counted: A佳"), "{mine}");
 }

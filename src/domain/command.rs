@@ -6,6 +6,7 @@
 
 use super::{
     Lang,
+    campaign_command::{self, CampaignArgsError, CampaignCommand},
     coupon::Code,
     coupon_command::{self, CouponArgsError, CouponsCommand},
     envelope_command::{self, EnvelopeArgsError, EnvelopeCommand},
@@ -74,6 +75,8 @@ pub enum Command {
     Log(u32),
     /// The group's screening rules.
     Screening(ScreeningCommand),
+    /// Campaign playbooks started, followed, paused and stopped.
+    Campaign(CampaignCommand),
 }
 
 /// Which leaderboard `/top` shows.
@@ -123,6 +126,8 @@ pub enum CommandError {
     Role(#[from] RoleArgsError),
     #[error(transparent)]
     Screening(#[from] ScreeningArgsError),
+    #[error(transparent)]
+    Campaign(#[from] CampaignArgsError),
 }
 
 impl CommandError {
@@ -171,6 +176,7 @@ impl CommandError {
             (CommandError::Giveaway(e), lang) => e.explain(lang),
             (CommandError::Role(e), lang) => e.explain(lang),
             (CommandError::Screening(e), lang) => e.explain(lang),
+            (CommandError::Campaign(e), lang) => e.explain(lang),
         }
     }
 }
@@ -206,7 +212,10 @@ impl Command {
             | Command::Remove(_)
             | Command::Log(_)
             | Command::Screening(_) => Access::Admin,
-            Command::GroupSet(_) | Command::Groups | Command::Assistant(_) => Access::Operator,
+            Command::GroupSet(_)
+            | Command::Groups
+            | Command::Assistant(_)
+            | Command::Campaign(_) => Access::Operator,
         }
     }
 
@@ -267,6 +276,7 @@ impl Command {
             "assistant" | "assistants" => Command::Assistant(role_command::parse_assistant(args)?),
             "log" => Command::Log(role_command::parse_log(args)?),
             "screening" => Command::Screening(screening_command::parse(args)?),
+            "campaign" => Command::Campaign(campaign_command::parse(args)?),
             "timezone" => Command::Timezone(match args {
                 "" => None,
                 zone => Some(

@@ -265,6 +265,13 @@ pub fn wheel_not_found(lang: Lang, id: i64) -> String {
     }
 }
 
+pub fn no_waiting_wheel(lang: Lang) -> &'static str {
+    match lang {
+        Zh => "本群没有等待开启的转盘；先用 /wheel new 设置一个。",
+        En => "This group has no wheel waiting to open; set one up with /wheel new.",
+    }
+}
+
 pub fn wheel_already_closed(lang: Lang, id: i64) -> String {
     match lang {
         Zh => format!("转盘 #{id} 已经结束了。"),

@@ -1,6 +1,8 @@
 //! Pure rules: no I/O, no async, no platform types. Everything here is
 //! deterministic and property-tested beside the code it guards.
 
+pub mod campaign_command;
+pub mod campaign_texts;
 pub mod command;
 pub mod coupon;
 pub mod coupon_command;
@@ -21,6 +23,7 @@ pub mod name;
 pub mod nth_reply;
 pub mod nth_texts;
 pub mod pace;
+pub mod playbook;
 pub mod raid;
 pub mod review_texts;
 pub mod rich_text;

@@ -51,6 +51,12 @@ pub enum Reason {
     /// Joined and left this many of the operator's other groups within
     /// minutes: a bot sweeping groups for members to spam.
     GroupHopper(u32),
+    /// A bio that sells: a marketing word, a link or a phone number (what
+    /// was found is kept, so admins see it).
+    SellingBio(String),
+    /// No username and no profile photo: an account nobody took the time
+    /// to make look like a person.
+    Faceless,
 }
 
 impl Reason {
@@ -62,6 +68,8 @@ impl Reason {
             Reason::StartsWithA | Reason::DigitsAndSymbols => 40,
             Reason::Doubled | Reason::NewAccount => 25,
             Reason::GroupHopper(_) => 40,
+            Reason::SellingBio(_) => 50,
+            Reason::Faceless => 20,
         }
     }
 
@@ -90,6 +98,10 @@ impl Reason {
             (Reason::GroupHopper(n), Lang::En) => {
                 format!("joined and left {n} of the operator's groups within minutes")
             }
+            (Reason::SellingBio(found), Lang::Zh) => format!("简介在推销（{found}）"),
+            (Reason::SellingBio(found), Lang::En) => format!("a bio that sells ({found})"),
+            (Reason::Faceless, Lang::Zh) => "没有用户名也没有头像".to_owned(),
+            (Reason::Faceless, Lang::En) => "no username and no profile photo".to_owned(),
         }
     }
 }
@@ -226,6 +238,53 @@ pub fn screen_newcomer(
         add(Reason::GroupHopper(hops));
     }
     found
+}
+
+/// What a platform shows of an account beyond its name, read after the
+/// join (Telegram's `getChat`); `None` fields are what it did not show.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Profile {
+    pub bio: Option<String>,
+    pub username: Option<String>,
+    pub has_photo: bool,
+}
+
+/// The tells in a newcomer's profile: a bio that sells, and an account
+/// with neither a username nor a photo.
+pub fn screen_profile(profile: &Profile, rules: &Rules) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    if let Some(found) = profile.bio.as_deref().and_then(|bio| selling(bio, rules)) {
+        reasons.push(Reason::SellingBio(found));
+    }
+    let no_username = profile
+        .username
+        .as_deref()
+        .is_none_or(|u| u.trim().is_empty());
+    if no_username && !profile.has_photo {
+        reasons.push(Reason::Faceless);
+    }
+    reasons
+}
+
+/// What in a bio sells: a marketing word, else a link, else a phone number.
+/// A bio is a sentence, so a "@handle" alone is not enough here: people
+/// name their other accounts; a link or a number is an invitation to buy.
+fn selling(bio: &str, rules: &Rules) -> Option<String> {
+    let lower = bio.to_lowercase();
+    if let Some(marker) = rules
+        .markers
+        .iter()
+        .find(|m| !m.is_empty() && lower.contains(&m.to_lowercase()))
+    {
+        return Some(marker.clone());
+    }
+    let link = ["http", "www.", "t.me/", ".com", ".cn", ".net"]
+        .iter()
+        .find(|m| lower.contains(*m));
+    if let Some(link) = link {
+        return Some((*link).to_owned());
+    }
+    has_phone(bio).then(|| "phone".to_owned())
 }
 
 /// Screens a display name.
@@ -425,6 +484,59 @@ mod tests {
             vec![Reason::Marker("团购".into())]
         );
         assert!(screen("微商", &rules).reasons.is_empty());
+    }
+
+    #[test]
+    fn a_profile_adds_a_selling_bio_and_a_faceless_account() {
+        let rules = Rules::default();
+        let profile = |bio: Option<&str>, username: Option<&str>, has_photo| Profile {
+            bio: bio.map(str::to_owned),
+            username: username.map(str::to_owned),
+            has_photo,
+        };
+        assert_eq!(
+            screen_profile(
+                &profile(Some("专业代购 欢迎咨询"), Some("ann"), true),
+                &rules
+            ),
+            vec![Reason::SellingBio("代购".into())]
+        );
+        assert_eq!(
+            screen_profile(
+                &profile(Some("shop at www.cheap.example"), None, true),
+                &rules
+            ),
+            vec![Reason::SellingBio("www.".into())]
+        );
+        assert_eq!(
+            screen_profile(
+                &profile(Some("call 138 0013 8000"), Some("x"), true),
+                &rules
+            ),
+            vec![Reason::SellingBio("phone".into())]
+        );
+        assert_eq!(
+            screen_profile(
+                &profile(Some("喜欢猫 also @annie elsewhere"), None, true),
+                &rules
+            ),
+            vec![],
+            "a handle in a bio is not selling"
+        );
+        assert_eq!(
+            screen_profile(&profile(None, None, false), &rules),
+            vec![Reason::Faceless]
+        );
+        assert_eq!(
+            screen_profile(&profile(None, Some("ann"), false), &rules),
+            vec![]
+        );
+        assert_eq!(screen_profile(&profile(None, None, true), &rules), vec![]);
+        assert_eq!(Reason::SellingBio("代购".into()).points(), 50);
+        assert!(
+            Reason::Faceless.points() < DEFAULT_THRESHOLD,
+            "only a hint alone"
+        );
     }
 
     proptest! {

@@ -351,6 +351,10 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
                 "assistant",
                 "本群助理：/assistant add|remove <成员>，助理可用管理员命令（运营者）",
             ),
+            (
+                "campaign",
+                "活动剧本：start <剧本> <日期> [--groups …]、status、pause、resume、stop（运营者）",
+            ),
             ("groups", "你的群和群组（运营者）"),
             ("groupset", "命名群组，用于多群定时（运营者）"),
             ("adopt", "登记本群（运营者）"),
@@ -410,6 +414,10 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             (
                 "assistant",
                 "Assistants here: /assistant add|remove <member>; they may use admin commands (operators)",
+            ),
+            (
+                "campaign",
+                "Campaign playbooks: start <playbook> <date> [--groups …], status, pause, resume, stop (operators)",
             ),
             ("groups", "Your groups and group sets (operators)"),
             (

@@ -87,9 +87,11 @@ pub enum WheelCommand {
     /// Define a wheel; it waits for `/wheel open`.
     New(Vec<Prize>),
     /// Open a wheel now or at a time (`at`), and close it by itself at
-    /// `until` (a duration counts from the opening).
+    /// `until` (a duration counts from the opening). `id` is `None` for
+    /// `last`: the group's newest wheel still waiting, so a playbook can
+    /// define a wheel and open it without knowing its number.
     Open {
-        id: i64,
+        id: Option<i64>,
         at: Option<Deadline>,
         until: Option<Deadline>,
     },
@@ -119,8 +121,8 @@ impl WheelArgsError {
     pub fn explain(&self, lang: Lang) -> String {
         let cut = |s: &str| s.chars().take(60).collect::<String>();
         match (self, lang) {
-            (Self::Usage, Lang::En) => "Use /wheel new <prize>*<stock>:<weight> …, e.g. /wheel new First*1:1 Second*3:10 Coupon[pool]:89 (no *stock: never runs out; [pool]: the winner gets a code from that coupon pool); then /wheel open <number> [now|20:00|30m] [until: 21:00|1h], and /wheel close <number>.".to_owned(),
-            (Self::Usage, Lang::Zh) => "用法：/wheel new <奖品>*<数量>:<权重> …，例如 /wheel new 一等奖*1:1 二等奖*3:10 优惠券[券池]:89（不写 *数量 表示不限量；[券池] 表示中奖者获得该券池的一张券码）；然后 /wheel open <编号> [now|20:00|30m] [结束：21:00|1h]，以及 /wheel close <编号>。".to_owned(),
+            (Self::Usage, Lang::En) => "Use /wheel new <prize>*<stock>:<weight> …, e.g. /wheel new First*1:1 Second*3:10 Coupon[pool]:89 (no *stock: never runs out; [pool]: the winner gets a code from that coupon pool); then /wheel open <number>|last [now|20:00|30m] [until: 21:00|1h], and /wheel close <number>.".to_owned(),
+            (Self::Usage, Lang::Zh) => "用法：/wheel new <奖品>*<数量>:<权重> …，例如 /wheel new 一等奖*1:1 二等奖*3:10 优惠券[券池]:89（不写 *数量 表示不限量；[券池] 表示中奖者获得该券池的一张券码）；然后 /wheel open <编号>|last [now|20:00|30m] [结束：21:00|1h]，以及 /wheel close <编号>。".to_owned(),
             (Self::Prize(p), Lang::En) => format!(
                 "`{}` is not a prize; write name*stock:weight (stock optional, weight a whole number, name at most {MAX_PRIZE_NAME} characters).",
                 cut(p)
@@ -146,8 +148,10 @@ pub fn parse(args: &str) -> Result<WheelCommand, WheelArgsError> {
     let mut words = args.split_whitespace();
     match words.next().map(str::to_ascii_lowercase).as_deref() {
         Some("open") => {
-            let id = words.next().ok_or(WheelArgsError::Usage)?;
-            let id = parse_id(id)?;
+            let id = match words.next().ok_or(WheelArgsError::Usage)? {
+                w if w.eq_ignore_ascii_case("last") => None,
+                w => Some(parse_id(w)?),
+            };
             let when =
                 |w: &str| parse_deadline(w).ok_or_else(|| WheelArgsError::When(w.to_owned()));
             let at = match words.next() {
@@ -300,7 +304,7 @@ mod tests {
         assert_eq!(
             parse("open 3"),
             Ok(WheelCommand::Open {
-                id: 3,
+                id: Some(3),
                 at: None,
                 until: None
             })
@@ -308,7 +312,7 @@ mod tests {
         assert_eq!(
             parse("open #3 20:00 21:30"),
             Ok(WheelCommand::Open {
-                id: 3,
+                id: Some(3),
                 at: at(20, 0),
                 until: at(21, 30)
             })
@@ -316,12 +320,22 @@ mod tests {
         assert_eq!(
             parse("open 3 now 1h"),
             Ok(WheelCommand::Open {
-                id: 3,
+                id: Some(3),
                 at: None,
                 until: Some(Deadline::In(60))
             })
         );
         assert_eq!(parse("open"), Err(WheelArgsError::Usage));
+        assert_eq!(
+            parse("open LAST now 21:30"),
+            Ok(WheelCommand::Open {
+                id: None,
+                at: None,
+                until: Some(Deadline::At(
+                    chrono::NaiveTime::from_hms_opt(21, 30, 0).unwrap()
+                ))
+            })
+        );
         assert_eq!(
             parse("open 3 soon"),
             Err(WheelArgsError::When("soon".into()))

@@ -57,6 +57,8 @@ pub(super) enum Effect {
     Refused,
     /// Screening rules changed.
     Screening(super::screening::ScreeningPlan),
+    /// Campaigns started, paused, resumed or stopped.
+    Campaign(super::campaigns::CampaignPlan),
     /// Coupon settings, redemptions, imports and claims.
     Coupons(Lang, super::coupons::CouponPlan),
     SaveWelcome(String),
@@ -215,6 +217,11 @@ impl Engine {
             Command::MyCodes => self.my_codes(from, lang).await?.into(),
             Command::Coupons(command) if operator => self.coupons_command(command, lang).await?,
             Command::Redeem(code) if operator => CouponPlan::Redeem(code).into_outcome(lang),
+            Command::Campaign(command) if operator => {
+                let mut conn = self.store.connection().await?;
+                self.campaign_command(&mut conn, command, None, from, lang)
+                    .await?
+            }
             // Operators manage their groups' schedules and library from here.
             Command::Schedule(_)
             | Command::Snippet(_)
@@ -231,7 +238,8 @@ impl Engine {
             | Command::GroupSet(_)
             | Command::Groups
             | Command::Coupons(_)
-            | Command::Redeem(_) => RichText::plain(texts::operator_only(lang)).into(),
+            | Command::Redeem(_)
+            | Command::Campaign(_) => RichText::plain(texts::operator_only(lang)).into(),
             _ => RichText::plain(texts::use_in_group(lang)).into(),
         })
     }
@@ -368,6 +376,10 @@ impl Engine {
             Command::Screening(command) => {
                 self.screening_command(&mut conn, command, group).await?
             }
+            Command::Campaign(command) => {
+                self.campaign_command(&mut conn, command, Some(group), from, lang)
+                    .await?
+            }
             Command::Keep(id) => {
                 drop(conn);
                 self.review_decision(id, false, group, from).await?
@@ -457,6 +469,7 @@ impl Engine {
             Effect::Wheel(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Coupons(lang, plan) => return plan.apply(self, conn, from, lang, now).await,
             Effect::Nth(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
+            Effect::Campaign(plan) => return Ok(Some(plan.apply(self, conn, now).await?)),
             Effect::Giveaway(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Review(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Roles(lang, plan) => {

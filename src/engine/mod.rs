@@ -9,6 +9,7 @@
 
 pub mod action;
 mod audit;
+mod campaigns;
 pub mod clock;
 mod commands;
 mod confirm;
@@ -22,6 +23,7 @@ mod greeter;
 mod membership;
 mod nth_replies;
 pub mod port;
+mod profiles;
 mod raids;
 mod review;
 mod roles;
@@ -158,6 +160,11 @@ impl Engine {
     /// react instead); a platform not attached counts as having them.
     fn has_buttons(&self, platform: Platform) -> bool {
         self.port(platform).map(|p| p.has_buttons()).unwrap_or(true)
+    }
+
+    /// Whether newcomers' profiles on `platform` are read and screened.
+    fn reads_profiles(&self, platform: Platform) -> bool {
+        self.port(platform).is_ok_and(|p| p.reads_profiles())
     }
 
     fn is_active(&self, group: &ChatId) -> bool {

@@ -5,7 +5,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::Action;
-use crate::domain::{ChatId, Platform, UserId};
+use crate::domain::{ChatId, Platform, UserId, screening::Profile};
 
 /// A platform request that did not work.
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +71,17 @@ pub trait Port: Send + Sync {
     /// `/start <payload>` (Telegram's deep links); `None` where there is none.
     fn claim_link(&self, _payload: &str) -> Option<String> {
         None
+    }
+    /// Whether the platform shows more of an account than its name (a bio,
+    /// a username, a photo): then newcomers' profiles are read after their
+    /// join and screened too.
+    fn reads_profiles(&self) -> bool {
+        false
+    }
+    /// What the platform shows of `user`'s account; `None` when it shows
+    /// nothing (the account is gone, or the platform keeps it private).
+    async fn profile(&self, _user: &UserId) -> Result<Option<Profile>, PortError> {
+        Ok(None)
     }
     /// Whether `user` administers `group` on the platform.
     async fn is_admin(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError>;

@@ -393,6 +393,46 @@ impl Engine {
         })
     }
 
+    /// The groups `raws` name (ids or set names), each owned by `owner`,
+    /// without repeats; or the sentence naming one that is not theirs.
+    pub(super) async fn owned_targets(
+        &self,
+        conn: &mut AnyConnection,
+        raws: &[String],
+        here: Option<&Group>,
+        owner: &UserId,
+        lang: Lang,
+    ) -> anyhow::Result<Result<Vec<Group>, String>> {
+        let mut groups: Vec<Group> = Vec::new();
+        for raw in raws {
+            let set = match crate::domain::schedule_command::parse_name(raw) {
+                Ok(name) => store::library::group_set(conn, owner, &name).await?,
+                Err(_) => Vec::new(),
+            };
+            let found = if set.is_empty() {
+                self.owned_group(conn, raw, here, owner)
+                    .await?
+                    .into_iter()
+                    .collect()
+            } else {
+                let mut found = Vec::new();
+                for id in set {
+                    found.extend(self.owned_group(conn, id.as_str(), here, owner).await?);
+                }
+                found
+            };
+            if found.is_empty() {
+                return Ok(Err(texts::not_your_group(lang, raw)));
+            }
+            for g in found {
+                if !groups.iter().any(|known| known.id == g.id) {
+                    groups.push(g);
+                }
+            }
+        }
+        Ok(Ok(groups))
+    }
+
     /// Checks a new post against every target group and plans its schedules.
     async fn plan_posts(
         &self,
@@ -411,34 +451,13 @@ impl Engine {
             if !self.is_operator(&from.id) {
                 return Ok(say(texts::targets_need_operator(lang)));
             }
-            let mut groups: Vec<Group> = Vec::new();
-            for raw in &post.targets {
-                let set = match crate::domain::schedule_command::parse_name(raw) {
-                    Ok(name) => store::library::group_set(conn, &from.id, &name).await?,
-                    Err(_) => Vec::new(),
-                };
-                let found = if set.is_empty() {
-                    self.owned_group(conn, raw, here, &from.id)
-                        .await?
-                        .into_iter()
-                        .collect()
-                } else {
-                    let mut found = Vec::new();
-                    for id in set {
-                        found.extend(self.owned_group(conn, id.as_str(), here, &from.id).await?);
-                    }
-                    found
-                };
-                if found.is_empty() {
-                    return Ok(say(texts::not_your_group(lang, raw)));
-                }
-                for g in found {
-                    if !groups.iter().any(|known| known.id == g.id) {
-                        groups.push(g);
-                    }
-                }
+            match self
+                .owned_targets(conn, &post.targets, here, &from.id, lang)
+                .await?
+            {
+                Ok(groups) => groups,
+                Err(why) => return Ok(say(why)),
             }
-            groups
         };
         let template =
             match Template::parse_with(&post.text, texts::POST_VARS, texts::POST_FUNCTIONS) {

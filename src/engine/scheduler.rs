@@ -65,7 +65,7 @@ impl Engine {
     }
 
     #[tracing::instrument(skip_all, fields(schedule = schedule.id, chat_id = %schedule.group, ritual = "schedule"))]
-    async fn fire(&self, schedule: &Schedule, now: i64) -> anyhow::Result<bool> {
+    pub(super) async fn fire(&self, schedule: &Schedule, now: i64) -> anyhow::Result<bool> {
         let Some((run_local, run_at)) = &schedule.next else {
             return Ok(false);
         };
@@ -225,11 +225,12 @@ impl Engine {
         Ok(text)
     }
 
-    /// Runs the scheduler until the task is dropped: scheduled posts,
+    /// Runs the scheduler until the task is dropped: campaign steps, scheduled posts,
     /// automatic-mode reports, the end of quiet raids, and draws whose time
     /// to open or close has come.
     pub async fn run_scheduler(self: Arc<Self>) -> anyhow::Result<()> {
         self.run_passes("scheduler", TICK, |engine| async move {
+            engine.run_due_campaign_steps().await?;
             engine.fire_due_schedules().await?;
             engine.send_auto_reports().await?;
             engine.end_quiet_raids().await?;

@@ -11,7 +11,7 @@ use super::{
 use crate::{
     domain::{
         ChatId, DisplayName, Lang, RichText, UserId, raid, review_texts as texts,
-        screening::{self, Rules, Suspicion},
+        screening::{self, Rules},
         screening_command::ScreeningCommand,
     },
     store::{
@@ -19,7 +19,7 @@ use crate::{
         groups::Group,
         members::MemberKey,
         screening_rules::{self, Source},
-        suspects::Suspect,
+        suspects::{Screened, Suspect},
     },
 };
 
@@ -71,6 +71,7 @@ impl Engine {
             let since = now - screening::HOP_MINUTES * 60_000;
             let users: Vec<UserId> = newcomers.iter().map(|(u, _)| u.clone()).collect();
             let hops = store::moves::hops(conn, &users, &group.owner, &group_id, since).await?;
+            let profiles = self.reads_profiles(group_id.platform());
             for (user, name) in newcomers {
                 let hops = hops.get(&user).copied().unwrap_or(0);
                 let found = screening::screen_newcomer(
@@ -79,40 +80,57 @@ impl Engine {
                     u32::try_from(hops).unwrap_or(u32::MAX),
                     &rules,
                 );
-                self.act_on(conn, &group_id, &rules, found, user, &name, now)
+                let screened = Screened {
+                    group: &group_id,
+                    user: &user,
+                    name: &name,
+                    score: found.score,
+                    reasons: &found.reasons,
+                };
+                let removed = self.act_on(conn, &rules, &screened, now).await?;
+                if profiles && !removed {
+                    store::profile_checks::queue(
+                        conn,
+                        &group_id,
+                        &user,
+                        &name,
+                        &found.reasons,
+                        now,
+                    )
                     .await?;
+                }
             }
         }
         Ok(())
     }
 
-    /// Queues a suspect for review, or removes them in automatic mode.
-    #[allow(clippy::too_many_arguments)]
-    async fn act_on(
+    /// Queues a suspect for review, or removes them in automatic mode;
+    /// true when they are removed now.
+    pub(super) async fn act_on(
         &self,
         conn: &mut AnyConnection,
-        group: &ChatId,
         rules: &Rules,
-        found: Suspicion,
-        user: UserId,
-        name: &DisplayName,
+        screened: &Screened<'_>,
         now: i64,
-    ) -> anyhow::Result<()> {
-        let (score, reasons) = (found.score, &found.reasons);
+    ) -> anyhow::Result<bool> {
+        let (group, user, score) = (screened.group, screened.user, screened.score);
         if rules.auto_remove.is_some_and(|mark| score >= mark) {
-            if store::suspects::flag_removed(conn, group, &user, name, score, reasons, AUTO, now)
-                .await?
-            {
+            let removed = store::suspects::flag_removed(conn, screened, AUTO, now).await?;
+            if removed {
                 tracing::info!(%group, %user, score, "removed automatically");
                 screening_rules::start_report_day(conn, group, now).await?;
-                self.record_removal(conn, group, &user, now).await?;
+                self.record_removal(conn, group, user, now).await?;
+                let user = user.clone();
                 self.enqueue(conn, group, &Action::RemoveMember { user })
                     .await?;
             }
-        } else if found.is_suspect(rules) {
-            store::suspects::flag(conn, group, &user, name, score, reasons, now).await?;
+            Ok(removed)
+        } else {
+            if score >= rules.threshold {
+                store::suspects::flag(conn, screened, now).await?;
+            }
+            Ok(false)
         }
-        Ok(())
     }
 
     /// Tells each group's operator, in private and once a day, whom

@@ -51,10 +51,11 @@ pub(super) enum WheelPlan {
         prizes: Vec<Prize>,
         seed: Seed,
     },
-    /// Opens a waiting wheel now (`opens_at` is `None`) or sets when.
+    /// Opens a waiting wheel (`None`: the newest) now (`opens_at` is
+    /// `None`) or sets when.
     Open {
         lang: Lang,
-        id: i64,
+        id: Option<i64>,
         opens_at: Option<i64>,
         closes_at: Option<i64>,
         /// The window in the group's local time, for the reply.
@@ -157,9 +158,20 @@ impl WheelPlan {
                 closes_at,
                 window,
             } => {
-                let Some(draw) = store::draws::get_in(conn, group, WHEEL, id).await? else {
-                    return Ok(RichText::plain(texts::wheel_not_found(lang, id)));
+                let found = match id {
+                    Some(id) => store::draws::get_in(conn, group, WHEEL, id).await?,
+                    None => store::draws::recent(conn, group, 50)
+                        .await?
+                        .into_iter()
+                        .find(|d| d.kind == WHEEL && d.opened_at.is_none()),
                 };
+                let Some(draw) = found else {
+                    return Ok(RichText::plain(match id {
+                        Some(id) => texts::wheel_not_found(lang, id),
+                        None => texts::no_waiting_wheel(lang).to_owned(),
+                    }));
+                };
+                let id = draw.id;
                 if draw.closed_at.is_some() {
                     return Ok(RichText::plain(texts::wheel_already_closed(lang, id)));
                 }

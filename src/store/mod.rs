@@ -7,6 +7,7 @@
 //! fact commits together with the messages it causes.
 
 pub mod audit;
+pub mod campaigns;
 pub mod coupons;
 pub mod draws;
 pub mod greetings;
@@ -17,6 +18,7 @@ pub mod members;
 pub mod moves;
 pub mod outbox;
 pub mod platform_state;
+pub mod profile_checks;
 pub mod raids;
 pub mod roles;
 pub mod schedules;

@@ -35,60 +35,68 @@ fn suspect(row: AnyRow) -> sqlx::Result<Suspect> {
     })
 }
 
-/// Queues a newcomer for review; a member already decided on (or queued)
-/// keeps that state, so a rejoin or a replayed join changes nothing.
-pub async fn flag(
-    conn: &mut AnyConnection,
-    group: &ChatId,
-    user: &UserId,
-    name: &DisplayName,
-    score: u32,
-    reasons: &[Reason],
-    now_ms: i64,
-) -> sqlx::Result<()> {
-    let reasons = serde_json::to_string(reasons).unwrap_or_else(|_| "[]".to_owned());
+/// A newcomer as screening saw them.
+#[derive(Debug, Clone, Copy)]
+pub struct Screened<'a> {
+    pub group: &'a ChatId,
+    pub user: &'a UserId,
+    pub name: &'a DisplayName,
+    pub score: u32,
+    pub reasons: &'a [Reason],
+}
+
+impl Screened<'_> {
+    fn reasons_json(&self) -> String {
+        serde_json::to_string(self.reasons).unwrap_or_else(|_| "[]".to_owned())
+    }
+}
+
+/// Queues a newcomer for review. A member already queued gets the new score
+/// when it is higher (their profile was read after the name); one an admin
+/// decided on keeps that decision, so a rejoin or a replayed join changes
+/// nothing.
+pub async fn flag(conn: &mut AnyConnection, s: &Screened<'_>, now_ms: i64) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO suspects (group_id, user_id, name, score, reasons, state, screened_at)
          VALUES ($1, $2, $3, $4, $5, 'pending', $6)
-         ON CONFLICT (group_id, user_id) DO NOTHING",
+         ON CONFLICT (group_id, user_id) DO UPDATE
+             SET score = excluded.score, reasons = excluded.reasons
+             WHERE suspects.state = 'pending' AND suspects.score < excluded.score",
     )
-    .bind(group.as_str())
-    .bind(user.as_str())
-    .bind(name.as_str())
-    .bind(i64::from(score))
-    .bind(reasons)
+    .bind(s.group.as_str())
+    .bind(s.user.as_str())
+    .bind(s.name.as_str())
+    .bind(i64::from(s.score))
+    .bind(s.reasons_json())
     .bind(now_ms)
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Records a newcomer removed without review (automatic mode), unless an
-/// admin decided on them before; true when recorded now, so the removal is
-/// carried out once.
-#[allow(clippy::too_many_arguments)]
+/// Records a newcomer removed without review (automatic mode), queued or
+/// not, unless an admin decided on them before; true when recorded now, so
+/// the removal is carried out once.
 pub async fn flag_removed(
     conn: &mut AnyConnection,
-    group: &ChatId,
-    user: &UserId,
-    name: &DisplayName,
-    score: u32,
-    reasons: &[Reason],
+    s: &Screened<'_>,
     by: &str,
     now_ms: i64,
 ) -> sqlx::Result<bool> {
-    let reasons = serde_json::to_string(reasons).unwrap_or_else(|_| "[]".to_owned());
     let done = sqlx::query(
         "INSERT INTO suspects
              (group_id, user_id, name, score, reasons, state, screened_at, decided_by, decided_at)
          VALUES ($1, $2, $3, $4, $5, 'removed', $6, $7, $6)
-         ON CONFLICT (group_id, user_id) DO NOTHING",
+         ON CONFLICT (group_id, user_id) DO UPDATE
+             SET score = excluded.score, reasons = excluded.reasons, state = 'removed',
+                 decided_by = excluded.decided_by, decided_at = excluded.decided_at
+             WHERE suspects.state = 'pending'",
     )
-    .bind(group.as_str())
-    .bind(user.as_str())
-    .bind(name.as_str())
-    .bind(i64::from(score))
-    .bind(reasons)
+    .bind(s.group.as_str())
+    .bind(s.user.as_str())
+    .bind(s.name.as_str())
+    .bind(i64::from(s.score))
+    .bind(s.reasons_json())
     .bind(now_ms)
     .bind(by)
     .execute(conn)

@@ -76,6 +76,19 @@ struct ServerState {
     faults: HashMap<&'static str, u64>,
     /// Files members sent, by file id.
     files: HashMap<String, Vec<u8>>,
+    /// What `getChat` shows of users set up by a test; anyone else has a
+    /// username and a photo, like most real accounts.
+    profiles: HashMap<i64, Profile>,
+    /// Users `getChat` fails for with a server error, as a flaky network.
+    profile_faults: HashSet<i64>,
+}
+
+/// What `getChat` shows of a user.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub bio: Option<String>,
+    pub username: Option<String>,
+    pub has_photo: bool,
 }
 
 /// What an unlucky sendMessage call gets.
@@ -180,6 +193,16 @@ impl FakeTelegram {
     /// Makes `user` an administrator of `chat`.
     pub fn make_admin(&self, chat: i64, user: i64) {
         self.with(|s| s.admins.insert((chat, user)));
+    }
+
+    /// Sets what `getChat` shows of `user`.
+    pub fn set_profile(&self, user: i64, profile: Profile) {
+        self.with(|s| s.profiles.insert(user, profile));
+    }
+
+    /// Makes `getChat` on `user` fail with a server error.
+    pub fn fail_profile(&self, user: i64) {
+        self.with(|s| s.profile_faults.insert(user));
     }
 
     /// Takes `user`'s admin rights in `chat` away.
@@ -348,6 +371,22 @@ async fn handle(
             }
             send_message(&shared, &params)
         }
+        "getChat" => {
+            let id = params["chat_id"].as_i64().unwrap_or(0);
+            let state = shared.state.lock().unwrap();
+            if state.profile_faults.contains(&id) {
+                return error(500, "Internal Server Error");
+            }
+            if id <= 0 {
+                return error(400, "Bad Request: chat not found");
+            }
+            let profile = state.profiles.get(&id).cloned().unwrap_or(Profile {
+                bio: None,
+                username: Some(format!("user{id}")),
+                has_photo: true,
+            });
+            ok(private_chat(id, &profile))
+        }
         "getChatMemberCount" => ok(json!(10)),
         "pinChatMessage" | "unpinChatMessage" => ok(json!(true)),
         "createChatInviteLink" => create_link(&shared, &params),
@@ -388,6 +427,31 @@ async fn handle(
     }
 }
 
+/// A private chat's full info, as `getChat` answers it for a user.
+fn private_chat(id: i64, profile: &Profile) -> Value {
+    let mut chat = json!({
+        "id": id, "type": "private", "first_name": format!("User {id}"),
+        "accent_color_id": 0, "max_reaction_count": 11,
+        "accepted_gift_types": {
+            "unlimited_gifts": false, "limited_gifts": false,
+            "unique_gifts": false, "premium_subscription": false
+        }
+    });
+    if let Some(bio) = &profile.bio {
+        chat["bio"] = json!(bio);
+    }
+    if let Some(username) = &profile.username {
+        chat["username"] = json!(username);
+    }
+    if profile.has_photo {
+        chat["photo"] = json!({
+            "small_file_id": format!("ps{id}"), "small_file_unique_id": format!("pus{id}"),
+            "big_file_id": format!("pb{id}"), "big_file_unique_id": format!("pub{id}")
+        });
+    }
+    chat
+}
+
 fn canonical(method: &str) -> String {
     const KNOWN: &[&str] = &[
         "getUpdates",
@@ -395,6 +459,7 @@ fn canonical(method: &str) -> String {
         "sendMessage",
         "createChatInviteLink",
         "getChatMember",
+        "getChat",
         "setMyCommands",
         "leaveChat",
         "approveChatJoinRequest",

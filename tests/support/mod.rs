@@ -92,10 +92,12 @@ impl TestApp {
         let clock = self.clock.as_ref().expect("a test clock");
         clock.advance_ms(by.as_millis() as i64);
         let engine = self.engine.as_ref().unwrap();
+        engine.run_due_campaign_steps().await.unwrap();
         engine.fire_due_schedules().await.unwrap();
         engine.send_auto_reports().await.unwrap();
         engine.end_quiet_raids().await.unwrap();
         engine.run_due_draws().await.unwrap();
+        engine.check_profiles().await.unwrap();
         self.settle().await;
     }
 
@@ -105,10 +107,12 @@ impl TestApp {
         let clock = self.clock.as_ref().expect("a test clock");
         clock.advance_ms(by.as_millis() as i64);
         let engine = self.engine.as_ref().unwrap();
+        engine.run_due_campaign_steps().await.unwrap();
         engine.fire_due_schedules().await.unwrap();
         engine.send_auto_reports().await.unwrap();
         engine.end_quiet_raids().await.unwrap();
         engine.run_due_draws().await.unwrap();
+        engine.check_profiles().await.unwrap();
     }
 
     /// The manual clock's time, in unix ms.

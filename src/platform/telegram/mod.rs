@@ -32,7 +32,7 @@ pub use render::to_html;
 
 use crate::{
     config::TelegramSettings,
-    domain::{ChatId, Lang, Platform, UserId, texts},
+    domain::{ChatId, Lang, Platform, UserId, screening::Profile, texts},
     engine::{Action, DeliveryError, Engine, Port, PortError},
 };
 
@@ -193,6 +193,30 @@ impl Port for Telegram {
 
     fn bot_id(&self) -> &UserId {
         &self.me
+    }
+
+    fn reads_profiles(&self) -> bool {
+        true
+    }
+
+    /// `getChat` on a member's id: Telegram shows a bot the bio, username
+    /// and photo of people who share a group with it.
+    #[tracing::instrument(skip_all)]
+    async fn profile(&self, user: &UserId) -> Result<Option<Profile>, PortError> {
+        let id = Self::user(user)?;
+        let chat = match self.bot.get_chat(teloxide::types::ChatId::from(id)).await {
+            Ok(chat) => chat,
+            // Gone, or never seen by the bot: nothing to read, ever.
+            Err(RequestError::Api(ApiError::ChatNotFound | ApiError::UserNotFound)) => {
+                return Ok(None);
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("getChat").into()),
+        };
+        Ok(Some(Profile {
+            bio: chat.bio().map(str::to_owned),
+            username: chat.username().map(str::to_owned),
+            has_photo: chat.photo.is_some(),
+        }))
     }
 
     #[tracing::instrument(skip_all, fields(chat_id = %group))]

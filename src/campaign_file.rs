@@ -1,0 +1,71 @@
+//! `hearth campaign check|load <file>`: campaign playbooks on disk.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::{
+    domain::playbook::{self, Playbook, Ritual},
+    store::{self, Store, audit::CLI_ACTOR},
+};
+
+/// Reads and checks a playbook file. On a mistake the error lists each one
+/// as `file:line:column: what is wrong`, one per line.
+pub fn check(path: &Path) -> anyhow::Result<(Playbook, String)> {
+    let source =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    match playbook::parse(&source) {
+        Ok(book) => Ok((book, source)),
+        Err(errors) => {
+            let lines: Vec<String> = errors
+                .iter()
+                .map(|e| format!("{}:{e}", path.display()))
+                .collect();
+            anyhow::bail!(
+                "{} mistake{} found:\n{}",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" },
+                lines.join("\n")
+            )
+        }
+    }
+}
+
+/// What a checked playbook will do, as `hearth campaign check` prints it.
+pub fn summary(book: &Playbook) -> String {
+    let days = book.steps.iter().map(|s| s.day).max().unwrap_or(0);
+    let posts = book
+        .steps
+        .iter()
+        .filter(|s| matches!(s.what, Ritual::Post { .. }))
+        .count();
+    let mut out = format!(
+        "{} “{}”: {} steps over {days} days ({posts} posts, {} commands)\n",
+        book.name,
+        book.title,
+        book.steps.len(),
+        book.steps.len() - posts
+    );
+    for step in &book.steps {
+        out.push_str(&format!(
+            "  day {} {} · {}\n",
+            step.day,
+            step.at.format("%H:%M"),
+            step.summary()
+        ));
+    }
+    out
+}
+
+/// Checks a playbook file and keeps it under its name, for
+/// `/campaign start <name> …`; recorded in the audit log.
+pub async fn load(store: &Store, path: &Path) -> anyhow::Result<Playbook> {
+    let (book, source) = check(path)?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut tx = store.begin().await?;
+    store::campaigns::save_playbook(&mut tx, &book.name, &source, CLI_ACTOR, now).await?;
+    let detail = format!("playbook {} from {}", book.name, path.display());
+    store::audit::record(&mut tx, None, CLI_ACTOR, "campaign", &detail, now).await?;
+    tx.commit().await?;
+    Ok(book)
+}
