@@ -1,5 +1,5 @@
-//! `hearth export <what>`: draws, their entries and winners, coupon codes and
-//! the audit log as CSV, for operators' spreadsheets and audits. Times are UTC, RFC 3339.
+//! `hearth export <what>`: draws, their entries and winners, coupon codes,
+//! the audit log and the funnel as CSV, for operators' spreadsheets and audits. Times are UTC, RFC 3339.
 
 use std::io::Write;
 
@@ -21,6 +21,9 @@ pub enum Table {
     Codes,
     /// The audit log: every admin action, who did it, where and when.
     Log,
+    /// The funnel per group and inviter: joined, stayed 7 days, active,
+    /// got a code, redeemed.
+    Funnel,
 }
 
 /// Writes `table` as CSV with a header row.
@@ -113,6 +116,45 @@ pub async fn export(store: &Store, table: Table, out: impl Write) -> anyhow::Res
                         w.name.as_str().to_owned(),
                         time(w.claimed_at),
                         time(w.replaced_at),
+                    ])?;
+                }
+            }
+        }
+        Table::Funnel => {
+            csv.write_record([
+                "group",
+                "inviter",
+                "inviter_name",
+                "joined",
+                "stayed_7_days",
+                "active",
+                "got_code",
+                "redeemed",
+            ])?;
+            let week_ago = chrono::Utc::now().timestamp_millis() - 7 * 24 * 3600 * 1000;
+            let mut groups = store::groups::active_ids(&mut conn).await?;
+            groups.sort();
+            for group in groups {
+                let rows =
+                    store::funnel::by_inviter(&mut conn, std::slice::from_ref(&group), 0, week_ago)
+                        .await?;
+                for row in rows {
+                    let name = match &row.inviter {
+                        Some(id) => store::members::name_of(&mut conn, id)
+                            .await?
+                            .map(|n| n.as_str().to_owned())
+                            .unwrap_or_default(),
+                        None => String::new(),
+                    };
+                    csv.write_record([
+                        group.to_string(),
+                        row.inviter.map(|i| i.to_string()).unwrap_or_default(),
+                        name,
+                        row.joined.to_string(),
+                        row.stayed.to_string(),
+                        row.active.to_string(),
+                        row.coded.to_string(),
+                        row.redeemed.to_string(),
                     ])?;
                 }
             }

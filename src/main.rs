@@ -54,7 +54,7 @@ enum Cmd {
         #[command(subcommand)]
         command: CampaignCmd,
     },
-    /// Write draws, their entries, winners, coupon codes or the audit log as CSV.
+    /// Write draws, their entries, winners, coupon codes, the audit log or the funnel as CSV.
     Export {
         what: Table,
         /// Write to this file instead of standard output.

@@ -78,6 +78,10 @@ const ADMIN_COMMANDS: &[(&str, &str)] = &[
     ("/assistant add Ann", OPERATOR_ONLY),
     ("/groups", OPERATOR_ONLY),
     ("/groupset save south -1005", OPERATOR_ONLY),
+    ("/channels", ADMIN_ONLY),
+    ("/funnel", ADMIN_ONLY),
+    ("/channel add poster", OPERATOR_ONLY),
+    ("/channel live shop south", OPERATOR_ONLY),
     ("/campaign", OPERATOR_ONLY),
     ("/campaign start double11 2026-11-07", OPERATOR_ONLY),
     ("/campaign stop double11", OPERATOR_ONLY),
@@ -102,6 +106,7 @@ const STATE: &[&str] = &[
     "SELECT COUNT(*) FROM audit_log",
     "SELECT COUNT(*) FROM screening_rules",
     "SELECT COUNT(*) FROM campaigns",
+    "SELECT COUNT(*) FROM channels",
     "SELECT COUNT(*) FROM campaign_steps",
     "SELECT COUNT(*) FROM groups WHERE lang = 'en' AND timezone = 'UTC'
      AND welcome_template IS NULL AND active = 1",

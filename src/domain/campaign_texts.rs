@@ -210,3 +210,68 @@ pub fn step_line(lang: Lang, day: u32, at: &str, summary: &str, local: &str) -> 
         En => format!("day {day} {at} · {summary} ({local})"),
     }
 }
+
+/// The funnel's heading: a group's, or a campaign's since it started.
+pub fn funnel_header(lang: Lang, scope: &str) -> String {
+    match lang {
+        Zh => format!("转化漏斗（{scope}）："),
+        En => format!("Funnel ({scope}):"),
+    }
+}
+
+pub fn funnel_scope_group(lang: Lang, title: &str) -> String {
+    match lang {
+        Zh => format!("{title}，全部入群成员"),
+        En => format!("{title}, every join"),
+    }
+}
+
+pub fn funnel_scope_campaign(lang: Lang, name: &str, since: &str, groups: usize) -> String {
+    match lang {
+        Zh => format!("活动 {name}，{since} 起，{groups} 个群"),
+        En => format!("campaign {name}, since {since}, {groups} groups"),
+    }
+}
+
+pub fn funnel_scope_all(lang: Lang, groups: usize) -> String {
+    match lang {
+        Zh => format!("你的 {groups} 个群，全部入群成员"),
+        En => format!("your {groups} groups, every join"),
+    }
+}
+
+pub fn funnel_stages(lang: Lang, s: [i64; 5]) -> String {
+    match lang {
+        Zh => format!(
+            "\n加入 {} → 留存 7 天 {} → 发言 {} → 领券 {} → 核销 {}",
+            s[0], s[1], s[2], s[3], s[4]
+        ),
+        En => format!(
+            "\njoined {} → stayed 7 days {} → active {} → got a code {} → redeemed {}",
+            s[0], s[1], s[2], s[3], s[4]
+        ),
+    }
+}
+
+pub fn funnel_by_inviter(lang: Lang) -> &'static str {
+    t(lang, "\n按邀请人：", "\nBy inviter:")
+}
+
+pub fn funnel_row(name: &str, s: [i64; 5]) -> String {
+    format!(
+        "\n· {name}: {} → {} → {} → {} → {}",
+        s[0], s[1], s[2], s[3], s[4]
+    )
+}
+
+pub fn funnel_nobody(lang: Lang) -> &'static str {
+    t(lang, "无邀请人", "nobody")
+}
+
+pub fn funnel_campaign_needs_operator(lang: Lang) -> &'static str {
+    t(
+        lang,
+        "活动的漏斗涵盖多个群，仅限运营者查看；/funnel 查看本群。",
+        "A campaign's funnel spans groups and is for operators; /funnel shows this group.",
+    )
+}

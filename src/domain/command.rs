@@ -7,6 +7,7 @@
 use super::{
     Lang,
     campaign_command::{self, CampaignArgsError, CampaignCommand},
+    channel_command::{self, ChannelArgsError, ChannelCommand},
     coupon::Code,
     coupon_command::{self, CouponArgsError, CouponsCommand},
     envelope_command::{self, EnvelopeArgsError, EnvelopeCommand},
@@ -77,6 +78,13 @@ pub enum Command {
     Screening(ScreeningCommand),
     /// Campaign playbooks started, followed, paused and stopped.
     Campaign(CampaignCommand),
+    /// Named entry links and live codes.
+    Channel(ChannelCommand),
+    /// What each channel brought.
+    Channels,
+    /// Joined → stayed → active → got a code → redeemed; for a campaign
+    /// when named.
+    Funnel(Option<String>),
 }
 
 /// Which leaderboard `/top` shows.
@@ -110,6 +118,8 @@ pub enum CommandError {
     BadAcks,
     #[error("suspect")]
     BadSuspect,
+    #[error("funnel")]
+    BadFunnel,
     #[error(transparent)]
     Args(#[from] ArgsError),
     #[error(transparent)]
@@ -128,6 +138,8 @@ pub enum CommandError {
     Screening(#[from] ScreeningArgsError),
     #[error(transparent)]
     Campaign(#[from] CampaignArgsError),
+    #[error(transparent)]
+    Channel(#[from] ChannelArgsError),
 }
 
 impl CommandError {
@@ -177,6 +189,13 @@ impl CommandError {
             (CommandError::Role(e), lang) => e.explain(lang),
             (CommandError::Screening(e), lang) => e.explain(lang),
             (CommandError::Campaign(e), lang) => e.explain(lang),
+            (CommandError::BadFunnel, Lang::En) => {
+                "Use /funnel for this group, or /funnel <campaign> for a campaign's groups since it started.".to_owned()
+            }
+            (CommandError::BadFunnel, Lang::Zh) => {
+                "用法：/funnel 查看本群，或 /funnel <活动名> 查看该活动各群自开始以来的转化。".to_owned()
+            }
+            (CommandError::Channel(e), lang) => e.explain(lang),
         }
     }
 }
@@ -211,11 +230,14 @@ impl Command {
             | Command::Keep(_)
             | Command::Remove(_)
             | Command::Log(_)
+            | Command::Channels
+            | Command::Funnel(_)
             | Command::Screening(_) => Access::Admin,
             Command::GroupSet(_)
             | Command::Groups
             | Command::Assistant(_)
-            | Command::Campaign(_) => Access::Operator,
+            | Command::Campaign(_)
+            | Command::Channel(_) => Access::Operator,
         }
     }
 
@@ -277,6 +299,13 @@ impl Command {
             "log" => Command::Log(role_command::parse_log(args)?),
             "screening" => Command::Screening(screening_command::parse(args)?),
             "campaign" => Command::Campaign(campaign_command::parse(args)?),
+            "channel" => Command::Channel(channel_command::parse(args)?),
+            "channels" => Command::Channels,
+            "funnel" => Command::Funnel(match args.split_whitespace().collect::<Vec<_>>()[..] {
+                [] => None,
+                [name] => Some(name.to_ascii_lowercase()),
+                _ => return Err(CommandError::BadFunnel),
+            }),
             "timezone" => Command::Timezone(match args {
                 "" => None,
                 zone => Some(

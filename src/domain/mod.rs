@@ -3,6 +3,8 @@
 
 pub mod campaign_command;
 pub mod campaign_texts;
+pub mod channel_command;
+pub mod channel_texts;
 pub mod command;
 pub mod coupon;
 pub mod coupon_command;

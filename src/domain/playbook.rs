@@ -344,6 +344,8 @@ fn runs_in_campaigns(command: &Command) -> bool {
             | Command::Remove(_)
             | Command::Redeem(_)
             | Command::Campaign(_)
+            | Command::Channel(_)
+            | Command::Funnel(_)
     )
 }
 

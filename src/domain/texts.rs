@@ -355,6 +355,14 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
                 "campaign",
                 "活动剧本：start <剧本> <日期> [--groups …]、status、pause、resume、stop（运营者）",
             ),
+            (
+                "channels",
+                "各渠道带来的成员：加入、留存 7 天、审核移出（管理员）",
+            ),
+            (
+                "channel",
+                "渠道链接：/channel add <名称>；群活码：/channel live <名称> <群组> [上限]（运营者）",
+            ),
             ("groups", "你的群和群组（运营者）"),
             ("groupset", "命名群组，用于多群定时（运营者）"),
             ("adopt", "登记本群（运营者）"),
@@ -418,6 +426,18 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             (
                 "campaign",
                 "Campaign playbooks: start <playbook> <date> [--groups …], status, pause, resume, stop (operators)",
+            ),
+            (
+                "channels",
+                "What each channel brought: joins, stayers after 7 days, audited removals (admins)",
+            ),
+            (
+                "funnel",
+                "Joined → stayed 7 days → active → got a code → redeemed; /funnel <campaign> for a campaign (admins)",
+            ),
+            (
+                "channel",
+                "Channel links: /channel add <name>; live codes: /channel live <name> <set> [cap] (operators)",
             ),
             ("groups", "Your groups and group sets (operators)"),
             (

@@ -20,6 +20,7 @@ use super::{
 use crate::{
     domain::{
         ChatId, DisplayName, Lang, RichText,
+        channel_command::LIVE_PREFIX,
         command::{Access, Command, TopScope},
         coupon_texts,
         leaderboard::Standing,
@@ -59,6 +60,8 @@ pub(super) enum Effect {
     Screening(super::screening::ScreeningPlan),
     /// Campaigns started, paused, resumed or stopped.
     Campaign(super::campaigns::CampaignPlan),
+    /// Channel links and live codes made.
+    Channel(super::channels::ChannelPlan),
     /// Coupon settings, redemptions, imports and claims.
     Coupons(Lang, super::coupons::CouponPlan),
     SaveWelcome(String),
@@ -208,6 +211,10 @@ impl Engine {
     ) -> anyhow::Result<Outcome> {
         let operator = self.is_operator(&from.id);
         Ok(match command {
+            Command::Start(Some(payload)) if payload.starts_with(LIVE_PREFIX) => self
+                .live_visit(&payload[LIVE_PREFIX.len()..], from, lang)
+                .await?
+                .into(),
             Command::Start(payload) => {
                 let mut outcome = Outcome::from(start_text(lang, operator));
                 outcome.effect = Some(Effect::Coupons(lang, CouponPlan::Start(payload)));
@@ -221,6 +228,25 @@ impl Engine {
                 let mut conn = self.store.connection().await?;
                 self.campaign_command(&mut conn, command, None, from, lang)
                     .await?
+            }
+            Command::Channel(command) if operator => {
+                let mut conn = self.store.connection().await?;
+                let chat = ChatId::private_with(&from.id);
+                self.channel_command(&mut conn, command, &chat, None, from, lang)
+                    .await?
+            }
+            Command::Funnel(campaign) if operator => {
+                let mut conn = self.store.connection().await?;
+                self.funnel_command(&mut conn, campaign, None, &from.id, lang)
+                    .await?
+                    .into()
+            }
+            Command::Channels if operator => {
+                let mut conn = self.store.connection().await?;
+                let groups = store::groups::owned_by(&mut conn, &from.id).await?;
+                self.channels_report(&mut conn, &groups, &from.id, lang)
+                    .await?
+                    .into()
             }
             // Operators manage their groups' schedules and library from here.
             Command::Schedule(_)
@@ -239,7 +265,10 @@ impl Engine {
             | Command::Groups
             | Command::Coupons(_)
             | Command::Redeem(_)
-            | Command::Campaign(_) => RichText::plain(texts::operator_only(lang)).into(),
+            | Command::Campaign(_)
+            | Command::Channel(_)
+            | Command::Channels
+            | Command::Funnel(_) => RichText::plain(texts::operator_only(lang)).into(),
             _ => RichText::plain(texts::use_in_group(lang)).into(),
         })
     }
@@ -380,6 +409,23 @@ impl Engine {
                 self.campaign_command(&mut conn, command, Some(group), from, lang)
                     .await?
             }
+            Command::Channel(command) => {
+                self.channel_command(&mut conn, command, &group.id, Some(group), from, lang)
+                    .await?
+            }
+            Command::Funnel(campaign) => self
+                .funnel_command(&mut conn, campaign, Some(group), &from.id, lang)
+                .await?
+                .into(),
+            Command::Channels => self
+                .channels_report(
+                    &mut conn,
+                    std::slice::from_ref(&group.id),
+                    &group.owner,
+                    lang,
+                )
+                .await?
+                .into(),
             Command::Keep(id) => {
                 drop(conn);
                 self.review_decision(id, false, group, from).await?
@@ -470,6 +516,7 @@ impl Engine {
             Effect::Coupons(lang, plan) => return plan.apply(self, conn, from, lang, now).await,
             Effect::Nth(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Campaign(plan) => return Ok(Some(plan.apply(self, conn, now).await?)),
+            Effect::Channel(plan) => return Ok(Some(plan.apply(conn, now).await?)),
             Effect::Giveaway(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Review(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Roles(lang, plan) => {

@@ -131,6 +131,8 @@ impl Engine {
             })
             .collect();
         let owners = store::links::owners_of(conn, &urls).await?;
+        let channels = store::channels::of_urls(conn, &urls).await?;
+        let mut channel_joins = Vec::new();
         let mut fold = Fold {
             rows: store::members::get_many(conn, &member_keys).await?,
             stored_intents: store::links::take_intents(conn, &join_keys).await?,
@@ -158,6 +160,11 @@ impl Engine {
                     if !member.is_bot {
                         fold.joined.push((key.clone(), member.name.clone()));
                         fold.moves.push((key.0.clone(), key.1.clone(), "join"));
+                        if let Some(l) = link
+                            && let Some(channel) = channels.get(&l.url)
+                        {
+                            channel_joins.push((key.clone(), *channel, l.url.clone()));
+                        }
                     }
                     let intent = fold
                         .new_intents
@@ -203,6 +210,9 @@ impl Engine {
                 }
                 _ => {}
             }
+        }
+        for ((group, user), channel, url) in channel_joins {
+            store::channels::record_join(conn, &group, &user, channel, &url, now).await?;
         }
         self.write_fold(conn, fold, now).await
     }

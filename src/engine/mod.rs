@@ -10,6 +10,7 @@
 pub mod action;
 mod audit;
 mod campaigns;
+mod channels;
 pub mod clock;
 mod commands;
 mod confirm;
@@ -18,6 +19,7 @@ pub mod delivery;
 mod draws;
 mod envelopes;
 pub mod event;
+mod funnel;
 mod giveaways;
 mod greeter;
 mod membership;
@@ -87,6 +89,9 @@ pub struct Engine {
     active: RwLock<HashSet<ChatId>>,
     /// Notices whose confirmations are being counted, per group.
     confirms: RwLock<confirm::Confirms>,
+    /// Members known to have spoken in a group, so a message costs no
+    /// write once their first one is recorded (the funnel's "active").
+    spoken: RwLock<HashSet<(ChatId, UserId)>>,
     /// Wakes the greeter and the delivery loops when there is new work.
     pub(crate) work: Notify,
 }
@@ -126,6 +131,7 @@ impl Engine {
             ports: RwLock::new(HashMap::new()),
             active: RwLock::new(active.into_iter().collect()),
             confirms: RwLock::new(confirms),
+            spoken: RwLock::new(HashSet::new()),
             work: Notify::new(),
         }))
     }
@@ -197,6 +203,7 @@ impl Engine {
         let mut members = Vec::new();
         let mut acks = Vec::new();
         let mut replies = Vec::new();
+        let mut spoke = Vec::new();
         for incoming in batch {
             if membership::is_member_event(&incoming.event) {
                 members.push(incoming);
@@ -219,6 +226,17 @@ impl Engine {
                     && self.is_active(group)
                 {
                     replies.push((group.clone(), message.clone(), from.clone()));
+                }
+                let key = (group.clone(), from.id.clone());
+                if self.is_active(group)
+                    && !self
+                        .spoken
+                        .read()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .contains(&key)
+                    && !spoke.contains(&key)
+                {
+                    spoke.push(key);
                 }
                 continue;
             }
@@ -285,7 +303,17 @@ impl Engine {
             let conn = self.open(&mut tx).await?;
             self.record_replies(conn, &replies).await?;
         }
-        self.commit(tx, &mut cache).await
+        if !spoke.is_empty() {
+            let conn = self.open(&mut tx).await?;
+            store::funnel::mark_spoke(conn, &spoke, self.now_ms()).await?;
+        }
+        self.commit(tx, &mut cache).await?;
+        // Only once written: a batch that failed is retried with its marks.
+        self.spoken
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(spoke);
+        Ok(())
     }
 
     /// The batch's transaction, begun on first use.

@@ -92,6 +92,15 @@ pub trait Port: Send + Sync {
         name: &str,
         join_request: bool,
     ) -> Result<String, PortError>;
+    /// Creates a link named `name` that lets one person into `group` (a live
+    /// code hands these out); `None` where the platform has no such links.
+    async fn create_single_use_link(
+        &self,
+        _group: &ChatId,
+        _name: &str,
+    ) -> Result<Option<String>, PortError> {
+        Ok(None)
+    }
     /// Takes `user` out of `group` without barring them for good (Telegram:
     /// ban, then unban; Matrix: kick), so a fresh invite can bring them back.
     async fn remove_member(&self, group: &ChatId, user: &UserId) -> Result<(), PortError>;

@@ -244,6 +244,19 @@ pub async fn steps_of(conn: &mut AnyConnection, campaign: i64) -> sqlx::Result<V
     .collect()
 }
 
+/// The groups a campaign runs in.
+pub async fn groups_of(conn: &mut AnyConnection, campaign: i64) -> sqlx::Result<Vec<ChatId>> {
+    sqlx::query(
+        "SELECT DISTINCT group_id FROM campaign_steps WHERE campaign_id = $1 ORDER BY group_id",
+    )
+    .bind(campaign)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok(ChatId::from_stored(r.try_get("group_id")?)))
+    .collect()
+}
+
 /// Marks a waiting step `state`; false when it was not waiting any more, so
 /// its effects happen once.
 pub async fn finish_step(

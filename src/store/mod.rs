@@ -8,8 +8,10 @@
 
 pub mod audit;
 pub mod campaigns;
+pub mod channels;
 pub mod coupons;
 pub mod draws;
+pub mod funnel;
 pub mod greetings;
 pub mod groups;
 pub mod library;

@@ -81,6 +81,8 @@ struct ServerState {
     profiles: HashMap<i64, Profile>,
     /// Users `getChat` fails for with a server error, as a flaky network.
     profile_faults: HashSet<i64>,
+    /// Members per chat, as `getChatMemberCount` answers (10 unless set).
+    member_counts: HashMap<i64, u64>,
 }
 
 /// What `getChat` shows of a user.
@@ -198,6 +200,11 @@ impl FakeTelegram {
     /// Sets what `getChat` shows of `user`.
     pub fn set_profile(&self, user: i64, profile: Profile) {
         self.with(|s| s.profiles.insert(user, profile));
+    }
+
+    /// Sets how many members `getChatMemberCount` says `chat` has.
+    pub fn set_member_count(&self, chat: i64, n: u64) {
+        self.with(|s| s.member_counts.insert(chat, n));
     }
 
     /// Makes `getChat` on `user` fail with a server error.
@@ -387,7 +394,11 @@ async fn handle(
             });
             ok(private_chat(id, &profile))
         }
-        "getChatMemberCount" => ok(json!(10)),
+        "getChatMemberCount" => {
+            let id = params["chat_id"].as_i64().unwrap_or(0);
+            let counts = &shared.state.lock().unwrap().member_counts;
+            ok(json!(counts.get(&id).copied().unwrap_or(10)))
+        }
         "pinChatMessage" | "unpinChatMessage" => ok(json!(true)),
         "createChatInviteLink" => create_link(&shared, &params),
         "getChatMember" => {

@@ -273,6 +273,27 @@ impl Port for Telegram {
         }
     }
 
+    #[tracing::instrument(skip_all, fields(chat_id = %group))]
+    async fn create_single_use_link(
+        &self,
+        group: &ChatId,
+        name: &str,
+    ) -> Result<Option<String>, PortError> {
+        let result = self
+            .bot
+            .create_chat_invite_link(Self::chat(group)?)
+            .name(name)
+            .member_limit(1)
+            .await;
+        match result {
+            Ok(link) => Ok(Some(link.invite_link)),
+            Err(e) if lacks_rights(&e) => Err(PortError::MissingRight("Invite Users via Link")),
+            Err(e) => Err(PortError::Unexpected(
+                anyhow::Error::from(e).context("createChatInviteLink"),
+            )),
+        }
+    }
+
     fn claim_link(&self, payload: &str) -> Option<String> {
         Some(format!("https://t.me/{}?start={payload}", self.username))
     }
