@@ -48,18 +48,21 @@ pub async fn set(store: &Store, scope: &str, text: &str, file: &str) -> anyhow::
     let now = chrono::Utc::now().timestamp_millis();
     let mut tx = store.begin().await?;
     store::screening_rules::set(&mut tx, scope, &rules, CLI_ACTOR, now).await?;
-    let group = group_of(scope);
-    let detail = format!("screening rules for {scope} from {file}");
-    store::audit::record(
-        &mut tx,
-        group.as_ref(),
-        CLI_ACTOR,
-        "screening",
-        &detail,
-        now,
-    )
-    .await?;
+    log_change(&mut tx, scope, &format!("from {file}"), now).await?;
     tx.commit().await.context("saving screening rules")?;
+    Ok(())
+}
+
+/// Records a change of `scope`'s rules in the audit log, in its transaction.
+async fn log_change(
+    conn: &mut sqlx::AnyConnection,
+    scope: &str,
+    how: &str,
+    now: i64,
+) -> anyhow::Result<()> {
+    let detail = format!("screening rules for {scope} {how}");
+    let group = group_of(scope);
+    store::audit::record(conn, group.as_ref(), CLI_ACTOR, "screening", &detail, now).await?;
     Ok(())
 }
 
@@ -69,17 +72,7 @@ pub async fn reset(store: &Store, scope: &str) -> anyhow::Result<bool> {
     let mut tx = store.begin().await?;
     let cleared = store::screening_rules::clear(&mut tx, scope).await?;
     if cleared {
-        let detail = format!("screening rules for {scope} reset to the defaults");
-        let group = group_of(scope);
-        store::audit::record(
-            &mut tx,
-            group.as_ref(),
-            CLI_ACTOR,
-            "screening",
-            &detail,
-            now,
-        )
-        .await?;
+        log_change(&mut tx, scope, "reset to the defaults", now).await?;
     }
     tx.commit().await?;
     Ok(cleared)

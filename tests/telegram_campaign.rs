@@ -156,12 +156,10 @@ async fn the_double11_playbook_runs_day_by_day_at_local_times_in_four_groups(db:
         if matches!(&steps[0].what, Ritual::Run(line) if line.starts_with("/wheel open")) {
             let wheel = app.tg.sent_to(OLD[0]).last().unwrap().clone();
             let (_, data) = wheel.buttons[0].clone();
-            app.press(OLD[0], wheel.message_id, &user(5000, "Fan 5000"), &data);
-            let answers = app
-                .tg
-                .wait_for_call("answerCallbackQuery", |c| !c.is_empty())
+            let fan = user(5000, "Fan 5000");
+            let told = app
+                .press_for_answer(OLD[0], wheel.message_id, &fan, &data)
                 .await;
-            let told = answers[0]["text"].as_str().unwrap();
             assert!(told.contains("You won"), "{told}");
         }
         // The contest's first morning: Lily brings three friends into a

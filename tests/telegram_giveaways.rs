@@ -34,20 +34,6 @@ fn answers(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-/// Presses `data` on `message` and returns the bot's answer.
-async fn press(app: &TestApp, message: i64, member: &Value, data: &str) -> String {
-    let before = app.tg.calls("answerCallbackQuery").len();
-    app.press(GROUP, message, member, data);
-    let calls = app
-        .tg
-        .wait_for_call("answerCallbackQuery", |c| c.len() > before)
-        .await;
-    calls[before]["text"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// The next message in the group that starts with `prefix`.
 async fn message_starting(app: &TestApp, prefix: &str) -> Sent {
     app.tg
@@ -106,7 +92,9 @@ async fn a_giveaway_draws_distinct_winners_at_its_end_and_rerolls_only_the_uncla
         app.press(GROUP, post.message_id, m, "draw:1");
     }
     app.settle().await;
-    let again = press(&app, post.message_id, &members[0], "draw:1").await;
+    let again = app
+        .press_for_answer(GROUP, post.message_id, &members[0], "draw:1")
+        .await;
     assert_eq!(
         again,
         "You have already joined this giveaway; wait for the draw."
@@ -158,14 +146,20 @@ async fn a_giveaway_draws_distinct_winners_at_its_end_and_rerolls_only_the_uncla
         .iter()
         .find(|m| !first.contains(&m["id"].as_i64().unwrap()))
         .unwrap();
-    let late = press(&app, results.message_id, loser, "draw:1").await;
+    let late = app
+        .press_for_answer(GROUP, results.message_id, loser, "draw:1")
+        .await;
     assert_eq!(late, "No win this time; better luck next time!");
 
     // The first winner claims once.
     let claimer = by_id(first[0]);
-    let claimed = press(&app, results.message_id, claimer, "draw:1").await;
+    let claimed = app
+        .press_for_answer(GROUP, results.message_id, claimer, "draw:1")
+        .await;
     assert_eq!(claimed, "🎁 Claimed: a wool sweater!");
-    let twice = press(&app, post.message_id, claimer, "draw:1").await;
+    let twice = app
+        .press_for_answer(GROUP, post.message_id, claimer, "draw:1")
+        .await;
     assert_eq!(twice, "You have claimed your prize already.");
 
     // Only admins reroll; a reroll replaces the two who did not claim.
@@ -186,14 +180,18 @@ async fn a_giveaway_draws_distinct_winners_at_its_end_and_rerolls_only_the_uncla
         second.iter().all(|w| !first.contains(w)),
         "never an earlier winner: {first:?} then {second:?}"
     );
-    let replaced = press(&app, results.message_id, by_id(first[1]), "draw:1").await;
+    let replaced = app
+        .press_for_answer(GROUP, results.message_id, by_id(first[1]), "draw:1")
+        .await;
     assert_eq!(
         replaced,
         "Sorry, the prize was redrawn because it was not claimed in time."
     );
 
     // `/reroll 1 1` replaces one of the two new winners.
-    let claimed = press(&app, reroll.message_id, by_id(second[1]), "draw:1").await;
+    let claimed = app
+        .press_for_answer(GROUP, reroll.message_id, by_id(second[1]), "draw:1")
+        .await;
     assert_eq!(claimed, "🎁 Claimed: a wool sweater!");
     let third = app.ask(GROUP, &operator(), "/reroll 1 1").await;
     assert!(
@@ -206,7 +204,9 @@ async fn a_giveaway_draws_distinct_winners_at_its_end_and_rerolls_only_the_uncla
     let third = mentioned(&third);
     assert_eq!(third.len(), 1);
     assert!(!first.contains(&third[0]) && !second.contains(&third[0]));
-    let all_claimed = press(&app, post.message_id, by_id(third[0]), "draw:1").await;
+    let all_claimed = app
+        .press_for_answer(GROUP, post.message_id, by_id(third[0]), "draw:1")
+        .await;
     assert_eq!(all_claimed, "🎁 Claimed: a wool sweater!");
     let nothing = app.ask(GROUP, &operator(), "/reroll 1").await.plain();
     assert_eq!(
@@ -319,21 +319,29 @@ async fn a_giveaway_lets_in_only_members_who_meet_its_requirements(db: TestDb) {
         "{}",
         post.plain()
     );
-    let newt_says = press(&app, post.message_id, &newt, "draw:1").await;
+    let newt_says = app
+        .press_for_answer(GROUP, post.message_id, &newt, "draw:1")
+        .await;
     assert_eq!(
         newt_says,
         "Sorry, this giveaway is for members of at least 24 hours; you have been a member for 2 h."
     );
     // Olga was here before the bot came: long enough.
-    let olga_says = press(&app, post.message_id, &old, "draw:1").await;
+    let olga_says = app
+        .press_for_answer(GROUP, post.message_id, &old, "draw:1")
+        .await;
     assert_eq!(olga_says, "🎉 You're in: entry number 1. Good luck!");
 
     let post = app
         .ask(GROUP, &operator(), "/giveaway 1 1h Tea --invites 2")
         .await;
-    let bob_says = press(&app, post.message_id, &bob, "draw:2").await;
+    let bob_says = app
+        .press_for_answer(GROUP, post.message_id, &bob, "draw:2")
+        .await;
     assert_eq!(bob_says, "🎉 You're in: entry number 1. Good luck!");
-    let carl_says = press(&app, post.message_id, &carl, "draw:2").await;
+    let carl_says = app
+        .press_for_answer(GROUP, post.message_id, &carl, "draw:2")
+        .await;
     assert_eq!(
         carl_says,
         "Sorry, this giveaway needs at least 2 effective invites; you have 1."
@@ -341,7 +349,9 @@ async fn a_giveaway_lets_in_only_members_who_meet_its_requirements(db: TestDb) {
     // A member who left is out, whatever he brought.
     app.leave(GROUP, &newt);
     app.settle().await;
-    let gone = press(&app, post.message_id, &newt, "draw:2").await;
+    let gone = app
+        .press_for_answer(GROUP, post.message_id, &newt, "draw:2")
+        .await;
     assert_eq!(gone, "Only members of this group can join the giveaway.");
     assert_eq!(
         app.db
@@ -379,7 +389,8 @@ async fn a_claimed_giveaway_prize_from_a_pool_comes_in_private(db: TestDb) {
     let post = app
         .ask(GROUP, &operator(), "/giveaway 1 10m Tea[tea]")
         .await;
-    press(&app, post.message_id, &ann, "draw:1").await;
+    app.press_for_answer(GROUP, post.message_id, &ann, "draw:1")
+        .await;
     let results = app.ask(GROUP, &operator(), "/giveaway close 1").await;
     assert_eq!(mentioned(&results), vec![8301]);
     assert!(!results.plain().contains("TEA-"), "{}", results.plain());
@@ -390,7 +401,9 @@ async fn a_claimed_giveaway_prize_from_a_pool_comes_in_private(db: TestDb) {
             .await,
         0
     );
-    let claimed = press(&app, results.message_id, &ann, "draw:1").await;
+    let claimed = app
+        .press_for_answer(GROUP, results.message_id, &ann, "draw:1")
+        .await;
     assert!(claimed.starts_with("🎁 Claimed: Tea!"), "{claimed}");
     app.tg.redeliver_everything();
     app.settle().await;
@@ -463,7 +476,9 @@ async fn a_wheel_opens_and_closes_by_itself_even_across_a_restart(db: TestDb) {
         opened.plain()
     );
     assert_eq!(opened.buttons.len(), 1);
-    let spun = press(&app, opened.message_id, &ann, "draw:1").await;
+    let spun = app
+        .press_for_answer(GROUP, opened.message_id, &ann, "draw:1")
+        .await;
     assert!(spun.starts_with("🎡 You won: "), "{spun}");
     let again = app.ask(GROUP, &operator(), "/wheel open 1").await.plain();
     assert_eq!(again, "Wheel #1 is open already.");

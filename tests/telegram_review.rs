@@ -25,20 +25,6 @@ fn operator() -> Value {
     user(OPERATOR, "Operator")
 }
 
-/// Presses `data` under `message` and returns the bot's answer.
-async fn press(app: &TestApp, message: i64, member: &Value, data: &str) -> String {
-    let before = app.tg.calls("answerCallbackQuery").len();
-    app.press(GROUP, message, member, data);
-    let calls = app
-        .tg
-        .wait_for_call("answerCallbackQuery", |c| c.len() > before)
-        .await;
-    calls[before]["text"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 async fn a_removed_suspect_takes_their_inviters_credit_with_them(db: TestDb) {
     let mut app = TestApp::spawn(db).await;
     app.group_with_bot(GROUP).await;
@@ -88,7 +74,9 @@ async fn a_removed_suspect_takes_their_inviters_credit_with_them(db: TestDb) {
         ]
     );
     // A member's press is refused and changes nothing.
-    let refused = press(&app, queue.message_id, &lucy, "review:remove:1").await;
+    let refused = app
+        .press_for_answer(GROUP, queue.message_id, &lucy, "review:remove:1")
+        .await;
     assert_eq!(
         refused,
         "That command is for group admins and operators only."
@@ -117,11 +105,15 @@ async fn a_removed_suspect_takes_their_inviters_credit_with_them(db: TestDb) {
 
     // Keep by button: the admin sees the result, and so does the group, once.
     let before = app.tg.sent_to(GROUP).len();
-    let kept = press(&app, queue.message_id, &operator(), "review:keep:2").await;
+    let kept = app
+        .press_for_answer(GROUP, queue.message_id, &operator(), "review:keep:2")
+        .await;
     assert_eq!(kept, "✅ 芳姐 stays and will not be asked about again.");
     let posted = app.next_message(GROUP, before).await.plain();
     assert_eq!(posted, kept);
-    let twice = press(&app, queue.message_id, &operator(), "review:keep:2").await;
+    let twice = app
+        .press_for_answer(GROUP, queue.message_id, &operator(), "review:keep:2")
+        .await;
     assert_eq!(twice, "#2 was reviewed already: kept.");
     app.settle().await;
     assert_eq!(app.tg.sent_to(GROUP).len(), before + 1, "posted once");
@@ -175,7 +167,8 @@ async fn rewards_wait_for_the_audit_and_inviters_see_why_a_credit_went(db: TestD
     );
     // The seed's rule: no reward before the audit.
     assert_eq!(
-        press(&app, post.message_id, &bob, "draw:1").await,
+        app.press_for_answer(GROUP, post.message_id, &bob, "draw:1")
+            .await,
         "Sorry, this giveaway waits until everyone you invited has been reviewed; \
          1 of them still wait for an admin."
     );
@@ -197,7 +190,8 @@ async fn rewards_wait_for_the_audit_and_inviters_see_why_a_credit_went(db: TestD
         )
     );
     assert_eq!(
-        press(&app, post.message_id, &bob, "draw:1").await,
+        app.press_for_answer(GROUP, post.message_id, &bob, "draw:1")
+            .await,
         "🎉 You're in: entry number 1. Good luck!"
     );
     assert_eq!(app.db.count("SELECT COUNT(*) FROM draw_entries").await, 1);

@@ -54,6 +54,11 @@ impl Engine {
         let mut read = 0;
         for check in due {
             let Ok(port) = self.port(check.group.platform()) else {
+                // The platform is no longer attached (its settings were
+                // removed): nothing will read this one, so it must not
+                // hold up the queue.
+                let mut conn = self.store.connection().await?;
+                profile_checks::finish(&mut conn, &check.group, &check.user).await?;
                 continue;
             };
             match port.profile(&check.user).await {

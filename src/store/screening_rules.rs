@@ -14,10 +14,15 @@ pub async fn get(conn: &mut AnyConnection, scope: &str) -> sqlx::Result<Option<R
         .fetch_optional(conn)
         .await?;
     let Some(row) = row else { return Ok(None) };
-    let text: String = row.try_get("rules")?;
-    Ok(Rules::from_toml(&text)
+    Ok(stored(scope, &row.try_get::<String, _>("rules")?))
+}
+
+/// Stored rules read back; rules a later version no longer reads are
+/// logged and left out (the group falls back), never fatal.
+fn stored(scope: &str, text: &str) -> Option<Rules> {
+    Rules::from_toml(text)
         .inspect_err(|e| tracing::warn!(scope, error = %e, "stored screening rules unreadable"))
-        .ok())
+        .ok()
 }
 
 /// Stores rules under `scope`.
@@ -67,10 +72,7 @@ pub async fn effective(
     let mut found = (None, None);
     for row in rows {
         let scope: String = row.try_get("scope")?;
-        let text: String = row.try_get("rules")?;
-        let rules = Rules::from_toml(&text)
-            .inspect_err(|e| tracing::warn!(scope, error = %e, "stored screening rules unreadable"))
-            .ok();
+        let rules = stored(&scope, &row.try_get::<String, _>("rules")?);
         if scope == group.as_str() {
             found.0 = rules;
         } else {

@@ -300,6 +300,27 @@ impl TestApp {
         self.tg.wait_for(chat, before + 1).await[before].clone()
     }
 
+    /// Presses `data` under `message` in `chat` and returns the answer only
+    /// the presser sees (the callback query's text).
+    pub async fn press_for_answer(
+        &self,
+        chat: i64,
+        message: i64,
+        member: &Value,
+        data: &str,
+    ) -> String {
+        let before = self.tg.calls("answerCallbackQuery").len();
+        self.press(chat, message, member, data);
+        let calls = self
+            .tg
+            .wait_for_call("answerCallbackQuery", |c| c.len() > before)
+            .await;
+        calls[before]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
     /// Sends a command and returns the bot's answer.
     pub async fn ask(&self, chat: i64, from: &Value, text: &str) -> Sent {
         let before = self.tg.sent_to(chat).len();
