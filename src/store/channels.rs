@@ -229,22 +229,25 @@ pub async fn release(conn: &mut AnyConnection, channel: i64, visitor: &UserId) -
 }
 
 /// The channels the given invite links belong to (channel links and links
-/// live codes handed out), by URL.
+/// live codes handed out), by URL: one statement per chunk, as this runs in
+/// every batch of joins that used links.
 pub async fn of_urls(
     conn: &mut AnyConnection,
     urls: &[&str],
 ) -> sqlx::Result<HashMap<String, i64>> {
     let mut out = HashMap::new();
-    for url in urls {
-        let row = sqlx::query(
-            "SELECT id FROM channels WHERE url = $1
-             UNION ALL SELECT channel_id AS id FROM live_links WHERE url = $1",
-        )
-        .bind(*url)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some(row) = row {
-            out.insert((*url).to_owned(), row.try_get("id")?);
+    for chunk in urls.chunks(super::MAX_ROWS) {
+        let list = super::in_list(chunk.len());
+        let sql = format!(
+            "SELECT url, id FROM channels WHERE url IN {list}
+             UNION ALL SELECT url, channel_id AS id FROM live_links WHERE url IN {list}"
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
+        for url in chunk {
+            query = query.bind(*url);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            out.insert(row.try_get("url")?, row.try_get("id")?);
         }
     }
     Ok(out)

@@ -31,7 +31,7 @@ pub async fn owners_of(
     for chunk in urls.chunks(super::MAX_ROWS) {
         let sql = format!(
             "SELECT url, group_id, owner FROM invite_links WHERE url IN {}",
-            in_list(chunk.len())
+            super::in_list(chunk.len())
         );
         let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
         for url in chunk {
@@ -46,16 +46,6 @@ pub async fn owners_of(
         }
     }
     Ok(out)
-}
-
-fn in_list(n: usize) -> String {
-    format!(
-        "({})",
-        (1..=n)
-            .map(|i| format!("${i}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
 }
 
 /// Saves a freshly created link; a concurrent twin keeps the first one.

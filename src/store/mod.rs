@@ -71,6 +71,17 @@ pub(crate) fn flag(row: &sqlx::any::AnyRow, column: &str) -> sqlx::Result<bool> 
 /// Rows per multi-row statement: well under both databases' parameter limits.
 pub(crate) const MAX_ROWS: usize = 500;
 
+/// `($1, $2, …, $n)` for an `IN` clause of `n` values.
+pub(crate) fn in_list(n: usize) -> String {
+    format!(
+        "({})",
+        (1..=n)
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
 /// A transaction on whichever database is configured.
 pub type Tx = Transaction<'static, Any>;
 
