@@ -30,6 +30,9 @@ pub struct Settings {
     pub schedule_grace: Duration,
     /// Sending limits; Telegram's unless a test shortens them.
     pub pace: Pace,
+    /// The font certificates are drawn with; without it, the usual places
+    /// of a CJK font are tried.
+    pub certificate_font: Option<std::path::PathBuf>,
 }
 
 /// Telegram connection settings.
@@ -153,6 +156,9 @@ impl Settings {
                 600.0,
             )?,
             pace: Pace::TELEGRAM,
+            certificate_font: get("HEARTH_CERTIFICATE_FONT")
+                .filter(|p| !p.trim().is_empty())
+                .map(std::path::PathBuf::from),
         })
         .and_then(|s: Settings| {
             crate::store::Backend::of(&s.database_url)

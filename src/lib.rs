@@ -5,6 +5,7 @@
 //! PostgreSQL, and `platform` adapts each chat network.
 
 pub mod campaign_file;
+pub mod certificate;
 pub mod config;
 pub mod coupon_import;
 pub mod domain;

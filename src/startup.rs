@@ -6,6 +6,7 @@ use anyhow::Context;
 use tokio::task::JoinSet;
 
 use crate::{
+    certificate::CertificateFont,
     config::Settings,
     engine::{Clock, Engine, EngineSettings, Port, SystemClock},
     platform::{matrix::Matrix, telegram::Telegram},
@@ -42,6 +43,7 @@ impl Application {
                 greet_settle: settings.greet_settle,
                 pace: settings.pace,
                 schedule_grace: settings.schedule_grace,
+                certificate_font: certificate_font(settings)?,
             },
             clock,
         )
@@ -127,4 +129,26 @@ async fn named(
     task: impl Future<Output = anyhow::Result<()>>,
 ) -> (&'static str, anyhow::Result<()>) {
     (name, task.await)
+}
+
+/// The certificate font: the configured one must load; without one, a CJK
+/// font in the usual places is used if there is one, and certificates are
+/// left out (with a warning) if not.
+fn certificate_font(settings: &Settings) -> anyhow::Result<Option<Arc<CertificateFont>>> {
+    match &settings.certificate_font {
+        Some(path) => {
+            let font = CertificateFont::load(Some(path)).context("HEARTH_CERTIFICATE_FONT")?;
+            Ok(Some(Arc::new(font)))
+        }
+        None => match CertificateFont::load(None) {
+            Ok(font) => {
+                tracing::info!(font = %font.path().display(), "certificates drawn with this font");
+                Ok(Some(Arc::new(font)))
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "milestone certificates are left out");
+                Ok(None)
+            }
+        },
+    }
 }

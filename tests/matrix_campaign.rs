@@ -11,10 +11,13 @@ use std::time::{Duration, Instant};
 use chrono::{DurationRound, TimeDelta, Utc};
 use support::{
     TestDb,
-    matrix::{MxApp, body},
+    matrix::{MxApp, MxUser, body},
 };
 
-on_both_databases!(a_playbook_posts_and_runs_its_commands_in_a_matrix_room,);
+on_both_databases!(
+    a_playbook_posts_and_runs_its_commands_in_a_matrix_room,
+    a_milestone_congratulates_with_a_pill_and_uploads_a_certificate,
+);
 
 async fn a_playbook_posts_and_runs_its_commands_in_a_matrix_room(db: TestDb) {
     let app = MxApp::spawn(db).await;
@@ -82,4 +85,66 @@ async fn a_playbook_posts_and_runs_its_commands_in_a_matrix_room(db: TestDb) {
         "{}",
         body(&status)
     );
+}
+
+async fn a_milestone_congratulates_with_a_pill_and_uploads_a_certificate(db: TestDb) {
+    let app = MxApp::spawn(db).await;
+    let room = app.room(false).await;
+    let set = app.ask(&room, &app.operator, "!milestone add 2").await;
+    assert!(
+        body(&set).starts_with("🏅 Milestone set: at 2 effective invites"),
+        "{}",
+        body(&set)
+    );
+    // The operator brings Lily (one invite, short of the milestone); Lily
+    // brings two friends, and reaches it.
+    // Human names: a random-looking one may be held for review, and the
+    // milestone would rightly wait for it.
+    let lily = MxUser::register("lily").await;
+    lily.set_display_name("Lily").await;
+    app.operator.invite(&room, &lily.id).await;
+    lily.join(&room).await;
+    for (prefix, name) in [("amy", "Amy"), ("ben", "Ben")] {
+        let friend = MxUser::register(prefix).await;
+        friend.set_display_name(name).await;
+        lily.invite(&room, &friend.id).await;
+        friend.join(&room).await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (cheer, image) = loop {
+        let sent = app.operator.messages_from(&room, &app.bot.id).await;
+        let cheer = sent
+            .iter()
+            .find(|c| body(c).contains("reached 2 effective invites"))
+            .cloned();
+        let image = sent.iter().find(|c| c["msgtype"] == "m.image").cloned();
+        if let (Some(cheer), Some(image)) = (cheer, image) {
+            break (cheer, image);
+        }
+        assert!(Instant::now() < deadline, "no award: {sent:#?}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    };
+    assert_eq!(
+        cheer["m.mentions"]["user_ids"],
+        serde_json::json!([lily.id])
+    );
+    assert!(
+        cheer["formatted_body"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("https://matrix.to/#/{}", lily.id)),
+        "{cheer}"
+    );
+    let caption = body(&image);
+    assert!(
+        caption.starts_with("🏅 Certificate No. ")
+            && caption.ends_with(" · Lily · 2 effective invites"),
+        "{caption}"
+    );
+    assert_eq!(image["info"]["mimetype"], "image/png");
+    let png = lily.download(image["url"].as_str().unwrap()).await;
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG");
+    // Only Lily reached it; the operator's one invite did not.
+    let awards = app.db.count("SELECT COUNT(*) FROM milestone_awards").await;
+    assert_eq!(awards, 1);
 }

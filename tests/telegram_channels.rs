@@ -75,12 +75,7 @@ async fn each_channel_shows_its_joins_stayers_and_audited_removals(db: TestDb) {
     app.advance(Duration::from_secs(60)).await;
 
     // The audit removes the ad account; Ben leaves on his own.
-    let queue = app.ask(GROUP, &op, "/review").await.plain();
-    let number: String = queue[queue.find('#').unwrap() + 1..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    app.ask(GROUP, &op, &format!("/remove {number}")).await;
+    app.remove_first_suspect(GROUP).await;
     app.leave(GROUP, &ben);
     app.tg.wait_until_consumed().await;
     app.advance(Duration::from_secs(8 * 24 * 3600)).await;

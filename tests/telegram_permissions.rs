@@ -85,6 +85,13 @@ const ADMIN_COMMANDS: &[(&str, &str)] = &[
     ("/campaign", OPERATOR_ONLY),
     ("/campaign start double11 2026-11-07", OPERATOR_ONLY),
     ("/campaign stop double11", OPERATOR_ONLY),
+    ("/tag tg:9001 vip", ADMIN_ONLY),
+    ("/untag tg:9001 vip", ADMIN_ONLY),
+    ("/tags", ADMIN_ONLY),
+    ("/broadcast all Hello", OPERATOR_ONLY),
+    ("/milestone", ADMIN_ONLY),
+    ("/milestone add 30", ADMIN_ONLY),
+    ("/milestone remove 30", ADMIN_ONLY),
     ("/top all", OPERATOR_ONLY),
     ("/adopt", OPERATOR_ONLY),
 ];
@@ -108,6 +115,9 @@ const STATE: &[&str] = &[
     "SELECT COUNT(*) FROM campaigns",
     "SELECT COUNT(*) FROM channels",
     "SELECT COUNT(*) FROM campaign_steps",
+    "SELECT COUNT(*) FROM member_tags",
+    "SELECT COUNT(*) FROM broadcasts",
+    "SELECT COUNT(*) FROM milestones",
     "SELECT COUNT(*) FROM groups WHERE lang = 'en' AND timezone = 'UTC'
      AND welcome_template IS NULL AND active = 1",
 ];

@@ -45,6 +45,7 @@ pub async fn engine(
         greet_settle: std::time::Duration::from_secs(2),
         pace: hearth::domain::pace::Pace::TELEGRAM,
         schedule_grace: std::time::Duration::from_secs(600),
+        certificate_font: None,
     };
     Engine::new(store, settings, clock).await
 }

@@ -13,10 +13,12 @@ use super::{
     envelope_command::{self, EnvelopeArgsError, EnvelopeCommand},
     giveaway::{self, GiveawayArgsError, GiveawayCommand, Reroll},
     leaderboard::{DEFAULT_TOP, MAX_TOP},
+    milestone_command::{self, MilestoneArgsError, MilestoneCommand},
     nth_reply::{self, NthArgsError, NthCommand},
     role_command::{self, AssistantCommand, RoleArgsError},
     schedule_command::{self, ArgsError, GroupSetCommand, ScheduleCommand, SnippetCommand},
     screening_command::{self, ScreeningArgsError, ScreeningCommand},
+    tag_command::{self, BroadcastCommand, TagArgsError, TagCommand},
     template::MAX_TEMPLATE_CHARS,
     wheel::{self, WheelArgsError, WheelCommand},
 };
@@ -85,6 +87,14 @@ pub enum Command {
     /// Joined → stayed → active → got a code → redeemed; for a campaign
     /// when named.
     Funnel(Option<String>),
+    /// Manual tags given, taken and listed.
+    Tag(TagCommand),
+    /// A paced private message to a segment.
+    Broadcast(BroadcastCommand),
+    /// In private: no more broadcasts.
+    Stop,
+    /// Invite-contest milestones.
+    Milestone(MilestoneCommand),
 }
 
 /// Which leaderboard `/top` shows.
@@ -140,6 +150,10 @@ pub enum CommandError {
     Campaign(#[from] CampaignArgsError),
     #[error(transparent)]
     Channel(#[from] ChannelArgsError),
+    #[error(transparent)]
+    Tag(#[from] TagArgsError),
+    #[error(transparent)]
+    Milestone(#[from] MilestoneArgsError),
 }
 
 impl CommandError {
@@ -196,6 +210,8 @@ impl CommandError {
                 "用法：/funnel 查看本群，或 /funnel <活动名> 查看该活动各群自开始以来的转化。".to_owned()
             }
             (CommandError::Channel(e), lang) => e.explain(lang),
+            (CommandError::Tag(e), lang) => e.explain(lang),
+            (CommandError::Milestone(e), lang) => e.explain(lang),
         }
     }
 }
@@ -210,7 +226,8 @@ impl Command {
             | Command::MyInvites
             | Command::Draws
             | Command::Spin
-            | Command::MyCodes => Access::Member,
+            | Command::MyCodes
+            | Command::Stop => Access::Member,
             Command::Top(TopScope::Group(_)) => Access::Member,
             Command::Top(TopScope::AllGroups(_)) | Command::Adopt => Access::Operator,
             Command::SetWelcome(_)
@@ -232,12 +249,15 @@ impl Command {
             | Command::Log(_)
             | Command::Channels
             | Command::Funnel(_)
+            | Command::Tag(_)
+            | Command::Milestone(_)
             | Command::Screening(_) => Access::Admin,
             Command::GroupSet(_)
             | Command::Groups
             | Command::Assistant(_)
             | Command::Campaign(_)
-            | Command::Channel(_) => Access::Operator,
+            | Command::Channel(_)
+            | Command::Broadcast(_) => Access::Operator,
         }
     }
 
@@ -301,6 +321,12 @@ impl Command {
             "campaign" => Command::Campaign(campaign_command::parse(args)?),
             "channel" => Command::Channel(channel_command::parse(args)?),
             "channels" => Command::Channels,
+            "tag" => Command::Tag(tag_command::parse_tag_command(args)?),
+            "untag" => Command::Tag(tag_command::parse_untag(args)?),
+            "tags" => Command::Tag(tag_command::parse_tags(args)?),
+            "broadcast" => Command::Broadcast(tag_command::parse_broadcast(args)?),
+            "stop" => Command::Stop,
+            "milestone" | "milestones" => Command::Milestone(milestone_command::parse(args)?),
             "funnel" => Command::Funnel(match args.split_whitespace().collect::<Vec<_>>()[..] {
                 [] => None,
                 [name] => Some(name.to_ascii_lowercase()),
@@ -451,6 +477,12 @@ mod tests {
         "timezone",
         "acks",
         "setwelcome",
+        "tag",
+        "untag",
+        "tags",
+        "broadcast",
+        "stop",
+        "milestone",
     ];
 
     proptest! {

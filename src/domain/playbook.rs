@@ -346,6 +346,11 @@ fn runs_in_campaigns(command: &Command) -> bool {
             | Command::Campaign(_)
             | Command::Channel(_)
             | Command::Funnel(_)
+            // Per-member decisions; a broadcast run per group would reach a
+            // member of several groups more than once.
+            | Command::Tag(_)
+            | Command::Broadcast(_)
+            | Command::Stop
     )
 }
 

@@ -284,6 +284,7 @@ pub fn member_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("spin", "转一次本群进行中的转盘"),
             ("draws", "最近的红包、转盘等活动和结果"),
             ("mycodes", "私聊查看你获得的券码"),
+            ("stop", "私聊发送，不再接收群发消息"),
             ("help", "查看可用命令"),
         ],
         En => &[
@@ -293,6 +294,7 @@ pub fn member_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("spin", "Spin the group's open wheel"),
             ("draws", "Recent draws and their results"),
             ("mycodes", "Your coupon codes (in a private chat)"),
+            ("stop", "In a private chat: no more broadcasts"),
             ("help", "What you can do here"),
         ],
     }
@@ -362,6 +364,23 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             (
                 "channel",
                 "渠道链接：/channel add <名称>；群活码：/channel live <名称> <群组> [上限]（运营者）",
+            ),
+            (
+                "tag",
+                "给成员加标签：/tag <成员> <标签>；/untag 移除（管理员）",
+            ),
+            ("untag", "移除成员的标签：/untag <成员> <标签>（管理员）"),
+            (
+                "tags",
+                "本群的标签和人数；/tags <成员> 查看某人的标签（管理员）",
+            ),
+            (
+                "broadcast",
+                "按分组私信群发：/broadcast tag:<标签> <内容> 或 /broadcast all <内容>（运营者）",
+            ),
+            (
+                "milestone",
+                "邀请里程碑：/milestone add <人数> [券池] 发放券码和证书；remove <人数> 删除（管理员）",
             ),
             ("groups", "你的群和群组（运营者）"),
             ("groupset", "命名群组，用于多群定时（运营者）"),
@@ -438,6 +457,23 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             (
                 "channel",
                 "Channel links: /channel add <name>; live codes: /channel live <name> <set> [cap] (operators)",
+            ),
+            (
+                "tag",
+                "Tag a member: /tag <member> <tag>; /untag takes it away (admins)",
+            ),
+            ("untag", "Take a tag away: /untag <member> <tag> (admins)"),
+            (
+                "tags",
+                "The group's tags and how many carry each; /tags <member> for one member (admins)",
+            ),
+            (
+                "broadcast",
+                "Private message to a segment: /broadcast tag:<tag> <text> or /broadcast all <text> (operators)",
+            ),
+            (
+                "milestone",
+                "Invite milestones: /milestone add <invites> [pool] gives a code and a certificate; remove <invites> (admins)",
             ),
             ("groups", "Your groups and group sets (operators)"),
             (

@@ -30,6 +30,13 @@ pub enum Action {
         text: RichText,
         rows: Vec<Vec<Button>>,
     },
+    /// Post an image (a milestone certificate) with a short caption.
+    Photo {
+        /// PNG, base64; a certificate is some tens of kilobytes.
+        png: String,
+        file_name: String,
+        caption: String,
+    },
     /// React to a message (Matrix's stand-in for a button).
     React { message: String, key: String },
     /// Pin a message the bot posted, quietly.
@@ -52,4 +59,16 @@ pub struct Button {
     pub label: String,
     pub data: String,
     pub reaction: String,
+}
+
+/// An image as an action carries it: base64, so the outbox stays text.
+pub fn encode_image(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The bytes of an image an action carries.
+pub fn decode_image(text: &str) -> anyhow::Result<Vec<u8>> {
+    use base64::Engine as _;
+    Ok(base64::engine::general_purpose::STANDARD.decode(text)?)
 }

@@ -26,6 +26,7 @@ use crate::{
         leaderboard::Standing,
         review_texts,
         schedule::local_of,
+        tag_texts,
         template::{Template, Value, Values},
         texts,
     },
@@ -62,6 +63,14 @@ pub(super) enum Effect {
     Campaign(super::campaigns::CampaignPlan),
     /// Channel links and live codes made.
     Channel(super::channels::ChannelPlan),
+    /// Manual tags given or taken.
+    Tags(super::tags::TagPlan),
+    /// A broadcast recorded for the scheduler to send.
+    Broadcast(super::tags::BroadcastPlan),
+    /// `/stop` in private: no more broadcasts.
+    OptOut,
+    /// Milestones set or removed.
+    Milestone(super::milestones::MilestonePlan),
     /// Coupon settings, redemptions, imports and claims.
     Coupons(Lang, super::coupons::CouponPlan),
     SaveWelcome(String),
@@ -221,6 +230,15 @@ impl Engine {
                 outcome
             }
             Command::Help => start_text(lang, operator).into(),
+            Command::Stop => Outcome {
+                reply: RichText::plain(tag_texts::stopped(lang)),
+                effect: Some(Effect::OptOut),
+            },
+            Command::Broadcast(command) if operator => {
+                let mut conn = self.store.connection().await?;
+                self.broadcast_command(&mut conn, command, None, from, lang)
+                    .await?
+            }
             Command::MyCodes => self.my_codes(from, lang).await?.into(),
             Command::Coupons(command) if operator => self.coupons_command(command, lang).await?,
             Command::Redeem(code) if operator => CouponPlan::Redeem(code).into_outcome(lang),
@@ -268,6 +286,7 @@ impl Engine {
             | Command::Campaign(_)
             | Command::Channel(_)
             | Command::Channels
+            | Command::Broadcast(_)
             | Command::Funnel(_) => RichText::plain(texts::operator_only(lang)).into(),
             _ => RichText::plain(texts::use_in_group(lang)).into(),
         })
@@ -417,6 +436,15 @@ impl Engine {
                 .funnel_command(&mut conn, campaign, Some(group), &from.id, lang)
                 .await?
                 .into(),
+            Command::Tag(command) => self.tag_command(&mut conn, command, group).await?,
+            Command::Broadcast(command) => {
+                self.broadcast_command(&mut conn, command, Some(group), from, lang)
+                    .await?
+            }
+            Command::Stop => RichText::plain(tag_texts::stop_in_private(lang)).into(),
+            Command::Milestone(command) => {
+                self.milestone_command(&mut conn, command, group).await?
+            }
             Command::Channels => self
                 .channels_report(
                     &mut conn,
@@ -517,6 +545,12 @@ impl Engine {
             Effect::Nth(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Campaign(plan) => return Ok(Some(plan.apply(self, conn, now).await?)),
             Effect::Channel(plan) => return Ok(Some(plan.apply(conn, now).await?)),
+            Effect::Tags(plan) => return Ok(Some(plan.apply(conn, chat, &from.id, now).await?)),
+            Effect::Broadcast(plan) => {
+                return Ok(Some(plan.apply(self, conn, chat, &from.id, now).await?));
+            }
+            Effect::OptOut => store::tags::opt_out(conn, &from.id, now).await?,
+            Effect::Milestone(plan) => return Ok(Some(plan.apply(conn, &from.id, now).await?)),
             Effect::Giveaway(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Review(plan) => return Ok(Some(plan.apply(self, conn, chat, now).await?)),
             Effect::Roles(lang, plan) => {

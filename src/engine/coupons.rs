@@ -382,6 +382,10 @@ impl Engine {
     ) -> anyhow::Result<Option<RichText>> {
         store::members::mark_private_chat(conn, &from.id, now).await?;
         let mut notes = Vec::new();
+        // A plain /start after /stop: broadcasts reach them again.
+        if payload.is_none() && store::tags::opt_in(conn, &from.id).await? {
+            notes.push(crate::domain::tag_texts::resumed(lang).to_owned());
+        }
         let mut claimed = None;
         if let Some(token) = payload
             .as_deref()

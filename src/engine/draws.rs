@@ -228,7 +228,8 @@ impl Engine {
         let mut text = RichText::default();
         text.push_mention(&winner.id, &winner.name);
         text.push_text(&format!(" {answer}"));
-        self.enqueue(conn, group, &Action::Send { text }).await
+        self.enqueue(conn, group, &Action::Send { text }).await?;
+        Ok(())
     }
 }
 

@@ -276,7 +276,8 @@ impl Engine {
                 },
             )
             .await?;
-            return self.enqueue(conn, &info.id, &Action::Leave).await;
+            self.enqueue(conn, &info.id, &Action::Leave).await?;
+            return Ok(());
         }
         let group = self.new_group(info, &by.id, can_invite);
         let lang = existing.map(|g| g.lang).unwrap_or(group.lang);
@@ -290,7 +291,8 @@ impl Engine {
                 text: texts::hello_registered(lang).into(),
             },
         )
-        .await
+        .await?;
+        Ok(())
     }
 
     /// Records that an admin took `member` out of `group` (a review's

@@ -23,6 +23,7 @@ mod funnel;
 mod giveaways;
 mod greeter;
 mod membership;
+mod milestones;
 mod nth_replies;
 pub mod port;
 mod profiles;
@@ -32,6 +33,7 @@ mod roles;
 mod schedule_commands;
 mod scheduler;
 mod screening;
+mod tags;
 mod wheels;
 
 use std::{
@@ -77,6 +79,8 @@ pub struct EngineSettings {
     pub greet_settle: Duration,
     /// Sending limits kept by every delivery loop.
     pub pace: Pace,
+    /// Draws milestone certificates; without it they are left out.
+    pub certificate_font: Option<Arc<crate::certificate::CertificateFont>>,
 }
 
 /// The engine, shared by every adapter and background task.
@@ -92,6 +96,9 @@ pub struct Engine {
     /// Members known to have spoken in a group, so a message costs no
     /// write once their first one is recorded (the funnel's "active").
     spoken: RwLock<HashSet<(ChatId, UserId)>>,
+    /// When milestones were last checked (engine clock), so the check runs
+    /// every few seconds rather than on every scheduler tick.
+    milestones_checked: std::sync::atomic::AtomicI64,
     /// Wakes the greeter and the delivery loops when there is new work.
     pub(crate) work: Notify,
 }
@@ -132,6 +139,7 @@ impl Engine {
             active: RwLock::new(active.into_iter().collect()),
             confirms: RwLock::new(confirms),
             spoken: RwLock::new(HashSet::new()),
+            milestones_checked: std::sync::atomic::AtomicI64::new(i64::MIN),
             work: Notify::new(),
         }))
     }
@@ -405,12 +413,13 @@ impl Engine {
 
     /// Queues an action in the caller's transaction. Command mentions in
     /// texts are written with `/`; a platform with another prefix gets its own.
+    /// Returns the id of the last entry queued (a long text goes as several).
     async fn enqueue(
         &self,
         conn: &mut AnyConnection,
         chat: &ChatId,
         action: &Action,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<Option<i64>> {
         let prefix = self
             .port(chat.platform())
             .map(|p| p.command_prefix())
@@ -447,10 +456,11 @@ impl Engine {
             }],
             other => vec![other.clone()],
         };
+        let mut last = None;
         for action in &actions {
             let json = serde_json::to_string(action).context("encoding an outbox action")?;
-            store::outbox::enqueue(conn, chat, &json, self.now_ms()).await?;
+            last = Some(store::outbox::enqueue(conn, chat, &json, self.now_ms()).await?);
         }
-        Ok(())
+        Ok(last)
     }
 }

@@ -162,7 +162,7 @@ async fn assistant_list(conn: &mut AnyConnection, group: &Group) -> anyhow::Resu
 
 /// Finds a member of `group` by id or exact display name; a sentence
 /// saying why not otherwise. Names are shown, never mentioned.
-async fn find_member(
+pub(super) async fn find_member(
     conn: &mut AnyConnection,
     group: &ChatId,
     who: &str,

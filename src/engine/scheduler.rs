@@ -234,6 +234,8 @@ impl Engine {
             engine.fire_due_schedules().await?;
             engine.send_auto_reports().await?;
             engine.end_quiet_raids().await?;
+            engine.run_broadcasts().await?;
+            engine.award_milestones().await?;
             engine.run_due_draws().await
         })
         .await

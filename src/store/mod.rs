@@ -7,6 +7,7 @@
 //! fact commits together with the messages it causes.
 
 pub mod audit;
+pub mod broadcasts;
 pub mod campaigns;
 pub mod channels;
 pub mod coupons;
@@ -17,6 +18,7 @@ pub mod groups;
 pub mod library;
 pub mod links;
 pub mod members;
+pub mod milestones;
 pub mod moves;
 pub mod outbox;
 pub mod platform_state;
@@ -26,6 +28,7 @@ pub mod roles;
 pub mod schedules;
 pub mod screening_rules;
 pub mod suspects;
+pub mod tags;
 pub mod updates;
 pub mod winners;
 

@@ -14,24 +14,24 @@ pub struct Entry {
     pub attempts: i64,
 }
 
-/// Queues an action in the caller's transaction.
+/// Queues an action in the caller's transaction; returns its id.
 pub async fn enqueue(
     conn: &mut AnyConnection,
     chat: &ChatId,
     action_json: &str,
     now_ms: i64,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<i64> {
     sqlx::query(
         "INSERT INTO outbox (platform, chat_id, action, state, attempts, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, 'pending', 0, $4, $4)",
+         VALUES ($1, $2, $3, 'pending', 0, $4, $4) RETURNING id",
     )
     .bind(chat.platform().prefix())
     .bind(chat.as_str())
     .bind(action_json)
     .bind(now_ms)
-    .execute(conn)
-    .await?;
-    Ok(())
+    .fetch_one(conn)
+    .await?
+    .try_get("id")
 }
 
 /// The oldest pending entry of each chat of one platform, oldest first. Only a chat's head may go: later entries wait for it,

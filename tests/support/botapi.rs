@@ -14,8 +14,8 @@ use std::{
 
 use axum::{
     Json, Router,
-    extract::{Path, State},
-    http::StatusCode,
+    extract::{FromRequest, Multipart, Path, Request, State},
+    http::{StatusCode, header::CONTENT_TYPE},
     routing::{get, post},
 };
 use serde_json::{Value, json};
@@ -48,6 +48,15 @@ impl Sent {
             .map(|(t, _)| t.replace(['\u{2068}', '\u{2069}'], ""))
             .unwrap_or_default()
     }
+}
+
+/// A photo the bot sent (a certificate).
+#[derive(Debug, Clone)]
+pub struct Photo {
+    pub chat_id: i64,
+    pub caption: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Default)]
@@ -83,6 +92,9 @@ struct ServerState {
     profile_faults: HashSet<i64>,
     /// Members per chat, as `getChatMemberCount` answers (10 unless set).
     member_counts: HashMap<i64, u64>,
+    /// Users who blocked the bot: messages to them are refused with 403.
+    blocked: HashSet<i64>,
+    photos: Vec<Photo>,
 }
 
 /// What `getChat` shows of a user.
@@ -207,6 +219,16 @@ impl FakeTelegram {
         self.with(|s| s.member_counts.insert(chat, n));
     }
 
+    /// Photos sent so far, oldest first.
+    pub fn photos(&self) -> Vec<Photo> {
+        self.with(|s| s.photos.clone())
+    }
+
+    /// `user` blocks the bot: Telegram refuses messages to them for good.
+    pub fn block_bot(&self, user: i64) {
+        self.with(|s| s.blocked.insert(user));
+    }
+
     /// Makes `getChat` on `user` fail with a server error.
     pub fn fail_profile(&self, user: i64) {
         self.with(|s| s.profile_faults.insert(user));
@@ -327,17 +349,33 @@ fn error(code: u16, description: &str) -> Reply {
 async fn handle(
     State(shared): State<Arc<Shared>>,
     Path((bot, method)): Path<(String, String)>,
-    body: String,
+    request: Request,
 ) -> Reply {
     if bot != format!("bot{TOKEN}") {
         return error(401, "Unauthorized");
     }
     // Telegram matches method names case-insensitively (teloxide sends `GetMe`).
     let method = canonical(&method);
-    let params: Value = if body.is_empty() {
-        json!({})
+    let multipart = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let (params, files) = if multipart {
+        match read_multipart(request).await {
+            Ok(read) => read,
+            Err(e) => return error(400, &format!("Bad Request: {e}")),
+        }
     } else {
-        serde_json::from_str(&body).unwrap_or(json!({}))
+        let body = axum::body::to_bytes(request.into_body(), usize::MAX)
+            .await
+            .unwrap_or_default();
+        let params = if body.is_empty() {
+            json!({})
+        } else {
+            serde_json::from_slice(&body).unwrap_or(json!({}))
+        };
+        (params, HashMap::new())
     };
     shared
         .state
@@ -376,8 +414,13 @@ async fn handle(
             if hold(&shared).await {
                 return error(504, "Gateway Timeout");
             }
+            let to = params["chat_id"].as_i64().unwrap_or(0);
+            if shared.state.lock().unwrap().blocked.contains(&to) {
+                return error(403, "Forbidden: bot was blocked by the user");
+            }
             send_message(&shared, &params)
         }
+        "sendPhoto" => send_photo(&shared, &params, files),
         "getChat" => {
             let id = params["chat_id"].as_i64().unwrap_or(0);
             let state = shared.state.lock().unwrap();
@@ -481,6 +524,7 @@ fn canonical(method: &str) -> String {
         "getFile",
         "banChatMember",
         "unbanChatMember",
+        "sendPhoto",
     ];
     KNOWN
         .iter()
@@ -594,6 +638,75 @@ fn send_message(shared: &Shared, params: &Value) -> Reply {
     drop(s);
     shared.sent_changed.notify_waiters();
     ok(message)
+}
+
+/// A multipart request's text fields (JSON where they parse as JSON) and
+/// its files (name, bytes), by field name.
+async fn read_multipart(
+    request: Request,
+) -> Result<(Value, HashMap<String, (String, Vec<u8>)>), String> {
+    let mut form = Multipart::from_request(request, &())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut params = serde_json::Map::new();
+    let mut files = HashMap::new();
+    while let Some(field) = form.next_field().await.map_err(|e| e.to_string())? {
+        let name = field.name().unwrap_or_default().to_owned();
+        match field.file_name().map(str::to_owned) {
+            Some(file_name) => {
+                let bytes = field.bytes().await.map_err(|e| e.to_string())?;
+                files.insert(name, (file_name, bytes.to_vec()));
+            }
+            None => {
+                let text = field.text().await.map_err(|e| e.to_string())?;
+                let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+                params.insert(name, value);
+            }
+        }
+    }
+    Ok((Value::Object(params), files))
+}
+
+/// `sendPhoto` with an uploaded file, checked as Telegram would.
+fn send_photo(
+    shared: &Shared,
+    params: &Value,
+    mut files: HashMap<String, (String, Vec<u8>)>,
+) -> Reply {
+    let chat_id = params["chat_id"].as_i64().unwrap_or(0);
+    let caption = params["caption"].as_str().unwrap_or("").to_owned();
+    // A file goes in its own part, which the field names as `attach://<part>`.
+    let part = params["photo"]
+        .as_str()
+        .and_then(|p| p.strip_prefix("attach://"))
+        .unwrap_or("photo");
+    let Some((file_name, bytes)) = files.remove(part) else {
+        return error(400, "Bad Request: there is no photo in the request");
+    };
+    if !bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return error(400, "Bad Request: IMAGE_PROCESS_FAILED");
+    }
+    if caption.chars().count() > 1024 {
+        return error(400, "Bad Request: message caption is too long");
+    }
+    let mut s = shared.state.lock().unwrap();
+    s.next_message_id += 1;
+    let message_id = s.next_message_id;
+    s.photos.push(Photo {
+        chat_id,
+        caption: caption.clone(),
+        file_name,
+        bytes,
+    });
+    drop(s);
+    shared.sent_changed.notify_waiters();
+    ok(json!({
+        "message_id": message_id, "date": 1_700_000_000,
+        "chat": chat_json(chat_id), "from": user_json(BOT_ID, "Hearth"),
+        "photo": [{ "file_id": format!("photo{message_id}"), "file_unique_id": format!("u{message_id}"),
+                    "width": 1200, "height": 840 }],
+        "caption": caption
+    }))
 }
 
 fn create_link(shared: &Shared, params: &Value) -> Reply {

@@ -67,7 +67,8 @@ impl TestDb {
         loop {
             let (waiting,): (i64,) = sqlx::query_as(
                 "SELECT (SELECT COUNT(*) FROM pending_greetings)
-                      + (SELECT COUNT(*) FROM outbox WHERE state = 'pending')",
+                      + (SELECT COUNT(*) FROM outbox WHERE state = 'pending')
+                      + (SELECT COUNT(*) FROM broadcasts WHERE done_at IS NULL)",
             )
             .fetch_one(&mut conn)
             .await
@@ -77,7 +78,7 @@ impl TestDb {
             }
             assert!(
                 std::time::Instant::now() < deadline,
-                "{waiting} greetings or messages still waiting"
+                "{waiting} greetings, messages or broadcasts still waiting"
             );
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }

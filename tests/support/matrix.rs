@@ -97,6 +97,22 @@ impl MxUser {
         value
     }
 
+    /// The bytes of an uploaded file (`mxc://server/id`), as a client
+    /// downloads them.
+    pub async fn download(&self, mxc: &str) -> Vec<u8> {
+        let path = mxc.strip_prefix("mxc://").unwrap();
+        let url = format!("{}/_matrix/client/v1/media/download/{path}", server());
+        let resp = self
+            .http
+            .get(&url)
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        assert!(resp.status().is_success(), "{mxc}: {}", resp.status());
+        resp.bytes().await.unwrap().to_vec()
+    }
+
     /// Creates a room; a public one lets anyone join without an invite.
     pub async fn create_room(&self, public: bool) -> String {
         let preset = if public {

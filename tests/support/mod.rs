@@ -96,6 +96,8 @@ impl TestApp {
         engine.fire_due_schedules().await.unwrap();
         engine.send_auto_reports().await.unwrap();
         engine.end_quiet_raids().await.unwrap();
+        engine.run_broadcasts().await.unwrap();
+        engine.award_milestones().await.unwrap();
         engine.run_due_draws().await.unwrap();
         engine.check_profiles().await.unwrap();
         self.settle().await;
@@ -111,6 +113,8 @@ impl TestApp {
         engine.fire_due_schedules().await.unwrap();
         engine.send_auto_reports().await.unwrap();
         engine.end_quiet_raids().await.unwrap();
+        engine.run_broadcasts().await.unwrap();
+        engine.award_milestones().await.unwrap();
         engine.run_due_draws().await.unwrap();
         engine.check_profiles().await.unwrap();
     }
@@ -326,6 +330,19 @@ impl TestApp {
         let before = self.tg.sent_to(chat).len();
         self.say(chat, from, text);
         self.next_message(chat, before).await
+    }
+
+    /// The operator removes the first suspect `/review` lists, as the audit
+    /// does with an ad account.
+    pub async fn remove_first_suspect(&self, chat: i64) {
+        let operator = user(OPERATOR, "Operator");
+        let queue = self.ask(chat, &operator, "/review").await.plain();
+        let number: String = queue[queue.find('#').unwrap() + 1..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        self.ask(chat, &operator, &format!("/remove {number}"))
+            .await;
     }
 
     /// The operator defines a wheel (`/wheel new <prizes>`) and opens it at

@@ -495,6 +495,22 @@ impl Port for Matrix {
                 .send_raw("m.room.message", render::to_content(text))
                 .await
                 .map(|sent| Some(sent.response.event_id.to_string())),
+            Action::Photo {
+                png,
+                file_name,
+                caption,
+            } => {
+                let bytes =
+                    crate::engine::action::decode_image(png).map_err(DeliveryError::Permanent)?;
+                let caption =
+                    matrix_sdk::ruma::events::room::message::TextMessageEventContent::plain(
+                        caption.clone(),
+                    );
+                let config = matrix_sdk::attachment::AttachmentConfig::new().caption(Some(caption));
+                room.send_attachment(file_name.clone(), &mime::IMAGE_PNG, bytes, config)
+                    .await
+                    .map(|sent| Some(sent.event_id.to_string()))
+            }
             Action::React { message, key } => room
                 .send_raw("m.reaction", render::reaction(&event_id(message)?, key))
                 .await

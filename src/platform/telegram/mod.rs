@@ -18,13 +18,13 @@ use teloxide::{
     net::Download,
     payloads::{
         AnswerCallbackQuerySetters, CreateChatInviteLinkSetters, GetUpdatesSetters,
-        PinChatMessageSetters, SendMessageSetters, SetMyCommandsSetters, UnbanChatMemberSetters,
-        UnpinChatMessageSetters,
+        PinChatMessageSetters, SendMessageSetters, SendPhotoSetters, SetMyCommandsSetters,
+        UnbanChatMemberSetters, UnpinChatMessageSetters,
     },
     prelude::Requester,
     types::{
         AllowedUpdate, BotCommand, BotCommandScope, CallbackQueryId, FileId, InlineKeyboardButton,
-        InlineKeyboardMarkup, LinkPreviewOptions, MessageId, ParseMode,
+        InlineKeyboardMarkup, InputFile, LinkPreviewOptions, MessageId, ParseMode,
     },
 };
 
@@ -386,6 +386,22 @@ impl Port for Telegram {
                     ));
                 }
                 request.await.map(|m| Some(m.id.0.to_string()))
+            }
+            Action::Photo {
+                png,
+                file_name,
+                caption,
+            } => {
+                let bytes =
+                    crate::engine::action::decode_image(png).map_err(DeliveryError::Permanent)?;
+                self.bot
+                    .send_photo(
+                        target,
+                        InputFile::memory(bytes).file_name(file_name.clone()),
+                    )
+                    .caption(caption.clone())
+                    .await
+                    .map(|m| Some(m.id.0.to_string()))
             }
             Action::React { .. } => {
                 return Err(DeliveryError::Permanent(anyhow::anyhow!(
