@@ -17,6 +17,7 @@ use support::{
 on_both_databases!(
     a_playbook_posts_and_runs_its_commands_in_a_matrix_room,
     a_milestone_congratulates_with_a_pill_and_uploads_a_certificate,
+    a_member_who_opens_a_direct_room_gets_broadcasts_until_stop,
 );
 
 async fn a_playbook_posts_and_runs_its_commands_in_a_matrix_room(db: TestDb) {
@@ -147,4 +148,78 @@ async fn a_milestone_congratulates_with_a_pill_and_uploads_a_certificate(db: Tes
     // Only Lily reached it; the operator's one invite did not.
     let awards = app.db.count("SELECT COUNT(*) FROM milestone_awards").await;
     assert_eq!(awards, 1);
+}
+
+async fn a_member_who_opens_a_direct_room_gets_broadcasts_until_stop(db: TestDb) {
+    let app = MxApp::spawn(db).await;
+    let room = app.room(false).await;
+    let mia = MxUser::register("mia").await;
+    mia.set_display_name("Mia").await;
+    app.operator.invite(&room, &mia.id).await;
+    mia.join(&room).await;
+    let ned = MxUser::register("ned").await;
+    ned.set_display_name("Ned").await;
+    app.operator.invite(&room, &ned.id).await;
+    ned.join(&room).await;
+
+    // Mia opens a direct chat with the bot, Matrix's "Start": the bot joins
+    // and greets her there. Ned never does.
+    let dm = mia.open_direct(&app.bot.id).await;
+    let hello = mia.wait_for(&dm, &app.bot.id, 1).await;
+    assert!(
+        body(&hello[0]).starts_with("Hi! I am Hearth"),
+        "{}",
+        body(&hello[0])
+    );
+    assert!(body(&hello[0]).contains("!invite"), "{}", body(&hello[0]));
+
+    let queued = app
+        .ask(&room, &app.operator, "!broadcast all Doors open at 8")
+        .await;
+    assert!(
+        body(&queued).starts_with("📣 Broadcast #1 (all): sending to 1 members"),
+        "{}",
+        body(&queued)
+    );
+    let got = mia.wait_for(&dm, &app.bot.id, 2).await;
+    let news = body(&got[1]);
+    assert!(
+        news.starts_with("Doors open at 8") && news.contains("send !stop"),
+        "{news}"
+    );
+
+    // The report comes back to the room that asked.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let sent = app.operator.messages_from(&room, &app.bot.id).await;
+        if let Some(report) = sent.iter().map(body).find(|b| b.contains(") is done:")) {
+            assert_eq!(
+                report,
+                "📣 Broadcast #1 (all) is done: 1 sent, 0 failed (mostly members who blocked the bot), 0 opted out meanwhile."
+            );
+            break;
+        }
+        assert!(Instant::now() < deadline, "no report: {sent:#?}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+
+    // `!stop` in her direct room: the next broadcast reaches nobody.
+    mia.say(&dm, "!stop").await;
+    let stopped = mia.wait_for(&dm, &app.bot.id, 3).await;
+    assert!(
+        body(&stopped[2]).starts_with("Done: you will get no more broadcasts"),
+        "{}",
+        body(&stopped[2])
+    );
+    let none = app
+        .ask(&room, &app.operator, "!broadcast all Last call")
+        .await;
+    assert!(
+        body(&none).starts_with("Nobody in all can be reached"),
+        "{}",
+        body(&none)
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let after = mia.messages_from(&dm, &app.bot.id).await;
+    assert_eq!(after.len(), 3, "{after:#?}");
 }

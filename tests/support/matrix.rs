@@ -135,6 +135,23 @@ impl MxUser {
         r["room_id"].as_str().unwrap().to_owned()
     }
 
+    /// Opens a direct chat with `user`, as a client's "Message" button
+    /// does: a private room flagged `is_direct`, with `user` invited.
+    pub async fn open_direct(&self, user: &str) -> String {
+        let r = self
+            .call(
+                reqwest::Method::POST,
+                "/createRoom",
+                Some(json!({
+                    "preset": "trusted_private_chat",
+                    "is_direct": true,
+                    "invite": [user],
+                })),
+            )
+            .await;
+        r["room_id"].as_str().unwrap().to_owned()
+    }
+
     pub async fn invite(&self, room: &str, user: &str) {
         self.call(
             reqwest::Method::POST,

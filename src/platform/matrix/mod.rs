@@ -34,7 +34,7 @@ use crate::{
 
 const SESSION_KEY: &str = "matrix.session";
 const SINCE_KEY: &str = "matrix.since";
-/// Followed by a user id: the direct room the bot opened with them.
+/// Followed by a user id: the direct room with them (opened by either side).
 const DIRECT_KEY: &str = "matrix.direct.";
 /// Followed by a room id: the user whose direct room it is.
 const DIRECT_ROOM_KEY: &str = "matrix.direct_room.";
@@ -303,6 +303,9 @@ impl Matrix {
             .join_room_by_id(room_id)
             .await
             .context("joining a room the bot was invited to")?;
+        if invite["content"]["is_direct"] == true {
+            return self.adopt_direct_room(room_id, inviter).await.map(Some);
+        }
         let title = state
             .iter()
             .find(|e| e["type"] == "m.room.name")
@@ -318,6 +321,32 @@ impl Matrix {
             by: translate::person(inviter, None),
             can_invite: true,
         }))
+    }
+
+    /// A member opened a direct chat with the bot: Matrix's "Start"
+    /// button. The room becomes their private chat (only their `!`
+    /// commands are read there, whoever else is in it), and the opening
+    /// counts as `!start`: they get the greeting and any code waiting for
+    /// them, and broadcasts reach them until they send `!stop`.
+    async fn adopt_direct_room(&self, room_id: &RoomId, user: &str) -> anyhow::Result<Event> {
+        self.remember_direct_room(user, room_id).await?;
+        tracing::info!(room = %room_id, "a member opened a direct room");
+        let user_id = UserId::matrix(user);
+        Ok(Event::Command {
+            chat: ChatId::private_with(&user_id),
+            group: None,
+            from: translate::person(user, None),
+            text: "!start".to_owned(),
+        })
+    }
+
+    /// Both ways: the user's direct room (where their messages go) and the
+    /// room's user (whose commands are read there). The newest wins.
+    async fn remember_direct_room(&self, user: &str, room_id: &RoomId) -> anyhow::Result<()> {
+        let mut conn = self.store.connection().await?;
+        platform_state::set(&mut conn, &format!("{DIRECT_KEY}{user}"), room_id.as_str()).await?;
+        platform_state::set(&mut conn, &format!("{DIRECT_ROOM_KEY}{room_id}"), user).await?;
+        Ok(())
     }
 
     fn room_title(&self, room_id: &RoomId) -> String {
@@ -346,10 +375,7 @@ impl Matrix {
             .create_dm(&user_id)
             .await
             .context("opening a direct room")?;
-        let mut conn = self.store.connection().await?;
-        platform_state::set(&mut conn, &key, room.room_id().as_str()).await?;
-        let reverse = format!("{DIRECT_ROOM_KEY}{}", room.room_id());
-        platform_state::set(&mut conn, &reverse, user).await?;
+        self.remember_direct_room(user, room.room_id()).await?;
         tracing::info!(room = %room.room_id(), "opened a direct room");
         Ok(room)
     }
