@@ -161,6 +161,10 @@ async fn a_member_who_opens_a_direct_room_gets_broadcasts_until_stop(db: TestDb)
     ned.set_display_name("Ned").await;
     app.operator.invite(&room, &ned.id).await;
     ned.join(&room).await;
+    // Both greeted first, so the answers below are the bot's next messages.
+    app.operator
+        .wait_for_mentions(&room, &app.bot.id, &[&mia.id, &ned.id])
+        .await;
 
     // Mia opens a direct chat with the bot, Matrix's "Start": the bot joins
     // and greets her there. Ned never does.

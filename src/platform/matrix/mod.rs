@@ -285,7 +285,8 @@ impl Matrix {
     }
 
     /// Joins a room the bot was invited to, so that it can speak there, and
-    /// reports who invited it; the engine decides whether it stays.
+    /// reports who invited it; the engine decides whether it stays. A direct
+    /// chat is not a group: it becomes the inviter's private chat.
     async fn accept_invite(
         &self,
         room_id: &RoomId,
