@@ -114,9 +114,23 @@ async fn greetings(c: &impl Community, newcomer: Who, n: usize) -> Vec<Said> {
     }
 }
 
+/// New people, one per name, in order.
+async fn people<const N: usize>(c: &mut impl Community, names: [&str; N]) -> [Who; N] {
+    let mut out = [OP; N];
+    for (slot, name) in out.iter_mut().zip(names) {
+        *slot = c.person(name).await;
+    }
+    out
+}
+
+/// `who` joins on their own and is greeted.
+async fn arrives(c: &mut impl Community, who: Who) {
+    c.join_public(who).await;
+    greetings(c, who, 1).await;
+}
+
 async fn an_invite_chain_greets_the_newcomer_and_the_inviter(mut c: impl Community) {
-    let amy = c.person("Amy").await;
-    let ben = c.person("Ben").await;
+    let [amy, ben] = people(&mut c, ["Amy", "Ben"]).await;
     c.invite(OP, amy).await;
     greetings(&c, amy, 1).await;
     c.invite(amy, ben).await;
@@ -156,15 +170,9 @@ async fn a_public_join_is_greeted_without_an_inviter(mut c: impl Community) {
 }
 
 async fn a_leaver_stops_counting_and_a_rejoin_credits_the_first_inviter(mut c: impl Community) {
-    let (amy, ben, cy) = (
-        c.person("Amy").await,
-        c.person("Ben").await,
-        c.person("Cy").await,
-    );
-    c.join_public(amy).await;
-    greetings(&c, amy, 1).await;
-    c.join_public(cy).await;
-    greetings(&c, cy, 1).await;
+    let [amy, ben, cy] = people(&mut c, ["Amy", "Ben", "Cy"]).await;
+    arrives(&mut c, amy).await;
+    arrives(&mut c, cy).await;
     c.invite(amy, ben).await;
     greetings(&c, ben, 1).await;
     c.leave(ben).await;
@@ -183,8 +191,7 @@ async fn a_leaver_stops_counting_and_a_rejoin_credits_the_first_inviter(mut c: i
 
 async fn a_member_is_refused_admin_commands(mut c: impl Community) {
     let amy = c.person("Amy").await;
-    c.join_public(amy).await;
-    greetings(&c, amy, 1).await;
+    arrives(&mut c, amy).await;
     let refused = c.ask(amy, "/setwelcome Hi {newcomer}").await;
     assert_eq!(
         refused,
@@ -198,13 +205,8 @@ async fn a_member_is_refused_admin_commands(mut c: impl Community) {
 }
 
 async fn a_restart_greets_and_counts_nothing_twice(mut c: impl Community) {
-    let (amy, ben, cy) = (
-        c.person("Amy").await,
-        c.person("Ben").await,
-        c.person("Cy").await,
-    );
-    c.join_public(amy).await;
-    greetings(&c, amy, 1).await;
+    let [amy, ben, cy] = people(&mut c, ["Amy", "Ben", "Cy"]).await;
+    arrives(&mut c, amy).await;
     c.invite(amy, ben).await;
     greetings(&c, ben, 1).await;
     c.restart().await;
@@ -221,11 +223,9 @@ async fn a_restart_greets_and_counts_nothing_twice(mut c: impl Community) {
 async fn an_envelope_is_grabbed_with_the_platforms_button_and_its_results_follow(
     mut c: impl Community,
 ) {
-    let (amy, ben) = (c.person("Amy").await, c.person("Ben").await);
-    c.join_public(amy).await;
-    greetings(&c, amy, 1).await;
-    c.join_public(ben).await;
-    greetings(&c, ben, 1).await;
+    let [amy, ben] = people(&mut c, ["Amy", "Ben"]).await;
+    arrives(&mut c, amy).await;
+    arrives(&mut c, ben).await;
     let refused = c.ask(amy, "/envelope 10 2").await;
     assert_eq!(
         refused,
