@@ -350,9 +350,8 @@ async fn join_request_through_a_personal_link_is_approved_and_credited(db: TestD
     let chat = -3003;
     app.tg.set_bot_can_invite(chat, true);
     // A public group (it has a username): links are join-request links.
-    let mut group = support::botapi::chat_json(chat);
-    group["username"] = "public_group".into();
-    let mut added = member_update(
+    app.tg.set_username(chat, "public_group");
+    let added = member_update(
         chat,
         user(OPERATOR, "Operator"),
         &bot(),
@@ -360,7 +359,6 @@ async fn join_request_through_a_personal_link_is_approved_and_credited(db: TestD
         "administrator",
         None,
     );
-    added["chat"] = group.clone();
     app.tg.push("my_chat_member", added);
     app.tg.wait_for(chat, 1).await;
     let alice = user(1, "Alice");
@@ -373,7 +371,7 @@ async fn join_request_through_a_personal_link_is_approved_and_credited(db: TestD
     app.tg.push(
         "chat_join_request",
         serde_json::json!({
-            "chat": group, "from": bob, "user_chat_id": 2, "date": 1_700_000_000,
+            "chat": support::botapi::chat_json(chat), "from": bob, "user_chat_id": 2, "date": 1_700_000_000,
             "invite_link": { "invite_link": link, "creator": bot(), "creates_join_request": true, "is_primary": false, "is_revoked": false }
         }),
     );

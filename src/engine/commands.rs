@@ -120,9 +120,13 @@ impl Engine {
         let (group, processed) = {
             let mut conn = self.store.connection().await?;
             let group = match &info {
-                Some(info) => store::groups::get(&mut conn, &info.id)
-                    .await?
-                    .filter(|g| g.active),
+                Some(info) => {
+                    let group = store::groups::get(&mut conn, &info.id).await?;
+                    match group.filter(|g| g.active) {
+                        Some(group) => Some(refreshed(&mut conn, group, info).await?),
+                        None => None,
+                    }
+                }
                 None => None,
             };
             (group, store::updates::is_processed(&mut conn, key).await?)
@@ -525,6 +529,23 @@ impl Engine {
             Err(PortError::Unexpected(e)) => Err(e.context("creating an invite link")),
         }
     }
+}
+
+/// The group as the platform shows it now. A group renamed, or made public
+/// after the bot arrived, keeps its new title and handle, so links made from
+/// now on are join-request links where the group is public.
+async fn refreshed(
+    conn: &mut AnyConnection,
+    mut group: Group,
+    info: &GroupInfo,
+) -> anyhow::Result<Group> {
+    if group.title != info.title || group.public_handle != info.public_handle {
+        store::groups::refresh_info(conn, &group.id, &info.title, info.public_handle.as_deref())
+            .await?;
+        group.title.clone_from(&info.title);
+        group.public_handle.clone_from(&info.public_handle);
+    }
+    Ok(group)
 }
 
 impl Engine {

@@ -95,6 +95,8 @@ struct ServerState {
     /// Users who blocked the bot: messages to them are refused with 403.
     blocked: HashSet<i64>,
     photos: Vec<Photo>,
+    /// Groups made public: every update shows their username, as Telegram's do.
+    usernames: HashMap<i64, String>,
 }
 
 /// What `getChat` shows of a user.
@@ -155,8 +157,19 @@ impl FakeTelegram {
     }
 
     /// Queues an update of the given kind (`message`, `chat_member`, …).
-    pub fn push(&self, kind: &str, payload: Value) {
+    pub fn push(&self, kind: &str, mut payload: Value) {
         self.with(|s| {
+            // A message's chat, or a button press's message's chat.
+            let chat = match payload.get_mut("message") {
+                Some(message) => message.get_mut("chat"),
+                None => payload.get_mut("chat"),
+            };
+            if let Some(chat) = chat {
+                let id = chat["id"].as_i64().unwrap_or_default();
+                if let Some(username) = s.usernames.get(&id) {
+                    chat["username"] = username.clone().into();
+                }
+            }
             s.next_update_id += 1;
             let update = json!({ "update_id": s.next_update_id, kind: payload });
             s.queue.push(update.clone());
@@ -732,6 +745,11 @@ fn create_link(shared: &Shared, params: &Value) -> Reply {
 
 /// Grants or withdraws the bot's right to create links in a chat.
 impl FakeTelegram {
+    /// Makes `chat` a public group named `@username` from the next update on.
+    pub fn set_username(&self, chat: i64, username: &str) {
+        self.with(|s| s.usernames.insert(chat, username.to_owned()));
+    }
+
     pub fn set_bot_can_invite(&self, chat: i64, can: bool) {
         self.with(|s| s.can_invite.insert(chat, can));
     }

@@ -443,7 +443,8 @@ pub fn body(content: &Value) -> String {
 
 /// The application logged in as a fresh bot account.
 pub struct MxApp {
-    greet_interval: Duration,
+    /// Least time between greetings; a change takes effect on restart.
+    pub greet_interval: Duration,
     pub bot: MxUser,
     pub operator: MxUser,
     pub db: TestDb,

@@ -49,6 +49,8 @@ pub struct TestApp {
     pub clock: Option<Arc<ManualClock>>,
     /// The running bot's engine.
     pub engine: Option<Arc<Engine>>,
+    /// Least time between greetings; a change takes effect on restart.
+    pub greet_interval: Duration,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
@@ -81,6 +83,7 @@ impl TestApp {
             db,
             clock,
             engine: None,
+            greet_interval: GREET_INTERVAL,
             task: None,
         };
         app.start().await;
@@ -132,7 +135,7 @@ impl TestApp {
             ("HEARTH_OPERATORS", format!("tg:{OPERATOR}")),
             (
                 "HEARTH_GREET_INTERVAL_SECS",
-                GREET_INTERVAL.as_secs_f64().to_string(),
+                self.greet_interval.as_secs_f64().to_string(),
             ),
             ("HEARTH_GREET_SETTLE_SECS", "0.15".to_owned()),
             (
