@@ -3,7 +3,7 @@
 //! A missing or malformed setting stops start-up with one line that names the
 //! variable and says what to put there. Secret values are never echoed.
 
-use std::{env, time::Duration};
+use std::{env, path::PathBuf, time::Duration};
 
 use secrecy::SecretString;
 use url::Url;
@@ -52,6 +52,9 @@ pub struct MatrixSettings {
     /// The bot's full user id, `@hearth:example.org`.
     pub user: String,
     pub auth: MatrixAuth,
+    /// Where the Matrix client keeps its own store: the device's keys for
+    /// encrypted rooms, and the rooms' state. One directory per device.
+    pub store_dir: PathBuf,
 }
 
 /// How the bot logs in to its homeserver.
@@ -210,10 +213,20 @@ fn parse_matrix(
             ));
         }
     };
+    let store_dir = get("HEARTH_MATRIX_STORE")
+        .map(|dir| dir.trim().to_owned())
+        .unwrap_or_else(|| "matrix-store".to_owned());
+    if store_dir.is_empty() {
+        return Err(invalid(
+            "HEARTH_MATRIX_STORE",
+            "is empty; give a directory, e.g. matrix-store",
+        ));
+    }
     Ok(Some(MatrixSettings {
         homeserver,
         user,
         auth,
+        store_dir: PathBuf::from(store_dir),
     }))
 }
 
@@ -376,6 +389,18 @@ mod tests {
         ])
         .unwrap();
         assert!(s.telegram.is_none() && s.matrix.is_some());
+        assert_eq!(
+            s.matrix.unwrap().store_dir,
+            std::path::PathBuf::from("matrix-store")
+        );
+        let no_store = [
+            mx[0],
+            mx[1],
+            ("HEARTH_MATRIX_PASSWORD", "pw"),
+            ("HEARTH_MATRIX_STORE", " "),
+            OPS,
+        ];
+        assert_eq!(settings(&no_store).unwrap_err().name, "HEARTH_MATRIX_STORE");
         assert_eq!(
             settings(&[mx[0], mx[1], OPS]).unwrap_err().name,
             "HEARTH_MATRIX_ACCESS_TOKEN"

@@ -13,6 +13,7 @@ use hearth::{
 };
 use support::{
     TestDb,
+    e2ee::E2eeClient,
     matrix::{MxApp, MxUser, body},
 };
 
@@ -178,7 +179,9 @@ async fn bot_message(app: &MxApp, room: &str, needle: &str) -> serde_json::Value
 }
 
 /// Matrix has no private chat until the bot opens one: a won code arrives
-/// in a direct room the bot creates and invites the winner to.
+/// in a direct room the bot creates and invites the winner to. The room is
+/// end-to-end encrypted, as Element's direct rooms are, so Ann reads it
+/// with her own encrypting client, and the server never holds the code.
 async fn a_coupon_prize_goes_by_direct_message(db: TestDb) {
     let app = MxApp::spawn(db).await;
     let store = hearth::store::Store::connect(&app.db.url).await.unwrap();
@@ -189,6 +192,7 @@ async fn a_coupon_prize_goes_by_direct_message(db: TestDb) {
         .unwrap();
     let room = app.room(false).await;
     let ann = MxUser::register("ann").await;
+    let ann_client = E2eeClient::login(&ann).await;
     app.operator.invite(&room, &ann.id).await;
     ann.join(&room).await;
 
@@ -215,17 +219,26 @@ async fn a_coupon_prize_goes_by_direct_message(db: TestDb) {
     );
 
     let direct = ann.wait_for_invite_from(&app.bot.id).await;
-    ann.join(&direct).await;
-    let got = ann.wait_for(&direct, &app.bot.id, 1).await;
-    let text = body(&got[0]);
+    ann_client.join(&direct).await;
+    let got = ann_client
+        .wait_for(&direct, &app.bot.id, "Your code for")
+        .await;
+    let text = got.last().unwrap();
     assert!(text.starts_with("🎟 Your code for Tea: TEA-000"), "{text}");
     let code = &text[text.find("TEA-").unwrap()..][..8];
+    let stored = ann.timeline_from(&direct, &app.bot.id).await;
+    assert!(
+        !stored.is_empty() && stored.iter().all(|e| e["type"] == "m.room.encrypted"),
+        "{stored:#?}"
+    );
 
     // The direct room is Ann's private chat with the bot: `!mycodes` works
     // there and is answered there.
-    ann.say(&direct, "!mycodes").await;
-    let got = ann.wait_for(&direct, &app.bot.id, 2).await;
-    let mine = body(&got[1]);
+    ann_client.say(&direct, "!mycodes").await;
+    let got = ann_client
+        .wait_for(&direct, &app.bot.id, "Your codes")
+        .await;
+    let mine = got.last().unwrap();
     assert!(mine.contains(code), "{mine}");
     support::verify_every_draw(&app.db.url).await;
 }

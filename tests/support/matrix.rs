@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 
 use super::TestDb;
 
-fn server() -> String {
+pub fn server() -> String {
     std::env::var("HEARTH_TEST_SYNAPSE_URL").unwrap_or_else(|_| "http://127.0.0.1:58008".into())
 }
 
@@ -129,6 +129,27 @@ impl MxUser {
                     "name": "Hearth test room",
                     // Members may invite, as in most community rooms.
                     "power_level_content_override": { "invite": 0 }
+                })),
+            )
+            .await;
+        r["room_id"].as_str().unwrap().to_owned()
+    }
+
+    /// Creates a private room whose messages are end-to-end encrypted, as
+    /// Element's default for private rooms.
+    pub async fn create_encrypted_room(&self) -> String {
+        let r = self
+            .call(
+                reqwest::Method::POST,
+                "/createRoom",
+                Some(json!({
+                    "preset": "private_chat",
+                    "name": "Hearth test room",
+                    "initial_state": [{
+                        "type": "m.room.encryption",
+                        "state_key": "",
+                        "content": { "algorithm": "m.megolm.v1.aes-sha2" }
+                    }],
                 })),
             )
             .await;
@@ -262,10 +283,46 @@ impl MxUser {
         out
     }
 
+    /// Every event `sender` sent to the room that is not room state, of
+    /// any type, as the server holds it; oldest first.
+    pub async fn timeline_from(&self, room: &str, sender: &str) -> Vec<Value> {
+        let r = self
+            .call(
+                reqwest::Method::GET,
+                &format!("/rooms/{}/messages?dir=b&limit=500", enc(room)),
+                None,
+            )
+            .await;
+        let mut out: Vec<Value> = r["chunk"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e.get("state_key").is_none() && e["sender"] == sender)
+            .cloned()
+            .collect();
+        out.reverse();
+        out
+    }
+
     /// Contents of the messages `sender` sent to the room, oldest first.
     pub async fn messages_from(&self, room: &str, sender: &str) -> Vec<Value> {
         let events = self.events_from(room, sender).await;
         events.into_iter().map(|e| e["content"].clone()).collect()
+    }
+
+    /// The ids of `user`'s devices that published keys for encryption.
+    pub async fn devices_of(&self, user: &str) -> Vec<String> {
+        let r = self
+            .call(
+                reqwest::Method::POST,
+                "/keys/query",
+                Some(json!({ "device_keys": { user: [] } })),
+            )
+            .await;
+        r["device_keys"][user]
+            .as_object()
+            .map(|devices| devices.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// Sets the display name rooms show for this user from their next join.
@@ -448,6 +505,9 @@ pub struct MxApp {
     pub bot: MxUser,
     pub operator: MxUser,
     pub db: TestDb,
+    /// The Matrix client's own store (the bot device's keys); it outlives
+    /// restarts, as a deployment's directory does.
+    store: tempfile::TempDir,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
@@ -467,6 +527,7 @@ impl MxApp {
             bot: MxUser::register("bot").await,
             operator: MxUser::register("op").await,
             db,
+            store: tempfile::tempdir().unwrap(),
             task: None,
         };
         app.start().await;
@@ -485,6 +546,10 @@ impl MxApp {
                 self.greet_interval.as_secs_f64().to_string(),
             ),
             ("HEARTH_GREET_SETTLE_SECS", "0.3".to_owned()),
+            (
+                "HEARTH_MATRIX_STORE",
+                self.store.path().display().to_string(),
+            ),
         ];
         let mut settings =
             Settings::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
@@ -510,6 +575,25 @@ impl MxApp {
             task.abort();
             let _ = task.await;
         }
+    }
+
+    /// Deletes the Matrix client's store, as a deploy that forgot its
+    /// directory would.
+    pub fn lose_store(&self) {
+        for entry in std::fs::read_dir(self.store.path()).unwrap() {
+            std::fs::remove_dir_all(entry.unwrap().path()).unwrap();
+        }
+    }
+
+    /// The permission bits of the directory of the bot device's store.
+    pub fn store_mode(&self) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        let device = std::fs::read_dir(self.store.path())
+            .unwrap()
+            .next()
+            .expect("a device's store")
+            .unwrap();
+        device.metadata().unwrap().permissions().mode() & 0o777
     }
 
     /// Starts a stopped bot again on the same database.

@@ -5,6 +5,7 @@
 
 pub mod botapi;
 pub mod db;
+pub mod e2ee;
 pub mod matrix;
 
 use std::time::Duration;

@@ -1,16 +1,19 @@
 //! The Matrix adapter, over matrix-sdk.
 //!
-//! The SDK's own SQLite store is not used (it would link a second SQLite
-//! beside sqlx's); the session and the sync token live in Hearth's database,
-//! and the sync token is saved only after the engine committed the batch, so
-//! a restart resumes exactly where processing stopped. Timeline events are
-//! read as raw JSON: Synapse's `unsigned.prev_sender`, which names the
-//! inviter of a join, is not part of the typed events.
+//! The session and the sync token live in Hearth's database, and the sync
+//! token is saved only after the engine committed the batch, so a restart
+//! resumes exactly where processing stopped. The SDK keeps its own store
+//! beside it (`HEARTH_MATRIX_STORE`, one directory per device): the
+//! device's keys for end-to-end encrypted rooms, which the SDK uses to
+//! decrypt what arrives and encrypt what the bot sends. Timeline events are
+//! read as raw JSON (decrypted, where they were encrypted): Synapse's
+//! `unsigned.prev_sender`, which names the inviter of a join, is not part
+//! of the typed events.
 
 mod render;
 mod translate;
 
-use std::{sync::Arc, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use async_trait::async_trait;
@@ -19,7 +22,13 @@ use matrix_sdk::{
     authentication::{SessionTokens, matrix::MatrixSession},
     config::SyncSettings,
     room::MessagesOptions,
-    ruma::{OwnedRoomId, RoomId},
+    ruma::{
+        OwnedRoomId, RoomId,
+        api::client::{
+            session::login,
+            uiaa::{MatrixUserIdentifier, UserIdentifier},
+        },
+    },
 };
 use secrecy::ExposeSecret;
 use serde_json::Value;
@@ -56,54 +65,25 @@ impl Matrix {
     /// Logs in (or restores the saved session) without syncing yet.
     #[tracing::instrument(skip_all, fields(homeserver = %settings.homeserver, user = %settings.user))]
     pub async fn connect(settings: &MatrixSettings, store: Store) -> anyhow::Result<Arc<Self>> {
+        let session = session(settings, &store).await?;
+        let dir = device_store(settings, &session);
+        private_dir(&dir)
+            .with_context(|| format!("creating the Matrix store {}", dir.display()))?;
         let client = Client::builder()
             .homeserver_url(settings.homeserver.as_str())
+            .sqlite_store(&dir, None)
             .build()
             .await
-            .context("building the Matrix client")?;
-        let mut conn = store.connection().await?;
-        let saved = platform_state::get(&mut conn, SESSION_KEY).await?;
-        drop(conn);
-        match saved.and_then(|json| serde_json::from_str::<MatrixSession>(&json).ok()) {
-            Some(session) => client
-                .restore_session(session)
-                .await
-                .context("restoring the Matrix session")?,
-            None => {
-                match &settings.auth {
-                    MatrixAuth::Password(password) => {
-                        client
-                            .matrix_auth()
-                            .login_username(&settings.user, password.expose_secret())
-                            .initial_device_display_name("Hearth")
-                            .send()
-                            .await
-                            .context("Matrix login failed; check HEARTH_MATRIX_USER and HEARTH_MATRIX_PASSWORD")?;
-                    }
-                    MatrixAuth::AccessToken(token) => {
-                        let session =
-                            session_from_token(&client, &settings.user, token.expose_secret())
-                                .await?;
-                        client
-                            .restore_session(session)
-                            .await
-                            .context("using HEARTH_MATRIX_ACCESS_TOKEN")?;
-                    }
-                }
-                let session = client
-                    .matrix_auth()
-                    .session()
-                    .context("logged in without a session")?;
-                let mut conn = store.connection().await?;
-                platform_state::set(&mut conn, SESSION_KEY, &serde_json::to_string(&session)?)
-                    .await?;
-            }
-        }
+            .with_context(|| format!("opening the Matrix store in {}", dir.display()))?;
+        client
+            .restore_session(session)
+            .await
+            .context("restoring the Matrix session")?;
         let me = client
             .user_id()
             .context("no user id after login")?
             .to_string();
-        tracing::info!(bot = %me, "connected to Matrix");
+        tracing::info!(bot = %me, store = %dir.display(), "connected to Matrix");
         Ok(Arc::new(Self {
             client,
             me: UserId::matrix(&me),
@@ -115,9 +95,9 @@ impl Matrix {
     /// Syncs and feeds events to the engine until the task is dropped.
     pub async fn run_sync(self: Arc<Self>, engine: Arc<Engine>) -> anyhow::Result<()> {
         let mut backoff = Duration::from_millis(500);
-        // The client's store lives in memory: the first sync of a process
-        // asks for every room's full state (power levels, members) along
-        // with what happened since the saved token.
+        // The first sync of a process asks for every room's full state
+        // (power levels, members) along with what happened since the saved
+        // token, whatever the SDK's store kept from before.
         let mut first = true;
         loop {
             match self.sync_step(&engine, first).await {
@@ -388,6 +368,85 @@ impl Matrix {
             .get_room(&id)
             .with_context(|| format!("the bot is not in {chat}"))
     }
+}
+
+/// The session saved in Hearth's database, or a new one: a login with the
+/// password, or the access token's own device. A device's keys for
+/// encrypted rooms live only in its store, so a saved device whose store is
+/// gone cannot read those rooms again; with a password the bot starts over
+/// as a new device.
+async fn session(settings: &MatrixSettings, store: &Store) -> anyhow::Result<MatrixSession> {
+    let mut conn = store.connection().await?;
+    let saved = platform_state::get(&mut conn, SESSION_KEY).await?;
+    drop(conn);
+    if let Some(session) = saved.and_then(|json| serde_json::from_str::<MatrixSession>(&json).ok())
+    {
+        let dir = device_store(settings, &session);
+        let device = session.meta.device_id.to_string();
+        match &settings.auth {
+            _ if dir.exists() => return Ok(session),
+            MatrixAuth::Password(_) => tracing::warn!(
+                %device, store = %dir.display(),
+                "the saved Matrix device has no store here; logging in as a new device"
+            ),
+            MatrixAuth::AccessToken(_) => {
+                tracing::warn!(
+                    %device, store = %dir.display(),
+                    "the saved Matrix device has no store here; starting one. If this device \
+                     read encrypted rooms before, its keys are lost: restore the store or give \
+                     a new access token"
+                );
+                return Ok(session);
+            }
+        }
+    }
+    // A client without a store only to learn the device: the store to open
+    // depends on it.
+    let probe = Client::builder()
+        .homeserver_url(settings.homeserver.as_str())
+        .build()
+        .await
+        .context("building the Matrix client")?;
+    let session = match &settings.auth {
+        MatrixAuth::Password(password) => {
+            login(&probe, &settings.user, password.expose_secret()).await?
+        }
+        MatrixAuth::AccessToken(token) => {
+            session_from_token(&probe, &settings.user, token.expose_secret()).await?
+        }
+    };
+    let mut conn = store.connection().await?;
+    platform_state::set(&mut conn, SESSION_KEY, &serde_json::to_string(&session)?).await?;
+    Ok(session)
+}
+
+/// Creates `dir` where missing, readable by the bot's user only: the store
+/// holds the device's private keys.
+fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// The SDK's store of one device of the bot.
+fn device_store(settings: &MatrixSettings, session: &MatrixSession) -> PathBuf {
+    settings.store_dir.join(session.meta.device_id.as_str())
+}
+
+/// A password login as a plain request: a new device, not yet used.
+async fn login(client: &Client, user: &str, password: &str) -> anyhow::Result<MatrixSession> {
+    let identifier = UserIdentifier::Matrix(MatrixUserIdentifier::new(user.to_owned()));
+    let mut request = login::v3::Request::new(login::v3::LoginInfo::Password(
+        login::v3::Password::new(identifier, password.to_owned()),
+    ));
+    request.initial_device_display_name = Some("Hearth".to_owned());
+    let response = client
+        .send(request)
+        .await
+        .context("Matrix login failed; check HEARTH_MATRIX_USER and HEARTH_MATRIX_PASSWORD")?;
+    Ok(MatrixSession::from(&response))
 }
 
 /// A session for an access token, completing the device id with `/whoami`.
