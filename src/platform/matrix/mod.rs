@@ -164,6 +164,16 @@ impl Matrix {
                         .iter()
                         .filter_map(|e| serde_json::from_str::<Value>(e.raw().json().get()).ok()),
                 );
+                let lost = translate::undecryptable(&events);
+                if !lost.is_empty() {
+                    // A member's command the bot cannot read goes unanswered:
+                    // say so, or the operator sees only silence.
+                    tracing::warn!(
+                        room = %room_id, events = ?lost,
+                        "events this device cannot decrypt are skipped; if the bot's store \
+                         was lost, members' clients share keys with its new device from now on"
+                    );
+                }
                 let title = self.room_title(room_id);
                 let direct = {
                     let mut conn = self.store.connection().await?;

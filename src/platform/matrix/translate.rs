@@ -194,11 +194,32 @@ pub fn person(id: &str, displayname: Option<&str>) -> Person {
     }
 }
 
+/// The ids of events the client could not decrypt: they reach us still as
+/// `m.room.encrypted` (sent before the bot's device joined, or not shared
+/// with it), and whatever they held is lost to the bot.
+pub fn undecryptable(events: &[Value]) -> Vec<&str> {
+    events
+        .iter()
+        .filter(|ev| ev["type"] == "m.room.encrypted")
+        .filter_map(|ev| ev["event_id"].as_str())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn events_left_encrypted_are_named() {
+        let events = [
+            json!({ "event_id": "$a", "type": "m.room.message", "content": { "body": "hi" } }),
+            json!({ "event_id": "$b", "type": "m.room.encrypted",
+                    "content": { "algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "…" } }),
+        ];
+        assert_eq!(undecryptable(&events), ["$b"]);
+    }
 
     fn member(id: &str, target: &str, sender: &str, membership: &str, unsigned: Value) -> Value {
         json!({ "event_id": id, "type": "m.room.member", "state_key": target, "sender": sender,
