@@ -171,7 +171,7 @@ fn coupons_import_with_a_summary_list_and_export_as_csv() {
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(
         out.trim_end(),
-        "Pool tea: 2500 codes added, 1 duplicates skipped, 1 invalid lines. 2500 codes are free now.\n\
+        "Pool tea: 2500 codes added, 1 duplicate skipped, 1 invalid line. 2500 codes are free now.\n\
          line 2503: the character ' ' cannot be in a code"
     );
     let (_, again, _) = run(&["coupons", "import", "tea", "tea.csv"]);

@@ -76,7 +76,7 @@ async fn a_playbook_posts_and_runs_its_commands_in_a_matrix_room(db: TestDb) {
     // `/top 3` in the playbook ran as `!top 3`, and its answer speaks Matrix.
     assert_eq!(
         body(&sent[before + 1]),
-        "Nobody has an effective invite yet. Send !invite for your link and be the first!"
+        "Nobody has an effective invite yet. Send !invite to bring friends and be the first!"
     );
     let status = app
         .ask(&room, &app.operator, "!campaign status flash")
@@ -181,7 +181,7 @@ async fn a_member_who_opens_a_direct_room_gets_broadcasts_until_stop(db: TestDb)
         .ask(&room, &app.operator, "!broadcast all Doors open at 8")
         .await;
     assert!(
-        body(&queued).starts_with("📣 Broadcast #1 (all): sending to 1 members"),
+        body(&queued).starts_with("📣 Broadcast #1 (all): sending to 1 member"),
         "{}",
         body(&queued)
     );

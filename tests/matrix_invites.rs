@@ -45,7 +45,7 @@ async fn a_removed_suspect_is_kicked_and_their_inviter_loses_the_credit(db: Test
     app.operator.wait_for(&room, &app.bot.id, 3).await;
     let mine = app.ask(&room, &bob, "!myinvites").await;
     assert!(
-        body(&mine).contains("you have 1 effective invites"),
+        body(&mine).contains("you have 1 effective invite, rank"),
         "{}",
         body(&mine)
     );
@@ -76,7 +76,7 @@ async fn a_removed_suspect_is_kicked_and_their_inviter_loses_the_credit(db: Test
     assert_eq!(app.operator.membership_of(&room, &ad.id).await, "leave");
     let mine = app.ask(&room, &bob, "!myinvites").await;
     assert!(
-        !body(&mine).contains("you have 1 effective invites"),
+        !body(&mine).contains("you have 1 effective invite, rank"),
         "{}",
         body(&mine)
     );
@@ -130,14 +130,14 @@ async fn invites_are_credited_greeted_with_pills_and_survive_leave_rejoin_and_re
         "{html}"
     );
     assert!(
-        body(&greeting).contains("who now has 1 effective invites (rank #1)"),
+        body(&greeting).contains("(effective invites: 1, rank #1)"),
         "{}",
         body(&greeting)
     );
 
     let mine = app.ask(&room, &alice, "!myinvites").await;
     assert!(
-        body(&mine).contains("you have 1 effective invites, rank #1"),
+        body(&mine).contains("you have 1 effective invite, rank #1"),
         "{}",
         body(&mine)
     );

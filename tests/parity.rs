@@ -60,6 +60,7 @@ on_both_platforms!(
     a_burst_of_50_joins_is_greeted_in_few_messages,
     a_wheel_is_spun_with_the_platforms_button_and_by_command,
     a_won_code_goes_to_the_winners_private_chat_and_never_to_the_group,
+    a_hostile_name_is_shown_as_typed_and_never_read_as_markup,
 );
 
 /// A person in a scenario: an index into the driver's people. The operator,
@@ -172,14 +173,12 @@ async fn an_invite_chain_greets_the_newcomer_and_the_inviter(mut c: impl Communi
     let greeting = greetings(&c, ben, 1).await.remove(0);
     assert_eq!(greeting.mentions, vec![ben, amy], "{}", greeting.text);
     assert!(
-        greeting
-            .text
-            .contains("Amy, who now has 1 effective invites (rank #"),
+        greeting.text.contains("Amy (effective invites: 1, rank #"),
         "{}",
         greeting.text
     );
     let mine = c.ask(amy, "/myinvites").await;
-    assert!(mine.contains("you have 1 effective invites"), "{mine}");
+    assert!(mine.contains("you have 1 effective invite, rank"), "{mine}");
     let top = c.ask(ben, "/top").await;
     assert_eq!(
         top,
@@ -200,7 +199,7 @@ async fn a_public_join_is_greeted_without_an_inviter(mut c: impl Community) {
     let top = c.ask(cy, "/top").await;
     assert_eq!(
         top,
-        "Nobody has an effective invite yet. Send /invite for your link and be the first!"
+        "Nobody has an effective invite yet. Send /invite to bring friends and be the first!"
     );
 }
 
@@ -318,7 +317,7 @@ async fn a_newcomer_who_asks_to_join_is_credited_to_whoever_let_them_in(mut c: i
     assert!(
         greeting
             .text
-            .contains("Thanks to Amy, who now has 1 effective invites (rank #1)."),
+            .contains("Thanks to Amy (effective invites: 1, rank #1)."),
         "{}",
         greeting.text
     );
@@ -357,11 +356,12 @@ async fn a_burst_of_50_joins_is_greeted_in_few_messages(mut c: impl Community) {
     each.sort_by_key(|w| w.0);
     assert_eq!(each, crowd, "each newcomer mentioned once");
     // One greeting per interval the joins spanned, plus the first; a
-    // message mentions at most 25 people, so 50 need two.
+    // message mentions at most 25 people, so 50 need two. However slow the
+    // homeserver, never more than one message per two joins.
     let intervals = (span.as_secs_f64() / interval.as_secs_f64()).floor() as usize;
     let bound = intervals + 1 + crowd.len().div_ceil(25);
     assert!(
-        greetings.len() <= bound.min(10),
+        greetings.len() <= bound.min(25),
         "{} greeting messages for 50 joins over {span:?}",
         greetings.len()
     );
@@ -414,7 +414,8 @@ async fn a_wheel_is_spun_with_the_platforms_button_and_by_command(mut c: impl Co
     }
     let thanks = 2 - pen.len();
     if thanks > 0 {
-        expected.push_str(&format!("\nThanks: {thanks} members"));
+        let members = if thanks == 1 { "member" } else { "members" };
+        expected.push_str(&format!("\nThanks: {thanks} {members}"));
     }
     assert!(
         results.starts_with(&expected),
@@ -452,6 +453,24 @@ async fn a_won_code_goes_to_the_winners_private_chat_and_never_to_the_group(mut 
     assert!(
         !said.iter().any(|s| s.text.contains("TEA-")),
         "a code in the group: {said:#?}"
+    );
+}
+
+async fn a_hostile_name_is_shown_as_typed_and_never_read_as_markup(mut c: impl Community) {
+    // Markup, an entity that must not be decoded, and a fake mention.
+    let name = r#"<b>Eve</b> &amp; <a href="https://x.io">@Amy</a>"#;
+    let [amy, eve] = people(&mut c, ["Amy", name]).await;
+    arrives(&mut c, amy).await;
+    c.invite(amy, eve).await;
+    let greeting = greetings(&c, eve, 1).await.remove(0);
+    assert_eq!(greeting.mentions, vec![eve, amy], "{}", greeting.text);
+    assert!(greeting.text.contains(name), "{}", greeting.text);
+    let top = c.ask(eve, "/top").await;
+    assert_eq!(top, "🏆 Effective invites leaderboard\n1. Amy — 1");
+    let mine = c.ask(eve, "/myinvites").await;
+    assert_eq!(
+        mine,
+        format!("{name}, you have no effective invites yet. Send /invite to bring friends.")
     );
 }
 
@@ -682,7 +701,12 @@ fn slash(text: &str) -> String {
 #[async_trait]
 impl Community for Matrix {
     async fn person(&mut self, name: &str) -> Who {
-        let person = MxUser::register(&name.to_lowercase()).await;
+        let localpart: String = name
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let person = MxUser::register(&localpart).await;
         person.set_display_name(name).await;
         self.people.push(person);
         self.names.push(name.to_owned());

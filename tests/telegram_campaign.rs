@@ -298,7 +298,7 @@ async fn a_campaign_pauses_resumes_and_stops_and_says_where_it_is(db: TestDb) {
     let status = app.ask(GROUP, &op, "/campaign status mini").await.plain();
     assert_eq!(
         status,
-        "Campaign mini “mini”: paused. Day 1 is 2026-11-07, 1 groups.\n\
+        "Campaign mini “mini”: paused. Day 1 is 2026-11-07, 1 group.\n\
          Done 1 of 4 steps; 0 skipped.\n\
          Last: day 1 10:00 · notice “one” (11-07 10:00)\n\
          Next: day 1 11:00 · notice “two” (11-07 11:00)\n\
@@ -310,7 +310,7 @@ async fn a_campaign_pauses_resumes_and_stops_and_says_where_it_is(db: TestDb) {
     let resumed = app.ask(GROUP, &op, "/campaign resume mini").await.plain();
     assert_eq!(
         resumed,
-        "▶️ Campaign mini resumed; 1 steps missed while paused are skipped."
+        "▶️ Campaign mini resumed; 1 step missed while paused is skipped."
     );
     let before = app.tg.sent_to(GROUP).len();
     advance_to(&app, at("12:00")).await;
@@ -318,13 +318,13 @@ async fn a_campaign_pauses_resumes_and_stops_and_says_where_it_is(db: TestDb) {
     assert_eq!(sent.len(), before + 1);
     assert_eq!(
         sent[before].plain(),
-        "Nobody has an effective invite yet. Send /invite for your link and be the first!"
+        "Nobody has an effective invite yet. Send /invite to bring friends and be the first!"
     );
 
     let stopped = app.ask(GROUP, &op, "/campaign stop mini").await.plain();
     assert_eq!(
         stopped,
-        "⏹ Campaign mini stopped; 1 steps still waiting are cancelled."
+        "⏹ Campaign mini stopped; 1 step still waiting is cancelled."
     );
     let before = app.tg.sent_to(GROUP).len();
     app.advance(Duration::from_secs(24 * 3600)).await;
@@ -332,7 +332,7 @@ async fn a_campaign_pauses_resumes_and_stops_and_says_where_it_is(db: TestDb) {
     let status = app.ask(GROUP, &op, "/campaign status mini").await.plain();
     assert!(
         status.starts_with(
-            "Campaign mini “mini”: stopped. Day 1 is 2026-11-07, 1 groups.\n\
+            "Campaign mini “mini”: stopped. Day 1 is 2026-11-07, 1 group.\n\
              Done 2 of 4 steps; 2 skipped.\n\
              Last: day 1 12:00 · /top 3 (11-07 12:00)\n"
         ),

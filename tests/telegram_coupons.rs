@@ -162,7 +162,7 @@ async fn an_operator_imports_a_csv_in_private_and_members_cannot(db: TestDb) {
     .await;
     assert_eq!(
         summary,
-        "Pool tea: 3 codes added, 1 duplicates skipped, 2 invalid lines. 3 codes are free now.\n\
+        "Pool tea: 3 codes added, 1 duplicate skipped, 2 invalid lines. 3 codes are free now.\n\
          line 4: the character ' ' cannot be in a code\n\
          line 5: the value \"lots\" is not an amount such as 10 or 9.90"
     );

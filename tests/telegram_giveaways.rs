@@ -484,7 +484,7 @@ async fn a_wheel_opens_and_closes_by_itself_even_across_a_restart(db: TestDb) {
     assert_eq!(again, "Wheel #1 is open already.");
 
     app.advance(Duration::from_secs(60 * 60)).await;
-    let results = message_starting(&app, "🎡 Wheel #1 results (1 spins)").await;
+    let results = message_starting(&app, "🎡 Wheel #1 results (1 spin)").await;
     assert!(results.plain().contains("Fairness: seed "));
     let opened_twice = app
         .tg

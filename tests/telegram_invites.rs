@@ -37,14 +37,14 @@ async fn join_by_member_link_greets_newcomer_and_inviter(db: TestDb) {
     assert!(
         greeting
             .plain()
-            .contains("Alice, who now has 1 effective invites (rank #1)"),
+            .contains("Alice (effective invites: 1, rank #1)"),
         "{}",
         greeting.plain()
     );
     let mine = app.ask(GROUP, &alice, "/myinvites").await;
     assert!(
         mine.plain()
-            .contains("you have 1 effective invites, rank #1"),
+            .contains("you have 1 effective invite, rank #1"),
         "{}",
         mine.plain()
     );
@@ -61,7 +61,9 @@ async fn added_directly_by_a_member_credits_the_adder(db: TestDb) {
     let greeting = app.next_message(GROUP, before).await;
     assert_eq!(greeting.mentions(), vec![2, 3, 1]);
     assert!(
-        greeting.plain().contains("2 effective invites"),
+        greeting
+            .plain()
+            .contains("Thanks to Alice (effective invites: 2, rank #1)"),
         "{}",
         greeting.plain()
     );
@@ -186,7 +188,7 @@ async fn a_member_removed_by_an_admin_withdraws_the_credit(db: TestDb) {
     app.settle().await;
     let mine = app.ask(GROUP, &alice, "/myinvites").await;
     assert!(
-        mine.plain().contains("you have 1 effective invites"),
+        mine.plain().contains("you have 1 effective invite, rank"),
         "{}",
         mine.plain()
     );

@@ -87,7 +87,7 @@ async fn a_removed_suspect_takes_their_inviters_credit_with_them(db: TestDb) {
     assert_eq!(
         removed,
         "🚫 A雅琴代理 was removed from the group (a fresh invite can bring them back).\n\
-         Their inviter Bob loses that credit and now has 1 effective invites."
+         Their inviter Bob loses that credit and now has 1 effective invite."
     );
     // The removal goes through the outbox: ban, then unban.
     app.tg
@@ -142,7 +142,7 @@ async fn a_removed_suspect_takes_their_inviters_credit_with_them(db: TestDb) {
     app.tg.redeliver_everything();
     app.settle().await;
     let mine = app.ask(GROUP, &bob, "/myinvites").await.plain();
-    assert!(mine.contains("you have 1 effective invites"), "{mine}");
+    assert!(mine.contains("you have 1 effective invite, rank"), "{mine}");
     let empty = app.ask(GROUP, &operator(), "/review").await.plain();
     assert_eq!(empty, "✅ Nobody is waiting for review.");
 }
@@ -185,7 +185,7 @@ async fn rewards_wait_for_the_audit_and_inviters_see_why_a_credit_went(db: TestD
     assert_eq!(
         mine,
         format!(
-            "Bob, you have 1 effective invites, rank #1.\n\
+            "Bob, you have 1 effective invite, rank #1.\n\
              No longer counted: A雅琴代理 (removed in the audit on {day})"
         )
     );
@@ -268,7 +268,7 @@ async fn rules_per_group_and_per_operator_and_automatic_mode_with_a_daily_report
     assert_eq!(report.len(), 1);
     assert_eq!(
         report[0].plain(),
-        "🛡 In “Group 1004”, automatic mode removed 1 newcomers in the last day \
+        "🛡 In “Group 1004”, automatic mode removed 1 newcomer in the last day \
          (score 90 or more):\n\
          · A雅琴代理 (90: starts with A (sorts first in member lists); marketing word “代理”)\n\
          Their inviters no longer count them. 1 more wait for review (/review in the group)."

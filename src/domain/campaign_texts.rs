@@ -1,6 +1,9 @@
 //! What operators read about campaigns, in both languages.
 
-use super::Lang::{self, En, Zh};
+use super::{
+    Lang::{self, En, Zh},
+    lang::en_count,
+};
 
 fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
@@ -76,7 +79,9 @@ pub fn started(
             "🚀 活动 {name}「{title}」已开始：第 1 天是 {date}，{groups} 个群，每群 {steps} 个步骤，按各群时区执行。发送 /campaign status {name} 查看进度。"
         ),
         En => format!(
-            "🚀 Campaign {name} “{title}” started: day 1 is {date}, {groups} groups, {steps} steps in each, at each group's local times. /campaign status {name} follows it."
+            "🚀 Campaign {name} “{title}” started: day 1 is {date}, {}, {} in each, at each group's local times. /campaign status {name} follows it.",
+            en_count(groups, "group", "groups"),
+            en_count(steps, "step", "steps")
         ),
     }
 }
@@ -84,7 +89,10 @@ pub fn started(
 pub fn skipped_past(lang: Lang, n: u64) -> String {
     match lang {
         Zh => format!("\n{n} 个已过时的步骤不会执行。"),
-        En => format!("\n{n} steps already past are skipped."),
+        En => format!(
+            "\n{} skipped.",
+            en_count(n, "step already past is", "steps already past are")
+        ),
     }
 }
 
@@ -101,7 +109,14 @@ pub fn resumed(lang: Lang, name: &str, missed: u64) -> String {
         (Zh, n) => format!("▶️ 活动 {name} 已继续；暂停期间错过的 {n} 个步骤不再执行。"),
         (En, 0) => format!("▶️ Campaign {name} resumed."),
         (En, n) => {
-            format!("▶️ Campaign {name} resumed; {n} steps missed while paused are skipped.")
+            format!(
+                "▶️ Campaign {name} resumed; {} skipped.",
+                en_count(
+                    n,
+                    "step missed while paused is",
+                    "steps missed while paused are"
+                )
+            )
         }
     }
 }
@@ -109,7 +124,14 @@ pub fn resumed(lang: Lang, name: &str, missed: u64) -> String {
 pub fn stopped(lang: Lang, name: &str, cancelled: u64) -> String {
     match lang {
         Zh => format!("⏹ 活动 {name} 已停止；取消了 {cancelled} 个未执行的步骤。"),
-        En => format!("⏹ Campaign {name} stopped; {cancelled} steps still waiting are cancelled."),
+        En => format!(
+            "⏹ Campaign {name} stopped; {} cancelled.",
+            en_count(
+                cancelled,
+                "step still waiting is",
+                "steps still waiting are"
+            )
+        ),
     }
 }
 
@@ -180,8 +202,15 @@ pub fn status(lang: Lang, s: &Status<'_>) -> String {
             s.skipped
         ),
         En => format!(
-            "Campaign {} “{}”: {}. Day 1 is {}, {} groups.\nDone {} of {} steps; {} skipped.",
-            s.name, s.title, s.state, s.date, s.groups, s.done, s.steps, s.skipped
+            "Campaign {} “{}”: {}. Day 1 is {}, {}.\nDone {} of {}; {} skipped.",
+            s.name,
+            s.title,
+            s.state,
+            s.date,
+            en_count(s.groups, "group", "groups"),
+            s.done,
+            en_count(s.steps, "step", "steps"),
+            s.skipped
         ),
     };
     if let Some(last) = &s.last {
@@ -196,8 +225,10 @@ pub fn status(lang: Lang, s: &Status<'_>) -> String {
             s.newcomers, s.invited, s.draws
         ),
         En => format!(
-            "\nSo far: {} newcomers, {} effective invites, {} draws.",
-            s.newcomers, s.invited, s.draws
+            "\nSo far: {}, {}, {}.",
+            en_count(s.newcomers, "newcomer", "newcomers"),
+            en_count(s.invited, "effective invite", "effective invites"),
+            en_count(s.draws, "draw", "draws")
         ),
     });
     out
@@ -229,14 +260,17 @@ pub fn funnel_scope_group(lang: Lang, title: &str) -> String {
 pub fn funnel_scope_campaign(lang: Lang, name: &str, since: &str, groups: usize) -> String {
     match lang {
         Zh => format!("活动 {name}，{since} 起，{groups} 个群"),
-        En => format!("campaign {name}, since {since}, {groups} groups"),
+        En => format!(
+            "campaign {name}, since {since}, {}",
+            en_count(groups, "group", "groups")
+        ),
     }
 }
 
 pub fn funnel_scope_all(lang: Lang, groups: usize) -> String {
     match lang {
         Zh => format!("你的 {groups} 个群，全部入群成员"),
-        En => format!("your {groups} groups, every join"),
+        En => format!("your {}, every join", en_count(groups, "group", "groups")),
     }
 }
 

@@ -3,6 +3,7 @@
 use super::{
     Lang,
     coupon::{LineError, NAMED_INVALID},
+    lang::en_count,
 };
 
 /// The private message that hands a code over.
@@ -171,7 +172,10 @@ pub fn pool_unknown(lang: Lang, pool: &str) -> String {
 
 pub fn limit_set(lang: Lang, pool: &str, n: u32) -> String {
     match lang {
-        Lang::En => format!("Each member may now hold {n} codes of {pool}."),
+        Lang::En => format!(
+            "Each member may now hold {} of {pool}.",
+            en_count(n, "code", "codes")
+        ),
         Lang::Zh => format!("现在每位成员最多可领 {n} 张 {pool} 券码。"),
     }
 }
@@ -179,7 +183,10 @@ pub fn limit_set(lang: Lang, pool: &str, n: u32) -> String {
 pub fn alert_set(lang: Lang, pool: &str, n: u32) -> String {
     match lang {
         Lang::En => {
-            format!("The operators will be told when {pool} has fewer than {n} codes left.")
+            format!(
+                "The operators will be told when {pool} has fewer than {} left.",
+                en_count(n, "code", "codes")
+            )
         }
         Lang::Zh => format!("{pool} 剩余少于 {n} 张时会提醒运营者。"),
     }
@@ -257,8 +264,11 @@ pub fn import_summary(
 ) -> String {
     let mut out = match lang {
         Lang::En => format!(
-            "Pool {pool}: {added} codes added, {duplicates} duplicates skipped, {} invalid lines. {free} codes are free now.",
-            invalid.len()
+            "Pool {pool}: {} added, {} skipped, {}. {} free now.",
+            en_count(added, "code", "codes"),
+            en_count(duplicates, "duplicate", "duplicates"),
+            en_count(invalid.len(), "invalid line", "invalid lines"),
+            en_count(free, "code is", "codes are")
         ),
         Lang::Zh => format!(
             "券池 {pool}：新增 {added} 张，跳过重复 {duplicates} 张，无效 {} 行。现有 {free} 张可发放。",

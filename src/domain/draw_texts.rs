@@ -3,6 +3,7 @@
 use super::{
     Lang::{self, En, Zh},
     envelope_command::Amount,
+    lang::en_count,
 };
 
 pub fn grab_label(lang: Lang) -> &'static str {
@@ -19,7 +20,10 @@ pub const ENVELOPE_REACTION: &str = "🧧";
 pub fn envelope_opened(lang: Lang, id: i64, total: Amount, shares: u32) -> String {
     match lang {
         Zh => format!(" 发了一个拼手气红包 #{id}：共 {total}，{shares} 份。"),
-        En => format!(" posted lucky red envelope #{id}: {total} in {shares} shares."),
+        En => format!(
+            " posted lucky red envelope #{id}: {total} in {}.",
+            en_count(shares, "share", "shares")
+        ),
     }
 }
 
@@ -81,7 +85,10 @@ pub fn draw_unknown(lang: Lang) -> &'static str {
 pub fn envelope_results(lang: Lang, id: i64, taken: i64, shares: u32) -> String {
     match lang {
         Zh => format!("🧧 红包 #{id} 结果（{taken}/{shares} 份已领）："),
-        En => format!("🧧 Envelope #{id} results ({taken} of {shares} shares grabbed):"),
+        En => format!(
+            "🧧 Envelope #{id} results ({taken} of {} grabbed):",
+            en_count(shares, "share", "shares")
+        ),
     }
 }
 
@@ -241,7 +248,10 @@ pub fn no_open_wheel(lang: Lang) -> &'static str {
 pub fn wheel_results(lang: Lang, id: i64, spins: usize) -> String {
     match lang {
         Zh => format!("🎡 转盘 #{id} 结果（共 {spins} 次）："),
-        En => format!("🎡 Wheel #{id} results ({spins} spins):"),
+        En => format!(
+            "🎡 Wheel #{id} results ({}):",
+            en_count(spins, "spin", "spins")
+        ),
     }
 }
 
@@ -254,7 +264,7 @@ pub fn wheel_winners(name: &str, names: &str) -> String {
 pub fn wheel_count(lang: Lang, name: &str, count: usize) -> String {
     match lang {
         Zh => format!("\n{name}：{count} 人"),
-        En => format!("\n{name}: {count} members"),
+        En => format!("\n{name}: {}", en_count(count, "member", "members")),
     }
 }
 
@@ -286,8 +296,11 @@ pub fn draws_wheel_row(lang: Lang, id: i64, spins: i64, open: Option<bool>) -> S
         (Zh, Some(true)) => format!("\n#{id} 🎡 转盘 · {spins} 次 · 进行中"),
         (Zh, Some(false)) => format!("\n#{id} 🎡 转盘 · {spins} 次 · 已结束"),
         (En, None) => format!("\n#{id} 🎡 wheel · waiting to open"),
-        (En, Some(true)) => format!("\n#{id} 🎡 wheel · {spins} spins · open"),
-        (En, Some(false)) => format!("\n#{id} 🎡 wheel · {spins} spins · ended"),
+        (En, Some(open)) => format!(
+            "\n#{id} 🎡 wheel · {} · {}",
+            en_count(spins, "spin", "spins"),
+            if open { "open" } else { "ended" }
+        ),
     }
 }
 

@@ -3,6 +3,7 @@
 use super::{
     Lang::{self, En, Zh},
     giveaway::{Requirements, Unmet},
+    lang::en_count,
 };
 
 /// The emoji members react with on Matrix, to join and, once drawn, to claim.
@@ -27,7 +28,10 @@ pub fn claim_label(lang: Lang) -> &'static str {
 pub fn opened(lang: Lang, id: i64, winners: u32, ends: &str) -> String {
     match lang {
         Zh => format!(" 发起了抽奖 #{id}：{ends} 开奖，抽出 {winners} 位中奖者。"),
-        En => format!(" started giveaway #{id}: {winners} winners drawn at {ends}."),
+        En => format!(
+            " started giveaway #{id}: {} drawn at {ends}.",
+            en_count(winners, "winner", "winners")
+        ),
     }
 }
 
@@ -44,13 +48,16 @@ pub fn requirements(lang: Lang, req: &Requirements) -> String {
     if let Some(h) = req.min_hours {
         parts.push(match lang {
             Zh => format!("入群满 {h} 小时"),
-            En => format!("in the group for at least {h} hours"),
+            En => format!("in the group for at least {}", en_count(h, "hour", "hours")),
         });
     }
     if let Some(k) = req.min_invites {
         parts.push(match lang {
             Zh => format!("有效邀请至少 {k} 人"),
-            En => format!("at least {k} effective invites"),
+            En => format!(
+                "at least {}",
+                en_count(k, "effective invite", "effective invites")
+            ),
         });
     }
     if req.audited {
@@ -101,7 +108,8 @@ pub fn unmet(lang: Lang, unmet: Unmet) -> String {
             format!("抱歉，本次抽奖要求有效邀请至少 {need} 人，你目前 {have} 人。")
         }
         (En, Unmet::Invites { need, have }) => format!(
-            "Sorry, this giveaway needs at least {need} effective invites; you have {have}."
+            "Sorry, this giveaway needs at least {}; you have {have}.",
+            en_count(need, "effective invite", "effective invites")
         ),
         (Zh, Unmet::Audit { waiting }) => {
             format!(
@@ -239,8 +247,11 @@ pub fn draws_row(lang: Lang, id: i64, entries: i64, open: bool) -> String {
     match (lang, open) {
         (Zh, true) => format!("\n#{id} 🎉 抽奖 · {entries} 人参与 · 进行中"),
         (Zh, false) => format!("\n#{id} 🎉 抽奖 · {entries} 人参与 · 已开奖"),
-        (En, true) => format!("\n#{id} 🎉 giveaway · {entries} entries · open"),
-        (En, false) => format!("\n#{id} 🎉 giveaway · {entries} entries · drawn"),
+        (En, open) => format!(
+            "\n#{id} 🎉 giveaway · {} · {}",
+            en_count(entries, "entry", "entries"),
+            if open { "open" } else { "drawn" }
+        ),
     }
 }
 

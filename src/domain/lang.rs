@@ -40,8 +40,37 @@ impl FromStr for Lang {
     }
 }
 
+/// `n` and an English noun, singular for exactly one: `1 spin`, `2 spins`.
+/// Chinese needs no such care: its counters do not change with the number.
+pub fn en_count<N>(n: N, one: &str, many: &str) -> String
+where
+    N: Copy + PartialEq + From<u8> + fmt::Display,
+{
+    let noun = if n == N::from(1) { one } else { many };
+    format!("{n} {noun}")
+}
+
 impl fmt::Display for Lang {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_is_singular_and_every_other_count_plural() {
+        assert_eq!(en_count(1_i64, "spin", "spins"), "1 spin");
+        assert_eq!(en_count(0_usize, "spin", "spins"), "0 spins");
+        assert_eq!(en_count(2_u32, "member", "members"), "2 members");
+    }
+
+    #[test]
+    fn codes_are_read_in_any_case() {
+        assert_eq!("ZH-CN".parse::<Lang>(), Ok(Lang::Zh));
+        assert_eq!(" en ".parse::<Lang>(), Ok(Lang::En));
+        assert!("fr".parse::<Lang>().is_err());
     }
 }

@@ -1,6 +1,9 @@
 //! What admins and members read about milestones.
 
-use super::Lang::{self, En, Zh};
+use super::{
+    Lang::{self, En, Zh},
+    lang::en_count,
+};
 
 pub fn list_header(lang: Lang) -> &'static str {
     match lang {
@@ -46,10 +49,12 @@ pub fn set(lang: Lang, invites: u32, pool: Option<&str>, new: bool) -> String {
             "🏅 里程碑{verb}：有效邀请满 {invites} 人（且其邀请的成员均已审核）时，在群里祝贺并发放一张证书。"
         ),
         (En, Some(pool)) => format!(
-            "🏅 Milestone {verb}: at {invites} effective invites (with none of their invitees waiting for review) a member is congratulated here and gets a code from {pool} and a certificate."
+            "🏅 Milestone {verb}: at {} (with none of their invitees waiting for review) a member is congratulated here and gets a code from {pool} and a certificate.",
+            en_count(invites, "effective invite", "effective invites")
         ),
         (En, None) => format!(
-            "🏅 Milestone {verb}: at {invites} effective invites (with none of their invitees waiting for review) a member is congratulated here and gets a certificate."
+            "🏅 Milestone {verb}: at {} (with none of their invitees waiting for review) a member is congratulated here and gets a certificate.",
+            en_count(invites, "effective invite", "effective invites")
         ),
     }
 }
@@ -81,7 +86,10 @@ pub fn no_pool(lang: Lang, pool: &str) -> String {
 pub fn reached(lang: Lang, invites: i64) -> String {
     match lang {
         Zh => format!(" 有效邀请达到 {invites} 人，恭喜！🎉"),
-        En => format!(" reached {invites} effective invites, congratulations! 🎉"),
+        En => format!(
+            " reached {}, congratulations! 🎉",
+            en_count(invites, "effective invite", "effective invites")
+        ),
     }
 }
 
@@ -95,13 +103,16 @@ pub fn certificate_follows(lang: Lang) -> &'static str {
 pub fn caption(lang: Lang, serial: &str, name: &str, invites: i64) -> String {
     match lang {
         Zh => format!("🏅 证书 No.{serial} · {name} · 有效邀请 {invites} 人"),
-        En => format!("🏅 Certificate No. {serial} · {name} · {invites} effective invites"),
+        En => format!(
+            "🏅 Certificate No. {serial} · {name} · {}",
+            en_count(invites, "effective invite", "effective invites")
+        ),
     }
 }
 
 pub fn prize(lang: Lang, invites: i64) -> String {
     match lang {
         Zh => format!("邀请满 {invites} 人奖励"),
-        En => format!("reward for {invites} invites"),
+        En => format!("reward for {}", en_count(invites, "invite", "invites")),
     }
 }

@@ -2,6 +2,7 @@
 
 use super::{
     Lang::{self, En, Zh},
+    lang::en_count,
     nth_reply::Rule,
 };
 
@@ -35,7 +36,10 @@ pub fn prize(lang: Lang, prize: &str) -> String {
 pub fn results(lang: Lang, id: i64, replies: u64) -> String {
     match lang {
         Zh => format!("🎯 活动 #{id} 结束：共 {replies} 人回复。"),
-        En => format!("🎯 Game #{id} is over: {replies} members replied."),
+        En => format!(
+            "🎯 Game #{id} is over: {} replied.",
+            en_count(replies, "member", "members")
+        ),
     }
 }
 
@@ -52,7 +56,10 @@ pub fn no_winner(lang: Lang, rule: Rule) -> String {
     };
     match lang {
         Zh => format!("\n回复不足 {n} 人，本次没有中奖者。"),
-        En => format!("\nFewer than {n} replies: nobody wins this time."),
+        En => format!(
+            "\nFewer than {}: nobody wins this time.",
+            en_count(n, "reply", "replies")
+        ),
     }
 }
 
@@ -75,8 +82,11 @@ pub fn draws_row(lang: Lang, id: i64, replies: i64, open: bool) -> String {
     match (lang, open) {
         (Zh, true) => format!("\n#{id} 🎯 第 N 位回复 · {replies} 人 · 进行中"),
         (Zh, false) => format!("\n#{id} 🎯 第 N 位回复 · {replies} 人 · 已结束"),
-        (En, true) => format!("\n#{id} 🎯 Nth reply · {replies} replies · open"),
-        (En, false) => format!("\n#{id} 🎯 Nth reply · {replies} replies · ended"),
+        (En, open) => format!(
+            "\n#{id} 🎯 Nth reply · {} · {}",
+            en_count(replies, "reply", "replies"),
+            if open { "open" } else { "ended" }
+        ),
     }
 }
 

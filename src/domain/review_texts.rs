@@ -2,6 +2,7 @@
 
 use super::{
     Lang::{self, En, Zh},
+    lang::en_count,
     screening::{Rules, RulesSource},
 };
 
@@ -15,7 +16,10 @@ pub fn empty(lang: Lang) -> &'static str {
 pub fn header(lang: Lang, waiting: i64, shown: usize) -> String {
     match lang {
         Zh => format!("待审核成员 {waiting} 人（按可疑分从高到低，显示 {shown} 人）："),
-        En => format!("{waiting} members wait for review (highest score first, {shown} shown):"),
+        En => format!(
+            "{} for review (highest score first, {shown} shown):",
+            en_count(waiting, "member waits", "members wait")
+        ),
     }
 }
 
@@ -61,7 +65,8 @@ pub fn credit_withdrawn(lang: Lang, inviter: &str, count: i64) -> String {
     match lang {
         Zh => format!("\n邀请人 {inviter} 的这次邀请不再计数，现有有效邀请 {count} 人。"),
         En => format!(
-            "\nTheir inviter {inviter} loses that credit and now has {count} effective invites."
+            "\nTheir inviter {inviter} loses that credit and now has {}.",
+            en_count(count, "effective invite", "effective invites")
         ),
     }
 }
@@ -125,7 +130,8 @@ pub fn report_header(lang: Lang, group: &str, removed: usize, mark: u32) -> Stri
     match lang {
         Zh => format!("🛡 「{group}」过去一天自动移出 {removed} 人（可疑分 ≥ {mark}）："),
         En => format!(
-            "🛡 In “{group}”, automatic mode removed {removed} newcomers in the last day (score {mark} or more):"
+            "🛡 In “{group}”, automatic mode removed {} in the last day (score {mark} or more):",
+            en_count(removed, "newcomer", "newcomers")
         ),
     }
 }

@@ -1,6 +1,9 @@
 //! What admins, operators and members read about tags and broadcasts.
 
-use super::Lang::{self, En, Zh};
+use super::{
+    Lang::{self, En, Zh},
+    lang::en_count,
+};
 
 pub fn tagged(lang: Lang, name: &str, tag: &str) -> String {
     match lang {
@@ -82,7 +85,8 @@ pub fn broadcast_queued(
             "📣 群发 #{id}（{segment}）：将私信 {reachable} 人，约每秒数条，发完后在这里报告结果。另有 {unreachable} 人未私聊启动机器人或已退订，不会收到。"
         ),
         En => format!(
-            "📣 Broadcast #{id} ({segment}): sending to {reachable} members, a few a second; I will report here when it is done. {unreachable} more never started the bot in private or opted out, and will not get it."
+            "📣 Broadcast #{id} ({segment}): sending to {}, a few a second; I will report here when it is done. {unreachable} more never started the bot in private or opted out, and will not get it.",
+            en_count(reachable, "member", "members")
         ),
     }
 }

@@ -4,7 +4,10 @@
 //! text are never formatted in here: callers insert them as mentions or text
 //! spans, so these strings are free of user input.
 
-use super::Lang::{self, En, Zh};
+use super::{
+    Lang::{self, En, Zh},
+    lang::en_count,
+};
 
 /// Rewrites command mentions (`/invite`) for a platform whose commands start
 /// with another prefix (`!invite` on Matrix). Only a `/` at the start of a
@@ -41,7 +44,7 @@ pub fn default_welcome(lang: Lang) -> &'static str {
             "👋 欢迎 {{newcomer}} 加入 {{group}}！{{#inviter}}感谢 {{inviter}} 的邀请，当前有效邀请 {{count}} 人，排名第 {{rank}}。{{/inviter}}"
         }
         En => {
-            "👋 Welcome {{newcomer}} to {{group}}!{{#inviter}} Thanks to {{inviter}}, who now has {{count}} effective invites (rank #{{rank}}).{{/inviter}}"
+            "👋 Welcome {{newcomer}} to {{group}}!{{#inviter}} Thanks to {{inviter}} (effective invites: {{count}}, rank #{{rank}}).{{/inviter}}"
         }
     }
 }
@@ -49,8 +52,8 @@ pub fn default_welcome(lang: Lang) -> &'static str {
 /// Closing line of every greeting message.
 pub fn welcome_footer(lang: Lang) -> &'static str {
     match lang {
-        Zh => "发送 /invite 获取你的专属邀请链接，邀请好友冲榜赢奖励！",
-        En => "Send /invite for your own invite link and climb the leaderboard!",
+        Zh => "发送 /invite 邀请好友，冲榜赢奖励！",
+        En => "Send /invite to bring friends and climb the leaderboard!",
     }
 }
 
@@ -194,8 +197,8 @@ pub fn top_all_header(lang: Lang) -> &'static str {
 
 pub fn top_empty(lang: Lang) -> &'static str {
     match lang {
-        Zh => "还没有人有有效邀请。发送 /invite 获取专属链接，成为第一名！",
-        En => "Nobody has an effective invite yet. Send /invite for your link and be the first!",
+        Zh => "还没有人有有效邀请。发送 /invite 邀请好友，成为第一名！",
+        En => "Nobody has an effective invite yet. Send /invite to bring friends and be the first!",
     }
 }
 
@@ -210,9 +213,14 @@ pub fn top_row_count(lang: Lang, count: i64) -> String {
 pub fn my_invites(lang: Lang, count: i64, rank: Option<usize>) -> String {
     match (lang, rank) {
         (Zh, Some(r)) => format!("，你的有效邀请：{count} 人，排名第 {r}。"),
-        (En, Some(r)) => format!(", you have {count} effective invites, rank #{r}."),
-        (Zh, None) => "，你还没有有效邀请。发送 /invite 获取专属链接。".to_owned(),
-        (En, None) => ", you have no effective invites yet. Send /invite for your link.".to_owned(),
+        (En, Some(r)) => format!(
+            ", you have {}, rank #{r}.",
+            en_count(count, "effective invite", "effective invites")
+        ),
+        (Zh, None) => "，你还没有有效邀请。发送 /invite 邀请好友。".to_owned(),
+        (En, None) => {
+            ", you have no effective invites yet. Send /invite to bring friends.".to_owned()
+        }
     }
 }
 
@@ -258,10 +266,10 @@ pub fn lang_set(lang: Lang) -> &'static str {
 pub fn start_private(lang: Lang) -> &'static str {
     match lang {
         Zh => {
-            "你好！我是 Hearth，帮运营者在群里欢迎新成员、统计有效邀请。在群里发送 /invite 获取你的专属邀请链接，/myinvites 查看你的成绩。你在活动中获得的券码会在这里私聊发给你。"
+            "你好！我是 Hearth，帮运营者在群里欢迎新成员、统计有效邀请。在群里发送 /invite 邀请好友，/myinvites 查看你的成绩。你在活动中获得的券码会在这里私聊发给你。"
         }
         En => {
-            "Hi! I am Hearth: I welcome newcomers in groups and count effective invites. In a group, send /invite for your own link and /myinvites for your score. Codes you win come to you here, in private."
+            "Hi! I am Hearth: I welcome newcomers in groups and count effective invites. In a group, send /invite to bring friends and /myinvites for your score. Codes you win come to you here, in private."
         }
     }
 }
@@ -278,7 +286,7 @@ pub fn preview_names(lang: Lang) -> (&'static str, &'static str) {
 pub fn member_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
     match lang {
         Zh => &[
-            ("invite", "获取你的专属邀请链接"),
+            ("invite", "邀请好友（计入你的名下）"),
             ("myinvites", "查看你的有效邀请数和排名"),
             ("top", "有效邀请排行榜（/top N）"),
             ("spin", "转一次本群进行中的转盘"),
@@ -288,7 +296,7 @@ pub fn member_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("help", "查看可用命令"),
         ],
         En => &[
-            ("invite", "Get your own invite link"),
+            ("invite", "Bring friends; they count for you"),
             ("myinvites", "Your effective invites and rank"),
             ("top", "Effective-invite leaderboard (/top N)"),
             ("spin", "Spin the group's open wheel"),

@@ -120,38 +120,34 @@ impl MxUser {
         } else {
             "private_chat"
         };
-        let r = self
-            .call(
-                reqwest::Method::POST,
-                "/createRoom",
-                Some(json!({
-                    "preset": preset,
-                    "name": "Hearth test room",
-                    // Members may invite, as in most community rooms.
-                    "power_level_content_override": { "invite": 0 }
-                })),
-            )
-            .await;
-        r["room_id"].as_str().unwrap().to_owned()
+        self.create(json!({
+            "preset": preset,
+            "name": "Hearth test room",
+            // Members may invite, as in most community rooms.
+            "power_level_content_override": { "invite": 0 }
+        }))
+        .await
     }
 
     /// Creates a private room whose messages are end-to-end encrypted, as
     /// Element's default for private rooms.
     pub async fn create_encrypted_room(&self) -> String {
+        self.create(json!({
+            "preset": "private_chat",
+            "name": "Hearth test room",
+            "initial_state": [{
+                "type": "m.room.encryption",
+                "state_key": "",
+                "content": { "algorithm": "m.megolm.v1.aes-sha2" }
+            }],
+        }))
+        .await
+    }
+
+    /// `/createRoom` with `request`; the new room's id.
+    async fn create(&self, request: Value) -> String {
         let r = self
-            .call(
-                reqwest::Method::POST,
-                "/createRoom",
-                Some(json!({
-                    "preset": "private_chat",
-                    "name": "Hearth test room",
-                    "initial_state": [{
-                        "type": "m.room.encryption",
-                        "state_key": "",
-                        "content": { "algorithm": "m.megolm.v1.aes-sha2" }
-                    }],
-                })),
-            )
+            .call(reqwest::Method::POST, "/createRoom", Some(request))
             .await;
         r["room_id"].as_str().unwrap().to_owned()
     }
@@ -159,18 +155,12 @@ impl MxUser {
     /// Opens a direct chat with `user`, as a client's "Message" button
     /// does: a private room flagged `is_direct`, with `user` invited.
     pub async fn open_direct(&self, user: &str) -> String {
-        let r = self
-            .call(
-                reqwest::Method::POST,
-                "/createRoom",
-                Some(json!({
-                    "preset": "trusted_private_chat",
-                    "is_direct": true,
-                    "invite": [user],
-                })),
-            )
-            .await;
-        r["room_id"].as_str().unwrap().to_owned()
+        self.create(json!({
+            "preset": "trusted_private_chat",
+            "is_direct": true,
+            "invite": [user],
+        }))
+        .await
     }
 
     pub async fn invite(&self, room: &str, user: &str) {
@@ -238,16 +228,8 @@ impl MxUser {
 
     /// Reactions `sender` put on `event`: their keys.
     pub async fn reactions_from(&self, room: &str, sender: &str, event: &str) -> Vec<String> {
-        let r = self
-            .call(
-                reqwest::Method::GET,
-                &format!("/rooms/{}/messages?dir=b&limit=500", enc(room)),
-                None,
-            )
-            .await;
-        r["chunk"]
-            .as_array()
-            .unwrap()
+        self.history(room)
+            .await
             .iter()
             .filter(|e| {
                 e["type"] == "m.reaction"
@@ -265,43 +247,33 @@ impl MxUser {
 
     /// Message events `sender` sent to the room, oldest first.
     pub async fn events_from(&self, room: &str, sender: &str) -> Vec<Value> {
-        let r = self
-            .call(
-                reqwest::Method::GET,
-                &format!("/rooms/{}/messages?dir=b&limit=500", enc(room)),
-                None,
-            )
-            .await;
-        let mut out: Vec<Value> = r["chunk"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["type"] == "m.room.message" && e["sender"] == sender)
-            .cloned()
-            .collect();
-        out.reverse();
-        out
+        let mut events = self.history(room).await;
+        events.retain(|e| e["type"] == "m.room.message" && e["sender"] == sender);
+        events
     }
 
     /// Every event `sender` sent to the room that is not room state, of
     /// any type, as the server holds it; oldest first.
     pub async fn timeline_from(&self, room: &str, sender: &str) -> Vec<Value> {
-        let r = self
+        let mut events = self.history(room).await;
+        events.retain(|e| e.get("state_key").is_none() && e["sender"] == sender);
+        events
+    }
+
+    /// The room's latest 500 events as the server holds them, oldest first.
+    async fn history(&self, room: &str) -> Vec<Value> {
+        let mut r = self
             .call(
                 reqwest::Method::GET,
                 &format!("/rooms/{}/messages?dir=b&limit=500", enc(room)),
                 None,
             )
             .await;
-        let mut out: Vec<Value> = r["chunk"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e.get("state_key").is_none() && e["sender"] == sender)
-            .cloned()
-            .collect();
-        out.reverse();
-        out
+        let Value::Array(mut events) = r["chunk"].take() else {
+            panic!("/messages without a chunk: {r}");
+        };
+        events.reverse();
+        events
     }
 
     /// Contents of the messages `sender` sent to the room, oldest first.
@@ -491,11 +463,53 @@ fn enc(s: &str) -> String {
 }
 
 /// A message's text as a reader sees it (bidi isolates are invisible).
+///
+/// Clients show `formatted_body` where there is one and `body` elsewhere
+/// (notifications, bridges, plain clients), so both must read the same: a
+/// name or a template read as markup shows here as a mismatch.
 pub fn body(content: &Value) -> String {
-    content["body"]
-        .as_str()
-        .unwrap()
-        .replace(['\u{2068}', '\u{2069}'], "")
+    let invisible = |text: &str| text.replace(['\u{2068}', '\u{2069}'], "");
+    let plain = invisible(content["body"].as_str().unwrap());
+    if let Some(html) = content["formatted_body"].as_str() {
+        assert_eq!(
+            invisible(&as_shown(html)),
+            plain,
+            "formatted_body shows otherwise than body: {html:?}"
+        );
+    }
+    plain
+}
+
+/// HTML as a client shows it: tags gone, `<br>` a line break, entities
+/// decoded.
+fn as_shown(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        if c == '<' {
+            let end = rest.find('>').expect("an unclosed tag") + 1;
+            let tag = rest[1..end - 1].trim_end_matches('/').trim();
+            if tag.eq_ignore_ascii_case("br") {
+                out.push('\n');
+            }
+            rest = &rest[end..];
+        } else if c == '&' {
+            let end = rest.find(';').expect("an unterminated entity") + 1;
+            out.push(match &rest[1..end - 1] {
+                "lt" => '<',
+                "gt" => '>',
+                "amp" => '&',
+                "quot" => '"',
+                "#39" => '\'',
+                other => panic!("an entity the bot never writes: &{other};"),
+            });
+            rest = &rest[end..];
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
 }
 
 /// The application logged in as a fresh bot account.
