@@ -5,7 +5,10 @@ use std::path::Path;
 use anyhow::Context;
 
 use crate::{
-    domain::playbook::{self, Playbook, Ritual},
+    domain::{
+        lang::en_count,
+        playbook::{self, Playbook, Ritual},
+    },
     store::{self, Store, audit::CLI_ACTOR},
 };
 
@@ -40,11 +43,13 @@ pub fn summary(book: &Playbook) -> String {
         .filter(|s| matches!(s.what, Ritual::Post { .. }))
         .count();
     let mut out = format!(
-        "{} “{}”: {} steps over {days} days ({posts} posts, {} commands)\n",
+        "{} “{}”: {} over {} ({}, {})\n",
         book.name,
         book.title,
-        book.steps.len(),
-        book.steps.len() - posts
+        en_count(book.steps.len(), "step", "steps"),
+        en_count(days, "day", "days"),
+        en_count(posts, "post", "posts"),
+        en_count(book.steps.len() - posts, "command", "commands")
     );
     for step in &book.steps {
         out.push_str(&format!(

@@ -8,6 +8,7 @@ use crate::{
         Lang,
         coupon::{CodeFile, PoolName},
         coupon_texts,
+        lang::en_count,
     },
     store::{self, Store},
 };
@@ -50,7 +51,11 @@ pub async fn import(
     if let Some(n) = settings.alert_below {
         store::coupons::set_alert_below(&mut tx, pool, i64::from(n)).await?;
     }
-    let detail = format!("{} codes into {}", file.codes.len(), pool.as_str());
+    let detail = format!(
+        "{} into {}",
+        en_count(file.codes.len(), "code", "codes"),
+        pool.as_str()
+    );
     store::audit::record(
         &mut tx,
         None,

@@ -11,6 +11,7 @@ use crate::{
     domain::{
         envelope::{self, EnvelopeParams},
         envelope_command::Amount,
+        lang::en_count,
     },
     domain::{fairness::Seed, giveaway as lottery, wheel},
     engine::{ENVELOPE, GIVEAWAY, NTH, WHEEL},
@@ -60,9 +61,9 @@ pub async fn draw(store: &Store, id: i64) -> anyhow::Result<String> {
     let mut out = header(
         &draw,
         &format!(
-            "lucky red envelope, {} in {} shares",
+            "lucky red envelope, {} in {}",
             unit(params.total),
-            params.shares
+            en_count(params.shares, "share", "shares")
         ),
     )?;
     for (entry, share) in entries.iter().zip(&shares) {
@@ -78,8 +79,8 @@ pub async fn draw(store: &Store, id: i64) -> anyhow::Result<String> {
     let left: u64 = shares[entries.len()..].iter().sum();
     writeln!(
         out,
-        "verified: {} grabs, each got the share the seed gives; not grabbed: {}",
-        entries.len(),
+        "verified: {}, each got the share the seed gives; not grabbed: {}",
+        en_count(entries.len(), "grab", "grabs"),
         unit(left)
     )?;
     Ok(out)
@@ -114,7 +115,13 @@ async fn wheel(conn: &mut sqlx::AnyConnection, draw: &Draw) -> anyhow::Result<St
         );
     }
     let name = |i: usize| params.prizes.get(i).map_or("?", |p| p.name.as_str());
-    let mut out = header(draw, &format!("spin wheel, {} prizes", params.prizes.len()))?;
+    let mut out = header(
+        draw,
+        &format!(
+            "spin wheel, {}",
+            en_count(params.prizes.len(), "prize", "prizes")
+        ),
+    )?;
     for entry in &entries {
         writeln!(
             out,
@@ -126,8 +133,8 @@ async fn wheel(conn: &mut sqlx::AnyConnection, draw: &Draw) -> anyhow::Result<St
     }
     writeln!(
         out,
-        "verified: {} spins, each got the prize the seed gives, no stock oversold",
-        entries.len()
+        "verified: {}, each got the prize the seed gives, no stock oversold",
+        en_count(entries.len(), "spin", "spins")
     )?;
     Ok(out)
 }
@@ -153,9 +160,9 @@ async fn giveaway(conn: &mut sqlx::AnyConnection, draw: &Draw) -> anyhow::Result
     let mut out = header(
         draw,
         &format!(
-            "giveaway, {} winners among {} entries",
-            params.winners,
-            entries.len()
+            "giveaway, {} among {}",
+            en_count(params.winners, "winner", "winners"),
+            en_count(entries.len(), "entry", "entries")
         ),
     )?;
     for w in &winners {
@@ -178,9 +185,9 @@ async fn giveaway(conn: &mut sqlx::AnyConnection, draw: &Draw) -> anyhow::Result
     }
     writeln!(
         out,
-        "verified: {} rounds, {} winners, each the entry the seed draws, nobody twice",
-        rounds.len(),
-        winners.len()
+        "verified: {}, {}, each the entry the seed draws, nobody twice",
+        en_count(rounds.len(), "round", "rounds"),
+        en_count(winners.len(), "winner", "winners")
     )?;
     Ok(out)
 }

@@ -271,7 +271,7 @@ async fn rules_per_group_and_per_operator_and_automatic_mode_with_a_daily_report
         "🛡 In “Group 1004”, automatic mode removed 1 newcomer in the last day \
          (score 90 or more):\n\
          · A雅琴代理 (90: starts with A (sorts first in member lists); marketing word “代理”)\n\
-         Their inviters no longer count them. 1 more wait for review (/review in the group)."
+         Their inviters no longer count them. 1 more waits for review (/review in the group)."
     );
     app.advance(std::time::Duration::from_secs(24 * 3600)).await;
     assert_eq!(
@@ -385,7 +385,7 @@ async fn a_raid_folds_greetings_tightens_screening_and_ends_by_itself(db: TestDb
     assert_eq!(
         ended,
         vec![
-            "✅ Raid mode is over: 27 people joined during it; 1 wait for review (/review)."
+            "✅ Raid mode is over: 27 people joined during it; 1 waits for review (/review)."
                 .to_owned()
         ]
     );

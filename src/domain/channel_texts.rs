@@ -1,6 +1,9 @@
 //! What operators, admins and visitors read about channels and live codes.
 
-use super::Lang::{self, En, Zh};
+use super::{
+    Lang::{self, En, Zh},
+    lang::en_count,
+};
 
 fn t(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
@@ -42,7 +45,8 @@ pub fn live_made(lang: Lang, name: &str, url: &str, set: &str, cap: u32) -> Stri
             "🔗 群活码「{name}」：{url}\n每位访客会收到一个一次性链接，进入群组 {set} 中第一个未满 {cap} 人的群；全部满员时会通知你。"
         ),
         En => format!(
-            "🔗 Live code “{name}”: {url}\nEach visitor gets a single-use link into the first group of set {set} with fewer than {cap} members; you are told when all are full."
+            "🔗 Live code “{name}”: {url}\nEach visitor gets a single-use link into the first group of set {set} with fewer than {}; you are told when all are full.",
+            en_count(cap, "member", "members")
         ),
     }
 }
@@ -86,7 +90,8 @@ pub fn all_full(lang: Lang, name: &str, set: &str, cap: i64) -> String {
             "⚠️ 群活码「{name}」的群组 {set} 已全部满员（每群 {cap} 人），新访客暂时进不来。请新建一个群，把我拉进群并设为管理员，再用 /groupset save {set} … 把它加入群组。"
         ),
         En => format!(
-            "⚠️ Every group of live code “{name}” (set {set}, {cap} members each) is full, so new visitors cannot get in. Create the next group, add me as an admin, and add it to the set with /groupset save {set} …."
+            "⚠️ Every group of live code “{name}” (set {set}, {} each) is full, so new visitors cannot get in. Create the next group, add me as an admin, and add it to the set with /groupset save {set} ….",
+            en_count(cap, "member", "members")
         ),
     }
 }

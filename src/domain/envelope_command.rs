@@ -9,6 +9,7 @@ use std::fmt;
 use super::{
     Lang,
     coupon::{PoolName, split_pool},
+    lang::en_count,
 };
 
 /// The most decimals an amount may have (cents).
@@ -135,7 +136,8 @@ impl EnvelopeArgsError {
             ),
             (Self::Shares(s), Zh) => format!("`{}` 不是份数；请用 1 到 {MAX_SHARES}。", cut(s)),
             (Self::TooSmall { total, shares }, En) => format!(
-                "{total} cannot be split into {shares} shares: each share needs at least {}.",
+                "{total} cannot be split into {}: each share needs at least {}.",
+                en_count(*shares, "share", "shares"),
                 total.with_units(1)
             ),
             (Self::TooSmall { total, shares }, Zh) => format!(

@@ -102,7 +102,8 @@ pub fn unmet(lang: Lang, unmet: Unmet) -> String {
             format!("抱歉，本次抽奖要求入群满 {need} 小时，你目前 {have} 小时。")
         }
         (En, Unmet::Hours { need, have }) => format!(
-            "Sorry, this giveaway is for members of at least {need} hours; you have been a member for {have} h."
+            "Sorry, this giveaway is for members of at least {}; you have been a member for {have} h.",
+            en_count(need, "hour", "hours")
         ),
         (Zh, Unmet::Invites { need, have }) => {
             format!("抱歉，本次抽奖要求有效邀请至少 {need} 人，你目前 {have} 人。")

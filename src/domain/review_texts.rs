@@ -154,7 +154,8 @@ pub fn report_footer(lang: Lang, waiting: i64) -> String {
     match lang {
         Zh => format!("\n他们的邀请人已不再计入。另有 {waiting} 人待审核（群里发送 /review）。"),
         En => format!(
-            "\nTheir inviters no longer count them. {waiting} more wait for review (/review in the group)."
+            "\nTheir inviters no longer count them. {} for review (/review in the group).",
+            en_count(waiting, "more waits", "more wait")
         ),
     }
 }
@@ -221,7 +222,8 @@ pub fn raid_started(lang: Lang, group: &str, joins: i64) -> String {
             "⚠️ 「{group}」一分钟内有 {joins} 人入群，已开启防刷屏模式：欢迎语合并为汇总，新成员筛查更严格。入群放缓十分钟后自动结束。"
         ),
         En => format!(
-            "⚠️ {joins} people joined “{group}” within a minute: raid mode is on. Greetings are summed up and screening is stricter; it ends by itself after ten quiet minutes."
+            "⚠️ {} “{group}” within a minute: raid mode is on. Greetings are summed up and screening is stricter; it ends by itself after ten quiet minutes.",
+            en_count(joins, "person joined", "people joined")
         ),
     }
 }
@@ -233,7 +235,9 @@ pub fn raid_ended(lang: Lang, joins: i64, waiting: i64) -> String {
             format!("✅ 防刷屏模式已结束：期间共 {joins} 人入群，{waiting} 人待审核（/review）。")
         }
         En => format!(
-            "✅ Raid mode is over: {joins} people joined during it; {waiting} wait for review (/review)."
+            "✅ Raid mode is over: {} during it; {} for review (/review).",
+            en_count(joins, "person joined", "people joined"),
+            en_count(waiting, "waits", "wait")
         ),
     }
 }
@@ -243,7 +247,8 @@ pub fn raid_summary(lang: Lang, newcomers: usize) -> String {
     match lang {
         Zh => format!("👋 欢迎刚刚入群的 {newcomers} 位新朋友！请先看置顶的群规。"),
         En => format!(
-            "👋 Welcome to the {newcomers} people who just joined! Please read the pinned rules first."
+            "👋 Welcome to the {} who just joined! Please read the pinned rules first.",
+            en_count(newcomers, "person", "people")
         ),
     }
 }
