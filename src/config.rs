@@ -299,6 +299,20 @@ fn parse_seconds(
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// A database URL as it may be printed: the password, if any, masked.
+pub fn redacted_url(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // Only fails for URLs that cannot have a password at all.
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(_) => raw.to_owned(),
+        // Unparsable: print nothing of it that might be secret.
+        Err(_) => "(a URL that does not parse)".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
@@ -317,6 +331,19 @@ mod tests {
 
     const TOKEN: (&str, &str) = ("HEARTH_TELEGRAM_TOKEN", "123456:ABC-DEF1234ghIkl");
     const OPS: (&str, &str) = ("HEARTH_OPERATORS", "tg:42");
+
+    #[test]
+    fn printed_database_urls_never_show_the_password() {
+        assert_eq!(
+            redacted_url("postgres://hearth:s3cret@db.example.org:5432/hearth"),
+            "postgres://hearth:***@db.example.org:5432/hearth"
+        );
+        assert_eq!(redacted_url("sqlite://hearth.db"), "sqlite://hearth.db");
+        assert_eq!(
+            redacted_url("postgres://hearth@localhost/hearth"),
+            "postgres://hearth@localhost/hearth"
+        );
+    }
 
     #[test]
     fn defaults_fill_everything_but_token_and_operators() {

@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use hearth::{
     campaign_file,
-    config::Settings,
+    config::{Settings, redacted_url},
     coupon_import::{self, PoolSettings},
     domain::coupon::{PoolName, read_codes},
     export::{self, Table},
@@ -53,6 +53,12 @@ enum Cmd {
     Campaign {
         #[command(subcommand)]
         command: CampaignCmd,
+    },
+    /// Updates the bot gave up on after a few tries, newest first, with their causes.
+    Failures {
+        /// How many to show.
+        #[arg(long, short, default_value_t = 20)]
+        limit: u32,
     },
     /// Write draws, their entries, winners, coupon codes, the audit log or the funnel as CSV.
     Export {
@@ -138,8 +144,12 @@ async fn main() -> ExitCode {
         Cmd::Screening { command } => screening(&settings, command).await,
         Cmd::Export { what, output } => export_csv(&settings, what, output).await,
         Cmd::Campaign { command } => campaign(&settings, command).await,
+        Cmd::Failures { limit } => failures(&settings, limit).await,
         Cmd::CheckConfig => {
-            println!("settings are valid; database: {}", settings.database_url);
+            println!(
+                "settings are valid; database: {}",
+                redacted_url(&settings.database_url)
+            );
             Ok(())
         }
     };
@@ -179,7 +189,28 @@ async fn campaign(settings: &Settings, command: CampaignCmd) -> anyhow::Result<(
 async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let store = Store::connect(&settings.database_url).await?;
     store.migrate().await?;
-    println!("migrations applied to {}", settings.database_url);
+    println!(
+        "migrations applied to {}",
+        redacted_url(&settings.database_url)
+    );
+    Ok(())
+}
+
+async fn failures(settings: &Settings, limit: u32) -> anyhow::Result<()> {
+    let store = Store::connect(&settings.database_url).await?;
+    store.migrate().await?;
+    let mut conn = store.connection().await?;
+    let failures = hearth::store::failures::latest(&mut conn, i64::from(limit)).await?;
+    if failures.is_empty() {
+        println!("no failed updates: every update was handled");
+    }
+    for f in failures {
+        let at = chrono::DateTime::from_timestamp_millis(f.at_ms)
+            .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .unwrap_or_default();
+        let chat = f.chat.as_ref().map_or("-", |c| c.as_str());
+        println!("{at}  {chat}  {}  ({})\n    {}", f.what, f.key, f.cause);
+    }
     Ok(())
 }
 

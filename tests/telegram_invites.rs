@@ -598,4 +598,127 @@ on_both_databases!(
     leaderboards_rank_stably_and_operators_see_all_groups,
     help_and_command_menus_differ_for_members_and_admins,
     an_operator_adopts_a_group_where_they_are_admin,
+    an_invite_link_refused_for_an_unknown_reason_is_explained_and_stops_nothing,
+    an_update_failing_every_try_is_recorded_once_and_the_rest_go_through,
 );
+
+/// Waits until every id in `ids` is mentioned in a greeting; returns how
+/// many greeting messages mention them.
+async fn wait_until_greeted(app: &TestApp, ids: std::ops::Range<i64>) -> usize {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let greetings: Vec<_> = app
+            .tg
+            .sent_to(GROUP)
+            .into_iter()
+            .filter(|m| m.mentions().iter().any(|id| ids.contains(id)))
+            .collect();
+        let greeted: std::collections::HashSet<i64> = greetings
+            .iter()
+            .flat_map(|m| m.mentions())
+            .filter(|id| ids.contains(id))
+            .collect();
+        if greeted.len() == ids.clone().count() {
+            return greetings.len();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "only {} of {} greeted",
+            greeted.len(),
+            ids.count()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Telegram refuses `createChatInviteLink` with an error no rule of the
+/// bot's matches: the member is told why, and the joins behind the command
+/// are greeted and counted as ever.
+async fn an_invite_link_refused_for_an_unknown_reason_is_explained_and_stops_nothing(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    app.tg.refuse(
+        "createChatInviteLink",
+        400,
+        "Bad Request: CHAT_INVITE_FORBIDDEN_BY_POLICY",
+    );
+    let alice = user(1, "Alice");
+    let before = app.tg.sent_to(GROUP).len();
+    app.say(GROUP, &alice, "/invite");
+    for i in 0..100 {
+        app.add_members(GROUP, &alice, &[user(10_000 + i, &format!("N{i}"))]);
+    }
+    let said = app.tg.wait_for(GROUP, before + 1).await[before].plain();
+    assert_eq!(
+        said,
+        "Alice, Telegram refused the invite link: Bad Request: CHAT_INVITE_FORBIDDEN_BY_POLICY. Please try again later."
+    );
+    wait_until_greeted(&app, 10_000..10_100).await;
+    let mine = app.ask(GROUP, &alice, "/myinvites").await;
+    assert!(
+        mine.plain().contains("you have 100 effective invites"),
+        "{}",
+        mine.plain()
+    );
+    assert_eq!(app.db.count("SELECT COUNT(*) FROM failed_updates").await, 0);
+    // Once Telegram agrees again, the link comes.
+    app.tg.stop_refusing("createChatInviteLink");
+    assert!(app.invite_link(GROUP, &alice).await.starts_with("https://"));
+}
+
+/// A command that fails on every try (here its audit table is gone) is
+/// tried a few times, then recorded once and skipped: the asker hears so,
+/// the 100 joins queued behind it are all greeted, the operator finds it in
+/// `/status`, and a restart with every update delivered again repeats
+/// nothing.
+async fn an_update_failing_every_try_is_recorded_once_and_the_rest_go_through(db: TestDb) {
+    let mut app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    app.db
+        .execute("ALTER TABLE audit_log RENAME TO audit_log_lost")
+        .await;
+    let operator = user(OPERATOR, "Operator");
+    let alice = user(1, "Alice");
+    let before = app.tg.sent_to(GROUP).len();
+    app.say(GROUP, &operator, "/setwelcome Hi {{newcomer}}");
+    for i in 0..100 {
+        app.add_members(GROUP, &alice, &[user(10_000 + i, &format!("N{i}"))]);
+    }
+    let said = app.tg.wait_for(GROUP, before + 1).await[before].plain();
+    assert_eq!(
+        said,
+        "Sorry, /setwelcome did not work this time; the operator can see why. Please try again later."
+    );
+    wait_until_greeted(&app, 10_000..10_100).await;
+    app.settle().await;
+    assert_eq!(app.db.count("SELECT COUNT(*) FROM failed_updates").await, 1);
+    assert_eq!(
+        app.db
+            .count("SELECT COUNT(*) FROM groups WHERE welcome_template IS NULL")
+            .await,
+        1,
+        "the failed command changed nothing"
+    );
+    let status = app.ask(OPERATOR, &operator, "/status").await.plain();
+    assert!(
+        status.contains("Updates that failed in the last 24 hours: 1"),
+        "{status}"
+    );
+    assert!(status.contains("/setwelcome"), "{status}");
+
+    let sent = app.tg.sent_to(GROUP).len();
+    app.restart().await;
+    app.tg.redeliver_everything();
+    app.settle().await;
+    assert_eq!(app.tg.sent_to(GROUP).len(), sent, "nothing said twice");
+    assert_eq!(app.db.count("SELECT COUNT(*) FROM failed_updates").await, 1);
+
+    // The group is not stuck: mended, the same command works.
+    app.db
+        .execute("ALTER TABLE audit_log_lost RENAME TO audit_log")
+        .await;
+    let saved = app
+        .ask(GROUP, &operator, "/setwelcome Hi {{newcomer}}")
+        .await;
+    assert!(saved.plain().contains("Hi"), "{}", saved.plain());
+}

@@ -26,7 +26,63 @@ on_both_databases!(
     admin_status_is_cached_and_read_again_when_it_changes,
     an_assistant_may_run_admin_commands_in_their_group_only,
     admin_actions_are_logged_with_who_and_when,
+    a_member_typing_admin_commands_hears_one_refusal_whatever_the_arguments,
 );
+
+/// Who may run a command is settled from its name: a member who types any
+/// admin command bare, with junk or with good arguments gets the one
+/// refusal of the day, never a usage text, and changes nothing.
+async fn a_member_typing_admin_commands_hears_one_refusal_whatever_the_arguments(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    busy_group(&app).await;
+    app.settle().await;
+    let before = state(&app).await;
+    let sent_before = app.tg.sent_to(GROUP).len();
+    let mallory = user(7100, "Mallory");
+    let names: std::collections::BTreeSet<&str> = ADMIN_COMMANDS
+        .iter()
+        .filter_map(|(c, _)| c.split_whitespace().next())
+        .filter(|name| *name != "/top")
+        .chain([
+            "/status",
+            "/hongbao",
+            "/lottery",
+            "/assistants",
+            "/milestones",
+        ])
+        .collect();
+    let junk = [
+        "",
+        "0",
+        "-1 -1",
+        "<b>x</b> &amp; \"",
+        "99999999999999999999",
+        "all all all",
+    ];
+    let mut typed = 0;
+    for name in &names {
+        for args in junk {
+            app.say(GROUP, &mallory, &format!("{name} {args}"));
+            typed += 1;
+        }
+    }
+    for (command, _) in ADMIN_COMMANDS {
+        app.say(GROUP, &mallory, command);
+        typed += 1;
+    }
+    app.tg.wait_until_consumed().await;
+    app.settle().await;
+    let said: Vec<String> = app.tg.sent_to(GROUP)[sent_before..]
+        .iter()
+        .map(|m| m.plain())
+        .collect();
+    assert_eq!(said, [ADMIN_ONLY], "{typed} commands typed");
+    assert_eq!(
+        state(&app).await,
+        before,
+        "a refused command changed something"
+    );
+}
 
 fn operator() -> Value {
     user(OPERATOR, "Operator")

@@ -40,7 +40,32 @@ on_both_databases!(
     confirmations_count_each_member_once_and_ignore_other_phrases,
     killed_with_50_posts_due_every_post_arrives_exactly_once,
     downtime_beyond_the_grace_skips_instead_of_flooding,
+    a_job_failing_every_tick_does_not_stop_the_posts_behind_it,
 );
+
+/// Campaign steps run first on each tick. With their table gone they fail
+/// every tick; the scheduled post behind them still goes out on time, once.
+async fn a_job_failing_every_tick_does_not_stop_the_posts_behind_it(db: TestDb) {
+    let app = TestApp::spawn_at(db, "2026-11-10T12:00:00Z").await;
+    app.group_with_bot(GROUP).await;
+    let op = operator();
+    app.ask(GROUP, &op, "/schedule add \"30 12 * * *\" notice Half past")
+        .await;
+    app.db
+        .execute("ALTER TABLE campaign_steps RENAME TO campaign_steps_lost")
+        .await;
+    let before = app.tg.sent_to(GROUP).len();
+    let failed = app.advance_tolerating(29 * MINUTE).await;
+    assert_eq!(failed, ["campaign steps"]);
+    assert_eq!(app.tg.sent_to(GROUP).len(), before, "nothing before 12:30");
+    let failed = app.advance_tolerating(MINUTE).await;
+    assert_eq!(failed, ["campaign steps"], "it fails on every tick");
+    let sent = app.tg.sent_to(GROUP);
+    assert_eq!(sent.len(), before + 1, "the 12:30 post went out");
+    assert_eq!(sent[before].plain(), "📢 Half past");
+    app.advance_tolerating(MINUTE).await;
+    assert_eq!(app.tg.sent_to(GROUP).len(), before + 1, "and only once");
+}
 
 async fn a_daily_2030_notice_posts_at_2030_in_shanghai_with_pins_and_snippets(db: TestDb) {
     // 20:00 in Shanghai.

@@ -95,6 +95,8 @@ pub enum Command {
     Stop,
     /// Invite-contest milestones.
     Milestone(MilestoneCommand),
+    /// In private, for operators: is the bot well, and what did it skip.
+    Status,
 }
 
 /// Which leaderboard `/top` shows.
@@ -257,7 +259,8 @@ impl Command {
             | Command::Assistant(_)
             | Command::Campaign(_)
             | Command::Channel(_)
-            | Command::Broadcast(_) => Access::Operator,
+            | Command::Broadcast(_)
+            | Command::Status => Access::Operator,
         }
     }
 
@@ -268,19 +271,70 @@ impl Command {
         prefix: char,
         bot_username: &str,
     ) -> Result<Option<Self>, CommandError> {
-        let Some(rest) = text.strip_prefix(prefix) else {
-            return Ok(None);
-        };
+        match Invocation::read(text, prefix, bot_username) {
+            Some(invocation) => invocation.parse(),
+            None => Ok(None),
+        }
+    }
+}
+
+/// A command's name and its unparsed arguments: enough to decide who may run
+/// it before a stranger's arguments are read, let alone answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation<'a> {
+    /// Lowercased, without prefix or `@bot` suffix.
+    name: String,
+    args: &'a str,
+}
+
+impl<'a> Invocation<'a> {
+    /// The name and arguments of a message addressed to this bot; `None`
+    /// for plain text and for another bot's commands.
+    pub fn read(text: &'a str, prefix: char, bot_username: &str) -> Option<Self> {
+        let rest = text.strip_prefix(prefix)?;
         let (head, args) = match rest.find(char::is_whitespace) {
             Some(i) => (&rest[..i], rest[i..].trim()),
             None => (rest, ""),
         };
         let name = match head.split_once('@') {
             Some((name, bot)) if bot.eq_ignore_ascii_case(bot_username) => name,
-            Some(_) => return Ok(None),
+            Some(_) => return None,
             None => head,
         };
-        let cmd = match name.to_ascii_lowercase().as_str() {
+        Some(Self {
+            name: name.to_ascii_lowercase(),
+            args,
+        })
+    }
+
+    /// The name as typed, lowercased (`top`, `wheel`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Who may run a command of this name, whatever its arguments; `None`
+    /// for a name Hearth does not know. `/top all` needs more than `/top`,
+    /// which [`Command::access`] tells once the arguments are parsed.
+    pub fn access(&self) -> Option<Access> {
+        Some(match self.name.as_str() {
+            "start" | "help" | "invite" | "myinvites" | "draws" | "spin" | "mycodes" | "stop"
+            | "top" => Access::Member,
+            "adopt" | "groupset" | "groups" | "assistant" | "assistants" | "campaign"
+            | "channel" | "broadcast" | "status" => Access::Operator,
+            "lang" | "schedule" | "snippet" | "envelope" | "hongbao" | "wheel" | "coupons"
+            | "redeem" | "nth" | "giveaway" | "lottery" | "reroll" | "review" | "keep"
+            | "remove" | "log" | "screening" | "channels" | "tag" | "untag" | "tags"
+            | "milestone" | "milestones" | "funnel" | "timezone" | "acks" | "setwelcome" => {
+                Access::Admin
+            }
+            _ => return None,
+        })
+    }
+
+    /// The typed command; `Ok(None)` for a name Hearth does not know.
+    pub fn parse(&self) -> Result<Option<Command>, CommandError> {
+        let args = self.args;
+        let cmd = match self.name.as_str() {
             "start" => Command::Start(
                 // Telegram's deep-link payloads are at most 64 of [A-Za-z0-9_-].
                 Some(args)
@@ -326,6 +380,7 @@ impl Command {
             "tags" => Command::Tag(tag_command::parse_tags(args)?),
             "broadcast" => Command::Broadcast(tag_command::parse_broadcast(args)?),
             "stop" => Command::Stop,
+            "status" => Command::Status,
             "milestone" | "milestones" => Command::Milestone(milestone_command::parse(args)?),
             "funnel" => Command::Funnel(match args.split_whitespace().collect::<Vec<_>>()[..] {
                 [] => None,
@@ -483,7 +538,86 @@ mod tests {
         "broadcast",
         "stop",
         "milestone",
+        "milestones",
+        "assistants",
+        "screening",
+        "campaign",
+        "channel",
+        "channels",
+        "funnel",
+        "status",
     ];
+
+    #[test]
+    fn every_name_has_an_access_before_its_arguments() {
+        for name in NAMES {
+            let text = format!("/{name} junk <b>");
+            let invocation = Invocation::read(&text, '/', "hearth_bot").expect("a command");
+            assert!(invocation.access().is_some(), "/{name} has no access");
+        }
+        assert_eq!(
+            Invocation::read("/frobnicate", '/', "x").and_then(|i| i.access()),
+            None
+        );
+    }
+
+    /// The access read from the name alone is the parsed command's, but for
+    /// `/top all`, which asks for more than any member's `/top`.
+    #[test]
+    fn access_by_name_agrees_with_the_parsed_command() {
+        let examples = [
+            "/start",
+            "/help",
+            "/invite",
+            "/myinvites",
+            "/top 3",
+            "/draws",
+            "/spin",
+            "/mycodes",
+            "/stop",
+            "/adopt",
+            "/groups",
+            "/assistant",
+            "/campaign list",
+            "/channels",
+            "/lang zh",
+            "/timezone",
+            "/acks 3",
+            "/setwelcome",
+            "/review",
+            "/keep 1",
+            "/remove 2",
+            "/log",
+            "/screening",
+            "/funnel",
+            "/coupons",
+            "/redeem ABC123",
+            "/tags",
+            "/milestones",
+            "/wheel close 1",
+            "/envelope close 1",
+            "/nth close 1",
+            "/giveaway close 1",
+            "/reroll 1",
+            "/schedule list",
+            "/snippet list",
+            "/status",
+        ];
+        for text in examples {
+            let invocation = Invocation::read(text, '/', "hearth_bot").expect("a command");
+            let command = invocation
+                .parse()
+                .unwrap_or_else(|e| panic!("{text}: {e:?}"))
+                .expect("known");
+            assert_eq!(invocation.access(), Some(command.access()), "{text}");
+        }
+        let all = Invocation::read("/top all", '/', "hearth_bot").expect("a command");
+        assert_eq!(all.access(), Some(Access::Member));
+        assert_eq!(
+            all.parse().ok().flatten().map(|c| c.access()),
+            Some(Access::Operator)
+        );
+    }
 
     proptest! {
         #[test]

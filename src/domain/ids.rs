@@ -23,6 +23,14 @@ impl Platform {
         }
     }
 
+    /// The platform's name, as members know it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Platform::Telegram => "Telegram",
+            Platform::Matrix => "Matrix",
+        }
+    }
+
     fn from_prefix(prefix: &str) -> Option<Self> {
         match prefix {
             "tg" => Some(Platform::Telegram),

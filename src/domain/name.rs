@@ -60,6 +60,14 @@ pub fn strip_unsafe(text: &str) -> String {
 /// Control characters and the bidi embedding/override/isolate controls.
 /// Marks such as U+200F (RLM) are harmless inside an isolate and kept; the
 /// renderer wraps every name in an isolate.
+/// A group's title as the platform showed it, without the characters that
+/// break a database or a renderer (NUL, which PostgreSQL refuses; other
+/// controls; direction overrides). Anyone who may rename a room can put them
+/// there.
+pub fn clean_title(raw: &str) -> String {
+    raw.chars().filter(|c| !is_unsafe(*c)).collect()
+}
+
 fn is_unsafe(c: char) -> bool {
     (c.is_control() && !c.is_whitespace())
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
@@ -70,6 +78,11 @@ fn is_unsafe(c: char) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn titles_lose_nul_and_controls_only() {
+        assert_eq!(clean_title("Tea\u{0} 茶\u{202E} room 🍵"), "Tea 茶 room 🍵");
+    }
 
     #[test]
     fn strips_overrides_and_controls_but_keeps_emoji_and_chinese() {

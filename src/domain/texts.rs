@@ -138,10 +138,76 @@ pub fn role_unknown(lang: Lang) -> &'static str {
     }
 }
 
+/// A command that failed every try; the operator sees the cause in
+/// `hearth failures` and `/status`.
+pub fn command_failed(lang: Lang, command: &str) -> String {
+    match lang {
+        Zh => format!("抱歉，{command} 这次没有成功，原因已记录给运营者。请稍后再试。"),
+        En => format!(
+            "Sorry, {command} did not work this time; the operator can see why. Please try again later."
+        ),
+    }
+}
+
+/// The platform refused to make a member's invite link, for a reason the
+/// bot has no rule for; follows the member's name.
+pub fn invite_refused(lang: Lang, platform: &str, reason: &str) -> String {
+    match lang {
+        Zh => format!("，{platform} 拒绝创建邀请链接：{reason}。请稍后再试。"),
+        En => format!(", {platform} refused the invite link: {reason}. Please try again later."),
+    }
+}
+
+/// The platform refused to take a suspect out, for a reason the bot has no
+/// rule for (they became an admin meanwhile, say).
+pub fn removal_refused(lang: Lang, platform: &str, reason: &str) -> String {
+    match lang {
+        Zh => format!("{platform} 拒绝移出此人：{reason}。请检查后再试。"),
+        En => format!("{platform} refused to remove them: {reason}. Please check and try again."),
+    }
+}
+
+/// A platform's reason as members may read it: short.
+pub fn short_reason(reason: &str) -> String {
+    const MAX: usize = 200;
+    match reason.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &reason[..cut]),
+        None => reason.to_owned(),
+    }
+}
+
 pub fn operator_only(lang: Lang) -> &'static str {
     match lang {
         Zh => "这个命令仅限运营者使用。",
         En => "That command is for operators only.",
+    }
+}
+
+pub fn status_in_private(lang: Lang) -> &'static str {
+    match lang {
+        Zh => "请私聊我发送 /status：它会列出所有群的情况。",
+        En => "Send /status to me in private: it covers all your groups.",
+    }
+}
+
+/// The operator's `/status`: what the bot serves, what waits to be sent,
+/// and the updates it gave up on lately.
+pub fn status_report(lang: Lang, groups: usize, waiting: i64, failed_today: i64) -> String {
+    match lang {
+        Zh => format!(
+            "Hearth 运行中。\n服务中的群：{groups}\n待发送的消息：{waiting}\n过去 24 小时处理失败的更新：{failed_today}"
+        ),
+        En => format!(
+            "Hearth is running.\nGroups served: {groups}\nMessages waiting to go out: {waiting}\nUpdates that failed in the last 24 hours: {failed_today}"
+        ),
+    }
+}
+
+/// The heading over the latest failures in `/status`.
+pub fn status_latest_failures(lang: Lang) -> &'static str {
+    match lang {
+        Zh => "\n\n最近的失败（完整原因见 hearth failures）：",
+        En => "\n\nLatest failures (full causes: hearth failures):",
     }
 }
 

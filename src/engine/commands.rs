@@ -21,7 +21,7 @@ use crate::{
     domain::{
         ChatId, DisplayName, Lang, RichText,
         channel_command::LIVE_PREFIX,
-        command::{Access, Command, TopScope},
+        command::{Access, Command, Invocation, TopScope},
         coupon_texts,
         leaderboard::Standing,
         review_texts,
@@ -139,7 +139,31 @@ impl Engine {
             .map(|g| g.lang)
             .or(from.lang)
             .unwrap_or(self.settings.default_lang);
-        let command = match Command::parse(&text, port.command_prefix(), port.bot_handle()) {
+        let Some(invocation) = Invocation::read(&text, port.command_prefix(), port.bot_handle())
+        else {
+            return Ok(());
+        };
+        let Some(needed) = invocation.access() else {
+            return Ok(());
+        };
+        // In a group, who may run a command is settled from its name: a
+        // member typing an admin command never has its arguments read, so
+        // junk arguments cannot make the bot explain their usage to them.
+        let role = match &group {
+            Some(group) => match self
+                .group_role(group, &from, needed, invocation.name())
+                .await?
+            {
+                Ok(role) => Some(role),
+                Err(refused) => {
+                    return self
+                        .answer(key, &chat, &from, refused.reply, refused.effect, None)
+                        .await;
+                }
+            },
+            None => None,
+        };
+        let command = match invocation.parse() {
             Ok(Some(command)) => command,
             Ok(None) => return Ok(()),
             Err(e) => {
@@ -157,10 +181,12 @@ impl Engine {
         };
         let access = command.access();
         let chat_group = info.as_ref().map(|i| i.id.clone());
-        let outcome = match (info, group) {
-            (None, _) => self.private_command(command, &from, lang).await?,
-            (Some(info), None) => self.unserved_command(command, &info, &from, lang).await?,
-            (Some(_), Some(group)) => self.group_command(command, &group, &from).await?,
+        let outcome = match (info, group, role) {
+            (Some(_), Some(group), Some(role)) => {
+                self.group_command(command, &group, &from, role).await?
+            }
+            (Some(info), _, _) => self.unserved_command(command, &info, &from, lang).await?,
+            (None, _, _) => self.private_command(command, &from, lang).await?,
         };
         let group_id = match &outcome.effect {
             Some(Effect::Register(g)) => Some(g.id.clone()),
@@ -244,6 +270,7 @@ impl Engine {
                     .await?
             }
             Command::MyCodes => self.my_codes(from, lang).await?.into(),
+            Command::Status if operator => self.status_report(&from.id, lang).await?.into(),
             Command::Coupons(command) if operator => self.coupons_command(command, lang).await?,
             Command::Redeem(code) if operator => CouponPlan::Redeem(code).into_outcome(lang),
             Command::Campaign(command) if operator => {
@@ -291,6 +318,7 @@ impl Engine {
             | Command::Channel(_)
             | Command::Channels
             | Command::Broadcast(_)
+            | Command::Status
             | Command::Funnel(_) => RichText::plain(texts::operator_only(lang)).into(),
             _ => RichText::plain(texts::use_in_group(lang)).into(),
         })
@@ -326,36 +354,68 @@ impl Engine {
         })
     }
 
+    /// The sender's role in a served group, when it is enough for a
+    /// command needing `needed`; otherwise the refusal they are owed. The
+    /// platform is asked only when it matters: for admin commands, and for
+    /// `/help`, whose answer shows admins more.
+    async fn group_role(
+        &self,
+        group: &Group,
+        from: &Person,
+        needed: Access,
+        name: &str,
+    ) -> anyhow::Result<Result<Role, Outcome>> {
+        let lang = group.lang;
+        let role = if needed == Access::Member && !matches!(name, "start" | "help") {
+            self.cheap_role(&from.id)
+        } else {
+            match self.role_in(group, &from.id).await {
+                Ok(role) => role,
+                Err(e) => {
+                    tracing::warn!(error = ?e, "could not read a member's role");
+                    // Help still helps; an admin command says why it waits.
+                    if needed != Access::Member {
+                        return Ok(Err(RichText::plain(texts::role_unknown(lang)).into()));
+                    }
+                    Role::Member
+                }
+            }
+        };
+        if role.may(needed) {
+            return Ok(Ok(role));
+        }
+        let refusal = match needed {
+            Access::Operator => texts::operator_only(lang),
+            _ => texts::admin_only(lang),
+        };
+        Ok(Err(Outcome {
+            reply: RichText::plain(refusal),
+            effect: Some(Effect::Refused),
+        }))
+    }
+
+    /// A role known without a query: operators are listed in the settings,
+    /// everyone else counts as a member.
+    fn cheap_role(&self, user: &crate::domain::UserId) -> Role {
+        if self.is_operator(user) {
+            Role::Operator
+        } else {
+            Role::Member
+        }
+    }
+
     async fn group_command(
         &self,
         command: Command,
         group: &Group,
         from: &Person,
+        role: Role,
     ) -> anyhow::Result<Outcome> {
         let lang = group.lang;
-        // Every group command is checked here, in one place. Member commands
-        // need no role: the platform is asked only when it matters.
-        let role = match command.access() {
-            Access::Member if !matches!(command, Command::Start(_) | Command::Help) => Role::Member,
-            access => match self.role_in(group, &from.id).await {
-                Ok(role) => role,
-                Err(e) => {
-                    tracing::warn!(error = ?e, "could not read a member's role");
-                    // Help still helps; an admin command says why it waits.
-                    if access != Access::Member {
-                        return Ok(RichText::plain(texts::role_unknown(lang)).into());
-                    }
-                    Role::Member
-                }
-            },
-        };
+        // Arguments may ask for more than the name did (`/top all`).
         if !role.may(command.access()) {
-            let refusal = match command.access() {
-                Access::Operator => texts::operator_only(lang),
-                _ => texts::admin_only(lang),
-            };
             return Ok(Outcome {
-                reply: RichText::plain(refusal),
+                reply: RichText::plain(texts::operator_only(lang)),
                 effect: Some(Effect::Refused),
             });
         }
@@ -370,7 +430,12 @@ impl Engine {
             // Codes are never shown in a group.
             Command::MyCodes => RichText::plain(coupon_texts::codes_in_private(lang)).into(),
             Command::Adopt => RichText::plain(texts::already_registered(lang)).into(),
-            Command::Invite => self.invite(&mut conn, group, from).await?,
+            Command::Invite => {
+                // The link may have to be made by the platform: no
+                // connection is held across that call.
+                drop(conn);
+                self.invite(group, from).await?
+            }
             Command::MyInvites => my_invites(&mut conn, group, from).await?.into(),
             Command::Top(TopScope::Group(n)) => {
                 let standings =
@@ -446,6 +511,7 @@ impl Engine {
                     .await?
             }
             Command::Stop => RichText::plain(tag_texts::stop_in_private(lang)).into(),
+            Command::Status => RichText::plain(texts::status_in_private(lang)).into(),
             Command::Milestone(command) => {
                 self.milestone_command(&mut conn, command, group).await?
             }
@@ -487,18 +553,17 @@ impl Engine {
         })
     }
 
-    async fn invite(
-        &self,
-        conn: &mut AnyConnection,
-        group: &Group,
-        from: &Person,
-    ) -> anyhow::Result<Outcome> {
+    async fn invite(&self, group: &Group, from: &Person) -> anyhow::Result<Outcome> {
         let lang = group.lang;
         let port = self.port(group.id.platform())?;
         if !port.personal_links() {
             return Ok(addressed(from, texts::invite_howto_without_links(lang)).into());
         }
-        if let Some(url) = store::links::of_member(conn, &group.id, &from.id).await? {
+        let known = {
+            let mut conn = self.store.connection().await?;
+            store::links::of_member(&mut conn, &group.id, &from.id).await?
+        };
+        if let Some(url) = known {
             return Ok(addressed(from, &format!("{}{url}", texts::invite_link_intro(lang))).into());
         }
         let needs_right = || addressed(from, texts::invite_needs_right(lang));
@@ -526,7 +591,12 @@ impl Engine {
                     effect: Some(Effect::LostInviteRight),
                 })
             }
-            Err(PortError::Unexpected(e)) => Err(e.context("creating an invite link")),
+            Err(PortError::Unexpected(e)) => {
+                tracing::warn!(group = %group.id, error = ?e, "the platform refused an invite link");
+                let reason = texts::short_reason(&e.root_cause().to_string());
+                let platform = group.id.platform().name();
+                Ok(addressed(from, &texts::invite_refused(lang, platform, &reason)).into())
+            }
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod event;
 mod funnel;
 mod giveaways;
 mod greeter;
+mod isolation;
 mod membership;
 mod milestones;
 mod nth_replies;
@@ -202,10 +203,9 @@ impl Engine {
     }
 
     /// Applies a batch of events in platform order. On error nothing of the
-    /// failed part is kept and the caller retries the batch; replays of the
-    /// part that did commit are recognised by their keys.
-    #[tracing::instrument(skip_all, fields(events = batch.len()))]
-    pub async fn handle_batch(&self, batch: Vec<Incoming>) -> anyhow::Result<()> {
+    /// failed part is kept; replays of the part that did commit are
+    /// recognised by their keys ([`Engine::handle_batch`] decides what next).
+    async fn apply_batch(&self, batch: Vec<Incoming>) -> anyhow::Result<()> {
         let mut tx: Option<store::Tx> = None;
         let mut cache = Vec::new();
         let mut members = Vec::new();

@@ -221,7 +221,13 @@ impl Engine {
                 Err(PortError::MissingRight(right)) => {
                     return Ok(RichText::plain(texts::cannot_remove(lang, right)).into());
                 }
-                Err(PortError::Unexpected(e)) => return Err(e.context("removing a suspect")),
+                Err(PortError::Unexpected(e)) => {
+                    tracing::warn!(error = ?e, "the platform refused to remove a suspect");
+                    let reason = crate::domain::texts::short_reason(&e.root_cause().to_string());
+                    let platform = group.id.platform().name();
+                    let said = crate::domain::texts::removal_refused(lang, platform, &reason);
+                    return Ok(RichText::plain(said).into());
+                }
             }
             ReviewPlan::Remove { lang, suspect, by }
         } else {

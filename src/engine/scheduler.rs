@@ -6,7 +6,7 @@
 //! nor posted twice. After downtime a run missed by less than the grace is
 //! posted late, once; an older one is skipped and logged, never flooded.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{collections::HashMap, future::Future, pin::Pin, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use chrono::{NaiveDateTime, NaiveTime};
@@ -230,15 +230,34 @@ impl Engine {
     /// to open or close has come.
     pub async fn run_scheduler(self: Arc<Self>) -> anyhow::Result<()> {
         self.run_passes("scheduler", TICK, |engine| async move {
-            engine.run_due_campaign_steps().await?;
-            engine.fire_due_schedules().await?;
-            engine.send_auto_reports().await?;
-            engine.end_quiet_raids().await?;
-            engine.run_broadcasts().await?;
-            engine.award_milestones().await?;
-            engine.run_due_draws().await
+            engine.run_due_jobs().await;
+            anyhow::Ok(())
         })
         .await
+    }
+
+    /// Runs every scheduled job that is due, each standing alone: a job that
+    /// fails is logged with its cause chain and the others still run on the
+    /// same tick. Returns the names of the jobs that failed.
+    pub async fn run_due_jobs(&self) -> Vec<&'static str> {
+        type Job<'a> = Pin<Box<dyn Future<Output = anyhow::Result<usize>> + Send + 'a>>;
+        let jobs: [(&'static str, Job<'_>); 7] = [
+            ("campaign steps", Box::pin(self.run_due_campaign_steps())),
+            ("scheduled posts", Box::pin(self.fire_due_schedules())),
+            ("screening reports", Box::pin(self.send_auto_reports())),
+            ("raid endings", Box::pin(self.end_quiet_raids())),
+            ("broadcasts", Box::pin(self.run_broadcasts())),
+            ("milestones", Box::pin(self.award_milestones())),
+            ("draws", Box::pin(self.run_due_draws())),
+        ];
+        let mut failed = Vec::new();
+        for (name, job) in jobs {
+            if let Err(e) = job.await {
+                tracing::error!(job = name, error = ?e, "a scheduled job failed; the others go on");
+                failed.push(name);
+            }
+        }
+        failed
     }
 }
 

@@ -12,6 +12,7 @@ pub mod campaigns;
 pub mod channels;
 pub mod coupons;
 pub mod draws;
+pub mod failures;
 pub mod funnel;
 pub mod greetings;
 pub mod groups;
@@ -102,6 +103,11 @@ impl Store {
         sqlx::any::install_default_drivers();
         let backend =
             Backend::of(url).context("DATABASE_URL must start with sqlite: or postgres:")?;
+        if backend == Backend::Sqlite
+            && let Some(path) = sqlite_path(url)
+        {
+            keep_private(&path)?;
+        }
         let url = match backend {
             Backend::Sqlite if !url.contains("mode=") => {
                 let sep = if url.contains('?') { '&' } else { '?' };
@@ -183,6 +189,51 @@ impl Store {
     }
 }
 
+/// The file a SQLite URL names; `None` for an in-memory database.
+fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| path.into())
+}
+
+/// The database holds members' ids and names and every code handed out:
+/// it is created readable by its owner only, and tightened, with a
+/// warning, when someone made it readable by others.
+fn keep_private(path: &std::path::Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::metadata(path) {
+            Ok(meta) if meta.permissions().mode() & 0o077 != 0 => {
+                tracing::warn!(
+                    path = %path.display(),
+                    mode = format!("{:o}", meta.permissions().mode() & 0o777),
+                    "the database file was readable by others; made it 0600"
+                );
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+                    .with_context(|| format!("making {} private", path.display()))?;
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                // An empty file is a new database to SQLite.
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .mode(0o600)
+                    .open(path)
+                    .with_context(|| format!("creating the database file {}", path.display()))?;
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("reading {}", path.display()));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 /// `($1, $2), ($3, $4), …`: placeholders for a multi-row statement.
 pub(crate) fn tuples(rows: usize, columns: usize) -> String {
     let mut out = String::new();
@@ -208,5 +259,35 @@ mod tests {
     fn tuples_number_placeholders_row_by_row() {
         assert_eq!(super::tuples(2, 2), "($1, $2), ($3, $4)");
         assert_eq!(super::tuples(1, 3), "($1, $2, $3)");
+    }
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        let path = |url| super::sqlite_path(url).map(|p| p.display().to_string());
+        assert_eq!(path("sqlite://hearth.db"), Some("hearth.db".into()));
+        assert_eq!(path("sqlite:data/h.db?mode=rwc"), Some("data/h.db".into()));
+        assert_eq!(path("sqlite:///var/lib/h.db"), Some("/var/lib/h.db".into()));
+        assert_eq!(path("sqlite::memory:"), None);
+    }
+
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_database_file_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let file = dir.path().join("new.db");
+        let url = format!("sqlite://{}", file.display());
+        let store = super::Store::connect(&url).await.expect("a new database");
+        let mode = |f: &std::path::Path| {
+            std::fs::metadata(f).expect("a file").permissions().mode() & 0o777
+        };
+        assert_eq!(mode(&file), 0o600);
+        store.close().await;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+        let store = super::Store::connect(&url)
+            .await
+            .expect("the database again");
+        assert_eq!(mode(&file), 0o600, "a readable database is tightened");
+        store.close().await;
     }
 }

@@ -97,6 +97,9 @@ struct ServerState {
     photos: Vec<Photo>,
     /// Groups made public: every update shows their username, as Telegram's do.
     usernames: HashMap<i64, String>,
+    /// Methods answered with an error, whatever their parameters: status
+    /// and description, as Telegram words them.
+    refusals: HashMap<String, (u16, String)>,
 }
 
 /// What `getChat` shows of a user.
@@ -205,6 +208,19 @@ impl FakeTelegram {
     /// How many sendMessage calls hang now.
     pub fn held(&self) -> u64 {
         self.with(|s| s.held)
+    }
+
+    /// Answers every call of `method` with this error from now on.
+    pub fn refuse(&self, method: &str, status: u16, description: &str) {
+        self.with(|s| {
+            s.refusals
+                .insert(method.to_owned(), (status, description.to_owned()))
+        });
+    }
+
+    /// Answers `method` normally again.
+    pub fn stop_refusing(&self, method: &str) {
+        self.with(|s| s.refusals.remove(method));
     }
 
     /// How many faults of each kind were answered.
@@ -396,6 +412,10 @@ async fn handle(
         .unwrap()
         .calls
         .push((method.clone(), params.clone()));
+    let refusal = shared.state.lock().unwrap().refusals.get(&method).cloned();
+    if let Some((status, description)) = refusal {
+        return error(status, &description);
+    }
     match method.as_str() {
         "getUpdates" => get_updates(&shared, &params).await,
         "getMe" => ok(json!({

@@ -52,6 +52,14 @@ impl TestDb {
         n
     }
 
+    /// Runs `sql` on a connection of its own (a test breaking something on
+    /// purpose).
+    pub async fn execute(&self, sql: &'static str) {
+        sqlx::any::install_default_drivers();
+        let mut conn = AnyConnection::connect(&self.url).await.unwrap();
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+
     /// Waits until no newcomer waits for a greeting and no outbox entry
     /// waits to be sent.
     pub async fn wait_until_idle(&self) {

@@ -52,6 +52,9 @@ const SYNC_TIMEOUT: Duration = Duration::from_secs(25);
 /// how many pages (5,000 events: a day of a busy group).
 const GAP_PAGE: u32 = 100;
 const MAX_GAP_PAGES: usize = 50;
+/// Tries to join a room the bot was invited to before the invite is
+/// recorded as failed and declined.
+const INVITE_ATTEMPTS: u32 = 3;
 
 /// A connected Matrix bot account.
 pub struct Matrix {
@@ -138,11 +141,24 @@ impl Matrix {
                 .iter()
                 .filter_map(|e| serde_json::from_str(e.json().get()).ok())
                 .collect();
-            if let Some(event) = self.accept_invite(room_id, &events).await? {
-                batch.push(Incoming {
-                    key: format!("mx:invite:{room_id}:{}", response.next_batch),
-                    event,
-                });
+            let key = format!("mx:invite:{room_id}:{}", response.next_batch);
+            // An invite the bot cannot take (a room on a server out of
+            // reach: anyone on the federation can send one) is that room's
+            // problem: recorded, declined, and the sync goes on.
+            match self.accept_invite_retrying(room_id, &events).await {
+                Ok(Some(event)) => batch.push(Incoming { key, event }),
+                Ok(None) => {}
+                Err(e) => {
+                    let chat = ChatId::matrix(room_id.as_str());
+                    engine
+                        .record_platform_failure(&key, Some(&chat), "an invite to a room", &e)
+                        .await?;
+                    if let Some(room) = self.client.get_room(room_id)
+                        && let Err(e) = room.leave().await
+                    {
+                        tracing::warn!(room = %room_id, error = ?anyhow::Error::from(e), "could not decline an invite");
+                    }
+                }
             }
         }
         // The first sync returns history, which is not news: only invites count.
@@ -274,6 +290,27 @@ impl Matrix {
         }
     }
 
+    /// [`Self::accept_invite`], tried a few times with back-off.
+    async fn accept_invite_retrying(
+        &self,
+        room_id: &RoomId,
+        state: &[Value],
+    ) -> anyhow::Result<Option<Event>> {
+        let mut wait = Duration::from_millis(250);
+        let mut attempt = 1;
+        loop {
+            match self.accept_invite(room_id, state).await {
+                Err(e) if attempt < INVITE_ATTEMPTS => {
+                    tracing::warn!(room = %room_id, attempt, error = ?e, "joining a room failed; trying again");
+                    tokio::time::sleep(wait).await;
+                    wait *= 4;
+                    attempt += 1;
+                }
+                done => return done,
+            }
+        }
+    }
+
     /// Joins a room the bot was invited to, so that it can speak there, and
     /// reports who invited it; the engine decides whether it stays. A direct
     /// chat is not a group: it becomes the inviter's private chat.
@@ -301,8 +338,7 @@ impl Matrix {
             .iter()
             .find(|e| e["type"] == "m.room.name")
             .and_then(|e| e["content"]["name"].as_str())
-            .unwrap_or(room_id.as_str())
-            .to_owned();
+            .map_or_else(|| room_id.to_string(), crate::domain::name::clean_title);
         Ok(Some(Event::BotJoined {
             group: GroupInfo {
                 id: ChatId::matrix(room_id.as_str()),

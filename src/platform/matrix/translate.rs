@@ -24,7 +24,7 @@ pub fn timeline(
 ) -> Vec<Incoming> {
     let group = GroupInfo {
         id: ChatId::matrix(room),
-        title: title.to_owned(),
+        title: crate::domain::name::clean_title(title),
         public_handle: None,
     };
     let mut out = Vec::new();

@@ -237,7 +237,7 @@ impl Port for Telegram {
             Err(e) if lacks_rights(&e) => return Err(PortError::MissingRight("Ban Users")),
             Err(e) => {
                 return Err(PortError::Unexpected(
-                    anyhow::Error::new(e).context("banChatMember"),
+                    in_telegrams_words(e).context("banChatMember"),
                 ));
             }
         }
@@ -268,7 +268,7 @@ impl Port for Telegram {
             Ok(link) => Ok(link.invite_link),
             Err(e) if lacks_rights(&e) => Err(PortError::MissingRight("Invite Users via Link")),
             Err(e) => Err(PortError::Unexpected(
-                anyhow::Error::from(e).context("createChatInviteLink"),
+                in_telegrams_words(e).context("createChatInviteLink"),
             )),
         }
     }
@@ -289,7 +289,7 @@ impl Port for Telegram {
             Ok(link) => Ok(Some(link.invite_link)),
             Err(e) if lacks_rights(&e) => Err(PortError::MissingRight("Invite Users via Link")),
             Err(e) => Err(PortError::Unexpected(
-                anyhow::Error::from(e).context("createChatInviteLink"),
+                in_telegrams_words(e).context("createChatInviteLink"),
             )),
         }
     }
@@ -473,6 +473,16 @@ fn no_preview() -> LinkPreviewOptions {
         prefer_small_media: false,
         prefer_large_media: false,
         show_above_text: false,
+    }
+}
+
+/// An error whose root is Telegram's own description, as members may read
+/// it when the bot has no rule for it (teloxide wraps descriptions it does
+/// not know as `Unknown error: "…"`).
+fn in_telegrams_words(e: RequestError) -> anyhow::Error {
+    match e {
+        RequestError::Api(ApiError::Unknown(description)) => anyhow::Error::msg(description),
+        other => other.into(),
     }
 }
 

@@ -190,7 +190,7 @@ fn person(user: &User) -> Person {
 fn group_info(chat: &Chat) -> GroupInfo {
     GroupInfo {
         id: chat_id(chat),
-        title: chat.title().unwrap_or_default().to_owned(),
+        title: crate::domain::name::clean_title(chat.title().unwrap_or_default()),
         public_handle: chat.username().map(str::to_owned),
     }
 }
