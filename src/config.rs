@@ -30,6 +30,8 @@ pub struct Settings {
     pub schedule_grace: Duration,
     /// Sending limits; Telegram's unless a test shortens them.
     pub pace: Pace,
+    /// How long processed update keys and delivered messages are kept.
+    pub retention: Retention,
     /// The font certificates are drawn with; without it, the usual places
     /// of a CJK font are tried.
     pub certificate_font: Option<std::path::PathBuf>,
@@ -159,6 +161,14 @@ impl Settings {
                 600.0,
             )?,
             pace: Pace::TELEGRAM,
+            retention: Retention {
+                update_keys: parse_days(
+                    "HEARTH_KEEP_UPDATE_KEYS_DAYS",
+                    get("HEARTH_KEEP_UPDATE_KEYS_DAYS"),
+                    7,
+                )?,
+                sent: parse_days("HEARTH_KEEP_SENT_DAYS", get("HEARTH_KEEP_SENT_DAYS"), 30)?,
+            },
             certificate_font: get("HEARTH_CERTIFICATE_FONT")
                 .filter(|p| !p.trim().is_empty())
                 .map(std::path::PathBuf::from),
@@ -272,6 +282,50 @@ fn parse_operators(raw: Option<&str>) -> Result<Vec<UserId>, ConfigError> {
         .filter(|s| !s.trim().is_empty())
         .map(|s| UserId::parse(s).map_err(|e| invalid("HEARTH_OPERATORS", e.to_string())))
         .collect()
+}
+
+/// How long records that only grow are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    /// Keys of processed updates (replays come within a day).
+    pub update_keys: Duration,
+    /// Delivered outbox entries.
+    pub sent: Duration,
+}
+
+impl Default for Retention {
+    fn default() -> Self {
+        const DAY: u64 = 24 * 60 * 60;
+        Self {
+            update_keys: Duration::from_secs(7 * DAY),
+            sent: Duration::from_secs(30 * DAY),
+        }
+    }
+}
+
+fn parse_days(
+    name: &'static str,
+    raw: Option<String>,
+    default: u64,
+) -> Result<Duration, ConfigError> {
+    let days = match raw {
+        None => default,
+        Some(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|d| (1..=3650).contains(d))
+            .ok_or_else(|| {
+                invalid(
+                    name,
+                    format!(
+                        "`{}` is not a whole number of days between 1 and 3650",
+                        v.trim()
+                    ),
+                )
+            })?,
+    };
+    Ok(Duration::from_secs(days * 24 * 60 * 60))
 }
 
 fn parse_seconds(

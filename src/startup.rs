@@ -42,6 +42,7 @@ impl Application {
                 greet_interval: settings.greet_interval,
                 greet_settle: settings.greet_settle,
                 pace: settings.pace,
+                retention: settings.retention,
                 schedule_grace: settings.schedule_grace,
                 certificate_font: certificate_font(settings)?,
             },

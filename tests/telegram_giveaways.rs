@@ -19,7 +19,75 @@ on_both_databases!(
     a_giveaway_lets_in_only_members_who_meet_its_requirements,
     a_claimed_giveaway_prize_from_a_pool_comes_in_private,
     a_wheel_opens_and_closes_by_itself_even_across_a_restart,
+    a_thousand_winners_are_posted_in_parts_and_every_one_claims_once,
 );
+
+/// Results far past Telegram's 4,096 characters go out in parts, each
+/// within the limit as Telegram counts it, the Claim button under the last;
+/// every one of the 1,000 winners is mentioned once and claims once.
+async fn a_thousand_winners_are_posted_in_parts_and_every_one_claims_once(db: TestDb) {
+    let app = TestApp::spawn_at(db, START).await;
+    app.group_with_bot(GROUP).await;
+    let post = app.ask(GROUP, &operator(), "/giveaway 1000 30m Tea").await;
+    let members: Vec<Value> = (0..1000)
+        .map(|i| user(20_000 + i, &format!("Tea lover number {i:04}")))
+        .collect();
+    for m in &members {
+        app.press(GROUP, post.message_id, m, "draw:1");
+    }
+    app.settle().await;
+    let before = app.tg.sent_to(GROUP).len();
+    app.advance(Duration::from_secs(30 * 60)).await;
+    let parts: Vec<Sent> = app.tg.sent_to(GROUP).split_off(before);
+    assert!(parts.len() >= 5, "{} parts", parts.len());
+    assert!(
+        parts[0]
+            .plain()
+            .starts_with("🎉 Giveaway #1 is drawn: 1000 took part."),
+        "{}",
+        parts[0].plain()
+    );
+    for part in &parts {
+        assert!(part.plain().encode_utf16().count() <= 4096);
+    }
+    let (last, rest) = parts.split_last().unwrap();
+    assert!(rest.iter().all(|p| p.buttons.is_empty()));
+    assert_eq!(
+        last.buttons,
+        vec![("🎁 Claim".to_owned(), "draw:1".to_owned())]
+    );
+    // The first 25 are mentioned (notified), the rest named; each once.
+    let mentioned: Vec<i64> = parts.iter().flat_map(|p| p.mentions()).collect();
+    assert_eq!(mentioned.iter().collect::<HashSet<_>>().len(), 25);
+    let all: String = parts.iter().map(Sent::plain).collect();
+    for i in 0..1000 {
+        let name = format!("Tea lover number {i:04}");
+        assert_eq!(all.matches(&name).count(), 1, "{name}");
+    }
+
+    let asked = app.tg.calls("answerCallbackQuery").len();
+    for m in &members {
+        app.press(GROUP, last.message_id, m, "draw:1");
+    }
+    app.settle().await;
+    let claims = &answers(&app)[asked..];
+    assert_eq!(claims.len(), 1000);
+    assert!(
+        claims.iter().all(|a| a == "🎁 Claimed: Tea!"),
+        "{:?}",
+        claims.iter().find(|a| *a != "🎁 Claimed: Tea!")
+    );
+    let again = app
+        .press_for_answer(GROUP, last.message_id, &members[7], "draw:1")
+        .await;
+    assert_eq!(again, "You have claimed your prize already.");
+    assert_eq!(
+        app.db
+            .count("SELECT COUNT(*) FROM draw_winners WHERE claimed_at IS NOT NULL")
+            .await,
+        1000
+    );
+}
 
 fn operator() -> Value {
     user(OPERATOR, "Operator")

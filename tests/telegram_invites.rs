@@ -600,7 +600,37 @@ on_both_databases!(
     an_operator_adopts_a_group_where_they_are_admin,
     an_invite_link_refused_for_an_unknown_reason_is_explained_and_stops_nothing,
     an_update_failing_every_try_is_recorded_once_and_the_rest_go_through,
+    old_update_keys_and_delivered_messages_are_pruned,
 );
+
+/// Update keys are kept a week (Telegram re-delivers for a day at most) and
+/// delivered messages a month; what is pending is never pruned.
+async fn old_update_keys_and_delivered_messages_are_pruned(db: TestDb) {
+    const DAY: Duration = Duration::from_secs(24 * 3600);
+    let app = TestApp::spawn_at(db, "2026-11-01T00:00:00Z").await;
+    app.group_with_bot(GROUP).await;
+    for i in 0..5 {
+        app.join_public(GROUP, &user(100 + i, "N"));
+    }
+    app.tg.wait_until_consumed().await;
+    // The greeting waits for its settle time on the test's clock.
+    app.advance(Duration::from_secs(10)).await;
+    let keys = || app.db.count("SELECT COUNT(*) FROM processed_updates");
+    let sent = || {
+        app.db
+            .count("SELECT COUNT(*) FROM outbox WHERE state = 'sent'")
+    };
+    assert!(keys().await >= 6, "the bot's arrival and five joins");
+    let delivered = sent().await;
+    assert!(delivered >= 2, "hello and a greeting");
+    app.advance(6 * DAY).await;
+    assert!(keys().await >= 6, "kept for a week");
+    app.advance(2 * DAY).await;
+    assert_eq!(keys().await, 0, "gone after a week");
+    assert_eq!(sent().await, delivered, "messages stay a month");
+    app.advance(23 * DAY).await;
+    assert_eq!(sent().await, 0, "gone after a month");
+}
 
 /// Waits until every id in `ids` is mentioned in a greeting; returns how
 /// many greeting messages mention them.

@@ -44,6 +44,7 @@ pub async fn engine(
         greet_interval: std::time::Duration::from_secs(6),
         greet_settle: std::time::Duration::from_secs(2),
         pace: hearth::domain::pace::Pace::TELEGRAM,
+        retention: Default::default(),
         schedule_grace: std::time::Duration::from_secs(600),
         certificate_font: None,
     };

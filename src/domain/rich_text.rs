@@ -123,7 +123,9 @@ impl RichText {
                     }
                 }
                 Span::Mention { user, name } => {
-                    let len = utf16_len(name.as_str());
+                    // Renderers put each name inside an isolate (FSI…PDI),
+                    // two more characters the platform counts.
+                    let len = utf16_len(name.as_str()) + 2;
                     if used > 0 && used + len > max {
                         close(&mut current, &mut used);
                     }
@@ -191,7 +193,8 @@ mod tests {
 
     #[test]
     fn long_messages_break_at_line_ends() {
-        let parts = sample().split(12);
+        // "line two\n" is 9 units, the mention 2 plus its 2 isolate marks.
+        let parts = sample().split(13);
         let plain: Vec<String> = parts.iter().map(RichText::to_plain).collect();
         assert_eq!(plain, ["line one\n", "line two\n芬芬", " welcome\n"]);
         assert_eq!(
@@ -199,6 +202,12 @@ mod tests {
             vec![&UserId::telegram(7)],
             "the mention stays whole"
         );
+    }
+
+    #[test]
+    fn a_mention_counts_its_isolate_marks() {
+        let plain: Vec<String> = sample().split(12).iter().map(RichText::to_plain).collect();
+        assert_eq!(plain, ["line one\n", "line two\n", "芬芬", " welcome\n"]);
     }
 
     proptest! {

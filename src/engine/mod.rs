@@ -57,13 +57,19 @@ pub use port::{DeliveryError, Port, PortError};
 pub use wheels::WHEEL;
 
 use crate::{
-    domain::{ChatId, Lang, Platform, UserId, pace::Pace},
+    domain::{ChatId, Lang, Platform, RichText, UserId, pace::Pace},
     store::{self, Store},
 };
 
 /// The longest message sent as one, in UTF-16 units as Telegram counts them
 /// (its limit is 4096; Matrix allows far more).
 const MESSAGE_LIMIT: usize = 4000;
+
+/// Members-who-spoke remembered at once (about 100 bytes each).
+const SPOKEN_CACHE: usize = 50_000;
+
+/// The longest caption under an image, in UTF-16 units (Telegram: 1024).
+const CAPTION_LIMIT: usize = 1000;
 
 /// Engine settings, taken from the application's configuration.
 #[derive(Debug, Clone)]
@@ -80,6 +86,8 @@ pub struct EngineSettings {
     pub greet_settle: Duration,
     /// Sending limits kept by every delivery loop.
     pub pace: Pace,
+    /// How long processed update keys and delivered messages are kept.
+    pub retention: crate::config::Retention,
     /// Draws milestone certificates; without it they are left out.
     pub certificate_font: Option<Arc<crate::certificate::CertificateFont>>,
 }
@@ -96,10 +104,13 @@ pub struct Engine {
     confirms: RwLock<confirm::Confirms>,
     /// Members known to have spoken in a group, so a message costs no
     /// write once their first one is recorded (the funnel's "active").
-    spoken: RwLock<HashSet<(ChatId, UserId)>>,
+    /// Bounded: one forgotten costs one idempotent write when they speak.
+    spoken: RwLock<hashlink::LruCache<(ChatId, UserId), ()>>,
     /// When milestones were last checked (engine clock), so the check runs
     /// every few seconds rather than on every scheduler tick.
     milestones_checked: std::sync::atomic::AtomicI64,
+    /// When old records were last pruned (engine clock).
+    pruned: std::sync::atomic::AtomicI64,
     /// Wakes the greeter and the delivery loops when there is new work.
     pub(crate) work: Notify,
 }
@@ -139,8 +150,9 @@ impl Engine {
             ports: RwLock::new(HashMap::new()),
             active: RwLock::new(active.into_iter().collect()),
             confirms: RwLock::new(confirms),
-            spoken: RwLock::new(HashSet::new()),
+            spoken: RwLock::new(hashlink::LruCache::new(SPOKEN_CACHE)),
             milestones_checked: std::sync::atomic::AtomicI64::new(i64::MIN),
+            pruned: std::sync::atomic::AtomicI64::new(i64::MIN),
             work: Notify::new(),
         }))
     }
@@ -241,7 +253,7 @@ impl Engine {
                         .spoken
                         .read()
                         .unwrap_or_else(|e| e.into_inner())
-                        .contains(&key)
+                        .contains_key(&key)
                     && !spoke.contains(&key)
                 {
                     spoke.push(key);
@@ -320,7 +332,7 @@ impl Engine {
         self.spoken
             .write()
             .unwrap_or_else(|e| e.into_inner())
-            .extend(spoke);
+            .extend(spoke.into_iter().map(|key| (key, ())));
         Ok(())
     }
 
@@ -424,7 +436,7 @@ impl Engine {
             .port(chat.platform())
             .map(|p| p.command_prefix())
             .unwrap_or('/');
-        let rewrite = |text: &crate::domain::RichText| {
+        let rewrite = |text: &RichText| {
             if prefix == '/' {
                 text.clone()
             } else {
@@ -432,28 +444,55 @@ impl Engine {
                     .map_text(|t| crate::domain::texts::with_command_prefix(t, prefix))
             }
         };
-        let actions = match action {
-            // Long replies (a list, a report) go as several messages, each
-            // within the platform's limit.
-            Action::Send { text } => rewrite(text)
-                .split(MESSAGE_LIMIT)
+        // Every kind that carries text goes in parts within the platform's
+        // limit; the part that keeps the action's kind (its button, its
+        // message id for pins, reactions and replies) is the last.
+        let in_parts = |text: &RichText, keep: &dyn Fn(RichText) -> Action| -> Vec<Action> {
+            let mut parts = rewrite(text).split(MESSAGE_LIMIT);
+            let last = keep(parts.pop().unwrap_or_default());
+            parts
                 .into_iter()
                 .map(|text| Action::Send { text })
-                .collect(),
-            Action::Post { post, text, pin } => vec![Action::Post {
+                .chain(std::iter::once(last))
+                .collect()
+        };
+        let actions = match action {
+            // Nothing to say: nothing queued.
+            Action::Send { text } if text.spans.is_empty() => Vec::new(),
+            Action::Send { text } => in_parts(text, &|text| Action::Send { text }),
+            Action::Post { post, text, pin } => in_parts(text, &|text| Action::Post {
                 post: *post,
-                text: rewrite(text),
+                text,
                 pin: *pin,
-            }],
-            Action::Announce { draw, text, button } => vec![Action::Announce {
+            }),
+            Action::Announce { draw, text, button } => in_parts(text, &|text| Action::Announce {
                 draw: *draw,
-                text: rewrite(text),
+                text,
                 button: button.clone(),
-            }],
-            Action::Ask { text, rows } => vec![Action::Ask {
-                text: rewrite(text),
+            }),
+            Action::Ask { text, rows } => in_parts(text, &|text| Action::Ask {
+                text,
                 rows: rows.clone(),
-            }],
+            }),
+            // A caption past the limit keeps its start under the image; the
+            // rest follows it as messages.
+            Action::Photo {
+                png,
+                file_name,
+                caption,
+            } => {
+                let mut parts = RichText::plain(caption.as_str())
+                    .split(CAPTION_LIMIT)
+                    .into_iter();
+                let photo = Action::Photo {
+                    png: png.clone(),
+                    file_name: file_name.clone(),
+                    caption: parts.next().map(|p| p.to_plain()).unwrap_or_default(),
+                };
+                std::iter::once(photo)
+                    .chain(parts.map(|text| Action::Send { text }))
+                    .collect()
+            }
             other => vec![other.clone()],
         };
         let mut last = None;

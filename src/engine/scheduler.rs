@@ -241,7 +241,7 @@ impl Engine {
     /// same tick. Returns the names of the jobs that failed.
     pub async fn run_due_jobs(&self) -> Vec<&'static str> {
         type Job<'a> = Pin<Box<dyn Future<Output = anyhow::Result<usize>> + Send + 'a>>;
-        let jobs: [(&'static str, Job<'_>); 7] = [
+        let jobs: [(&'static str, Job<'_>); 8] = [
             ("campaign steps", Box::pin(self.run_due_campaign_steps())),
             ("scheduled posts", Box::pin(self.fire_due_schedules())),
             ("screening reports", Box::pin(self.send_auto_reports())),
@@ -249,6 +249,7 @@ impl Engine {
             ("broadcasts", Box::pin(self.run_broadcasts())),
             ("milestones", Box::pin(self.award_milestones())),
             ("draws", Box::pin(self.run_due_draws())),
+            ("pruning", Box::pin(self.prune_old_records())),
         ];
         let mut failed = Vec::new();
         for (name, job) in jobs {
@@ -258,6 +259,32 @@ impl Engine {
             }
         }
         failed
+    }
+}
+
+/// How often old records are pruned.
+const PRUNE_EVERY_MS: i64 = 60 * 60 * 1000;
+
+impl Engine {
+    /// Forgets processed update keys and delivered messages past their
+    /// retention, at most once an hour; returns how many rows went.
+    pub async fn prune_old_records(&self) -> anyhow::Result<usize> {
+        use std::sync::atomic::Ordering;
+        let now = self.now_ms();
+        let last = self.pruned.load(Ordering::Relaxed);
+        if last != i64::MIN && now - last < PRUNE_EVERY_MS {
+            return Ok(0);
+        }
+        let retention = self.settings.retention;
+        let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        let mut conn = self.store.connection().await?;
+        let keys = store::updates::prune(&mut conn, now - ms(retention.update_keys)).await?;
+        let sent = store::outbox::prune_sent(&mut conn, now - ms(retention.sent)).await?;
+        self.pruned.store(now, Ordering::Relaxed);
+        if keys + sent > 0 {
+            tracing::info!(keys, sent, "pruned old update keys and delivered messages");
+        }
+        Ok(usize::try_from(keys + sent).unwrap_or(usize::MAX))
     }
 }
 

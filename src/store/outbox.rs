@@ -104,6 +104,16 @@ pub async fn mark_failed(conn: &mut AnyConnection, id: i64, error: &str) -> sqlx
 }
 
 /// How many entries are still pending (tests and status).
+/// Deletes entries delivered before `before_ms`; pending and failed ones
+/// stay.
+pub async fn prune_sent(conn: &mut AnyConnection, before_ms: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM outbox WHERE state = 'sent' AND sent_at < $1")
+        .bind(before_ms)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 pub async fn pending_count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
     sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")
         .fetch_one(conn)

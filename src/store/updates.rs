@@ -16,6 +16,16 @@ pub async fn claim(conn: &mut AnyConnection, key: &str, now_ms: i64) -> sqlx::Re
     Ok(done.rows_affected() == 1)
 }
 
+/// Forgets keys recorded before `before_ms`: platforms re-deliver an update
+/// for a day at most, so older keys only grow the table.
+pub async fn prune(conn: &mut AnyConnection, before_ms: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM processed_updates WHERE at < $1")
+        .bind(before_ms)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// Whether `key` was already applied.
 pub async fn is_processed(conn: &mut AnyConnection, key: &str) -> sqlx::Result<bool> {
     let row = sqlx::query("SELECT 1 AS one FROM processed_updates WHERE key = $1")

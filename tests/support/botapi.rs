@@ -636,12 +636,17 @@ async fn hold(shared: &Shared) -> bool {
 fn send_message(shared: &Shared, params: &Value) -> Reply {
     let chat_id = params["chat_id"].as_i64().unwrap_or(0);
     let text = params["text"].as_str().unwrap_or("").to_owned();
-    if params["parse_mode"] == "HTML"
-        && let Err(e) = parse_html(&text)
-    {
-        return error(400, &format!("Bad Request: can't parse entities: {e}"));
-    }
-    if text.chars().count() > 4096 {
+    // Telegram counts the text as members see it (tags out, entities
+    // decoded) in UTF-16 units.
+    let seen = if params["parse_mode"] == "HTML" {
+        match parse_html(&text) {
+            Ok((plain, _)) => plain,
+            Err(e) => return error(400, &format!("Bad Request: can't parse entities: {e}")),
+        }
+    } else {
+        text.clone()
+    };
+    if seen.encode_utf16().count() > 4096 {
         return error(400, "Bad Request: message is too long");
     }
     let mut s = shared.state.lock().unwrap();

@@ -1,8 +1,6 @@
 //! Matrix events (raw JSON, so Synapse's `unsigned.prev_sender` survives) to
 //! engine events.
 
-use std::collections::HashMap;
-
 use serde_json::Value;
 
 use crate::{
@@ -11,8 +9,18 @@ use crate::{
 };
 
 /// Who invited whom, per room, for joins whose event lacks `prev_sender`.
-#[derive(Debug, Default)]
-pub struct InviteMemory(HashMap<(String, String), String>);
+/// Bounded: invites nobody accepts must not grow the process forever.
+#[derive(Debug)]
+pub struct InviteMemory(hashlink::LruCache<(String, String), String>);
+
+/// Invites remembered at once; the oldest unanswered are forgotten first.
+const INVITES_REMEMBERED: usize = 10_000;
+
+impl Default for InviteMemory {
+    fn default() -> Self {
+        Self(hashlink::LruCache::new(INVITES_REMEMBERED))
+    }
+}
 
 /// Translates one room's timeline. `me` is the bot's user id.
 pub fn timeline(
@@ -224,6 +232,22 @@ mod tests {
     fn member(id: &str, target: &str, sender: &str, membership: &str, unsigned: Value) -> Value {
         json!({ "event_id": id, "type": "m.room.member", "state_key": target, "sender": sender,
                 "content": { "membership": membership }, "unsigned": unsigned })
+    }
+
+    #[test]
+    fn invites_nobody_answers_are_forgotten_oldest_first() {
+        let mut mem = InviteMemory::default();
+        for i in 0..INVITES_REMEMBERED + 500 {
+            mem.0
+                .insert(("!r:x".to_owned(), format!("@u{i}:x")), "@a:x".to_owned());
+        }
+        assert_eq!(mem.0.len(), INVITES_REMEMBERED);
+        assert!(!mem.0.contains_key(&("!r:x".to_owned(), "@u0:x".to_owned())));
+        let newest = (
+            "!r:x".to_owned(),
+            format!("@u{}:x", INVITES_REMEMBERED + 499),
+        );
+        assert!(mem.0.contains_key(&newest));
     }
 
     #[test]
