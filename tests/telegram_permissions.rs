@@ -27,7 +27,47 @@ on_both_databases!(
     an_assistant_may_run_admin_commands_in_their_group_only,
     admin_actions_are_logged_with_who_and_when,
     a_member_typing_admin_commands_hears_one_refusal_whatever_the_arguments,
+    a_group_admin_may_look_at_but_not_change_what_the_operator_owns,
 );
+
+/// Snippets and coupon pools are the operator's, shared by every group
+/// they run: an admin of one group may list them, and is refused changing
+/// them, which would change what other groups post and hand out.
+async fn a_group_admin_may_look_at_but_not_change_what_the_operator_owns(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    busy_group(&app).await;
+    app.settle().await;
+    let before = state(&app).await;
+    let body = "SELECT COUNT(*) FROM snippets WHERE body = 'Be kind'";
+    assert_eq!(app.db.count(body).await, 1);
+    for (i, command) in [
+        "/snippet save rules Buy at my shop",
+        "/snippet delete rules",
+        "/coupons limit tea 9",
+        "/coupons alert tea 9",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // A fresh admin each time: each is told once.
+        let id = 7200 + i as i64;
+        app.tg.make_admin(GROUP, id);
+        let reply = app.ask(GROUP, &user(id, "Ann"), command).await;
+        assert_eq!(reply.plain(), OPERATOR_ONLY, "{command}");
+    }
+    let ann = user(7200, "Ann");
+    let list = app.ask(GROUP, &ann, "/snippet list").await.plain();
+    assert!(list.contains("rules"), "{list}");
+    let stock = app.ask(GROUP, &ann, "/coupons").await.plain();
+    assert!(stock.contains("tea"), "{stock}");
+    app.settle().await;
+    assert_eq!(
+        state(&app).await,
+        before,
+        "an admin changed the operator's own"
+    );
+    assert_eq!(app.db.count(body).await, 1);
+}
 
 /// Who may run a command is settled from its name: a member who types any
 /// admin command bare, with junk or with good arguments gets the one

@@ -222,6 +222,12 @@ impl Command {
     /// Who may run it.
     pub fn access(&self) -> Access {
         match self {
+            // Snippets and pools are the operator's, shared by all their
+            // groups: one group's admin may look, not change them.
+            Command::Snippet(SnippetCommand::Save { .. } | SnippetCommand::Delete(_))
+            | Command::Coupons(CouponsCommand::Limit(..) | CouponsCommand::Alert(..)) => {
+                Access::Operator
+            }
             Command::Start(_)
             | Command::Help
             | Command::Invite
@@ -562,7 +568,8 @@ mod tests {
     }
 
     /// The access read from the name alone is the parsed command's, but for
-    /// `/top all`, which asks for more than any member's `/top`.
+    /// `/top all`, which asks for more than any member's `/top`, and for
+    /// changes to what belongs to the operator (snippets, pools).
     #[test]
     fn access_by_name_agrees_with_the_parsed_command() {
         let examples = [
@@ -610,6 +617,21 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{text}: {e:?}"))
                 .expect("known");
             assert_eq!(invocation.access(), Some(command.access()), "{text}");
+        }
+        for text in [
+            "/snippet save rules Be kind",
+            "/snippet delete rules",
+            "/coupons limit tea 2",
+            "/coupons alert tea 2",
+        ] {
+            let invocation = Invocation::read(text, '/', "hearth_bot").expect("a command");
+            assert_eq!(invocation.access(), Some(Access::Admin), "{text}");
+            let command = invocation.parse().ok().flatten().expect("parses");
+            assert_eq!(
+                command.access(),
+                Access::Operator,
+                "{text}: the operator's own"
+            );
         }
         let all = Invocation::read("/top all", '/', "hearth_bot").expect("a command");
         assert_eq!(all.access(), Some(Access::Member));
