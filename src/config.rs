@@ -165,9 +165,13 @@ impl Settings {
                 update_keys: parse_days(
                     "HEARTH_KEEP_UPDATE_KEYS_DAYS",
                     get("HEARTH_KEEP_UPDATE_KEYS_DAYS"),
-                    7,
+                    Retention::default().update_keys,
                 )?,
-                sent: parse_days("HEARTH_KEEP_SENT_DAYS", get("HEARTH_KEEP_SENT_DAYS"), 30)?,
+                sent: parse_days(
+                    "HEARTH_KEEP_SENT_DAYS",
+                    get("HEARTH_KEEP_SENT_DAYS"),
+                    Retention::default().sent,
+                )?,
             },
             certificate_font: get("HEARTH_CERTIFICATE_FONT")
                 .filter(|p| !p.trim().is_empty())
@@ -293,12 +297,13 @@ pub struct Retention {
     pub sent: Duration,
 }
 
+const DAY_SECS: u64 = 24 * 60 * 60;
+
 impl Default for Retention {
     fn default() -> Self {
-        const DAY: u64 = 24 * 60 * 60;
         Self {
-            update_keys: Duration::from_secs(7 * DAY),
-            sent: Duration::from_secs(30 * DAY),
+            update_keys: Duration::from_secs(7 * DAY_SECS),
+            sent: Duration::from_secs(30 * DAY_SECS),
         }
     }
 }
@@ -306,10 +311,10 @@ impl Default for Retention {
 fn parse_days(
     name: &'static str,
     raw: Option<String>,
-    default: u64,
+    default: Duration,
 ) -> Result<Duration, ConfigError> {
     let days = match raw {
-        None => default,
+        None => return Ok(default),
         Some(v) => v
             .trim()
             .parse::<u64>()
@@ -325,7 +330,7 @@ fn parse_days(
                 )
             })?,
     };
-    Ok(Duration::from_secs(days * 24 * 60 * 60))
+    Ok(Duration::from_secs(days * DAY_SECS))
 }
 
 fn parse_seconds(

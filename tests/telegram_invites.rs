@@ -632,6 +632,13 @@ async fn old_update_keys_and_delivered_messages_are_pruned(db: TestDb) {
     assert_eq!(sent().await, 0, "gone after a month");
 }
 
+/// `adder` adds 100 newcomers (ids 10,000 to 10,099), one update each.
+fn add_hundred(app: &TestApp, adder: &serde_json::Value) {
+    for i in 0..100 {
+        app.add_members(GROUP, adder, &[user(10_000 + i, &format!("N{i}"))]);
+    }
+}
+
 /// Waits until every id in `ids` is mentioned in a greeting; returns how
 /// many greeting messages mention them.
 async fn wait_until_greeted(app: &TestApp, ids: std::ops::Range<i64>) -> usize {
@@ -675,9 +682,7 @@ async fn an_invite_link_refused_for_an_unknown_reason_is_explained_and_stops_not
     let alice = user(1, "Alice");
     let before = app.tg.sent_to(GROUP).len();
     app.say(GROUP, &alice, "/invite");
-    for i in 0..100 {
-        app.add_members(GROUP, &alice, &[user(10_000 + i, &format!("N{i}"))]);
-    }
+    add_hundred(&app, &alice);
     let said = app.tg.wait_for(GROUP, before + 1).await[before].plain();
     assert_eq!(
         said,
@@ -711,9 +716,7 @@ async fn an_update_failing_every_try_is_recorded_once_and_the_rest_go_through(db
     let alice = user(1, "Alice");
     let before = app.tg.sent_to(GROUP).len();
     app.say(GROUP, &operator, "/setwelcome Hi {{newcomer}}");
-    for i in 0..100 {
-        app.add_members(GROUP, &alice, &[user(10_000 + i, &format!("N{i}"))]);
-    }
+    add_hundred(&app, &alice);
     let said = app.tg.wait_for(GROUP, before + 1).await[before].plain();
     assert_eq!(
         said,
@@ -735,13 +738,20 @@ async fn an_update_failing_every_try_is_recorded_once_and_the_rest_go_through(db
         "{status}"
     );
     assert!(status.contains("/setwelcome"), "{status}");
+    // Alone in its batch, a failing update is skipped all the same.
+    let alone = app.ask(GROUP, &operator, "/lang zh").await.plain();
+    assert_eq!(
+        alone,
+        "Sorry, /lang did not work this time; the operator can see why. Please try again later."
+    );
+    assert_eq!(app.db.count("SELECT COUNT(*) FROM failed_updates").await, 2);
 
     let sent = app.tg.sent_to(GROUP).len();
     app.restart().await;
     app.tg.redeliver_everything();
     app.settle().await;
     assert_eq!(app.tg.sent_to(GROUP).len(), sent, "nothing said twice");
-    assert_eq!(app.db.count("SELECT COUNT(*) FROM failed_updates").await, 1);
+    assert_eq!(app.db.count("SELECT COUNT(*) FROM failed_updates").await, 2);
 
     // The group is not stuck: mended, the same command works.
     app.db

@@ -30,21 +30,18 @@ impl Engine {
     /// An `Err` means nothing of the failed part could be recorded (not even
     /// as failed): the caller must not confirm the batch, and retries it.
     #[tracing::instrument(skip_all, fields(events = batch.len()))]
-    pub async fn handle_batch(&self, batch: Vec<Incoming>) -> anyhow::Result<()> {
-        let whole = if batch.len() > 1 {
-            batch.clone()
-        } else {
-            Vec::new()
-        };
-        let first = match self.apply_batch(batch).await {
-            Ok(()) => return Ok(()),
-            Err(e) => e,
-        };
-        if whole.is_empty() {
-            // A batch of one: it was the first try of that update.
-            return Err(first);
+    pub async fn handle_batch(&self, mut batch: Vec<Incoming>) -> anyhow::Result<()> {
+        if batch.len() <= 1 {
+            return match batch.pop() {
+                Some(incoming) => self.apply_alone(incoming).await,
+                None => Ok(()),
+            };
         }
-        tracing::warn!(error = ?first, "a batch of updates failed; applying them one at a time");
+        let whole = batch.clone();
+        let Err(e) = self.apply_batch(batch).await else {
+            return Ok(());
+        };
+        tracing::warn!(error = ?e, "a batch of updates failed; applying them one at a time");
         for incoming in whole {
             self.apply_alone(incoming).await?;
         }
