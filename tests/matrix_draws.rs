@@ -39,12 +39,18 @@ async fn members_join_a_giveaway_by_reacting_and_claim_the_same_way(db: TestDb) 
         .say(&room, "!giveaway 1 1h Pen --hours 24")
         .await;
     let strict = bot_event(&app, &room, "started giveaway #1").await;
-    ann.react(&room, &strict, "🎉").await;
+    let mut reaction = ann.react(&room, &strict, "🎉").await;
     let refused = bot_message(&app, &room, "members of at least 24 hours").await;
     assert_eq!(
         refused["content"]["m.mentions"]["user_ids"],
         serde_json::json!([ann.id])
     );
+    // Taking the reaction back and reacting again, over and over, is told
+    // no more: one refusal per member and draw.
+    for _ in 0..3 {
+        ann.redact(&room, &reaction).await;
+        reaction = ann.react(&room, &strict, "🎉").await;
+    }
 
     app.operator.say(&room, "!giveaway 2 1h Pen").await;
     let open = bot_message(&app, &room, "started giveaway #2").await;
@@ -53,6 +59,15 @@ async fn members_join_a_giveaway_by_reacting_and_claim_the_same_way(db: TestDb) 
         "{}",
         body(&open["content"])
     );
+    // The bot reads the room in order: the reactions above were handled.
+    let refusals = app
+        .operator
+        .events_from(&room, &app.bot.id)
+        .await
+        .iter()
+        .filter(|e| body(&e["content"]).contains("members of at least 24 hours"))
+        .count();
+    assert_eq!(refusals, 1);
     let open = open["event_id"].as_str().unwrap().to_owned();
     ann.react(&room, &open, "🎉").await;
     bea.react(&room, &open, "🎉").await;

@@ -15,7 +15,7 @@ use crate::{
         ChatId, RichText, draw_texts as texts, envelope_command::Amount, giveaway_texts, nth_texts,
         schedule::local_of,
     },
-    store::{self, groups::Group},
+    store::{self, draws::Draw, groups::Group},
 };
 
 /// How many draws `/draws` lists.
@@ -216,15 +216,28 @@ impl Engine {
         Ok(changed)
     }
 
-    /// Tells a win in the group, mentioning the winner, inside the win's
-    /// transaction.
+    /// Tells a press's answer in the group, mentioning the member, inside
+    /// the press's transaction (Matrix: a reaction has no private answer).
+    /// The same answer to the same member about the same draw is told once,
+    /// so taking a reaction back and again cannot make the bot talk.
     pub(super) async fn tell_win(
         &self,
         conn: &mut AnyConnection,
-        group: &ChatId,
+        draw: &Draw,
         winner: &Person,
         answer: &str,
     ) -> anyhow::Result<()> {
+        let told = (draw.id, winner.id.clone(), answer.to_owned());
+        if self
+            .told_in_room
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(told, ())
+            .is_some()
+        {
+            return Ok(());
+        }
+        let group = &draw.group;
         let mut text = RichText::default();
         text.push_mention(&winner.id, &winner.name);
         text.push_text(&format!(" {answer}"));

@@ -250,7 +250,7 @@ impl Engine {
         };
         let grabbed = Grab::Won(won, award);
         if tell_in_room {
-            self.tell_win(&mut tx, &draw.group, from, &grabbed.explain(lang))
+            self.tell_win(&mut tx, draw, from, &grabbed.explain(lang))
                 .await?;
         }
         if position + 1 == draw.slots && store::draws::close(&mut tx, draw.id, now).await? {

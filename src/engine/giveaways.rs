@@ -310,7 +310,7 @@ impl Engine {
             Join::Joined(position + 1)
         };
         if tell_in_room && matches!(join, Join::Unmet(_) | Join::NotMember) {
-            self.tell_win(&mut tx, &draw.group, from, &join.explain(lang))
+            self.tell_win(&mut tx, draw, from, &join.explain(lang))
                 .await?;
         }
         tx.commit().await.context("committing a giveaway entry")?;
@@ -350,7 +350,7 @@ impl Engine {
         };
         let claimed = Claimed::Claimed(params.prize.clone(), award);
         if tell_in_room {
-            self.tell_win(&mut tx, &draw.group, from, &claimed.explain(lang))
+            self.tell_win(&mut tx, draw, from, &claimed.explain(lang))
                 .await?;
         }
         tx.commit().await.context("committing a claim")?;

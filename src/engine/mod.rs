@@ -68,6 +68,9 @@ const MESSAGE_LIMIT: usize = 4000;
 /// Members-who-spoke remembered at once (about 100 bytes each).
 const SPOKEN_CACHE: usize = 50_000;
 
+/// Press answers remembered as told.
+const TOLD_IN_ROOM: usize = 10_000;
+
 /// The longest caption under an image, in UTF-16 units (Telegram: 1024).
 const CAPTION_LIMIT: usize = 1000;
 
@@ -109,6 +112,9 @@ pub struct Engine {
     /// When milestones were last checked (engine clock), so the check runs
     /// every few seconds rather than on every scheduler tick.
     milestones_checked: std::sync::atomic::AtomicI64,
+    /// Answers told in a room to presses (member, draw, words), so each is
+    /// told once; bounded.
+    told_in_room: std::sync::Mutex<hashlink::LruCache<(i64, UserId, String), ()>>,
     /// When old records were last pruned (engine clock).
     pruned: std::sync::atomic::AtomicI64,
     /// Wakes the greeter and the delivery loops when there is new work.
@@ -153,6 +159,7 @@ impl Engine {
             spoken: RwLock::new(hashlink::LruCache::new(SPOKEN_CACHE)),
             milestones_checked: std::sync::atomic::AtomicI64::new(i64::MIN),
             pruned: std::sync::atomic::AtomicI64::new(i64::MIN),
+            told_in_room: std::sync::Mutex::new(hashlink::LruCache::new(TOLD_IN_ROOM)),
             work: Notify::new(),
         }))
     }

@@ -338,7 +338,7 @@ impl Engine {
         };
         let spun = Spin::Won(won.name.clone(), award);
         if tell_in_room {
-            self.tell_win(&mut tx, &draw.group, from, &spun.explain(lang))
+            self.tell_win(&mut tx, draw, from, &spun.explain(lang))
                 .await?;
         }
         // A wheel whose every prize is gone closes by itself.

@@ -212,18 +212,30 @@ impl MxUser {
         self.call(reqwest::Method::PUT, &path, Some(content)).await;
     }
 
-    /// Reacts to `event` with `key`, as a client's reaction picker does.
-    pub async fn react(&self, room: &str, event: &str, key: &str) {
+    /// Reacts to `event` with `key`, as a client's reaction picker does;
+    /// returns the reaction's event id.
+    pub async fn react(&self, room: &str, event: &str, key: &str) -> String {
         let txn = unique("r");
         let path = format!("/rooms/{}/send/m.reaction/{txn}", enc(room));
-        self.call(
-            reqwest::Method::PUT,
-            &path,
-            Some(json!({
-                "m.relates_to": { "rel_type": "m.annotation", "event_id": event, "key": key }
-            })),
-        )
-        .await;
+        let sent = self
+            .call(
+                reqwest::Method::PUT,
+                &path,
+                Some(json!({
+                    "m.relates_to": { "rel_type": "m.annotation", "event_id": event, "key": key }
+                })),
+            )
+            .await;
+        sent["event_id"].as_str().unwrap().to_owned()
+    }
+
+    /// Takes back an event of one's own (a reaction, as a client's second
+    /// press on it does).
+    pub async fn redact(&self, room: &str, event: &str) {
+        let txn = unique("x");
+        let path = format!("/rooms/{}/redact/{}/{txn}", enc(room), enc(event));
+        self.call(reqwest::Method::PUT, &path, Some(json!({})))
+            .await;
     }
 
     /// Reactions `sender` put on `event`: their keys.
