@@ -19,7 +19,28 @@ on_both_databases!(
     a_thousand_hostile_names_render_as_plain_text,
     hostile_welcome_text_renders_as_typed,
     oversized_input_gets_a_clear_refusal,
+    a_group_title_with_a_nul_byte_is_served_like_any_other,
 );
+
+/// Anyone who may rename a group can put a NUL in its title, which
+/// PostgreSQL refuses to store: the title is kept without it, and the group
+/// is served as ever.
+async fn a_group_title_with_a_nul_byte_is_served_like_any_other(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.tg.set_title(GROUP, "Tea\u{0} Room\u{202E}");
+    app.group_with_bot(GROUP).await;
+    let before = app.tg.sent_to(GROUP).len();
+    app.add_members(GROUP, &user(1, "Alice"), &[user(2, "Bob")]);
+    let greeting = app.tg.wait_for(GROUP, before + 1).await[before].clone();
+    assert_eq!(greeting.mentions(), vec![2, 1]);
+    assert_eq!(
+        app.db
+            .count("SELECT COUNT(*) FROM groups WHERE title = 'Tea Room'")
+            .await,
+        1
+    );
+    assert_eq!(app.db.count("SELECT COUNT(*) FROM failed_updates").await, 0);
+}
 
 fn operator() -> Value {
     user(OPERATOR, "Operator")

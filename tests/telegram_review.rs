@@ -19,7 +19,51 @@ on_both_databases!(
     a_raid_folds_greetings_tightens_screening_and_ends_by_itself,
     an_account_sweeping_the_operators_groups_is_flagged,
     profiles_are_read_after_the_join_and_screened_too,
+    a_removal_telegram_refuses_is_explained_and_changes_nothing,
 );
+
+/// The suspect became an admin meanwhile: Telegram refuses the ban with a
+/// reason no rule of the bot's matches. The admin reads Telegram's words,
+/// the suspect and the inviter's credit stay, and the joins behind the
+/// command are greeted as ever.
+async fn a_removal_telegram_refuses_is_explained_and_changes_nothing(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    let bob = user(9100, "Bob");
+    let link = app.invite_link(GROUP, &bob).await;
+    app.join_via_link(GROUP, &user(9001, "A雅琴代理"), &link);
+    app.settle().await;
+    app.tg.refuse(
+        "banChatMember",
+        400,
+        "Bad Request: user is an administrator of the chat",
+    );
+    let before = app.tg.sent_to(GROUP).len();
+    app.say(GROUP, &operator(), "/remove 1");
+    app.join_public(GROUP, &user(9200, "Nia"));
+    let said = app.tg.wait_for(GROUP, before + 1).await[before].plain();
+    assert_eq!(
+        said,
+        "Telegram refused to remove them: Bad Request: user is an administrator of the chat. Please check and try again."
+    );
+    app.settle().await;
+    assert!(
+        app.tg
+            .sent_to(GROUP)
+            .iter()
+            .any(|m| m.mentions().contains(&9200)),
+        "the join behind the command was greeted"
+    );
+    assert_eq!(
+        app.db
+            .count("SELECT COUNT(*) FROM suspects WHERE state = 'pending'")
+            .await,
+        1
+    );
+    assert_eq!(app.db.count("SELECT COUNT(*) FROM failed_updates").await, 0);
+    let mine = app.ask(GROUP, &bob, "/myinvites").await.plain();
+    assert!(mine.contains("you have 1 effective invite"), "{mine}");
+}
 
 fn operator() -> Value {
     user(OPERATOR, "Operator")

@@ -97,6 +97,8 @@ struct ServerState {
     photos: Vec<Photo>,
     /// Groups made public: every update shows their username, as Telegram's do.
     usernames: HashMap<i64, String>,
+    /// Groups renamed: every update shows their title.
+    titles: HashMap<i64, String>,
     /// Methods answered with an error, whatever their parameters: status
     /// and description, as Telegram words them.
     refusals: HashMap<String, (u16, String)>,
@@ -171,6 +173,9 @@ impl FakeTelegram {
                 let id = chat["id"].as_i64().unwrap_or_default();
                 if let Some(username) = s.usernames.get(&id) {
                     chat["username"] = username.clone().into();
+                }
+                if let Some(title) = s.titles.get(&id) {
+                    chat["title"] = title.clone().into();
                 }
             }
             s.next_update_id += 1;
@@ -773,6 +778,11 @@ impl FakeTelegram {
     /// Makes `chat` a public group named `@username` from the next update on.
     pub fn set_username(&self, chat: i64, username: &str) {
         self.with(|s| s.usernames.insert(chat, username.to_owned()));
+    }
+
+    /// Renames `chat` from the next update on.
+    pub fn set_title(&self, chat: i64, title: &str) {
+        self.with(|s| s.titles.insert(chat, title.to_owned()));
     }
 
     pub fn set_bot_can_invite(&self, chat: i64, can: bool) {
