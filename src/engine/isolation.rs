@@ -9,8 +9,6 @@
 //! Only when even that record cannot be written (the database is away) does
 //! the error reach the adapter, which then fetches the same updates again.
 
-use std::time::Duration;
-
 use anyhow::Context;
 
 use super::{Action, Engine, Event, Incoming};
@@ -18,12 +16,6 @@ use crate::{
     domain::{ChatId, RichText, texts},
     store::{self, failures::Failure},
 };
-
-/// Tries an update gets, alone, before it is recorded as failed.
-const ATTEMPTS: u32 = 3;
-
-/// The wait before the second try; each later wait is four times longer.
-const FIRST_RETRY: Duration = Duration::from_millis(250);
 
 impl Engine {
     /// Applies a batch of updates in platform order, each standing alone.
@@ -48,22 +40,13 @@ impl Engine {
         Ok(())
     }
 
-    /// Applies one update, tried up to [`ATTEMPTS`] times; the last failure
-    /// is recorded, and the asker told, instead of returned.
+    /// Applies one update, tried a few times with back-off; the last
+    /// failure is recorded, and the asker told, instead of returned.
     async fn apply_alone(&self, incoming: Incoming) -> anyhow::Result<()> {
-        let mut wait = FIRST_RETRY;
-        let mut attempt = 1;
-        loop {
-            match self.apply_batch(vec![incoming.clone()]).await {
-                Ok(()) => return Ok(()),
-                Err(e) if attempt < ATTEMPTS => {
-                    tracing::warn!(key = %incoming.key, attempt, error = ?e, "an update failed; trying it again");
-                    tokio::time::sleep(wait).await;
-                    wait *= 4;
-                    attempt += 1;
-                }
-                Err(e) => return self.record_failure(&incoming, &e).await,
-            }
+        let what = format!("update {}", incoming.key);
+        match super::retry::with_backoff(&what, || self.apply_batch(vec![incoming.clone()])).await {
+            Ok(()) => Ok(()),
+            Err(e) => self.record_failure(&incoming, &e).await,
         }
     }
 

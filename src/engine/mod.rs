@@ -29,6 +29,7 @@ mod nth_replies;
 pub mod port;
 mod profiles;
 mod raids;
+pub(crate) mod retry;
 mod review;
 mod roles;
 mod schedule_commands;

@@ -52,9 +52,6 @@ const SYNC_TIMEOUT: Duration = Duration::from_secs(25);
 /// how many pages (5,000 events: a day of a busy group).
 const GAP_PAGE: u32 = 100;
 const MAX_GAP_PAGES: usize = 50;
-/// Tries to join a room the bot was invited to before the invite is
-/// recorded as failed and declined.
-const INVITE_ATTEMPTS: u32 = 3;
 
 /// A connected Matrix bot account.
 pub struct Matrix {
@@ -145,7 +142,10 @@ impl Matrix {
             // An invite the bot cannot take (a room on a server out of
             // reach: anyone on the federation can send one) is that room's
             // problem: recorded, declined, and the sync goes on.
-            match self.accept_invite_retrying(room_id, &events).await {
+            let what = format!("joining {room_id}");
+            match crate::engine::retry::with_backoff(&what, || self.accept_invite(room_id, &events))
+                .await
+            {
                 Ok(Some(event)) => batch.push(Incoming { key, event }),
                 Ok(None) => {}
                 Err(e) => {
@@ -286,27 +286,6 @@ impl Matrix {
                 && let Some(name) = member.display_name()
             {
                 from.name = DisplayName::clean(name, from.name.as_str());
-            }
-        }
-    }
-
-    /// [`Self::accept_invite`], tried a few times with back-off.
-    async fn accept_invite_retrying(
-        &self,
-        room_id: &RoomId,
-        state: &[Value],
-    ) -> anyhow::Result<Option<Event>> {
-        let mut wait = Duration::from_millis(250);
-        let mut attempt = 1;
-        loop {
-            match self.accept_invite(room_id, state).await {
-                Err(e) if attempt < INVITE_ATTEMPTS => {
-                    tracing::warn!(room = %room_id, attempt, error = ?e, "joining a room failed; trying again");
-                    tokio::time::sleep(wait).await;
-                    wait *= 4;
-                    attempt += 1;
-                }
-                done => return done,
             }
         }
     }
