@@ -169,10 +169,14 @@ pub fn removal_refused(lang: Lang, platform: &str, reason: &str) -> String {
 
 /// A platform's reason as members may read it: short.
 pub fn short_reason(reason: &str) -> String {
-    const MAX: usize = 200;
-    match reason.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &reason[..cut]),
-        None => reason.to_owned(),
+    shortened(reason, 200)
+}
+
+/// `text` cut to at most `max` characters, with "…" where it was cut.
+pub fn shortened(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
     }
 }
 

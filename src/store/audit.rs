@@ -32,10 +32,7 @@ pub async fn record(
     detail: &str,
     now_ms: i64,
 ) -> sqlx::Result<()> {
-    let detail = match detail.char_indices().nth(MAX_DETAIL_CHARS) {
-        Some((cut, _)) => format!("{}…", &detail[..cut]),
-        None => detail.to_owned(),
-    };
+    let detail = crate::domain::texts::shortened(detail, MAX_DETAIL_CHARS);
     sqlx::query(
         "INSERT INTO audit_log (group_id, actor, action, detail, at) VALUES ($1, $2, $3, $4, $5)",
     )

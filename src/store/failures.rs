@@ -40,15 +40,7 @@ pub async fn record(conn: &mut AnyConnection, failure: &Failure) -> sqlx::Result
 /// Text any database keeps: at most `max` characters and no NUL, which
 /// PostgreSQL refuses (the failure being recorded may well be that NUL).
 fn storable(text: &str, max: usize) -> String {
-    let mut out: String = text
-        .chars()
-        .take(max)
-        .map(|c| if c == '\0' { '\u{FFFD}' } else { c })
-        .collect();
-    if text.chars().nth(max).is_some() {
-        out.push('…');
-    }
-    out
+    crate::domain::texts::shortened(text, max).replace('\0', "\u{FFFD}")
 }
 
 /// The latest `limit` failures, newest first.
