@@ -25,6 +25,7 @@ fn person(id: i64) -> Person {
         name: DisplayName::clean(&format!("member {id}"), "?"),
         is_bot: false,
         lang: None,
+        handle: None,
     }
 }
 

@@ -26,6 +26,9 @@ pub struct Settings {
     pub lang: Lang,
     pub greet_interval: Duration,
     pub greet_settle: Duration,
+    /// Least time between two answers to one member's same command in a
+    /// group; zero answers every time.
+    pub answer_again: Duration,
     /// How late a missed scheduled post may still go out after downtime.
     pub schedule_grace: Duration,
     /// Sending limits; Telegram's unless a test shortens them.
@@ -154,6 +157,11 @@ impl Settings {
                 "HEARTH_GREET_SETTLE_SECS",
                 get("HEARTH_GREET_SETTLE_SECS"),
                 2.0,
+            )?,
+            answer_again: parse_seconds(
+                "HEARTH_ANSWER_AGAIN_SECS",
+                get("HEARTH_ANSWER_AGAIN_SECS"),
+                60.0,
             )?,
             schedule_grace: parse_seconds(
                 "HEARTH_SCHEDULE_GRACE_SECS",

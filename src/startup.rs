@@ -41,6 +41,7 @@ impl Application {
                 default_timezone: settings.timezone.name().to_owned(),
                 greet_interval: settings.greet_interval,
                 greet_settle: settings.greet_settle,
+                answer_again: settings.answer_again,
                 pace: settings.pace,
                 retention: settings.retention,
                 schedule_grace: settings.schedule_grace,

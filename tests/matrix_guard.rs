@@ -51,11 +51,16 @@ async fn power_levels_assistants_and_the_log_work_on_matrix(db: TestDb) {
         body(&mine)
     );
 
-    // An assistant, named by display name, may run admin commands.
-    let granted = app.ask(&room, &app.operator, "!assistant add Bob").await;
+    // An assistant, named by their Matrix id, may run admin commands; the
+    // reply names the account.
+    let grant = format!("!assistant add {}", bob.id);
+    let granted = app.ask(&room, &app.operator, &grant).await;
     assert_eq!(
         body(&granted),
-        "✅ Bob is now an assistant here and may use admin commands."
+        format!(
+            "✅ Bob (mx:{}) is now an assistant here and may use admin commands.",
+            bob.id
+        )
     );
     let wheel = app.ask(&room, &bob, "!wheel new Pen*1:1").await;
     assert!(
@@ -70,7 +75,7 @@ async fn power_levels_assistants_and_the_log_work_on_matrix(db: TestDb) {
         "{log}"
     );
     assert!(lines[1].ends_with(" Bob: !wheel new Pen*1:1"), "{log}");
-    assert!(lines[2].ends_with(": !assistant add Bob"), "{log}");
+    assert!(lines[2].ends_with(&format!(": {grant}")), "{log}");
     // Bob's name stays the one his client shows, not his user id's localpart.
     let top = body(&app.ask(&room, &app.operator, "!assistant").await);
     assert!(top.ends_with(&format!("· Bob (mx:{})", bob.id)), "{top}");

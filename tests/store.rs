@@ -143,28 +143,49 @@ async fn names_survive_any_unicode(db: TestDb) {
     let store = open(&db).await;
     let mut conn = store.pool().acquire().await.unwrap();
     let name = DisplayName::clean("芬芬 🎉 'quote\" <b> مرحبا", "?");
-    store::members::upsert_users(&mut conn, &[(UserId::telegram(3), name.clone(), false)])
+    let seen = store::members::SeenUser {
+        id: UserId::telegram(3),
+        name: name.clone(),
+        is_bot: false,
+        handle: Some("芬芬_fan".into()),
+    };
+    store::members::upsert_users(&mut conn, std::slice::from_ref(&seen))
         .await
         .unwrap();
     assert_eq!(
         store::members::name_of(&mut conn, &UserId::telegram(3))
             .await
             .unwrap(),
-        Some(name)
+        Some(name.clone())
+    );
+    // Seen again where the platform shows no @username: the one known stays.
+    let unnamed = store::members::SeenUser {
+        handle: None,
+        ..seen
+    };
+    store::members::upsert_users(&mut conn, &[unnamed])
+        .await
+        .unwrap();
+    assert_eq!(
+        store::members::by_handle(&mut conn, "芬芬_fan", 5)
+            .await
+            .unwrap(),
+        vec![(UserId::telegram(3), name)]
     );
 }
 
 async fn outbox_offers_each_chats_oldest_entry_first(db: TestDb) {
     use hearth::domain::Platform::Telegram;
+    use store::outbox::Lane::Owed;
     let store = open(&db).await;
     let mut conn = store.pool().acquire().await.unwrap();
     let (busy, quiet) = (ChatId::telegram(-5), ChatId::telegram(-6));
     for i in 0..3 {
-        store::outbox::enqueue(&mut conn, &busy, &format!("{{\"n\":{i}}}"), 10)
+        store::outbox::enqueue(&mut conn, &busy, &format!("{{\"n\":{i}}}"), Owed, 10)
             .await
             .unwrap();
     }
-    store::outbox::enqueue(&mut conn, &quiet, "{\"n\":9}", 10)
+    store::outbox::enqueue(&mut conn, &quiet, "{\"n\":9}", Owed, 10)
         .await
         .unwrap();
     let first: Vec<(ChatId, String)> = store::outbox::heads(&mut conn, Telegram, 10)
@@ -201,6 +222,36 @@ async fn outbox_offers_each_chats_oldest_entry_first(db: TestDb) {
     assert_eq!(store::outbox::pending_count(&mut conn).await.unwrap(), 2);
 }
 
+async fn what_a_group_is_owed_goes_ahead_of_answers(db: TestDb) {
+    use hearth::domain::Platform::Telegram;
+    use store::outbox::Lane::{Answer, Owed};
+    let store = open(&db).await;
+    let mut conn = store.pool().acquire().await.unwrap();
+    let group = ChatId::telegram(-7);
+    for (json, lane) in [("a1", Answer), ("a2", Answer), ("g1", Owed), ("g2", Owed)] {
+        store::outbox::enqueue(&mut conn, &group, &format!("\"{json}\""), lane, 10)
+            .await
+            .unwrap();
+    }
+    let mut order = Vec::new();
+    while let Some(head) = store::outbox::heads(&mut conn, Telegram, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+    {
+        order.push(head.action.trim_matches('"').to_owned());
+        store::outbox::mark_sent(&mut conn, head.id, 11)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        order,
+        ["g1", "g2", "a1", "a2"],
+        "greetings first, then the answers, each lane in its order"
+    );
+}
+
 on_both_databases!(
     an_update_is_claimed_once,
     migrations_are_idempotent_and_groups_round_trip,
@@ -208,6 +259,7 @@ on_both_databases!(
     join_intents_are_taken_once,
     names_survive_any_unicode,
     outbox_offers_each_chats_oldest_entry_first,
+    what_a_group_is_owed_goes_ahead_of_answers,
     a_draws_slots_go_once_each_and_close_once,
     a_waiting_draw_takes_no_one_and_opens_once_when_due,
     a_winner_is_either_claimed_or_replaced_never_both,

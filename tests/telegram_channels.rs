@@ -108,6 +108,7 @@ async fn visit(engine: Arc<Engine>, id: i64) {
         name: DisplayName::from_stored(format!("Visitor {id}")),
         is_bot: false,
         lang: None,
+        handle: None,
     };
     let event = Event::Command {
         chat: hearth::domain::ChatId::private_with(&person.id),

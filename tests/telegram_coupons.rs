@@ -147,7 +147,19 @@ async fn wheel_winners_get_codes_in_private_once_even_after_a_replay(db: TestDb)
     assert_eq!(codes_in(&app, 7002), bob_codes);
     let mine = app.ask(7002, &bob, "/mycodes").await.plain();
     assert_eq!(mine, format!("Your codes:\n• {} · Tea", bob_codes[0]));
-    let in_group = app.ask(GROUP, &bob, "/mycodes").await.plain();
+    // Asked in the group, his codes come to his private chat, headed with
+    // the group's name; the group sees nothing of them.
+    let (group_before, bob_before) = (app.tg.sent_to(GROUP).len(), app.tg.sent_to(7002).len());
+    app.say(GROUP, &bob, "/mycodes");
+    let private = app.next_message(7002, bob_before).await.plain();
+    assert_eq!(
+        private,
+        format!("In Group 1002:\nYour codes:\n• {} · Tea", bob_codes[0])
+    );
+    app.settle().await;
+    assert_eq!(app.tg.sent_to(GROUP).len(), group_before);
+    // Someone who never started the bot is told where codes are shown.
+    let in_group = app.ask(GROUP, &user(7004, "Cy"), "/mycodes").await.plain();
     assert!(in_group.starts_with("Codes are only shown in a private chat"));
     support::verify_every_draw(&app.db.url).await;
 }

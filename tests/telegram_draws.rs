@@ -25,7 +25,44 @@ on_both_databases!(
     concurrent_presses_on_the_engine_never_hand_out_more_than_k_shares,
     a_wheel_never_oversells_its_stock_and_posts_its_winners,
     a_wheel_with_a_consolation_spins_by_command_until_closed,
+    a_press_counts_only_on_the_message_of_the_draw_it_names,
 );
+
+/// A button's data pressed under another message (another draw's, or the
+/// bot's plain message) is not a press of that draw: it is answered as
+/// unknown and takes no share.
+async fn a_press_counts_only_on_the_message_of_the_draw_it_names(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    let first = open_draw(&app, "/envelope 100 5").await;
+    let second = open_draw(&app, "/envelope 50 5").await;
+    app.settle().await;
+    let hello = app.tg.sent_to(GROUP)[0].message_id;
+    let ann = user(7001, "Ann");
+    for (message, data) in [
+        (second.message_id, "draw:1"),
+        (hello, "draw:1"),
+        (first.message_id, "draw:2"),
+    ] {
+        let answer = app.press_for_answer(GROUP, message, &ann, data).await;
+        assert_eq!(
+            answer, "This draw no longer exists.",
+            "{data} under {message}"
+        );
+    }
+    assert_eq!(app.db.count("SELECT COUNT(*) FROM draw_entries").await, 0);
+    // Under its own message the same press takes a share.
+    let answer = app
+        .press_for_answer(GROUP, first.message_id, &ann, "draw:1")
+        .await;
+    assert!(answer.starts_with("🧧 You got "), "{answer}");
+    assert_eq!(
+        app.db
+            .count("SELECT COUNT(*) FROM draw_entries WHERE draw_id = 1")
+            .await,
+        1
+    );
+}
 
 fn operator() -> Value {
     user(OPERATOR, "Operator")
@@ -310,14 +347,18 @@ async fn bad_envelope_commands_get_one_sentence_and_open_nothing(db: TestDb) {
 async fn concurrent_presses_on_the_engine_never_hand_out_more_than_k_shares(db: TestDb) {
     let app = TestApp::spawn(db).await;
     app.group_with_bot(GROUP).await;
-    open_draw(&app, "/envelope 50 25").await;
+    let envelope = open_draw(&app, "/envelope 50 25").await.message_id;
     let engine: Arc<Engine> = app.engine.clone().unwrap();
     let mut tasks = tokio::task::JoinSet::new();
     // 500 members, and each of the first 50 presses twice at once.
     for i in 0..550 {
         let engine = engine.clone();
         let member = 9000 + (i % 500);
-        tasks.spawn(async move { engine.handle_batch(vec![press_on(1, member, i)]).await });
+        tasks.spawn(async move {
+            engine
+                .handle_batch(vec![press_on(1, envelope, member, i)])
+                .await
+        });
     }
     while let Some(done) = tasks.join_next().await {
         done.unwrap().unwrap();
@@ -348,13 +389,17 @@ async fn concurrent_presses_on_the_engine_never_hand_out_more_than_k_shares(db: 
     assert_eq!(summaries, 1, "the results are posted once");
 
     // The same crowd on a wheel with 3 + 10 prizes.
-    open_draw(&app, "/wheel new Gold*3:1 Silver*10:1").await;
+    let wheel = open_draw(&app, "/wheel new Gold*3:1 Silver*10:1")
+        .await
+        .message_id;
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..300 {
         let engine = engine.clone();
         tasks.spawn(async move {
             let member = 9000 + i;
-            engine.handle_batch(vec![press_on(2, member, i)]).await
+            engine
+                .handle_batch(vec![press_on(2, wheel, member, i)])
+                .await
         });
     }
     while let Some(done) = tasks.join_next().await {
@@ -367,8 +412,9 @@ async fn concurrent_presses_on_the_engine_never_hand_out_more_than_k_shares(db: 
     support::verify_every_draw(&app.db.url).await;
 }
 
-/// A press on draw `draw` by member `member`, as the engine receives it.
-fn press_on(draw: i64, member: i64, n: i64) -> Incoming {
+/// A press on draw `draw` under `message` by member `member`, as the
+/// engine receives it.
+fn press_on(draw: i64, message: i64, member: i64, n: i64) -> Incoming {
     Incoming {
         key: format!("test:{draw}:{n}"),
         event: Event::Pressed {
@@ -378,9 +424,10 @@ fn press_on(draw: i64, member: i64, n: i64) -> Incoming {
                 name: DisplayName::clean(&format!("P{member}"), "user"),
                 is_bot: false,
                 lang: None,
+                handle: None,
             },
             button: format!("draw:{draw}"),
-            message: None,
+            message: Some(message.to_string()),
             query: None,
         },
     }

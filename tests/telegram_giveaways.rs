@@ -342,9 +342,13 @@ async fn a_giveaway_lets_in_only_members_who_meet_its_requirements(db: TestDb) {
     app.join_via_link(GROUP, &user(8201, "F1"), &bob_link);
     app.join_via_link(GROUP, &user(8202, "F2"), &bob_link);
     app.join_via_link(GROUP, &user(8203, "F3"), &carl_link);
-    app.join_public(GROUP, &newt);
+    // Olga was here before the bot came; it first sees her when she speaks.
+    app.say(GROUP, &old, "Morning all");
     app.tg.wait_until_consumed().await;
     app.advance(Duration::from_secs(2 * 3600)).await;
+    app.join_public(GROUP, &newt);
+    app.tg.wait_until_consumed().await;
+    app.advance(Duration::from_secs(3600)).await;
 
     for (command, expected) in [
         ("/giveaway 0 1h", "`0` is not a number of winners"),
@@ -379,11 +383,11 @@ async fn a_giveaway_lets_in_only_members_who_meet_its_requirements(db: TestDb) {
     assert_eq!(app.db.count("SELECT COUNT(*) FROM draws").await, 0);
 
     let post = app
-        .ask(GROUP, &operator(), "/giveaway 1 1h Tea --hours 24")
+        .ask(GROUP, &operator(), "/giveaway 1 1h Tea --hours 2")
         .await;
     assert!(
         post.plain()
-            .contains("\nWho can join: in the group for at least 24 hours"),
+            .contains("\nWho can join: in the group for at least 2 hours"),
         "{}",
         post.plain()
     );
@@ -392,13 +396,28 @@ async fn a_giveaway_lets_in_only_members_who_meet_its_requirements(db: TestDb) {
         .await;
     assert_eq!(
         newt_says,
-        "Sorry, this giveaway is for members of at least 24 hours; you have been a member for 2 h."
+        "Sorry, this giveaway is for members of at least 2 hours; you have been a member for 1 h."
     );
-    // Olga was here before the bot came: long enough.
+    // Uma has been here all along, but the bot sees her first now: her
+    // hours count from now, not from forever.
+    let uma_says = app
+        .press_for_answer(GROUP, post.message_id, &user(8105, "Uma"), "draw:1")
+        .await;
+    assert_eq!(
+        uma_says,
+        "Sorry, this giveaway is for members of at least 2 hours; you have been a member for 0 h."
+    );
+    // Olga spoke 3 h ago: long enough.
     let olga_says = app
         .press_for_answer(GROUP, post.message_id, &old, "draw:1")
         .await;
     assert_eq!(olga_says, "🎉 You're in: entry number 1. Good luck!");
+    // Someone looking at the group without being in it takes no part.
+    app.tg.make_outsider(GROUP, 8106);
+    let outsider_says = app
+        .press_for_answer(GROUP, post.message_id, &user(8106, "Otto"), "draw:1")
+        .await;
+    assert_eq!(outsider_says, "Only members of this group can take part.");
 
     let post = app
         .ask(GROUP, &operator(), "/giveaway 1 1h Tea --invites 2")
@@ -420,7 +439,7 @@ async fn a_giveaway_lets_in_only_members_who_meet_its_requirements(db: TestDb) {
     let gone = app
         .press_for_answer(GROUP, post.message_id, &newt, "draw:2")
         .await;
-    assert_eq!(gone, "Only members of this group can join the giveaway.");
+    assert_eq!(gone, "Only members of this group can take part.");
     assert_eq!(
         app.db
             .count("SELECT COUNT(*) FROM draw_entries WHERE draw_id = 2")

@@ -28,7 +28,85 @@ on_both_databases!(
     admin_actions_are_logged_with_who_and_when,
     a_member_typing_admin_commands_hears_one_refusal_whatever_the_arguments,
     a_group_admin_may_look_at_but_not_change_what_the_operator_owns,
+    a_member_flooding_commands_cannot_delay_a_greeting,
 );
+
+/// One member sends 200 commands, their own and admins', with random and
+/// hostile arguments, under Telegram's real sending limits (20 messages a
+/// minute per group); a newcomer who joins right after is greeted within
+/// 10 s, and the group heard a handful of answers, not 200.
+async fn a_member_flooding_commands_cannot_delay_a_greeting(db: TestDb) {
+    use rand::{Rng, SeedableRng, seq::SliceRandom};
+    let mut app = TestApp::spawn(db).await;
+    app.answer_again = Duration::from_secs(60);
+    app.pace = hearth::domain::pace::Pace::TELEGRAM;
+    app.restart().await;
+    app.group_with_bot(GROUP).await;
+    let mallory = user(7200, "Mallory");
+    // She has started the bot: answers about her alone go to her there.
+    app.ask(7200, &mallory, "/start").await;
+    app.settle().await;
+    let (group_before, private_before) = (app.tg.sent_to(GROUP).len(), app.tg.sent_to(7200).len());
+    let names = [
+        "/top",
+        "/myinvites",
+        "/invite",
+        "/help",
+        "/start",
+        "/draws",
+        "/spin",
+        "/mycodes",
+        "/stop",
+        "/wheel",
+        "/giveaway",
+        "/broadcast",
+        "/lang",
+        "/schedule",
+        "/nosuch",
+    ];
+    let hostile = [
+        "<b>x</b>",
+        "@everyone",
+        "\u{202E}evil",
+        "99999999999999999999",
+        "-1",
+        "\"unclosed",
+        "{{newcomer}}",
+        "all",
+    ];
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    for _ in 0..200 {
+        let name = names.choose(&mut rng).unwrap();
+        let args = match rng.gen_range(0..3) {
+            0 => String::new(),
+            1 => hostile.choose(&mut rng).unwrap().to_string(),
+            _ => (0..rng.gen_range(1..300))
+                .map(|_| rng.gen_range('\u{20}'..'\u{2FFF}'))
+                .collect(),
+        };
+        app.say(GROUP, &mallory, &format!("{name} {args}"));
+    }
+    let newcomer = user(7300, "Newcomer");
+    app.join_public(GROUP, &newcomer);
+    let greeted = tokio::time::timeout(
+        Duration::from_secs(10),
+        app.tg.wait_for_sent("the newcomer's greeting", |sent| {
+            sent.iter()
+                .any(|m| m.chat_id == GROUP && m.mentions().contains(&7300))
+        }),
+    )
+    .await;
+    assert!(greeted.is_ok(), "the newcomer was not greeted within 10 s");
+    app.settle().await;
+    let to_group = app.tg.sent_to(GROUP).len() - group_before - 1;
+    let to_her = app.tg.sent_to(7200).len() - private_before;
+    // Her own commands, once each a minute (/draws, /spin, /stop, /top)
+    // and one refusal for all the admin commands; her /invite, /myinvites,
+    // /help, /start and /mycodes answers went to her private chat.
+    assert!(to_group <= 5, "the group got {to_group} answers");
+    assert!(to_her <= 5, "her private chat got {to_her} answers");
+    assert!(to_her >= 1, "nothing went to her private chat");
+}
 
 /// Snippets and coupon pools are the operator's, shared by every group
 /// they run: an admin of one group may list them, and is refused changing
@@ -375,7 +453,8 @@ async fn an_assistant_may_run_admin_commands_in_their_group_only(db: TestDb) {
     app.group_with_bot(GROUP).await;
     app.group_with_bot(OTHER).await;
     let op = operator();
-    let ann = user(7001, "Ann <b>");
+    let mut ann = user(7001, "Ann <b>");
+    ann["username"] = "Ann_Tea".into();
     app.join_public(GROUP, &ann);
     app.join_public(OTHER, &ann);
     app.settle().await;
@@ -384,17 +463,30 @@ async fn an_assistant_may_run_admin_commands_in_their_group_only(db: TestDb) {
         app.ask(GROUP, &op, "/assistant").await.plain(),
         "This group has no assistants. Operators add one with /assistant add <member>."
     );
+    // A display name, which anyone can copy, grants nothing.
+    for who in ["Ann", "Ann <b>"] {
+        assert_eq!(
+            app.ask(GROUP, &op, &format!("/assistant add {who}"))
+                .await
+                .plain(),
+            format!(
+                "Name the member by their id (tg:123456) or @username, not by the display name “{who}”: anyone can take the same display name."
+            )
+        );
+    }
     assert_eq!(
-        app.ask(GROUP, &op, "/assistant add Ann").await.plain(),
-        "No member of this group is called “Ann”; type their exact display name or their id (tg:123456)."
+        app.ask(GROUP, &op, "/assistant add @nobody").await.plain(),
+        "I have not seen @nobody yet: ask them to say something in the group first, or use their id (tg:123456)."
     );
+    assert_eq!(app.db.count("SELECT COUNT(*) FROM assistants").await, 0);
+    // Her @username, in any case, names her account, and the reply says which.
     assert_eq!(
-        app.ask(GROUP, &op, "/assistant add Ann <b>").await.plain(),
-        "✅ Ann <b> is now an assistant here and may use admin commands."
+        app.ask(GROUP, &op, "/assistant add @ann_TEA").await.plain(),
+        "✅ Ann <b> (tg:7001) is now an assistant here and may use admin commands."
     );
     assert_eq!(
         app.ask(GROUP, &op, "/assistant add 7001").await.plain(),
-        "Ann <b> is an assistant here already."
+        "Ann <b> (tg:7001) is an assistant here already."
     );
     assert_eq!(
         app.ask(GROUP, &op, "/assistant").await.plain(),
@@ -425,7 +517,7 @@ async fn an_assistant_may_run_admin_commands_in_their_group_only(db: TestDb) {
         app.ask(GROUP, &op, "/assistant remove tg:7001")
             .await
             .plain(),
-        "Ann <b> is no longer an assistant here."
+        "Ann <b> (tg:7001) is no longer an assistant here."
     );
     // She was told once already today: now her admin commands go unanswered.
     let before = app.tg.sent_to(GROUP).len();
@@ -435,12 +527,12 @@ async fn an_assistant_may_run_admin_commands_in_their_group_only(db: TestDb) {
     assert_eq!(app.db.count("SELECT COUNT(*) FROM draws").await, 1);
     assert_eq!(
         app.ask(GROUP, &op, "/assistant remove 7001").await.plain(),
-        "Ann <b> is not an assistant here."
+        "Ann <b> (tg:7001) is not an assistant here."
     );
     assert_eq!(
         app.ask(GROUP, &op, "/assistant promote Ann").await.plain(),
         "Use /assistant to list assistants, /assistant add <member> or /assistant remove \
-         <member>; a member is their id (tg:123456 or @bob:example.org) or their exact display name."
+         <member>; a member is their id (tg:123456 or @bob:example.org) or their @username."
     );
 }
 

@@ -43,6 +43,7 @@ pub async fn engine(
         default_timezone: "UTC".into(),
         greet_interval: std::time::Duration::from_secs(6),
         greet_settle: std::time::Duration::from_secs(2),
+        answer_again: std::time::Duration::from_secs(60),
         pace: hearth::domain::pace::Pace::TELEGRAM,
         retention: Default::default(),
         schedule_grace: std::time::Duration::from_secs(600),

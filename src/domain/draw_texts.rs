@@ -75,6 +75,15 @@ pub fn envelope_empty(lang: Lang) -> &'static str {
     }
 }
 
+/// A press from someone who is not in the group (a public group's viewer,
+/// or a member who left).
+pub fn members_only(lang: Lang) -> &'static str {
+    match lang {
+        Zh => "只有本群成员可以参与。",
+        En => "Only members of this group can take part.",
+    }
+}
+
 pub fn draw_unknown(lang: Lang) -> &'static str {
     match lang {
         Zh => "这个活动已不存在。",

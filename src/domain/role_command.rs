@@ -11,7 +11,7 @@ pub const MAX_LOG: u32 = 50;
 pub enum AssistantCommand {
     List,
     /// A member as typed: an id (`tg:123`, `123`, `@bob:example.org`) or
-    /// their display name in this group.
+    /// their @username.
     Add(String),
     Remove(String),
 }
@@ -31,11 +31,11 @@ impl RoleArgsError {
         match (self, lang) {
             (RoleArgsError::AssistantUsage, En) => "Use /assistant to list assistants, \
                  /assistant add <member> or /assistant remove <member>; a member is their \
-                 id (tg:123456 or @bob:example.org) or their exact display name."
+                 id (tg:123456 or @bob:example.org) or their @username."
                 .to_owned(),
             (RoleArgsError::AssistantUsage, Zh) => "用法：/assistant 查看助理，\
                  /assistant add <成员> 或 /assistant remove <成员>；成员可写其 id\
-                 （tg:123456 或 @bob:example.org）或完整的昵称。"
+                 （tg:123456 或 @bob:example.org）或 @用户名。"
                 .to_owned(),
             (RoleArgsError::LogUsage, En) => {
                 format!("Use /log or /log N (1 to {MAX_LOG}).")

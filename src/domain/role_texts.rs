@@ -53,6 +53,29 @@ pub fn no_such_member(lang: Lang, who: &str) -> String {
     }
 }
 
+/// `/assistant add <display name>`: powers go only to an account named
+/// exactly, since anyone can copy a display name.
+pub fn name_by_id(lang: Lang, who: &str) -> String {
+    match lang {
+        Zh => format!(
+            "请用 id（tg:123456）或 @用户名 指定成员，而不是昵称“{who}”：任何人都能取相同的昵称。"
+        ),
+        En => format!(
+            "Name the member by their id (tg:123456) or @username, not by the display name “{who}”: anyone can take the same display name."
+        ),
+    }
+}
+
+/// An @username the bot has not seen on anyone yet.
+pub fn unknown_handle(lang: Lang, who: &str) -> String {
+    match lang {
+        Zh => format!("我还没见过 {who}：请对方先在群里发一条消息，或改用其 id（tg:123456）。"),
+        En => format!(
+            "I have not seen {who} yet: ask them to say something in the group first, or use their id (tg:123456)."
+        ),
+    }
+}
+
 pub fn ambiguous_member(lang: Lang, who: &str, ids: &str) -> String {
     match lang {
         Zh => format!("有多位成员叫“{who}”，请改用 id：{ids}"),

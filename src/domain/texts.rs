@@ -187,6 +187,14 @@ pub fn operator_only(lang: Lang) -> &'static str {
     }
 }
 
+/// Heads a member's answer taken to private: which group it is about.
+pub fn about_group(lang: Lang, title: &str) -> String {
+    match lang {
+        Zh => format!("「{title}」：\n"),
+        En => format!("In {title}:\n"),
+    }
+}
+
 pub fn status_in_private(lang: Lang) -> &'static str {
     match lang {
         Zh => "请私聊我发送 /status：它会列出所有群的情况。",

@@ -362,6 +362,7 @@ impl Engine {
                         name: name.unwrap_or_else(|| DisplayName::from_stored("Operator".into())),
                         is_bot: false,
                         lang: None,
+                        handle: None,
                     }
                 };
                 let info = GroupInfo {

@@ -55,9 +55,10 @@ fn say(text: impl Into<String>) -> Outcome {
 
 impl Engine {
     /// `/channel add|live …` from an operator.
+    /// The connection is taken for reads only and released before the
+    /// platform makes a link.
     pub(super) async fn channel_command(
         &self,
-        conn: &mut AnyConnection,
         command: ChannelCommand,
         chat: &ChatId,
         here: Option<&Group>,
@@ -70,7 +71,11 @@ impl Engine {
                 let Some(group) = here else {
                     return Ok(say(crate::domain::texts::use_in_group(lang)));
                 };
-                match channels::by_name(conn, &name).await? {
+                let known = {
+                    let mut conn = self.store.connection().await?;
+                    channels::by_name(&mut conn, &name).await?
+                };
+                match known {
                     // Asked again: the same link.
                     Some(c) if c.link.as_ref().is_some_and(|(g, _)| *g == group.id) => {
                         let url = c.link.map(|(_, url)| url).unwrap_or_default();
@@ -92,12 +97,22 @@ impl Engine {
                         return Ok(say(crate::domain::texts::invite_needs_right(lang)));
                     }
                     Err(PortError::Unexpected(e)) => {
-                        return Err(e.context("creating a channel link"));
+                        tracing::warn!(group = %group.id, error = ?e, "the platform refused a channel link");
+                        let reason =
+                            crate::domain::texts::short_reason(&e.root_cause().to_string());
+                        let platform = group.id.platform().name();
+                        let mut reply = RichText::default();
+                        reply.push_mention(&from.id, &from.name);
+                        reply.push_text(&crate::domain::texts::invite_refused(
+                            lang, platform, &reason,
+                        ));
+                        return Ok(reply.into());
                     }
                 }
             }
             ChannelCommand::Live { name, set, cap } => {
-                if store::library::group_set(conn, &from.id, &set)
+                let mut conn = self.store.connection().await?;
+                if store::library::group_set(&mut conn, &from.id, &set)
                     .await?
                     .is_empty()
                 {

@@ -12,6 +12,7 @@ use sqlx::AnyConnection;
 
 use super::{
     Action, Engine, GroupInfo, Person, PortError,
+    answers::Routing,
     audit::AuditNote,
     coupons::CouponPlan,
     roles::{Role, RolePlan, TELL_AGAIN_MS},
@@ -30,7 +31,7 @@ use crate::{
         template::{Template, Value, Values},
         texts,
     },
-    store::{self, groups::Group},
+    store::{self, groups::Group, outbox::Lane},
 };
 
 /// What a command leads to, before it is written down.
@@ -156,34 +157,68 @@ impl Engine {
             {
                 Ok(role) => Some(role),
                 Err(refused) => {
+                    let behind = Routing {
+                        lane: Lane::Answer,
+                        ..Routing::HERE
+                    };
                     return self
-                        .answer(key, &chat, &from, refused.reply, refused.effect, None)
+                        .answer(
+                            key,
+                            &chat,
+                            &from,
+                            refused.reply,
+                            refused.effect,
+                            None,
+                            behind,
+                        )
                         .await;
                 }
             },
             None => None,
         };
+        // A member's own commands are answered once a minute at most, about
+        // themselves in private where they can be reached, and behind what
+        // the group is owed: asking again and again cannot drown a greeting.
+        let routing = match (&group, role) {
+            (Some(group), Some(role)) => {
+                if self.answered_lately(&group.id, &from, role, invocation.name()) {
+                    let nothing = RichText::default();
+                    return self
+                        .answer(key, &chat, &from, nothing, None, None, Routing::HERE)
+                        .await;
+                }
+                self.routing(group, &from, role, invocation.name()).await?
+            }
+            _ => Routing::HERE,
+        };
+        let name = invocation.name().to_owned();
+        let asked = |this: &Self| {
+            if let (Some(group), Some(role)) = (&group, role) {
+                this.note_answered(&group.id, &from, role, &name);
+            }
+        };
         let command = match invocation.parse() {
             Ok(Some(command)) => command,
             Ok(None) => return Ok(()),
             Err(e) => {
-                return self
-                    .answer(
-                        key,
-                        &chat,
-                        &from,
-                        e.explain(lang).as_str().into(),
-                        None,
-                        None,
-                    )
-                    .await;
+                let usage = e.explain(lang).as_str().into();
+                self.answer(key, &chat, &from, usage, None, None, routing)
+                    .await?;
+                asked(self);
+                return Ok(());
             }
         };
         let access = command.access();
         let chat_group = info.as_ref().map(|i| i.id.clone());
-        let outcome = match (info, group, role) {
+        let outcome = match (info, &group, role) {
+            // Codes are never shown in a group, but in private they are.
+            (Some(_), Some(group), Some(_))
+                if routing.goes_private() && matches!(command, Command::MyCodes) =>
+            {
+                self.my_codes(&from, group.lang).await?.into()
+            }
             (Some(_), Some(group), Some(role)) => {
-                self.group_command(command, &group, &from, role).await?
+                self.group_command(command, group, &from, role).await?
             }
             (Some(info), _, _) => self.unserved_command(command, &info, &from, lang).await?,
             (None, _, _) => self.private_command(command, &from, lang).await?,
@@ -196,8 +231,17 @@ impl Engine {
         let audit = (access >= Access::Admin
             && outcome.effect.as_ref().is_some_and(Effect::changes))
         .then(|| AuditNote::of_command(chat_group, &text));
-        self.answer(key, &chat, &from, outcome.reply, outcome.effect, audit)
-            .await?;
+        self.answer(
+            key,
+            &chat,
+            &from,
+            outcome.reply,
+            outcome.effect,
+            audit,
+            routing,
+        )
+        .await?;
+        asked(self);
         if let Some(id) = group_id {
             self.active
                 .write()
@@ -208,7 +252,9 @@ impl Engine {
     }
 
     /// Records the update, applies the command's effect, logs an admin
-    /// action and queues the reply, all in one transaction.
+    /// action and queues the reply where `routing` says, all in one
+    /// transaction.
+    #[allow(clippy::too_many_arguments)] // one transaction, all of it
     pub(super) async fn answer(
         &self,
         key: &str,
@@ -217,6 +263,7 @@ impl Engine {
         reply: RichText,
         effect: Option<Effect>,
         audit: Option<AuditNote>,
+        routing: Routing,
     ) -> anyhow::Result<()> {
         let now = self.now_ms();
         let mut tx = self.store.begin().await?;
@@ -234,7 +281,13 @@ impl Engine {
         }
         // Some commands answer with a post of their own (an envelope).
         if !reply.spans.is_empty() {
-            self.enqueue(&mut tx, chat, &Action::Send { text: reply })
+            if let Some(heading) = routing.heading {
+                let mut headed = RichText::plain(heading);
+                headed.append(reply);
+                reply = headed;
+            }
+            let to = routing.to.as_ref().unwrap_or(chat);
+            self.enqueue_in(&mut tx, to, &Action::Send { text: reply }, routing.lane)
                 .await?;
         }
         tx.commit().await.context("committing a command")?;
@@ -279,9 +332,8 @@ impl Engine {
                     .await?
             }
             Command::Channel(command) if operator => {
-                let mut conn = self.store.connection().await?;
                 let chat = ChatId::private_with(&from.id);
-                self.channel_command(&mut conn, command, &chat, None, from, lang)
+                self.channel_command(command, &chat, None, from, lang)
                     .await?
             }
             Command::Funnel(campaign) if operator => {
@@ -498,7 +550,9 @@ impl Engine {
                     .await?
             }
             Command::Channel(command) => {
-                self.channel_command(&mut conn, command, &group.id, Some(group), from, lang)
+                // The link is made by the platform: no connection is held.
+                drop(conn);
+                self.channel_command(command, &group.id, Some(group), from, lang)
                     .await?
             }
             Command::Funnel(campaign) => self
@@ -666,11 +720,7 @@ impl Engine {
                 name,
                 join_request,
             } => {
-                store::members::upsert_users(
-                    conn,
-                    &[(from.id.clone(), from.name.clone(), from.is_bot)],
-                )
-                .await?;
+                store::members::upsert_users(conn, &[from.seen()]).await?;
                 store::links::save(conn, chat, &from.id, &url, &name, join_request, now).await?;
             }
         }

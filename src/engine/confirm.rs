@@ -100,10 +100,7 @@ impl Engine {
             users.insert(&person.id, person);
             pairs.insert((*post, person.id.clone()));
         }
-        let users: Vec<_> = users
-            .values()
-            .map(|p| (p.id.clone(), p.name.clone(), p.is_bot))
-            .collect();
+        let users: Vec<_> = users.values().map(|p| p.seen()).collect();
         store::members::upsert_users(conn, &users).await?;
         let acks: Vec<(i64, UserId)> = pairs.into_iter().collect();
         store::schedules::add_acks(conn, &acks, self.now_ms()).await?;

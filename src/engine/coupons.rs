@@ -10,7 +10,7 @@
 use rand::{RngCore, rngs::OsRng};
 use sqlx::AnyConnection;
 
-use super::{Action, Engine, Person, commands::Outcome};
+use super::{Action, Engine, Person, answers::Routing, commands::Outcome};
 use crate::{
     domain::{
         ChatId, Lang, RichText,
@@ -225,10 +225,21 @@ impl Engine {
                     ),
                 };
                 let effect = Some(super::commands::Effect::Coupons(lang, plan));
-                self.answer(key, &chat, &from, RichText::default(), effect, Some(audit))
+                self.answer(
+                    key,
+                    &chat,
+                    &from,
+                    RichText::default(),
+                    effect,
+                    Some(audit),
+                    Routing::HERE,
+                )
+                .await
+            }
+            Err(text) => {
+                self.answer(key, &chat, &from, text, None, None, Routing::HERE)
                     .await
             }
-            Err(text) => self.answer(key, &chat, &from, text, None, None).await,
         }
     }
 
@@ -284,8 +295,7 @@ impl Engine {
         let now = self.now_ms();
         // Staff redeeming the code see the holder's name.
         let who = &win.winner;
-        store::members::upsert_users(conn, &[(who.id.clone(), who.name.clone(), who.is_bot)])
-            .await?;
+        store::members::upsert_users(conn, &[who.seen()]).await?;
         let held = match store::coupons::take(conn, &settings, grant, now).await? {
             Taken::Code(held) => held,
             Taken::Limit => return Ok(Award::Limit),

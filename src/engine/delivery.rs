@@ -240,7 +240,7 @@ impl Engine {
             opened = Some((*post, message.clone()));
         }
         if let (Action::Announce { draw, button, .. }, Some(message)) = (action, &message) {
-            store::draws::set_message_id(&mut tx, *draw, message).await?;
+            store::draws::set_message_id(&mut tx, &entry.chat, *draw, message).await?;
             if let Some(button) = button
                 && !self.has_buttons(entry.chat.platform())
             {

@@ -114,18 +114,8 @@ impl Engine {
             drop(conn);
             return self.review_press(&info, from, what, query).await;
         }
-        let draw = match (button.strip_prefix("draw:"), message) {
-            (Some(id), _) => match id.parse() {
-                Ok(id) => store::draws::get(&mut conn, id).await?,
-                Err(_) => None,
-            },
-            (None, Some(message)) => store::draws::by_message(&mut conn, group, message)
-                .await?
-                .filter(|d| reaction_of(&d.kind) == Some(button)),
-            (None, None) => None,
-        };
+        let draw = draw_pressed(&mut conn, group, button, message).await?;
         drop(conn);
-        let draw = draw.filter(|d| &d.group == group);
         if draw.is_none() && query.is_none() {
             // Any other reaction is just a reaction.
             return Ok(());
@@ -135,7 +125,14 @@ impl Engine {
         let tell_in_room = query.is_none();
         // What the member sees, and the link that opens the private chat
         // with a won code.
+        // Grabs, spins, entries and claims are for members of the group now,
+        // not for someone looking at a public group or gone since.
+        let member = match &draw {
+            Some(_) => self.is_present(group, &from.id).await?,
+            None => false,
+        };
         let (answer, url) = match draw {
+            Some(_) if !member => (texts::members_only(lang).to_owned(), None),
             Some(draw) if draw.kind == ENVELOPE => {
                 let grab = self.grab(&draw, from, lang, tell_in_room).await?;
                 let url = match &grab {
@@ -254,4 +251,40 @@ fn reaction_of(kind: &str) -> Option<&'static str> {
         GIVEAWAY => Some(giveaway_texts::GIVEAWAY_REACTION),
         _ => None,
     }
+}
+
+/// The draw a press or reaction is for. It counts only on a message that
+/// announced the draw it names: a button's data copied onto another message,
+/// or a reaction under any other message, is not a press.
+async fn draw_pressed(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    button: &str,
+    message: Option<&str>,
+) -> anyhow::Result<Option<Draw>> {
+    let Some(message) = message else {
+        return Ok(None);
+    };
+    let announced = store::draws::announced_by(conn, group, message).await?;
+    let Some(id) = button.strip_prefix("draw:") else {
+        return Ok(announced.filter(|d| reaction_of(&d.kind) == Some(button)));
+    };
+    let Ok(id) = id.parse::<i64>() else {
+        return Ok(None);
+    };
+    if announced.is_some() {
+        return Ok(announced.filter(|d| d.id == id));
+    }
+    // A message not known yet may be the draw's announcement, pressed
+    // before its delivery was recorded (it is still on its way), or recorded
+    // since we looked.
+    Ok(if store::outbox::announcing(conn, group, id).await? {
+        store::draws::get(conn, id)
+            .await?
+            .filter(|d| &d.group == group)
+    } else {
+        store::draws::announced_by(conn, group, message)
+            .await?
+            .filter(|d| d.id == id)
+    })
 }

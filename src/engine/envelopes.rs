@@ -38,7 +38,8 @@ pub(super) enum EnvelopePlan {
     Open {
         lang: Lang,
         by: Person,
-        new: NewEnvelope,
+        // Boxed: the other variant is a few bytes.
+        new: Box<NewEnvelope>,
         seed: Seed,
         buttons: bool,
     },
@@ -173,7 +174,7 @@ impl Engine {
             EnvelopeCommand::Open(new) => EnvelopePlan::Open {
                 lang: group.lang,
                 by: from.clone(),
-                new,
+                new: Box::new(new),
                 seed: Seed::generate(&mut OsRng),
                 buttons,
             },
@@ -301,6 +302,7 @@ impl Engine {
                         name: best.name.clone(),
                         is_bot: false,
                         lang: None,
+                        handle: None,
                     };
                     let win = Win {
                         winner: &winner,

@@ -19,6 +19,21 @@ pub struct Person {
     pub is_bot: bool,
     /// The language their client reports, when it is one we speak.
     pub lang: Option<Lang>,
+    /// Their public @username, lowercased and without the `@` (Telegram),
+    /// by which an operator may name them; display names can be copied.
+    pub handle: Option<String>,
+}
+
+impl Person {
+    /// What the store keeps of them.
+    pub(crate) fn seen(&self) -> crate::store::members::SeenUser {
+        crate::store::members::SeenUser {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            is_bot: self.is_bot,
+            handle: self.handle.clone(),
+        }
+    }
 }
 
 /// A group, as the platform showed it.

@@ -275,13 +275,13 @@ impl Engine {
             if draw.closes_at.is_some_and(|end| end <= now) {
                 break 'join Join::Ended;
             }
-            let Some(since) = store::members::member_since(&mut tx, &draw.group, &from.id).await?
-            else {
-                break 'join Join::NotMember;
+            // Since the bot first knew them here: someone it never saw join
+            // counts from the first time it asked about them, never forever.
+            let member_ms = match store::members::presence(&mut tx, &draw.group, &from.id).await? {
+                Some((false, _)) => break 'join Join::NotMember,
+                Some((true, since)) => now - since,
+                None => 0,
             };
-            // A member the bot never saw join was there before it came:
-            // long enough for any membership requirement.
-            let member_ms = since.map_or(i64::MAX, |at| now - at);
             let invites = match params.requirements.min_invites {
                 Some(_) => store::members::invites_of(&mut tx, &draw.group, &from.id).await?,
                 None => 0,

@@ -20,7 +20,7 @@ use crate::{
     store::{
         self,
         groups::Group,
-        members::{MemberKey, MemberRow},
+        members::{MemberKey, MemberRow, SeenUser},
     },
 };
 
@@ -45,7 +45,7 @@ fn key_of(event: &Event) -> Option<MemberKey> {
 /// What a batch of member events changes, gathered before it is written.
 #[derive(Default)]
 struct Fold {
-    users: HashMap<UserId, (DisplayName, bool)>,
+    users: HashMap<UserId, SeenUser>,
     rows: HashMap<MemberKey, MemberRow>,
     changed: HashSet<MemberKey>,
     /// Newcomers to greet, in arrival order, with when they become ready.
@@ -63,8 +63,7 @@ struct Fold {
 
 impl Fold {
     fn see(&mut self, person: &Person) {
-        self.users
-            .insert(person.id.clone(), (person.name.clone(), person.is_bot));
+        self.users.insert(person.id.clone(), person.seen());
     }
 
     fn apply(&mut self, key: MemberKey, change: &Change, now: i64, settle_ms: i64) {
@@ -223,11 +222,7 @@ impl Engine {
         fold: Fold,
         now: i64,
     ) -> anyhow::Result<()> {
-        let users: Vec<_> = fold
-            .users
-            .into_iter()
-            .map(|(id, (name, bot))| (id, name, bot))
-            .collect();
+        let users: Vec<SeenUser> = fold.users.into_values().collect();
         store::members::upsert_users(conn, &users).await?;
         let mut rows = fold.rows;
         let changed: Vec<_> = fold

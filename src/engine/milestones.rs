@@ -211,6 +211,7 @@ impl Engine {
                 name: name.clone(),
                 is_bot: false,
                 lang: None,
+                handle: None,
             };
             let win = Win {
                 winner: &winner,

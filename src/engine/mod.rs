@@ -8,6 +8,7 @@
 //! handled one by one, outside the batch transaction.
 
 pub mod action;
+mod answers;
 mod audit;
 mod campaigns;
 mod channels;
@@ -27,6 +28,7 @@ mod membership;
 mod milestones;
 mod nth_replies;
 pub mod port;
+mod presence;
 mod profiles;
 mod raids;
 pub(crate) mod retry;
@@ -59,7 +61,7 @@ pub use wheels::WHEEL;
 
 use crate::{
     domain::{ChatId, Lang, Platform, RichText, UserId, pace::Pace},
-    store::{self, Store},
+    store::{self, Store, outbox::Lane},
 };
 
 /// The longest message sent as one, in UTF-16 units as Telegram counts them
@@ -88,6 +90,9 @@ pub struct EngineSettings {
     /// How long a join waits before its greeting, so both of Telegram's
     /// reports of one join (and a burst's neighbours) fold into one message.
     pub greet_settle: Duration,
+    /// Least time between two answers to one member's same command in a
+    /// group, so asking again and again cannot make the bot talk.
+    pub answer_again: Duration,
     /// Sending limits kept by every delivery loop.
     pub pace: Pace,
     /// How long processed update keys and delivered messages are kept.
@@ -116,6 +121,9 @@ pub struct Engine {
     /// Answers told in a room to presses (member, draw, words), so each is
     /// told once; bounded.
     told_in_room: std::sync::Mutex<hashlink::LruCache<(i64, UserId, String), ()>>,
+    /// When each member last had an answer to each of their own commands,
+    /// per group, so they get one a minute at most; bounded.
+    asked: std::sync::Mutex<hashlink::LruCache<(ChatId, UserId, String), i64>>,
     /// When old records were last pruned (engine clock).
     pruned: std::sync::atomic::AtomicI64,
     /// Wakes the greeter and the delivery loops when there is new work.
@@ -161,6 +169,7 @@ impl Engine {
             milestones_checked: std::sync::atomic::AtomicI64::new(i64::MIN),
             pruned: std::sync::atomic::AtomicI64::new(i64::MIN),
             told_in_room: std::sync::Mutex::new(hashlink::LruCache::new(TOLD_IN_ROOM)),
+            asked: std::sync::Mutex::new(hashlink::LruCache::new(answers::ASKED_CACHE)),
             work: Notify::new(),
         }))
     }
@@ -232,6 +241,9 @@ impl Engine {
         let mut acks = Vec::new();
         let mut replies = Vec::new();
         let mut spoke = Vec::new();
+        // Speakers seen first in this process, kept with their @username so
+        // an operator can name them.
+        let mut speakers = Vec::new();
         for incoming in batch {
             if membership::is_member_event(&incoming.event) {
                 members.push(incoming);
@@ -265,6 +277,9 @@ impl Engine {
                     && !spoke.contains(&key)
                 {
                     spoke.push(key);
+                    if from.handle.is_some() {
+                        speakers.push(from.seen());
+                    }
                 }
                 continue;
             }
@@ -334,6 +349,7 @@ impl Engine {
         if !spoke.is_empty() {
             let conn = self.open(&mut tx).await?;
             store::funnel::mark_spoke(conn, &spoke, self.now_ms()).await?;
+            store::members::upsert_users(conn, &speakers).await?;
         }
         self.commit(tx, &mut cache).await?;
         // Only once written: a batch that failed is retried with its marks.
@@ -440,6 +456,18 @@ impl Engine {
         chat: &ChatId,
         action: &Action,
     ) -> anyhow::Result<Option<i64>> {
+        self.enqueue_in(conn, chat, action, Lane::Owed).await
+    }
+
+    /// Queues an action in a lane: answers to members wait behind what the
+    /// group is owed.
+    async fn enqueue_in(
+        &self,
+        conn: &mut AnyConnection,
+        chat: &ChatId,
+        action: &Action,
+        lane: Lane,
+    ) -> anyhow::Result<Option<i64>> {
         let prefix = self
             .port(chat.platform())
             .map(|p| p.command_prefix())
@@ -506,7 +534,7 @@ impl Engine {
         let mut last = None;
         for action in &actions {
             let json = serde_json::to_string(action).context("encoding an outbox action")?;
-            last = Some(store::outbox::enqueue(conn, chat, &json, self.now_ms()).await?);
+            last = Some(store::outbox::enqueue(conn, chat, &json, lane, self.now_ms()).await?);
         }
         Ok(last)
     }

@@ -253,6 +253,7 @@ impl Engine {
                     name: entry.name.clone(),
                     is_bot: false,
                     lang: None,
+                    handle: None,
                 };
                 let win = Win {
                     winner: &winner,

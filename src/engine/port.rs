@@ -85,6 +85,10 @@ pub trait Port: Send + Sync {
     }
     /// Whether `user` administers `group` on the platform.
     async fn is_admin(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError>;
+
+    /// Whether `user` is in `group` now (for someone the bot never saw
+    /// join).
+    async fn is_member(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError>;
     /// Creates a personal invite link named `name` for `member`.
     async fn create_member_link(
         &self,

@@ -100,9 +100,10 @@ impl Engine {
             return Ok(());
         }
         let group = store::groups::get(&mut tx, &check.group).await?;
-        let still_there = store::members::member_since(&mut tx, &check.group, &check.user)
+        // No record at all: a newcomer whose join is on its way.
+        let still_there = store::members::presence(&mut tx, &check.group, &check.user)
             .await?
-            .is_some();
+            .is_none_or(|(present, _)| present);
         if let (Some(group), Some(profile), true) = (group, profile, still_there) {
             let (mut rules, _) =
                 screening_rules::effective(&mut tx, &check.group, &group.owner).await?;

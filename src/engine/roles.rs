@@ -100,8 +100,13 @@ impl Engine {
             AssistantCommand::Add(who) => (who, true),
             AssistantCommand::Remove(who) => (who, false),
         };
-        let (user, name) = match find_member(conn, &group.id, &who, lang).await? {
-            Ok(found) => found,
+        // Powers go to an account named by id or @username, never by a
+        // display name anyone can copy; the reply names the account.
+        let (user, name) = match find_member(conn, &group.id, &who, Naming::Exact, lang).await? {
+            Ok((user, name)) => {
+                let name = format!("{name} ({user})");
+                (user, name)
+            }
             Err(refusal) => return Ok(RichText::plain(refusal).into()),
         };
         let plan = if grant {
@@ -160,12 +165,24 @@ async fn assistant_list(conn: &mut AnyConnection, group: &Group) -> anyhow::Resu
     Ok(RichText::plain(text))
 }
 
-/// Finds a member of `group` by id or exact display name; a sentence
-/// saying why not otherwise. Names are shown, never mentioned.
+/// How a command may name a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Naming {
+    /// By id or @username only: for granting powers.
+    Exact,
+    /// Also by exact display name in the group: for tags.
+    OrDisplayName,
+}
+
+/// Finds a member by id (`tg:123456`, `123456`, `@bob:example.org`),
+/// @username (Telegram, as last seen), or where `naming` allows, exact
+/// display name in `group`; a sentence saying why not otherwise. Names are
+/// shown, never mentioned.
 pub(super) async fn find_member(
     conn: &mut AnyConnection,
     group: &ChatId,
     who: &str,
+    naming: Naming,
     lang: Lang,
 ) -> anyhow::Result<Result<(UserId, String), String>> {
     let by_id = match group.platform() {
@@ -185,6 +202,22 @@ pub(super) async fn find_member(
             .await?
             .map_or_else(|| id.to_string(), |n| n.as_str().to_owned());
         return Ok(Ok((id, name)));
+    }
+    if let Some(handle) = who.strip_prefix('@')
+        && group.platform() == Platform::Telegram
+    {
+        let found = store::members::by_handle(conn, &handle.to_ascii_lowercase(), 6).await?;
+        return Ok(match found.as_slice() {
+            [] => Err(texts::unknown_handle(lang, who)),
+            [(id, name)] => Ok((id.clone(), name.as_str().to_owned())),
+            many => {
+                let ids: Vec<String> = many.iter().map(|(id, _)| id.to_string()).collect();
+                Err(texts::ambiguous_member(lang, who, &ids.join(", ")))
+            }
+        });
+    }
+    if naming == Naming::Exact {
+        return Ok(Err(texts::name_by_id(lang, who)));
     }
     let ids: Vec<String> = store::members::named_in(conn, group, who, 6)
         .await?

@@ -35,6 +35,9 @@ use crate::{
 
 /// Longest preview of a post in `/schedule list`.
 const PREVIEW_CHARS: usize = 40;
+/// A member who confirmed a post, with their name.
+type Ack = (UserId, String);
+
 /// Most names `/acks` shows.
 const ACK_NAMES: usize = 30;
 
@@ -221,7 +224,9 @@ impl Engine {
         let owner = group.map_or_else(|| from.id.clone(), |g| g.owner.clone());
         Ok(match command {
             Command::Schedule(ScheduleCommand::Add(post)) => {
-                self.plan_posts(&mut conn, post, group, from, lang).await?
+                // Previews may ask the platform for member counts.
+                drop(conn);
+                self.plan_posts(post, group, from, lang).await?
             }
             Command::Schedule(ScheduleCommand::List) => {
                 let groups = match group {
@@ -300,7 +305,16 @@ impl Engine {
             },
             Command::Acks(id) => match self.find_schedule(&mut conn, id, group, from).await? {
                 None => say(texts::schedule_not_found(lang, id)),
-                Some((schedule, target)) => self.acks(&mut conn, &schedule, &target, lang).await?,
+                Some((schedule, target)) => {
+                    let acks = acks_of(&mut conn, &schedule).await?;
+                    // The member count comes from the platform: no
+                    // connection is held while it answers.
+                    drop(conn);
+                    match acks {
+                        None => say(texts::acks_not_asked(lang, schedule.id)),
+                        Some(acks) => self.acks(&acks, &schedule, &target, lang).await?,
+                    }
+                }
             },
             Command::Snippet(SnippetCommand::List) => {
                 let snippets = store::library::snippets(&mut conn, &owner).await?;
@@ -436,12 +450,13 @@ impl Engine {
     /// Checks a new post against every target group and plans its schedules.
     async fn plan_posts(
         &self,
-        conn: &mut AnyConnection,
         post: NewPost,
         here: Option<&Group>,
         from: &Person,
         lang: Lang,
     ) -> anyhow::Result<Outcome> {
+        let mut held = self.store.connection().await?;
+        let conn = &mut *held;
         let targets = if post.targets.is_empty() {
             match here {
                 Some(g) => vec![g.clone()],
@@ -470,9 +485,18 @@ impl Engine {
                     )));
                 }
             };
+        // Member counts for the previews come from the platform while no
+        // connection is held.
+        drop(held);
+        let mut members = Vec::with_capacity(targets.len());
+        for group in &targets {
+            members.push(self.members_for(&post.text, group).await?);
+        }
+        let mut held = self.store.connection().await?;
+        let conn = &mut *held;
         let now = self.now_ms();
         let mut items = Vec::new();
-        for group in &targets {
+        for (group, members) in targets.iter().zip(members) {
             for (function, arg) in template.calls() {
                 let known = match function {
                     "countdown" => parse_moment(arg).is_some(),
@@ -513,7 +537,7 @@ impl Engine {
                 next_shown: shown(&local, tz),
                 next: (local, run.at_ms),
                 preview: self
-                    .compose_post(&post.text, post.kind, group, now, conn)
+                    .compose_post(&post.text, post.kind, group, now, members, conn)
                     .await?,
             });
         }
@@ -612,18 +636,15 @@ impl Engine {
         Ok(moved)
     }
 
+    /// `/acks`: who confirmed the schedule's latest post, and what share of
+    /// the group that is.
     async fn acks(
         &self,
-        conn: &mut AnyConnection,
+        acks: &[Ack],
         schedule: &Schedule,
         group: &Group,
         lang: Lang,
     ) -> anyhow::Result<Outcome> {
-        let latest = store::schedules::latest_post(conn, schedule.id).await?;
-        let (Some((post, _)), Some(_)) = (latest, &schedule.confirm) else {
-            return Ok(say(texts::acks_not_asked(lang, schedule.id)));
-        };
-        let acks = store::schedules::acks_of(conn, post).await?;
         let members = match self
             .port(group.id.platform())?
             .member_count(&group.id)
@@ -653,6 +674,19 @@ impl Engine {
         }
         Ok(say(text))
     }
+}
+
+/// Who confirmed a schedule's latest post; `None` when it asks for no
+/// confirmation or has not posted yet.
+async fn acks_of(
+    conn: &mut AnyConnection,
+    schedule: &Schedule,
+) -> anyhow::Result<Option<Vec<Ack>>> {
+    let latest = store::schedules::latest_post(conn, schedule.id).await?;
+    let (Some((post, _)), Some(_)) = (latest, &schedule.confirm) else {
+        return Ok(None);
+    };
+    Ok(Some(store::schedules::acks_of(conn, post).await?))
 }
 
 /// Where a resumed schedule picks up: its stored next run if still ahead,

@@ -69,19 +69,25 @@ impl Engine {
         let Some((run_local, run_at)) = &schedule.next else {
             return Ok(false);
         };
-        let mut conn = self.store.connection().await?;
-        let group = store::groups::get(&mut conn, &schedule.group).await?;
-        // The text is composed before the transaction: it may ask the
-        // platform for the member count, and SQLite has one connection.
+        let group = {
+            let mut conn = self.store.connection().await?;
+            store::groups::get(&mut conn, &schedule.group).await?
+        };
+        // The text is composed before the transaction, and the member count
+        // asked of the platform before a connection is taken: a slow platform
+        // must not hold the database (SQLite has one connection).
         let posting = schedule::due(*run_at, now, self.settings.schedule_grace) == Some(Due::Post);
         let text = match &group {
-            Some(g) if g.active && posting => Some(
-                self.compose_post(&schedule.body, schedule.kind, g, now, &mut conn)
-                    .await?,
-            ),
+            Some(g) if g.active && posting => {
+                let members = self.members_for(&schedule.body, g).await?;
+                let mut conn = self.store.connection().await?;
+                Some(
+                    self.compose_post(&schedule.body, schedule.kind, g, now, members, &mut conn)
+                        .await?,
+                )
+            }
             _ => None,
         };
-        drop(conn);
         let tz = group.as_ref().map_or(chrono_tz::UTC, zone_of);
         let timing = Timing::from_source(&schedule.timing)
             .with_context(|| format!("stored timing `{}` no longer parses", schedule.timing))?;
@@ -147,14 +153,39 @@ impl Engine {
         Ok(())
     }
 
+    /// The member count a post's template shows, asked of the platform only
+    /// when the template may use it. The caller holds no connection.
+    pub(crate) async fn members_for(
+        &self,
+        body: &str,
+        group: &Group,
+    ) -> anyhow::Result<Option<u64>> {
+        if !template_uses(body, "members") {
+            return Ok(None);
+        }
+        match self
+            .port(group.id.platform())?
+            .member_count(&group.id)
+            .await
+        {
+            Ok(n) => Ok(Some(n)),
+            Err(e) => {
+                tracing::warn!(error = %e, "member count unavailable");
+                Ok(None)
+            }
+        }
+    }
+
     /// Renders a post's template for `group` at `now`: the kind's heading,
-    /// then the text with its variables, snippets and countdowns.
+    /// then the text with its variables (`members` as [`Self::members_for`]
+    /// found it), snippets and countdowns.
     pub(crate) async fn compose_post(
         &self,
         body: &str,
         kind: crate::domain::schedule_command::PostKind,
         group: &Group,
         now: i64,
+        members: Option<u64>,
         conn: &mut AnyConnection,
     ) -> anyhow::Result<RichText> {
         let tz = zone_of(group);
@@ -166,17 +197,8 @@ impl Engine {
             ("date", Value::Text(local.format("%Y-%m-%d").to_string())),
             ("time", Value::Text(local.format("%H:%M").to_string())),
         ]);
-        if template_uses(body, "members") {
-            match self
-                .port(group.id.platform())?
-                .member_count(&group.id)
-                .await
-            {
-                Ok(n) => {
-                    values.insert("members", Value::Text(n.to_string()));
-                }
-                Err(e) => tracing::warn!(error = %e, "member count unavailable"),
-            }
+        if let Some(n) = members {
+            values.insert("members", Value::Text(n.to_string()));
         }
         if template_uses(body, "top_inviter") {
             let midnight = local.date().and_time(NaiveTime::MIN);

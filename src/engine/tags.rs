@@ -68,7 +68,15 @@ impl Engine {
             TagCommand::Add { who, tag } => (who, Some((tag, true))),
             TagCommand::Remove { who, tag } => (who, Some((tag, false))),
         };
-        let (user, name) = match super::roles::find_member(conn, &group.id, &who, lang).await? {
+        let (user, name) = match super::roles::find_member(
+            conn,
+            &group.id,
+            &who,
+            super::roles::Naming::OrDisplayName,
+            lang,
+        )
+        .await?
+        {
             Ok(found) => found,
             Err(refusal) => return Ok(say(refusal)),
         };

@@ -127,8 +127,7 @@ impl WheelPlan {
                     .and_then(|c| i64::try_from(c).ok())
                     .unwrap_or(UNLIMITED_SPINS);
                 // The announcement names who made the wheel, maybe hours later.
-                store::members::upsert_users(conn, &[(by.id.clone(), by.name.clone(), by.is_bot)])
-                    .await?;
+                store::members::upsert_users(conn, &[by.seen()]).await?;
                 let id = store::draws::insert(
                     conn,
                     &store::draws::NewDraw {

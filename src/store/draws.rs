@@ -253,14 +253,49 @@ pub async fn recent(conn: &mut AnyConnection, group: &ChatId, n: i64) -> sqlx::R
         .collect()
 }
 
-/// Notes the platform's id of a delivered announcement.
-pub async fn set_message_id(conn: &mut AnyConnection, id: i64, message: &str) -> sqlx::Result<()> {
+/// Notes the platform's id of a delivered announcement: the draw's latest,
+/// and one of the messages its presses may come from.
+pub async fn set_message_id(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    id: i64,
+    message: &str,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE draws SET message_id = $2 WHERE id = $1")
         .bind(id)
         .bind(message)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+    sqlx::query(
+        "INSERT INTO draw_messages (group_id, message_id, draw_id) VALUES ($1, $2, $3)
+         ON CONFLICT (group_id, message_id) DO NOTHING",
+    )
+    .bind(group.as_str())
+    .bind(message)
+    .bind(id)
+    .execute(conn)
+    .await?;
     Ok(())
+}
+
+/// The draw a group's message announced, any of its announcements: a press
+/// or reaction counts only on one of those.
+pub async fn announced_by(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    message: &str,
+) -> sqlx::Result<Option<Draw>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM draws WHERE id =
+           (SELECT draw_id FROM draw_messages WHERE group_id = $1 AND message_id = $2)"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql)) // only a constant column list is interpolated
+        .bind(group.as_str())
+        .bind(message)
+        .fetch_optional(conn)
+        .await?
+        .map(draw)
+        .transpose()
 }
 
 /// The member's entry in a draw, if they took part.

@@ -38,7 +38,7 @@ pub async fn mark_spoke(
     now_ms: i64,
 ) -> sqlx::Result<()> {
     for (group, user) in spoke {
-        sqlx::query(
+        let marked = sqlx::query(
             "UPDATE memberships SET first_spoke_at = $3
              WHERE group_id = $1 AND user_id = $2 AND first_spoke_at IS NULL",
         )
@@ -47,6 +47,21 @@ pub async fn mark_spoke(
         .bind(now_ms)
         .execute(&mut *conn)
         .await?;
+        if marked.rows_affected() == 0 {
+            // Someone the bot never saw join is seen now: a member's
+            // requirement of hours counts from here.
+            sqlx::query(
+                "INSERT INTO members_seen (group_id, user_id, present, first_seen_at)
+                 SELECT $1, $2, 1, $3 WHERE NOT EXISTS
+                   (SELECT 1 FROM memberships WHERE group_id = $1 AND user_id = $2)
+                 ON CONFLICT (group_id, user_id) DO NOTHING",
+            )
+            .bind(group.as_str())
+            .bind(user.as_str())
+            .bind(now_ms)
+            .execute(&mut *conn)
+            .await?;
+        }
     }
     Ok(())
 }

@@ -21,27 +21,58 @@ pub struct MemberRow {
 /// A (group, member) pair.
 pub type MemberKey = (ChatId, UserId);
 
+/// A user as an event showed them.
+#[derive(Debug, Clone)]
+pub struct SeenUser {
+    pub id: UserId,
+    pub name: DisplayName,
+    pub is_bot: bool,
+    /// Their @username, lowercased, without `@`, when they have one.
+    pub handle: Option<String>,
+}
+
 /// Remembers users' current display names (one row per id).
-pub async fn upsert_users(
-    conn: &mut AnyConnection,
-    users: &[(UserId, DisplayName, bool)],
-) -> sqlx::Result<()> {
+pub async fn upsert_users(conn: &mut AnyConnection, users: &[SeenUser]) -> sqlx::Result<()> {
     for chunk in users.chunks(super::MAX_ROWS) {
         let sql = format!(
-            "INSERT INTO users (id, name, is_bot) VALUES {}
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, is_bot = excluded.is_bot",
-            super::tuples(chunk.len(), 3)
+            "INSERT INTO users (id, name, is_bot, handle) VALUES {}
+             ON CONFLICT (id) DO UPDATE SET name = excluded.name, is_bot = excluded.is_bot,
+               handle = COALESCE(excluded.handle, users.handle)",
+            super::tuples(chunk.len(), 4)
         );
         let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
-        for (id, name, is_bot) in chunk {
+        for user in chunk {
             query = query
-                .bind(id.as_str())
-                .bind(name.as_str())
-                .bind(i64::from(*is_bot));
+                .bind(user.id.as_str())
+                .bind(user.name.as_str())
+                .bind(i64::from(user.is_bot))
+                .bind(user.handle.as_deref());
         }
         query.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// The users last seen with an @username (lowercased, without `@`): one,
+/// or several when a name moved between accounts.
+pub async fn by_handle(
+    conn: &mut AnyConnection,
+    handle: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<(UserId, DisplayName)>> {
+    sqlx::query("SELECT id, name FROM users WHERE handle = $1 ORDER BY id LIMIT $2")
+        .bind(handle)
+        .bind(limit)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                UserId::from_stored(r.try_get("id")?),
+                DisplayName::from_stored(r.try_get("name")?),
+            ))
+        })
+        .collect()
 }
 
 /// Remembers a user seen only as an actor (a command's sender), keeping any
@@ -203,26 +234,50 @@ pub async fn standings(conn: &mut AnyConnection, groups: &[ChatId]) -> sqlx::Res
     Ok(out)
 }
 
-/// When a member first joined a group the bot watched, if it saw them join
-/// and they are still there: `Some(None)` for a member it never saw join
-/// (they were there before the bot), `None` for one who left.
-pub async fn member_since(
+/// Whether someone is in a group and since when the bot knows them there:
+/// from their membership row, or else from what the platform said when they
+/// were first seen. `None` when neither is recorded yet.
+pub async fn presence(
     conn: &mut AnyConnection,
     group: &ChatId,
     user: &UserId,
-) -> sqlx::Result<Option<Option<i64>>> {
+) -> sqlx::Result<Option<(bool, i64)>> {
     let row = sqlx::query(
-        "SELECT present, first_joined_at FROM memberships WHERE group_id = $1 AND user_id = $2",
+        "SELECT present, first_joined_at AS since FROM memberships
+         WHERE group_id = $1 AND user_id = $2
+         UNION ALL
+         SELECT present, first_seen_at AS since FROM members_seen
+         WHERE group_id = $1 AND user_id = $2
+           AND NOT EXISTS (SELECT 1 FROM memberships WHERE group_id = $1 AND user_id = $2)",
     )
     .bind(group.as_str())
     .bind(user.as_str())
     .fetch_optional(conn)
     .await?;
-    Ok(match row {
-        None => Some(None),
-        Some(r) if super::flag(&r, "present")? => Some(Some(r.try_get("first_joined_at")?)),
-        Some(_) => None,
-    })
+    row.map(|r| Ok((super::flag(&r, "present")?, r.try_get("since")?)))
+        .transpose()
+}
+
+/// Notes what the platform said of someone the bot never saw join; the
+/// first answer stays, with the time they were first seen.
+pub async fn note_seen(
+    conn: &mut AnyConnection,
+    group: &ChatId,
+    user: &UserId,
+    present: bool,
+    now_ms: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO members_seen (group_id, user_id, present, first_seen_at)
+         VALUES ($1, $2, $3, $4) ON CONFLICT (group_id, user_id) DO NOTHING",
+    )
+    .bind(group.as_str())
+    .bind(user.as_str())
+    .bind(i64::from(present))
+    .bind(now_ms)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// A member's effective invites in one group.

@@ -14,28 +14,48 @@ pub struct Entry {
     pub attempts: i64,
 }
 
+/// Which of a chat's pending entries goes first: every entry of the owed
+/// lane before any answer, oldest first within a lane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    /// What the group is owed: greetings, scheduled posts, draws, admins'
+    /// answers.
+    Owed = 0,
+    /// Answers to members' own commands, which a flood of them must not
+    /// put ahead of a greeting.
+    Answer = 1,
+}
+
+/// Ranks entries in one number for `MIN`: the lane above any id, so the
+/// head is the oldest entry of the first lane that has one.
+const LANE_STRIDE: i64 = 1_000_000_000_000_000;
+
 /// Queues an action in the caller's transaction; returns its id.
 pub async fn enqueue(
     conn: &mut AnyConnection,
     chat: &ChatId,
     action_json: &str,
+    lane: Lane,
     now_ms: i64,
 ) -> sqlx::Result<i64> {
     sqlx::query(
-        "INSERT INTO outbox (platform, chat_id, action, state, attempts, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, 'pending', 0, $4, $4) RETURNING id",
+        "INSERT INTO outbox (platform, chat_id, action, state, attempts, next_attempt_at, created_at, lane)
+         VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5) RETURNING id",
     )
     .bind(chat.platform().prefix())
     .bind(chat.as_str())
     .bind(action_json)
     .bind(now_ms)
+    .bind(lane as i64)
     .fetch_one(conn)
     .await?
     .try_get("id")
 }
 
-/// The oldest pending entry of each chat of one platform, oldest first. Only a chat's head may go: later entries wait for it,
-/// so order within a chat holds, while one busy chat never hides the others.
+/// The head of each chat of one platform (its oldest pending entry of the
+/// first lane that has one), oldest first. Only a chat's head may go, so
+/// order within a chat and lane holds, while one busy chat never hides the
+/// others.
 pub async fn heads(
     conn: &mut AnyConnection,
     platform: Platform,
@@ -44,12 +64,14 @@ pub async fn heads(
     let rows = sqlx::query(
         "SELECT o.id, o.chat_id, o.action, o.attempts
          FROM outbox o
-         JOIN (SELECT MIN(id) AS id FROM outbox
-               WHERE state = 'pending' AND platform = $1 GROUP BY chat_id) h ON o.id = h.id
+         JOIN (SELECT MIN(lane * $3 + id) AS turn FROM outbox
+               WHERE state = 'pending' AND platform = $1 GROUP BY chat_id) h
+           ON o.id = h.turn % $3
          ORDER BY o.id LIMIT $2",
     )
     .bind(platform.prefix())
     .bind(limit)
+    .bind(LANE_STRIDE)
     .fetch_all(conn)
     .await?;
     rows.iter()
@@ -103,7 +125,24 @@ pub async fn mark_failed(conn: &mut AnyConnection, id: i64, error: &str) -> sqlx
     Ok(())
 }
 
-/// How many entries are still pending (tests and status).
+/// Whether an announcement of `draw` in `chat` is on its way: sent,
+/// perhaps, but its message id not yet recorded.
+pub async fn announcing(conn: &mut AnyConnection, chat: &ChatId, draw: i64) -> sqlx::Result<bool> {
+    // serde writes an action's tag first, then its fields in order.
+    let prefix = format!("{{\"kind\":\"announce\",\"draw\":{draw},%");
+    let row = sqlx::query(
+        "SELECT 1 AS one FROM outbox
+         WHERE platform = $1 AND state = 'pending' AND chat_id = $2 AND action LIKE $3
+         LIMIT 1",
+    )
+    .bind(chat.platform().prefix())
+    .bind(chat.as_str())
+    .bind(prefix)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.is_some())
+}
+
 /// Deletes entries delivered before `before_ms`; pending and failed ones
 /// stay.
 pub async fn prune_sent(conn: &mut AnyConnection, before_ms: i64) -> sqlx::Result<u64> {
@@ -114,6 +153,7 @@ pub async fn prune_sent(conn: &mut AnyConnection, before_ms: i64) -> sqlx::Resul
     Ok(done.rows_affected())
 }
 
+/// How many entries are still pending (tests and status).
 pub async fn pending_count(conn: &mut AnyConnection) -> sqlx::Result<i64> {
     sqlx::query("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending'")
         .fetch_one(conn)

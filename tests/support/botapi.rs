@@ -69,6 +69,8 @@ struct ServerState {
     sent: Vec<Sent>,
     calls: Vec<(String, Value)>,
     admins: HashSet<(i64, i64)>,
+    /// People `getChatMember` says are not in a chat (everyone else is).
+    outsiders: HashSet<(i64, i64)>,
     can_invite: HashMap<i64, bool>,
     links: Vec<Value>,
     next_message_id: i64,
@@ -241,6 +243,12 @@ impl FakeTelegram {
     /// Makes `user` an administrator of `chat`.
     pub fn make_admin(&self, chat: i64, user: i64) {
         self.with(|s| s.admins.insert((chat, user)));
+    }
+
+    /// Makes `getChatMember` say `user` is not in `chat`: someone looking
+    /// at a public group, or gone before the bot came.
+    pub fn make_outsider(&self, chat: i64, user: i64) {
+        self.with(|s| s.outsiders.insert((chat, user)));
     }
 
     /// Sets what `getChat` shows of `user`.
@@ -487,12 +495,15 @@ async fn handle(
                 params["chat_id"].as_i64().unwrap_or(0),
                 params["user_id"].as_i64().unwrap_or(0),
             );
-            let admin = shared.state.lock().unwrap().admins.contains(&(chat, user));
-            ok(chat_member(
-                &user_json(user, "member"),
-                if admin { "administrator" } else { "member" },
-                true,
-            ))
+            let state = shared.state.lock().unwrap();
+            let status = if state.admins.contains(&(chat, user)) {
+                "administrator"
+            } else if state.outsiders.contains(&(chat, user)) {
+                "left"
+            } else {
+                "member"
+            };
+            ok(chat_member(&user_json(user, "member"), status, true))
         }
         "setMyCommands"
         | "leaveChat"

@@ -572,6 +572,8 @@ impl MxApp {
                 self.greet_interval.as_secs_f64().to_string(),
             ),
             ("HEARTH_GREET_SETTLE_SECS", "0.3".to_owned()),
+            // Tests ask again and again; the limit is tested on Telegram.
+            ("HEARTH_ANSWER_AGAIN_SECS", "0".to_owned()),
             (
                 "HEARTH_MATRIX_STORE",
                 self.store.path().display().to_string(),

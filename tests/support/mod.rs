@@ -52,6 +52,13 @@ pub struct TestApp {
     pub engine: Option<Arc<Engine>>,
     /// Least time between greetings; a change takes effect on restart.
     pub greet_interval: Duration,
+    /// Least time between two answers to a member's same command; zero in
+    /// tests, which ask again and again, unless a test is about it. A
+    /// change takes effect on restart.
+    pub answer_again: Duration,
+    /// Sending limits; [`PACE`] unless a test needs Telegram's own. A change
+    /// takes effect on restart.
+    pub pace: Pace,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
@@ -85,6 +92,8 @@ impl TestApp {
             clock,
             engine: None,
             greet_interval: GREET_INTERVAL,
+            answer_again: Duration::ZERO,
+            pace: PACE,
             task: None,
         };
         app.start().await;
@@ -138,6 +147,10 @@ impl TestApp {
             ),
             ("HEARTH_GREET_SETTLE_SECS", "0.15".to_owned()),
             (
+                "HEARTH_ANSWER_AGAIN_SECS",
+                self.answer_again.as_secs_f64().to_string(),
+            ),
+            (
                 "HEARTH_TELEGRAM_TIMEOUT_SECS",
                 REQUEST_TIMEOUT_SECS.to_string(),
             ),
@@ -145,7 +158,7 @@ impl TestApp {
         let mut settings =
             Settings::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
                 .unwrap();
-        settings.pace = PACE;
+        settings.pace = self.pace;
         settings
     }
 

@@ -542,6 +542,16 @@ impl Port for Matrix {
         Ok(levels.user_can_kick(&user))
     }
 
+    async fn is_member(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError> {
+        let room = self.room(group)?;
+        let user = matrix_sdk::ruma::OwnedUserId::try_from(user.native())
+            .context("not a Matrix user id")?;
+        let member = room.get_member(&user).await.context("reading a member")?;
+        Ok(member.is_some_and(|m| {
+            *m.membership() == matrix_sdk::ruma::events::room::member::MembershipState::Join
+        }))
+    }
+
     async fn remove_member(&self, group: &ChatId, user: &UserId) -> Result<(), PortError> {
         let room = self.room(group)?;
         let user = matrix_sdk::ruma::OwnedUserId::try_from(user.native())

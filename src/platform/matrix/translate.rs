@@ -199,6 +199,7 @@ pub fn person(id: &str, displayname: Option<&str>) -> Person {
         name: DisplayName::clean(displayname.unwrap_or(fallback), fallback),
         is_bot: false,
         lang: None,
+        handle: None,
     }
 }
 

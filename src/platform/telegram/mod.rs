@@ -229,6 +229,16 @@ impl Port for Telegram {
         Ok(member.kind.is_privileged())
     }
 
+    async fn is_member(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError> {
+        let member = self
+            .bot
+            .get_chat_member(Self::chat(group)?, Self::user(user)?)
+            .await
+            .map_err(in_telegrams_words)
+            .context("getChatMember")?;
+        Ok(member.kind.is_present())
+    }
+
     #[tracing::instrument(skip_all, fields(chat_id = %group))]
     async fn remove_member(&self, group: &ChatId, user: &UserId) -> Result<(), PortError> {
         let (chat, member) = (Self::chat(group)?, Self::user(user)?);

@@ -184,6 +184,7 @@ fn person(user: &User) -> Person {
             .language_code
             .as_deref()
             .and_then(|code| code.split('-').next()?.parse().ok()),
+        handle: user.username.as_deref().map(str::to_ascii_lowercase),
     }
 }
 
