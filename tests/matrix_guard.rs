@@ -1,7 +1,7 @@
 //! The guard on Matrix, end to end against a real Synapse on SQLite and
 //! PostgreSQL: admin status follows `m.room.power_levels` at once, members
-//! are told once, operators grant assistants by display name, and every
-//! admin action lands in `!log`. The same engine as on Telegram; only the
+//! are told once, operators grant assistants by id, every admin action
+//! lands in `!log`, and a kicked bot lets the room go. The same engine as on Telegram; only the
 //! adapter differs.
 #![allow(clippy::unwrap_used)]
 
@@ -12,7 +12,41 @@ use support::{
     matrix::{MxApp, MxUser, body},
 };
 
-on_both_databases!(power_levels_assistants_and_the_log_work_on_matrix);
+on_both_databases!(
+    power_levels_assistants_and_the_log_work_on_matrix,
+    a_kicked_bot_lets_the_room_go_and_tells_its_operator_once,
+);
+
+/// Kicked out of a room, the bot notices (Matrix reports the rooms it left
+/// in their own part of the sync): the group is let go and its operator is
+/// told once, in private, through a direct room the bot opens.
+async fn a_kicked_bot_lets_the_room_go_and_tells_its_operator_once(db: TestDb) {
+    let app = MxApp::spawn(db).await;
+    let room = app.room(false).await;
+    const SERVED: &str = "SELECT COUNT(*) FROM groups WHERE active = 1";
+    // Private chats are users' ids (`mx:@…`), rooms are `mx:!…`.
+    const TOLD: &str = "SELECT COUNT(*) FROM outbox WHERE chat_id LIKE 'mx:@%'
+                        AND action LIKE '%was removed from%' AND state = 'sent'";
+    assert_eq!(app.db.count(SERVED).await, 1);
+    app.operator.kick(&room, &app.bot.id).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while app.db.count(TOLD).await < 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the operator was never told"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.db.count(SERVED).await, 0);
+    app.operator.wait_for_invite_from(&app.bot.id).await;
+    assert_eq!(
+        app.operator.membership_of(&room, &app.bot.id).await,
+        "leave"
+    );
+    // Told once: the departure is not reported again.
+    app.db.wait_until_idle().await;
+    assert_eq!(app.db.count(TOLD).await, 1);
+}
 
 async fn power_levels_assistants_and_the_log_work_on_matrix(db: TestDb) {
     let app = MxApp::spawn(db).await;

@@ -25,7 +25,60 @@ on_both_databases!(
     admin_commands_need_the_power_to_kick,
     a_removed_suspect_is_kicked_and_their_inviter_loses_the_credit,
     invites_made_while_the_bot_was_down_survive_a_gappy_sync,
+    a_room_joined_just_before_a_crash_is_served_after_the_restart,
 );
+
+/// The adapter writes an invite down before it joins the room. A crash
+/// right after the join, before the engine recorded the group, loses
+/// nothing: the next start records the room and says hello there, once.
+async fn a_room_joined_just_before_a_crash_is_served_after_the_restart(db: TestDb) {
+    use hearth::platform::matrix::PendingJoin;
+    let mut app = MxApp::spawn(db).await;
+    app.stop().await;
+    let room = app.operator.create_room(false).await;
+    app.operator.invite(&room, &app.bot.id).await;
+    // What the adapter did before the crash: the invite written down, then
+    // the join; the engine never heard of it.
+    let store = hearth::store::Store::connect(&app.db.url).await.unwrap();
+    let pending = PendingJoin {
+        key: "mx:test:invite".to_owned(),
+        inviter: app.operator.id.clone(),
+        title: "Tea room".to_owned(),
+    };
+    pending.note(&store, &room).await.unwrap();
+    app.bot.join(&room).await;
+    assert_eq!(
+        app.db.count("SELECT COUNT(*) FROM groups").await,
+        0,
+        "the engine never heard of the room"
+    );
+    app.resume().await;
+    let hello = app.operator.wait_for(&room, &app.bot.id, 1).await;
+    assert!(
+        body(&hello[0]).starts_with("Hearth is here"),
+        "{}",
+        body(&hello[0])
+    );
+    assert_eq!(
+        app.db
+            .count("SELECT COUNT(*) FROM groups WHERE active = 1")
+            .await,
+        1
+    );
+    // Once recorded, the note is dropped: another restart says nothing new.
+    app.restart().await;
+    app.db.wait_until_idle().await;
+    assert_eq!(
+        app.db
+            .count("SELECT COUNT(*) FROM platform_state WHERE key LIKE 'matrix.pending_join.%'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.operator.messages_from(&room, &app.bot.id).await.len(),
+        1
+    );
+}
 
 /// Screening and review on Matrix: an ad-like newcomer waits for review,
 /// `!remove` kicks them (they may come back through a fresh invite) and

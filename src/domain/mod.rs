@@ -17,6 +17,8 @@ pub mod fairness;
 pub mod giveaway;
 pub mod giveaway_texts;
 pub mod greeting;
+#[cfg(test)]
+mod hostile_input;
 pub mod ids;
 pub mod invites;
 pub mod lang;

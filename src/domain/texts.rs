@@ -187,6 +187,19 @@ pub fn operator_only(lang: Lang) -> &'static str {
     }
 }
 
+/// The bot was removed from a group (kicked, banned, or the group closed):
+/// its operator hears it once, in private.
+pub fn bot_removed(lang: Lang, title: &str) -> String {
+    match lang {
+        Zh => format!(
+            "我已被移出「{title}」，不再为该群服务。群的排行榜和设置都已保留；把我重新加为管理员即可继续。"
+        ),
+        En => format!(
+            "I was removed from {title} and no longer serve it. Its leaderboard and settings are kept: add me back as an admin to go on."
+        ),
+    }
+}
+
 /// Heads a member's answer taken to private: which group it is about.
 pub fn about_group(lang: Lang, title: &str) -> String {
     match lang {

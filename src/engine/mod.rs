@@ -416,7 +416,19 @@ impl Engine {
             }
             Event::BotLeft { group } => {
                 cache.push(CacheChange::Deactivate(group.clone()));
-                Ok(store::groups::deactivate(conn, &group).await?)
+                let Some(served) = store::groups::get(conn, &group).await?.filter(|g| g.active)
+                else {
+                    return Ok(());
+                };
+                store::groups::deactivate(conn, &group).await?;
+                // Told once: removed from a group already let go, nobody is.
+                let text = RichText::plain(crate::domain::texts::bot_removed(
+                    served.lang,
+                    &served.title,
+                ));
+                let owner = ChatId::private_with(&served.owner);
+                self.enqueue(conn, &owner, &Action::Send { text }).await?;
+                Ok(())
             }
             Event::StandingChanged { group, member } => {
                 Ok(store::roles::forget_admin(conn, &group, member.as_ref()).await?)

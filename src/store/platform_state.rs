@@ -23,3 +23,31 @@ pub async fn set(conn: &mut AnyConnection, key: &str, value: &str) -> sqlx::Resu
     .await?;
     Ok(())
 }
+
+/// Every key starting with `prefix`, with its value, in key order.
+pub async fn with_prefix(
+    conn: &mut AnyConnection,
+    prefix: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    // `LIKE` would read `_` and `%` in the prefix as wildcards: compare the
+    // key's start instead.
+    sqlx::query(
+        "SELECT key, value FROM platform_state
+         WHERE SUBSTR(key, 1, LENGTH($1)) = $1 ORDER BY key",
+    )
+    .bind(prefix)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("key")?, r.try_get("value")?)))
+    .collect()
+}
+
+/// Forgets `key`.
+pub async fn delete(conn: &mut AnyConnection, key: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM platform_state WHERE key = $1")
+        .bind(key)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -181,6 +181,16 @@ impl MxUser {
         .await;
     }
 
+    /// Kicks `user` out of `room` (the user needs the power to).
+    pub async fn kick(&self, room: &str, user: &str) {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/rooms/{}/kick", enc(room)),
+            Some(json!({ "user_id": user, "reason": "test" })),
+        )
+        .await;
+    }
+
     pub async fn leave(&self, room: &str) {
         self.call(
             reqwest::Method::POST,

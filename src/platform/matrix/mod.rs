@@ -47,6 +47,63 @@ const SINCE_KEY: &str = "matrix.since";
 const DIRECT_KEY: &str = "matrix.direct.";
 /// Followed by a room id: the user whose direct room it is.
 const DIRECT_ROOM_KEY: &str = "matrix.direct_room.";
+/// Followed by a room id: an invite being taken, written before the join
+/// and dropped once the engine has recorded the group.
+const PENDING_JOIN_KEY: &str = "matrix.pending_join.";
+
+/// An invite being taken, as recorded before the bot joins the room: a
+/// crash between the join and the engine recording the group is mended at
+/// the next start, with the same update key, so nothing happens twice.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct PendingJoin {
+    pub key: String,
+    pub inviter: String,
+    pub title: String,
+}
+
+impl PendingJoin {
+    /// Records the invite to `room`.
+    pub async fn note(&self, store: &Store, room: &str) -> anyhow::Result<()> {
+        let mut conn = store.connection().await?;
+        let value = serde_json::to_string(self).context("encoding a pending join")?;
+        platform_state::set(&mut conn, &format!("{PENDING_JOIN_KEY}{room}"), &value).await?;
+        Ok(())
+    }
+
+    /// Forgets the invite to `room`: recorded by the engine, or declined.
+    async fn drop_for(store: &Store, room: &str) -> anyhow::Result<()> {
+        let mut conn = store.connection().await?;
+        platform_state::delete(&mut conn, &format!("{PENDING_JOIN_KEY}{room}")).await?;
+        Ok(())
+    }
+
+    /// Every invite recorded and not yet dropped, by room.
+    async fn all(store: &Store) -> anyhow::Result<Vec<(String, PendingJoin)>> {
+        let mut conn = store.connection().await?;
+        let mut out = Vec::new();
+        for (key, value) in platform_state::with_prefix(&mut conn, PENDING_JOIN_KEY).await? {
+            let room = key[PENDING_JOIN_KEY.len()..].to_owned();
+            match serde_json::from_str(&value) {
+                Ok(pending) => out.push((room, pending)),
+                Err(e) => tracing::warn!(%room, error = %e, "unreadable pending join skipped"),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The engine's event for it.
+    fn event(&self, room: &str) -> Event {
+        Event::BotJoined {
+            group: GroupInfo {
+                id: ChatId::matrix(room),
+                title: self.title.clone(),
+                public_handle: None,
+            },
+            by: translate::person(&self.inviter, None),
+            can_invite: true,
+        }
+    }
+}
 const SYNC_TIMEOUT: Duration = Duration::from_secs(25);
 /// Events per `/messages` page when recovering a gappy sync, and at most
 /// how many pages (5,000 events: a day of a busy group).
@@ -131,6 +188,26 @@ impl Matrix {
             .await
             .context("Matrix /sync")?;
         let mut batch = Vec::new();
+        // Rooms joined by a process that stopped before the engine recorded
+        // them: told now, under their first key (a replay if it did).
+        let mut recorded = Vec::new();
+        if full_state {
+            for (room, pending) in PendingJoin::all(&self.store).await? {
+                let joined = matrix_sdk::ruma::RoomId::parse(room.as_str())
+                    .is_ok_and(|id| response.rooms.joined.contains_key(&id));
+                if joined {
+                    tracing::info!(%room, "a room joined before a stop is recorded now");
+                    batch.push(Incoming {
+                        key: pending.key.clone(),
+                        event: pending.event(&room),
+                    });
+                    recorded.push(room);
+                } else {
+                    // Never joined: the invite, if it stands, comes again.
+                    PendingJoin::drop_for(&self.store, &room).await?;
+                }
+            }
+        }
         for (room_id, invited) in &response.rooms.invited {
             let events: Vec<Value> = invited
                 .invite_state
@@ -138,17 +215,28 @@ impl Matrix {
                 .iter()
                 .filter_map(|e| serde_json::from_str(e.json().get()).ok())
                 .collect();
-            let key = format!("mx:invite:{room_id}:{}", response.next_batch);
+            let key = translate::update_key(
+                self.me.native(),
+                &format!("invite:{room_id}:{}", response.next_batch),
+            );
             // An invite the bot cannot take (a room on a server out of
             // reach: anyone on the federation can send one) is that room's
             // problem: recorded, declined, and the sync goes on.
             let what = format!("joining {room_id}");
-            match crate::engine::retry::with_backoff(&what, || self.accept_invite(room_id, &events))
-                .await
+            match crate::engine::retry::with_backoff(&what, || {
+                self.accept_invite(room_id, &events, &key)
+            })
+            .await
             {
-                Ok(Some(event)) => batch.push(Incoming { key, event }),
+                Ok(Some(event)) => {
+                    if matches!(event, Event::BotJoined { .. }) {
+                        recorded.push(room_id.to_string());
+                    }
+                    batch.push(Incoming { key, event });
+                }
                 Ok(None) => {}
                 Err(e) => {
+                    PendingJoin::drop_for(&self.store, room_id.as_str()).await?;
                     let chat = ChatId::matrix(room_id.as_str());
                     engine
                         .record_platform_failure(&key, Some(&chat), "an invite to a room", &e)
@@ -198,7 +286,7 @@ impl Matrix {
                 };
                 let mut translated = match direct {
                     // The private chat with a member: only their commands.
-                    Some(user) => translate::direct(&user, &events),
+                    Some(user) => translate::direct(&user, &events, self.me.native()),
                     None => translate::timeline(
                         room_id.as_str(),
                         &title,
@@ -210,8 +298,35 @@ impl Matrix {
                 self.name_senders(room_id, &mut translated).await;
                 batch.extend(translated);
             }
+            // Rooms the bot left, was kicked or banned from: their timeline
+            // ends with its own leave, which lets the group go and tells its
+            // operator. Nothing else there is the bot's business any more.
+            for (room_id, left) in &response.rooms.left {
+                let events: Vec<Value> = left
+                    .timeline
+                    .events
+                    .iter()
+                    .filter_map(|e| serde_json::from_str::<Value>(e.raw().json().get()).ok())
+                    .collect();
+                let title = self.room_title(room_id);
+                let translated = translate::timeline(
+                    room_id.as_str(),
+                    &title,
+                    &events,
+                    self.me.native(),
+                    &mut invites,
+                );
+                batch.extend(
+                    translated
+                        .into_iter()
+                        .filter(|i| matches!(i.event, Event::BotLeft { .. })),
+                );
+            }
         }
         engine.handle_batch(batch).await?;
+        for room in recorded {
+            PendingJoin::drop_for(&self.store, &room).await?;
+        }
         let mut conn = self.store.pool().acquire().await?;
         platform_state::set(&mut conn, SINCE_KEY, &response.next_batch).await?;
         Ok(())
@@ -297,6 +412,7 @@ impl Matrix {
         &self,
         room_id: &RoomId,
         state: &[Value],
+        key: &str,
     ) -> anyhow::Result<Option<Event>> {
         let Some(invite) = state.iter().find(|e| {
             e["type"] == "m.room.member"
@@ -306,27 +422,30 @@ impl Matrix {
             return Ok(None);
         };
         let inviter = invite["sender"].as_str().unwrap_or_default();
-        self.client
-            .join_room_by_id(room_id)
-            .await
-            .context("joining a room the bot was invited to")?;
-        if invite["content"]["is_direct"] == true {
-            return self.adopt_direct_room(room_id, inviter).await.map(Some);
-        }
+        let direct = invite["content"]["is_direct"] == true;
         let title = state
             .iter()
             .find(|e| e["type"] == "m.room.name")
             .and_then(|e| e["content"]["name"].as_str())
             .map_or_else(|| room_id.to_string(), crate::domain::name::clean_title);
-        Ok(Some(Event::BotJoined {
-            group: GroupInfo {
-                id: ChatId::matrix(room_id.as_str()),
-                title,
-                public_handle: None,
-            },
-            by: translate::person(inviter, None),
-            can_invite: true,
-        }))
+        let pending = PendingJoin {
+            key: key.to_owned(),
+            inviter: inviter.to_owned(),
+            title,
+        };
+        if !direct {
+            // Written before the join, so a crash right after it loses
+            // nothing: the next start records the room.
+            pending.note(&self.store, room_id.as_str()).await?;
+        }
+        self.client
+            .join_room_by_id(room_id)
+            .await
+            .context("joining a room the bot was invited to")?;
+        if direct {
+            return self.adopt_direct_room(room_id, inviter).await.map(Some);
+        }
+        Ok(Some(pending.event(room_id.as_str())))
     }
 
     /// A member opened a direct chat with the bot: Matrix's "Start"

@@ -62,7 +62,7 @@ pub fn timeline(
         };
         if let Some(event) = event {
             out.push(Incoming {
-                key: format!("mx:{event_id}"),
+                key: update_key(me, event_id),
                 event,
             });
         }
@@ -70,10 +70,16 @@ pub fn timeline(
     out
 }
 
+/// An event's update key: the bot's id with the event's, since two bots on
+/// one database may see the same event, each to handle it once.
+pub fn update_key(me: &str, event_id: &str) -> String {
+    format!("mx:{me}:{event_id}")
+}
+
 /// Translates the direct room the bot opened with `user`: there the member
 /// speaks to the bot in private, so their `!` commands are private ones
 /// (`!mycodes`), answered in the same room. Anything else is not news.
-pub fn direct(user: &str, events: &[Value]) -> Vec<Incoming> {
+pub fn direct(user: &str, events: &[Value], me: &str) -> Vec<Incoming> {
     events
         .iter()
         .filter(|ev| ev["type"] == "m.room.message" && ev["sender"] == user)
@@ -81,7 +87,7 @@ pub fn direct(user: &str, events: &[Value]) -> Vec<Incoming> {
             let event_id = ev["event_id"].as_str()?;
             let body = ev["content"]["body"].as_str()?;
             body.starts_with('!').then(|| Incoming {
-                key: format!("mx:{event_id}"),
+                key: update_key(me, event_id),
                 event: Event::Command {
                     chat: ChatId::private_with(&UserId::matrix(user)),
                     group: None,
@@ -284,7 +290,7 @@ mod tests {
             inviters,
             vec![Some("mx:@ann:x".into()), Some("mx:@ann:x".into()), None]
         );
-        assert_eq!(out[0].key, "mx:$1");
+        assert_eq!(out[0].key, "mx:@bot:x:$1");
     }
 
     #[test]
@@ -303,7 +309,7 @@ mod tests {
         ];
         let out = timeline("!r:x", "R", &events, "@bot:x", &mut mem);
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].key, "mx:$3");
+        assert_eq!(out[0].key, "mx:@bot:x:$3");
     }
 
     #[test]
@@ -319,9 +325,9 @@ mod tests {
             say("@ann:hs", "thanks!", "$2"),
             say("@bot:hs", "!help", "$3"),
         ];
-        let out = direct("@ann:hs", &events);
+        let out = direct("@ann:hs", &events, "@bot:hs");
         assert_eq!(out.len(), 1);
-        assert_eq!(out[0].key, "mx:$1");
+        assert_eq!(out[0].key, "mx:@bot:hs:$1");
         match &out[0].event {
             Event::Command {
                 chat, group, text, ..
@@ -362,5 +368,79 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    /// Any JSON a homeserver (or anyone on the federation) can put in a
+    /// room, with the keys the translation reads among others.
+    fn arbitrary_json() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            "\\PC{0,20}".prop_map(Value::from),
+            Just(Value::from("join")),
+            Just(Value::from("invite")),
+            Just(Value::from("m.annotation")),
+            Just(Value::from("@bot:x")),
+        ];
+        let key = prop_oneof![
+            Just("membership".to_owned()),
+            Just("body".to_owned()),
+            Just("m.relates_to".to_owned()),
+            Just("rel_type".to_owned()),
+            Just("key".to_owned()),
+            Just("event_id".to_owned()),
+            Just("displayname".to_owned()),
+            Just("prev_content".to_owned()),
+            Just("m.in_reply_to".to_owned()),
+            "[a-z_.]{1,8}",
+        ];
+        leaf.prop_recursive(3, 32, 4, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                proptest::collection::btree_map(key.clone(), inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_event_body_is_translated_or_skipped_never_a_panic(
+            events in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![
+                        proptest::strategy::Just("m.room.member"),
+                        proptest::strategy::Just("m.room.message"),
+                        proptest::strategy::Just("m.reaction"),
+                        proptest::strategy::Just("m.room.power_levels"),
+                        proptest::strategy::Just("m.other"),
+                    ],
+                    proptest::option::of("\\PC{0,8}"),
+                    proptest::prop_oneof![
+                        proptest::strategy::Just("@bot:x".to_owned()),
+                        proptest::strategy::Just("@ann:x".to_owned()),
+                        "\\PC{0,12}",
+                    ],
+                    arbitrary_json(),
+                    arbitrary_json(),
+                ),
+                0..8,
+            )
+        ) {
+            let events: Vec<Value> = events
+                .into_iter()
+                .map(|(kind, id, sender, state_key, content)| {
+                    json!({ "type": kind, "event_id": id, "sender": sender,
+                            "state_key": state_key, "content": content })
+                })
+                .collect();
+            let mut mem = InviteMemory::default();
+            for incoming in timeline("!r:x", "R\u{0}", &events, "@bot:x", &mut mem) {
+                proptest::prop_assert!(incoming.key.starts_with("mx:@bot:x:"));
+            }
+            let _ = direct("@ann:x", &events, "@bot:x");
+        }
     }
 }

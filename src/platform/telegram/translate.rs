@@ -13,7 +13,9 @@ use crate::{
 /// Turns one update into the events it carries (a `new_chat_members` message
 /// can add several people at once). `me` is the bot's own id.
 pub fn translate(update: &Update, me: &UserId) -> Vec<Incoming> {
-    let key = |i: usize| format!("tg:{}:{i}", update.id.0);
+    // Update ids count per bot: the bot's id keeps two bots on one
+    // database (or a changed token) from taking each other's for replays.
+    let key = |i: usize| format!("tg:{}:{}:{i}", me.native(), update.id.0);
     let events = match &update.kind {
         UpdateKind::Message(msg) => from_message(msg, me),
         UpdateKind::ChatMember(change) => from_member_change(change).into_iter().collect(),

@@ -1,0 +1,21 @@
+//! Welcome and post templates as an admin types them: parsed, and when
+//! valid rendered with hostile values.
+#![no_main]
+
+use hearth::domain::{
+    Lang,
+    template::{Template, Value, Values},
+    texts,
+};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|source: &str| {
+    match Template::parse_with(source, texts::POST_VARS, texts::POST_FUNCTIONS) {
+        Ok(template) => {
+            let values: Values = [("group", Value::Text("<b>&\u{202E}".to_owned()))].into();
+            let _ = template.render_with(&values, &|_, arg| Some(Value::Text(arg.to_owned())));
+        }
+        Err(e) => assert!(!e.explain(Lang::Zh).trim().is_empty()),
+    }
+    let _ = Template::parse(source, texts::WELCOME_VARS);
+});
