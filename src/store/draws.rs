@@ -207,13 +207,7 @@ pub async fn by_message(
     message: &str,
 ) -> sqlx::Result<Option<Draw>> {
     let sql = format!("SELECT {COLUMNS} FROM draws WHERE group_id = $1 AND message_id = $2");
-    sqlx::query(sqlx::AssertSqlSafe(sql)) // only a constant column list is interpolated
-        .bind(group.as_str())
-        .bind(message)
-        .fetch_optional(conn)
-        .await?
-        .map(draw)
-        .transpose()
+    one_by_message(conn, sql, group, message).await
 }
 
 /// The open draws of one kind, oldest first.
@@ -289,6 +283,16 @@ pub async fn announced_by(
         "SELECT {COLUMNS} FROM draws WHERE id =
            (SELECT draw_id FROM draw_messages WHERE group_id = $1 AND message_id = $2)"
     );
+    one_by_message(conn, sql, group, message).await
+}
+
+/// The draw `sql` selects with a group (`$1`) and a message (`$2`).
+async fn one_by_message(
+    conn: &mut AnyConnection,
+    sql: String,
+    group: &ChatId,
+    message: &str,
+) -> sqlx::Result<Option<Draw>> {
     sqlx::query(sqlx::AssertSqlSafe(sql)) // only a constant column list is interpolated
         .bind(group.as_str())
         .bind(message)

@@ -50,6 +50,11 @@ const DIRECT_ROOM_KEY: &str = "matrix.direct_room.";
 /// Followed by a room id: an invite being taken, written before the join
 /// and dropped once the engine has recorded the group.
 const PENDING_JOIN_KEY: &str = "matrix.pending_join.";
+const SYNC_TIMEOUT: Duration = Duration::from_secs(25);
+/// Events per `/messages` page when recovering a gappy sync, and at most
+/// how many pages (5,000 events: a day of a busy group).
+const GAP_PAGE: u32 = 100;
+const MAX_GAP_PAGES: usize = 50;
 
 /// An invite being taken, as recorded before the bot joins the room: a
 /// crash between the join and the engine recording the group is mended at
@@ -104,11 +109,6 @@ impl PendingJoin {
         }
     }
 }
-const SYNC_TIMEOUT: Duration = Duration::from_secs(25);
-/// Events per `/messages` page when recovering a gappy sync, and at most
-/// how many pages (5,000 events: a day of a busy group).
-const GAP_PAGE: u32 = 100;
-const MAX_GAP_PAGES: usize = 50;
 
 /// A connected Matrix bot account.
 pub struct Matrix {
@@ -514,6 +514,11 @@ impl Matrix {
     }
 }
 
+/// A user id as the Matrix client takes it.
+fn matrix_user(user: &UserId) -> anyhow::Result<matrix_sdk::ruma::OwnedUserId> {
+    matrix_sdk::ruma::OwnedUserId::try_from(user.native()).context("not a Matrix user id")
+}
+
 /// The session saved in Hearth's database, or a new one: a login with the
 /// password, or the access token's own device. A device's keys for
 /// encrypted rooms live only in its store, so a saved device whose store is
@@ -655,16 +660,14 @@ impl Port for Matrix {
     /// Room admins are members with the power level to kick.
     async fn is_admin(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError> {
         let room = self.room(group)?;
-        let user = matrix_sdk::ruma::OwnedUserId::try_from(user.native())
-            .context("not a Matrix user id")?;
+        let user = matrix_user(user)?;
         let levels = room.power_levels().await.context("reading power levels")?;
         Ok(levels.user_can_kick(&user))
     }
 
     async fn is_member(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError> {
         let room = self.room(group)?;
-        let user = matrix_sdk::ruma::OwnedUserId::try_from(user.native())
-            .context("not a Matrix user id")?;
+        let user = matrix_user(user)?;
         let member = room.get_member(&user).await.context("reading a member")?;
         Ok(member.is_some_and(|m| {
             *m.membership() == matrix_sdk::ruma::events::room::member::MembershipState::Join
@@ -673,8 +676,7 @@ impl Port for Matrix {
 
     async fn remove_member(&self, group: &ChatId, user: &UserId) -> Result<(), PortError> {
         let room = self.room(group)?;
-        let user = matrix_sdk::ruma::OwnedUserId::try_from(user.native())
-            .context("not a Matrix user id")?;
+        let user = matrix_user(user)?;
         room.kick_user(&user, Some("Removed after review"))
             .await
             .map_err(|e| {

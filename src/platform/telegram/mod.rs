@@ -175,6 +175,19 @@ impl Telegram {
             .map(teloxide::types::UserId)
             .with_context(|| format!("{user} is not a Telegram user"))
     }
+
+    /// `user` in `group` as `getChatMember` shows them (role and presence).
+    async fn member(
+        &self,
+        group: &ChatId,
+        user: &UserId,
+    ) -> anyhow::Result<teloxide::types::ChatMember> {
+        self.bot
+            .get_chat_member(Self::chat(group)?, Self::user(user)?)
+            .await
+            .map_err(in_telegrams_words)
+            .context("getChatMember")
+    }
 }
 
 #[async_trait]
@@ -221,22 +234,11 @@ impl Port for Telegram {
 
     #[tracing::instrument(skip_all, fields(chat_id = %group))]
     async fn is_admin(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError> {
-        let member = self
-            .bot
-            .get_chat_member(Self::chat(group)?, Self::user(user)?)
-            .await
-            .context("getChatMember")?;
-        Ok(member.kind.is_privileged())
+        Ok(self.member(group, user).await?.kind.is_privileged())
     }
 
     async fn is_member(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError> {
-        let member = self
-            .bot
-            .get_chat_member(Self::chat(group)?, Self::user(user)?)
-            .await
-            .map_err(in_telegrams_words)
-            .context("getChatMember")?;
-        Ok(member.kind.is_present())
+        Ok(self.member(group, user).await?.kind.is_present())
     }
 
     #[tracing::instrument(skip_all, fields(chat_id = %group))]
