@@ -5,7 +5,7 @@
 
 use crate::{
     domain::{
-        Lang,
+        Lang, UserId,
         coupon::{CodeFile, PoolName},
         coupon_texts,
         lang::en_count,
@@ -33,23 +33,31 @@ pub struct ImportReport {
     pub summary: String,
 }
 
-/// Imports a read file into `pool`, calling `progress(done, total)` after
-/// each batch.
+/// Imports a read file into `owner`'s `pool`, calling `progress(done,
+/// total)` after each batch. A pool another operator owns is refused.
 pub async fn import(
     store: &Store,
     pool: &PoolName,
+    owner: &UserId,
     file: &CodeFile,
     settings: PoolSettings,
     mut progress: impl FnMut(u64, u64),
 ) -> anyhow::Result<ImportReport> {
     let now = chrono::Utc::now().timestamp_millis();
     let mut tx = store.begin().await?;
-    store::coupons::ensure_pool(&mut tx, pool, now).await?;
+    if let Some(other) = store::coupons::get_pool(&mut tx, pool)
+        .await?
+        .and_then(|p| p.owner)
+        .filter(|o| o != owner)
+    {
+        anyhow::bail!("the pool {pool} belongs to {other}, not {owner}; choose another name");
+    }
+    store::coupons::ensure_pool(&mut tx, pool, Some(owner), now).await?;
     if let Some(n) = settings.per_member {
-        store::coupons::set_per_member(&mut tx, pool, i64::from(n)).await?;
+        store::coupons::set_per_member(&mut tx, pool, owner, i64::from(n)).await?;
     }
     if let Some(n) = settings.alert_below {
-        store::coupons::set_alert_below(&mut tx, pool, i64::from(n)).await?;
+        store::coupons::set_alert_below(&mut tx, pool, owner, i64::from(n)).await?;
     }
     let detail = format!(
         "{} into {}",

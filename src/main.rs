@@ -8,7 +8,10 @@ use hearth::{
     campaign_file,
     config::{Settings, redacted_url},
     coupon_import::{self, PoolSettings},
-    domain::coupon::{PoolName, read_codes},
+    domain::{
+        UserId,
+        coupon::{PoolName, read_codes},
+    },
     export::{self, Table},
     screening_file,
     startup::Application,
@@ -83,6 +86,10 @@ enum CouponsCmd {
         /// Tell the operators when fewer free codes than this are left (default 10).
         #[arg(long)]
         alert_below: Option<u32>,
+        /// The operator who owns the pool (e.g. tg:123456); may be left out
+        /// when HEARTH_OPERATORS names one operator.
+        #[arg(long)]
+        owner: Option<String>,
     },
     /// Show every pool's free, handed-out and redeemed codes.
     List,
@@ -226,6 +233,32 @@ async fn verify(settings: &Settings, draw: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The operator an imported pool belongs to: the one named, which must be
+/// an operator, or the only operator there is.
+fn pool_owner(settings: &Settings, named: Option<&str>) -> anyhow::Result<UserId> {
+    let listed = || {
+        let ids: Vec<&str> = settings.operators.iter().map(UserId::as_str).collect();
+        ids.join(", ")
+    };
+    match (named, settings.operators.as_slice()) {
+        (Some(raw), operators) => {
+            let id = UserId::parse(raw)
+                .with_context(|| format!("`{raw}` is not a user id; write it like tg:123456"))?;
+            anyhow::ensure!(
+                operators.contains(&id),
+                "{id} is not an operator; HEARTH_OPERATORS names {}",
+                listed()
+            );
+            Ok(id)
+        }
+        (None, [only]) => Ok(only.clone()),
+        (None, _) => anyhow::bail!(
+            "name the operator who owns the pool with --owner, one of {}",
+            listed()
+        ),
+    }
+}
+
 async fn coupons(settings: &Settings, command: CouponsCmd) -> anyhow::Result<()> {
     let store = Store::connect(&settings.database_url).await?;
     store.migrate().await?;
@@ -235,10 +268,12 @@ async fn coupons(settings: &Settings, command: CouponsCmd) -> anyhow::Result<()>
             file,
             per_member,
             alert_below,
+            owner,
         } => {
             let pool = PoolName::parse(&pool).with_context(|| {
                 format!("`{pool}` is not a pool name: letters, digits, _ and -, at most 32")
             })?;
+            let owner = pool_owner(settings, owner.as_deref())?;
             let bytes =
                 std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
             let codes = read_codes(&bytes).with_context(|| format!("{}", file.display()))?;
@@ -248,6 +283,7 @@ async fn coupons(settings: &Settings, command: CouponsCmd) -> anyhow::Result<()>
             let report = coupon_import::import(
                 &store,
                 &pool,
+                &owner,
                 &codes,
                 PoolSettings {
                     per_member,
@@ -261,7 +297,8 @@ async fn coupons(settings: &Settings, command: CouponsCmd) -> anyhow::Result<()>
         }
         CouponsCmd::List => {
             let mut conn = store.connection().await?;
-            let pools = hearth::store::coupons::stock(&mut conn).await?;
+            let everything = hearth::store::coupons::PoolScope::Everything;
+            let pools = hearth::store::coupons::stock(&mut conn, everything).await?;
             if pools.is_empty() {
                 println!(
                     "no coupon pools yet; import codes with `hearth coupons import <pool> <file.csv>`"

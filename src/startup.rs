@@ -87,6 +87,7 @@ impl Application {
         let mut tasks = JoinSet::new();
         tasks.spawn(named("greeter", self.engine.clone().run_greeter()));
         tasks.spawn(named("scheduler", self.engine.clone().run_scheduler()));
+        tasks.spawn(named("command lanes", self.engine.clone().run_lanes()));
         tasks.spawn(named(
             "profile checks",
             self.engine.clone().run_profile_checks(),

@@ -202,7 +202,8 @@ async fn a_coupon_prize_goes_by_direct_message(db: TestDb) {
     let store = hearth::store::Store::connect(&app.db.url).await.unwrap();
     let file = read_codes(b"TEA-0001\nTEA-0002\n").unwrap();
     let pool = PoolName::parse("tea").unwrap();
-    coupon_import::import(&store, &pool, &file, Default::default(), |_, _| {})
+    let owner = hearth::domain::UserId::matrix(&app.operator.id);
+    coupon_import::import(&store, &pool, &owner, &file, Default::default(), |_, _| {})
         .await
         .unwrap();
     let room = app.room(false).await;

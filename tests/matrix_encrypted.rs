@@ -26,6 +26,18 @@ async fn the_bot_reads_greets_and_answers_in_an_encrypted_room_across_a_restart(
     operator.wait_for(&room, &bot, "Hearth is here").await;
     let keys = app.store_mode();
     assert_eq!(keys, 0o700, "the store holds private keys: {keys:o}");
+    let session = app.session_mode();
+    assert_eq!(
+        session, 0o600,
+        "the session holds the access token: {session:o}"
+    );
+    assert_eq!(
+        app.db
+            .count("SELECT COUNT(*) FROM platform_state WHERE key = 'matrix.session'")
+            .await,
+        0,
+        "the access token is not in the database"
+    );
 
     let ann = MxUser::register("ann").await;
     ann.set_display_name("Ann").await;

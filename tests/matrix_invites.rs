@@ -20,6 +20,7 @@ fn mentions(content: &Value) -> Vec<String> {
 }
 
 on_both_databases!(
+    an_invite_that_cannot_be_joined_is_recorded_once_and_stops_nothing,
     an_invite_from_an_operator_registers_the_room_and_a_strangers_is_refused,
     invites_are_credited_greeted_with_pills_and_survive_leave_rejoin_and_restart,
     admin_commands_need_the_power_to_kick,
@@ -77,6 +78,75 @@ async fn a_room_joined_just_before_a_crash_is_served_after_the_restart(db: TestD
     assert_eq!(
         app.operator.messages_from(&room, &app.bot.id).await.len(),
         1
+    );
+}
+
+/// An invite the bot cannot take (a room the homeserver blocked; on the
+/// federation, a room on a server out of reach, which anyone can send) is
+/// that room's problem: it comes in the same sync as 100 joins in a served
+/// room and a command, is tried a few times, recorded once and declined,
+/// and the joins are all greeted and the command answered; a restart tries
+/// nothing again.
+async fn an_invite_that_cannot_be_joined_is_recorded_once_and_stops_nothing(db: TestDb) {
+    let mut app = MxApp::spawn(db).await;
+    let served = app.room(true).await;
+    app.stop().await;
+    let blocked = app.operator.create_room(false).await;
+    app.operator.invite(&blocked, &app.bot.id).await;
+    MxUser::register_admin("admin")
+        .await
+        .block_room(&blocked)
+        .await;
+    let mut joining = tokio::task::JoinSet::new();
+    for _ in 0..100 {
+        let room = served.clone();
+        joining.spawn(async move {
+            let newcomer = MxUser::register("newcomer").await;
+            newcomer.join(&room).await;
+            newcomer
+        });
+    }
+    let newcomers = joining.join_all().await;
+    let alice = &newcomers[0];
+    alice.say(&served, "!myinvites").await;
+    app.resume().await;
+
+    let ids: Vec<&str> = newcomers.iter().map(|n| n.id.as_str()).collect();
+    app.operator
+        .wait_for_mentions(&served, &app.bot.id, &ids)
+        .await;
+    let answered = app.operator.messages_from(&served, &app.bot.id).await;
+    assert!(
+        answered
+            .iter()
+            .any(|m| body(m).contains("effective invites")),
+        "!myinvites went unanswered"
+    );
+    app.db.wait_until_idle().await;
+    let failed = "SELECT COUNT(*) FROM failed_updates WHERE what = 'an invite to a room'";
+    assert_eq!(app.db.count(failed).await, 1);
+    assert_eq!(
+        app.operator.membership_of(&blocked, &app.bot.id).await,
+        "leave",
+        "the invite is declined"
+    );
+    assert_eq!(
+        app.db.count("SELECT COUNT(*) FROM groups").await,
+        1,
+        "only the served room is a group"
+    );
+
+    // A restart repeats nothing: no second record, no second greeting.
+    let said = answered.len();
+    app.restart().await;
+    app.operator.say(&served, "!top").await;
+    app.operator.wait_for(&served, &app.bot.id, said + 1).await;
+    app.db.wait_until_idle().await;
+    assert_eq!(app.db.count(failed).await, 1);
+    assert_eq!(
+        app.operator.messages_from(&served, &app.bot.id).await.len(),
+        said + 1,
+        "only the answer to !top is new"
     );
 }
 

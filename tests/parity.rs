@@ -125,6 +125,8 @@ trait Community: Send {
     async fn private(&self, who: Who, n: usize) -> Vec<String>;
     /// The bot's database, which the operator's `hearth` commands work on.
     fn database(&self) -> &str;
+    /// The operator who runs the group.
+    fn operator(&self) -> hearth::domain::UserId;
 }
 
 /// The greetings that welcome `newcomer`, once there are at least `n`.
@@ -430,7 +432,8 @@ async fn a_won_code_goes_to_the_winners_private_chat_and_never_to_the_group(mut 
     let store = hearth::store::Store::connect(c.database()).await.unwrap();
     let codes = read_codes(b"TEA-0001\n").unwrap();
     let pool = PoolName::parse("tea").unwrap();
-    coupon_import::import(&store, &pool, &codes, Default::default(), |_, _| {})
+    let owner = c.operator();
+    coupon_import::import(&store, &pool, &owner, &codes, Default::default(), |_, _| {})
         .await
         .unwrap();
     c.open_private(amy).await;
@@ -622,6 +625,10 @@ impl Community for Telegram {
 
     fn database(&self) -> &str {
         &self.app.db.url
+    }
+
+    fn operator(&self) -> hearth::domain::UserId {
+        hearth::domain::UserId::telegram(support::OPERATOR)
     }
 }
 
@@ -831,6 +838,10 @@ impl Community for Matrix {
 
     fn database(&self) -> &str {
         &self.app.db.url
+    }
+
+    fn operator(&self) -> hearth::domain::UserId {
+        hearth::domain::UserId::matrix(&self.app.operator.id)
     }
 }
 

@@ -41,10 +41,11 @@ fn codes(prefix: &str, n: usize) -> Vec<NewCode> {
 async fn pool(store: &Store, name: &str, stock: usize, limit: i64) -> store::coupons::Pool {
     let name = PoolName::parse(name).unwrap();
     let mut conn = store.connection().await.unwrap();
-    store::coupons::ensure_pool(&mut conn, &name, 0)
+    let owner = UserId::telegram(1);
+    store::coupons::ensure_pool(&mut conn, &name, Some(&owner), 0)
         .await
         .unwrap();
-    store::coupons::set_per_member(&mut conn, &name, limit)
+    store::coupons::set_per_member(&mut conn, &name, &owner, limit)
         .await
         .unwrap();
     let added = store::coupons::add_codes(&mut conn, &name, &codes(name.as_str(), stock), 0)
@@ -123,7 +124,7 @@ async fn a_code_is_unique_across_pools_and_redeemed_once(db: TestDb) {
     let tea = pool(&store, "tea", 2, 1).await;
     let mut conn = store.connection().await.unwrap();
     let other = PoolName::parse("coffee").unwrap();
-    store::coupons::ensure_pool(&mut conn, &other, 0)
+    store::coupons::ensure_pool(&mut conn, &other, None, 0)
         .await
         .unwrap();
     let added = store::coupons::add_codes(&mut conn, &other, &codes("tea", 3), 0)

@@ -235,8 +235,10 @@ async fn the_funnel_follows_members_from_their_join_to_a_redeemed_code(db: TestD
     app.say(SHOP, &ann, "hello all");
     app.say(SHOP, &ann, "anyone here?");
     app.say(SHOP, &cy, "hi");
+    // Greeted first: the wheel's announcement is the next message.
+    app.settle().await;
     // Ann wins a code on the wheel and redeems it at the till.
-    app.say(9501, &ann, "/start");
+    app.ask(9501, &ann, "/start").await;
     let wheel = app.open_wheel(SHOP, "Tea[tea]*1:1").await;
     app.press(SHOP, wheel.message_id, &ann, &wheel.buttons[0].1);
     app.settle().await;

@@ -214,7 +214,7 @@ async fn codes_are_redeemed_once_and_stock_is_shown(db: TestDb) {
     app.group_with_bot(GROUP).await;
     import(&app, "tea", CODES).await;
     let ann = user(7001, "Ann");
-    app.say(7001, &ann, "/start");
+    app.ask(7001, &ann, "/start").await;
     let post = app.open_wheel(GROUP, "Tea[tea]*1:1").await;
     app.press(GROUP, post.message_id, &ann, &post.buttons[0].1);
     app.settle().await;

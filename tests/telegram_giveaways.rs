@@ -472,7 +472,7 @@ async fn a_claimed_giveaway_prize_from_a_pool_comes_in_private(db: TestDb) {
     assert!(summary.starts_with("Pool tea: 2 codes added"), "{summary}");
 
     let ann = user(8301, "Ann");
-    app.say(8301, &ann, "/start");
+    app.ask(8301, &ann, "/start").await;
     let post = app
         .ask(GROUP, &operator(), "/giveaway 1 10m Tea[tea]")
         .await;

@@ -29,6 +29,7 @@ on_both_databases!(
     a_member_typing_admin_commands_hears_one_refusal_whatever_the_arguments,
     a_group_admin_may_look_at_but_not_change_what_the_operator_owns,
     a_member_flooding_commands_cannot_delay_a_greeting,
+    powers_stay_with_the_group_and_the_operator_they_belong_to,
 );
 
 /// One member sends 200 commands, their own and admins', with random and
@@ -206,6 +207,207 @@ fn operator() -> Value {
     user(OPERATOR, "Operator")
 }
 
+/// A second operator of the same deployment, with a group of their own.
+const RIVAL: i64 = 2000;
+/// The first operator's second group, the only one their `tea` pool serves.
+const SHOP: i64 = -1007;
+
+/// What the rival operator and their group own, as text: it must not move
+/// whatever the other side types.
+const RIVALS_OWN: &[&str] = &[
+    "SELECT owner || ' ' || name || ' ' || body FROM snippets WHERE owner = 'tg:2000'",
+    "SELECT name || ' ' || CAST(per_member AS TEXT) || ' ' || CAST(alert_below AS TEXT)
+            || ' ' || COALESCE(owner, '-') FROM coupon_pools WHERE name = 'ypool'",
+    "SELECT pool || ' ' || group_id FROM coupon_pool_groups WHERE pool = 'ypool'",
+    "SELECT code || ' ' || COALESCE(user_id, '-') || ' ' || COALESCE(redeemed_by, '-')
+     FROM coupon_codes WHERE pool = 'ypool' ORDER BY code",
+    "SELECT CAST(id AS TEXT) || ' ' || kind || ' ' || COALESCE(CAST(closed_at AS TEXT), 'open')
+     FROM draws WHERE group_id = 'tg:-1006' ORDER BY id",
+    "SELECT CAST(COUNT(*) AS TEXT) FROM draw_winners",
+    "SELECT CAST(id AS TEXT) || ' ' || CAST(paused AS TEXT) FROM schedules
+     WHERE group_id = 'tg:-1006' ORDER BY id",
+    "SELECT owner || ' ' || name FROM group_sets ORDER BY 1",
+    "SELECT group_id || ' ' || user_id FROM assistants ORDER BY 1",
+];
+
+async fn rivals_own(app: &TestApp) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for sql in RIVALS_OWN {
+        out.push(app.db.rows(sql).await);
+    }
+    out
+}
+
+/// Snippets, pools, codes, draws and roles stay where they belong: an admin
+/// of one group acting in another or naming its draws, schedules and codes,
+/// and an operator naming another operator's pools, snippets and groups,
+/// are refused and change nothing. A pool kept for one group (`/coupons
+/// allow`) pays out there only.
+async fn powers_stay_with_the_group_and_the_operator_they_belong_to(db: TestDb) {
+    let mut app = TestApp::spawn(db).await;
+    app.operators = vec![OPERATOR, RIVAL];
+    app.restart().await;
+    app.group_with_bot(GROUP).await;
+    app.group_with_bot(SHOP).await;
+    app.group_of(RIVAL, OTHER).await;
+    let (op, rival) = (operator(), user(RIVAL, "Rival"));
+
+    // The rival's library, pool, draws and schedule.
+    app.ask(RIVAL, &rival, "/snippet save rules Rival rules")
+        .await;
+    let before = app.tg.sent_to(RIVAL).len();
+    app.send_file(&rival, "y1", "ypool.csv", None, b"Y-0001\nY-0002\nY-0003\n");
+    let imported = app.next_message(RIVAL, before).await.plain();
+    assert!(
+        imported.starts_with("Pool ypool: 3 codes added"),
+        "{imported}"
+    );
+    let before = app.tg.sent_to(OPERATOR).len();
+    app.send_file(&op, "t1", "tea.csv", None, b"TEA-0001\nTEA-0002\n");
+    app.next_message(OPERATOR, before).await;
+    let kept = app.ask(OPERATOR, &op, "/coupons allow tea -1007").await;
+    assert!(
+        kept.plain().contains("Only these groups"),
+        "{}",
+        kept.plain()
+    );
+    let schedule = app
+        .ask(
+            OTHER,
+            &rival,
+            "/schedule add \"30 20 * * *\" notice {{snippet rules}}",
+        )
+        .await;
+    assert!(schedule.plain().contains("#1"), "{}", schedule.plain());
+    let wheel = app.open_wheel(OTHER, "Tea[ypool]*3:1").await;
+    let bob = user(7002, "Bob");
+    app.ask(7002, &bob, "/start").await;
+    app.press(OTHER, wheel.message_id, &bob, &wheel.buttons[0].1);
+    let code = app.tg.wait_for(7002, 2).await[1].plain();
+    let code = &code[code.find("Y-").expect("Bob's code")..][..6];
+    app.ask(OTHER, &rival, "/giveaway 1 1h Tea").await;
+    let (wheel_id, giveaway_id) = (1, 2);
+    app.settle().await;
+    let before = rivals_own(&app).await;
+
+    // An admin of GROUP, in the rival's group: a member there.
+    let ann = user(7200, "Ann");
+    app.tg.make_admin(GROUP, 7200);
+    let heard_before = app.tg.sent_to(OTHER).len();
+    for command in [
+        "/snippet list".to_owned(),
+        "/coupons".to_owned(),
+        format!("/redeem {code}"),
+        format!("/wheel close {wheel_id}"),
+        format!("/giveaway close {giveaway_id}"),
+        "/schedule delete 1".to_owned(),
+        "/assistant add @ann".to_owned(),
+    ] {
+        app.say(OTHER, &ann, &command);
+    }
+    app.tg.wait_until_consumed().await;
+    app.settle().await;
+    let heard: Vec<String> = app.tg.sent_to(OTHER)[heard_before..]
+        .iter()
+        .map(|m| m.plain())
+        .collect();
+    assert_eq!(heard, [ADMIN_ONLY], "GROUP's admin in OTHER");
+
+    // The same admin in her own group, naming the rival's objects.
+    let no_ypool = "There is no coupon pool ypool";
+    for (command, said) in [
+        (
+            format!("/redeem {code}"),
+            format!("There is no code {code}"),
+        ),
+        (
+            format!("/wheel open {wheel_id}"),
+            format!("no wheel #{wheel_id}"),
+        ),
+        (
+            format!("/wheel close {wheel_id}"),
+            format!("no wheel #{wheel_id}"),
+        ),
+        (
+            format!("/giveaway close {giveaway_id}"),
+            format!("no giveaway #{giveaway_id}"),
+        ),
+        (
+            format!("/reroll {giveaway_id}"),
+            format!("no giveaway #{giveaway_id}"),
+        ),
+        ("/schedule delete 1".to_owned(), "no schedule #1".to_owned()),
+        ("/schedule pause 1".to_owned(), "no schedule #1".to_owned()),
+        ("/acks 1".to_owned(), "no schedule #1".to_owned()),
+        ("/wheel new Pen[ypool]*1:1".to_owned(), no_ypool.to_owned()),
+        ("/envelope 10[ypool] 2".to_owned(), no_ypool.to_owned()),
+        ("/nth 3 30m Pen[ypool]".to_owned(), no_ypool.to_owned()),
+        ("/giveaway 1 1h Pen[ypool]".to_owned(), no_ypool.to_owned()),
+        (
+            "/milestone add 30 ypool".to_owned(),
+            "There is no coupon pool named ypool".to_owned(),
+        ),
+        // The operator's own pool, kept for SHOP.
+        (
+            "/wheel new Pen[tea]*1:1".to_owned(),
+            "There is no coupon pool tea".to_owned(),
+        ),
+        (
+            "/redeem TEA-0001".to_owned(),
+            "There is no code TEA-0001".to_owned(),
+        ),
+    ] {
+        let reply = app.ask(GROUP, &ann, &command).await.plain();
+        assert!(reply.contains(&said), "{command} → {reply}");
+    }
+    let stock = app.ask(GROUP, &ann, "/coupons").await.plain();
+    assert!(
+        !stock.contains("ypool") && !stock.contains("tea"),
+        "{stock}"
+    );
+
+    // The operator of GROUP, naming the rival's pool, snippet and group.
+    for (command, said) in [
+        ("/coupons limit ypool 0", "There is no coupon pool ypool"),
+        ("/coupons alert ypool 0", "There is no coupon pool ypool"),
+        (
+            "/coupons allow ypool -1005",
+            "There is no coupon pool ypool",
+        ),
+        ("/snippet delete rules", "There is no such snippet."),
+        ("/groupset save s -1006", "is neither one of your groups"),
+        ("/redeem Y-0001", "There is no code Y-0001"),
+    ] {
+        let reply = app.ask(OPERATOR, &op, command).await.plain();
+        assert!(reply.contains(said), "{command} → {reply}");
+    }
+    let before_import = app.tg.sent_to(OPERATOR).len();
+    app.send_file(&op, "y2", "ypool.csv", None, b"MINE-0001\n");
+    let refused = app.next_message(OPERATOR, before_import).await.plain();
+    assert!(refused.contains("taken by another operator"), "{refused}");
+    let mine = app.ask(OPERATOR, &op, "/coupons").await.plain();
+    assert!(mine.contains("tea") && !mine.contains("ypool"), "{mine}");
+    assert!(mine.contains("only in tg:-1007"), "{mine}");
+    app.settle().await;
+    assert_eq!(rivals_own(&app).await, before, "the rival's own moved");
+    assert_eq!(
+        app.db
+            .count("SELECT COUNT(*) FROM coupon_codes WHERE code = 'MINE-0001'")
+            .await,
+        0
+    );
+
+    // Where the pool is allowed it pays; `all` opens it to every group again.
+    let ready = app.ask(SHOP, &op, "/wheel new Pen[tea]*1:1").await.plain();
+    assert!(ready.contains("/wheel open"), "{ready}");
+    app.ask(OPERATOR, &op, "/coupons allow tea all").await;
+    let ready = app
+        .ask(GROUP, &ann, "/wheel new Pen[tea]*1:1")
+        .await
+        .plain();
+    assert!(ready.contains("/wheel open"), "{ready}");
+}
+
 /// Every command that is not a member's, with who may run it. The test
 /// below checks that no admin command of the help list is missing here.
 const ADMIN_COMMANDS: &[(&str, &str)] = &[
@@ -243,6 +445,7 @@ const ADMIN_COMMANDS: &[(&str, &str)] = &[
     ("/coupons", ADMIN_ONLY),
     ("/coupons limit tea 5", ADMIN_ONLY),
     ("/coupons alert tea 5", ADMIN_ONLY),
+    ("/coupons allow tea all", ADMIN_ONLY),
     ("/redeem AAA111", ADMIN_ONLY),
     ("/log", ADMIN_ONLY),
     ("/screening", ADMIN_ONLY),

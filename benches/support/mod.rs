@@ -1,6 +1,9 @@
 //! What the benches share: an engine on a fresh database, run on SQLite and,
 //! when reachable, on PostgreSQL.
 
+// Each bench is its own crate and uses only part of this.
+#![allow(dead_code)]
+
 use std::{future::Future, sync::Arc};
 
 use hearth::{

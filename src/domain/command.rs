@@ -225,9 +225,9 @@ impl Command {
             // Snippets and pools are the operator's, shared by all their
             // groups: one group's admin may look, not change them.
             Command::Snippet(SnippetCommand::Save { .. } | SnippetCommand::Delete(_))
-            | Command::Coupons(CouponsCommand::Limit(..) | CouponsCommand::Alert(..)) => {
-                Access::Operator
-            }
+            | Command::Coupons(
+                CouponsCommand::Limit(..) | CouponsCommand::Alert(..) | CouponsCommand::Allow(..),
+            ) => Access::Operator,
             Command::Start(_)
             | Command::Help
             | Command::Invite
@@ -623,6 +623,7 @@ mod tests {
             "/snippet delete rules",
             "/coupons limit tea 2",
             "/coupons alert tea 2",
+            "/coupons allow tea all",
         ] {
             let invocation = Invocation::read(text, '/', "hearth_bot").expect("a command");
             assert_eq!(invocation.access(), Some(Access::Admin), "{text}");

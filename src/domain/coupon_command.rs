@@ -17,6 +17,9 @@ pub enum CouponsCommand {
     Limit(PoolName, u32),
     /// Tell the operators when fewer codes than this are left.
     Alert(PoolName, u32),
+    /// Which of the operator's groups may pay from a pool: groups or group
+    /// sets as typed, or none for all of them (`all`).
+    Allow(PoolName, Vec<String>),
 }
 
 /// `/coupons` or `/redeem` typed wrong.
@@ -37,8 +40,8 @@ impl CouponArgsError {
     pub fn explain(&self, lang: Lang) -> String {
         let cut = |s: &str| s.chars().take(40).collect::<String>();
         match (self, lang) {
-            (Self::Usage, Lang::En) => "Use /coupons for the stock, /coupons limit <pool> <n> for codes per member, /coupons alert <pool> <n> to be told when fewer than n are left.".to_owned(),
-            (Self::Usage, Lang::Zh) => "用法：/coupons 查看库存；/coupons limit <券池> <n> 设置每人可领数量；/coupons alert <券池> <n> 在剩余少于 n 张时提醒。".to_owned(),
+            (Self::Usage, Lang::En) => "Use /coupons for the stock, /coupons limit <pool> <n> for codes per member, /coupons alert <pool> <n> to be told when fewer than n are left, /coupons allow <pool> <group|set>… (or all) for the groups that may pay from it.".to_owned(),
+            (Self::Usage, Lang::Zh) => "用法：/coupons 查看库存；/coupons limit <券池> <n> 设置每人可领数量；/coupons alert <券池> <n> 在剩余少于 n 张时提醒；/coupons allow <券池> <群|群组集>…（或 all）指定可用该券池的群。".to_owned(),
             (Self::RedeemUsage, Lang::En) => "Use /redeem <code>, with the code as the member shows it.".to_owned(),
             (Self::RedeemUsage, Lang::Zh) => "用法：/redeem <券码>，填写会员出示的券码。".to_owned(),
             (Self::Pool(p), Lang::En) => format!("`{}` is not a pool name: letters, digits, _ and -, at most 32.", cut(p)),
@@ -71,6 +74,17 @@ pub fn parse_coupons(args: &str) -> Result<CouponsCommand, CouponArgsError> {
             let (pool, n) = setting(pool, n)?;
             Ok(CouponsCommand::Alert(pool, n))
         }
+        [verb, pool, targets @ ..] if verb.eq_ignore_ascii_case("allow") && !targets.is_empty() => {
+            let pool =
+                PoolName::parse(pool).ok_or_else(|| CouponArgsError::Pool((*pool).to_owned()))?;
+            let all = matches!(targets, [t] if t.eq_ignore_ascii_case("all"));
+            let targets = if all {
+                Vec::new()
+            } else {
+                targets.iter().map(|t| (*t).to_owned()).collect()
+            };
+            Ok(CouponsCommand::Allow(pool, targets))
+        }
         _ => Err(CouponArgsError::Usage),
     }
 }
@@ -100,11 +114,24 @@ mod tests {
             Ok(CouponsCommand::Alert(PoolName::parse("vip").unwrap(), 50))
         );
         assert_eq!(parse_redeem(" AB-12 ").unwrap().as_str(), "AB-12");
+        let vip = || PoolName::parse("vip").unwrap();
+        assert_eq!(
+            parse_coupons("allow vip tg:-1001 south"),
+            Ok(CouponsCommand::Allow(
+                vip(),
+                vec!["tg:-1001".into(), "south".into()]
+            ))
+        );
+        assert_eq!(
+            parse_coupons("allow vip ALL"),
+            Ok(CouponsCommand::Allow(vip(), Vec::new()))
+        );
     }
 
     #[test]
     fn names_each_mistake() {
         assert_eq!(parse_coupons("limit"), Err(CouponArgsError::Usage));
+        assert_eq!(parse_coupons("allow vip"), Err(CouponArgsError::Usage));
         assert_eq!(
             parse_coupons("limit 券 2"),
             Err(CouponArgsError::Pool("券".into()))

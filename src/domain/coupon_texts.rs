@@ -192,6 +192,39 @@ pub fn alert_set(lang: Lang, pool: &str, n: u32) -> String {
     }
 }
 
+/// `/coupons allow`: which groups may now pay from the pool.
+pub fn allowed(lang: Lang, pool: &str, groups: &[&str]) -> String {
+    match (lang, groups.is_empty()) {
+        (Lang::En, true) => format!("Every group of yours may pay prizes from {pool} again."),
+        (Lang::Zh, true) => format!("你的所有群都可以再次用 {pool} 发奖。"),
+        (Lang::En, false) => format!(
+            "Only these groups may pay prizes from {pool} now: {}.",
+            groups.join(", ")
+        ),
+        (Lang::Zh, false) => format!("现在只有这些群可以用 {pool} 发奖：{}。", groups.join("、")),
+    }
+}
+
+/// A stock row's note for a pool kept for some groups.
+pub fn stock_only_in(lang: Lang, groups: &[&str]) -> String {
+    match lang {
+        Lang::En => format!("\n   only in {}", groups.join(", ")),
+        Lang::Zh => format!("\n   仅限 {}", groups.join("、")),
+    }
+}
+
+/// An import into a pool another operator owns.
+pub fn pool_taken(lang: Lang, pool: &str) -> String {
+    match lang {
+        Lang::En => format!(
+            "The pool name {pool} is taken by another operator; send the file again with another name as its caption."
+        ),
+        Lang::Zh => {
+            format!("券池名 {pool} 已被其他运营者使用；请换一个券池名作为说明重新发送文件。")
+        }
+    }
+}
+
 pub fn redeemed(lang: Lang, code: &str, pool: &str, holder: &str) -> String {
     match lang {
         Lang::En => format!("✅ {code} ({pool}, held by {holder}) is now marked redeemed."),

@@ -440,7 +440,7 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ),
             (
                 "coupons",
-                "券池库存；limit <券池> <n> 每人数量；alert <券池> <n> 库存提醒（管理员）",
+                "券池库存；limit <券池> <n> 每人数量；alert <券池> <n> 库存提醒；allow <券池> <群…> 可用的群（管理员）",
             ),
             ("redeem", "核销券码：/redeem <券码>（管理员）"),
             ("log", "最近的管理操作记录：/log [条数]（管理员）"),
@@ -529,7 +529,7 @@ pub fn admin_commands(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ),
             (
                 "coupons",
-                "Coupon stock; limit <pool> <n> per member; alert <pool> <n> low-stock alert (admins)",
+                "Coupon stock; limit <pool> <n> per member; alert <pool> <n> low-stock alert; allow <pool> <groups> where it pays (admins)",
             ),
             ("redeem", "Mark a code used: /redeem <code> (admins)"),
             ("log", "The latest admin actions: /log [n] (admins)"),

@@ -324,8 +324,14 @@ impl Engine {
             }
             Command::MyCodes => self.my_codes(from, lang).await?.into(),
             Command::Status if operator => self.status_report(&from.id, lang).await?.into(),
-            Command::Coupons(command) if operator => self.coupons_command(command, lang).await?,
-            Command::Redeem(code) if operator => CouponPlan::Redeem(code).into_outcome(lang),
+            Command::Coupons(command) if operator => {
+                let mut conn = self.store.connection().await?;
+                self.coupons_command(&mut conn, command, None, from, lang)
+                    .await?
+            }
+            Command::Redeem(code) if operator => {
+                CouponPlan::Redeem { code, group: None }.into_outcome(lang)
+            }
             Command::Campaign(command) if operator => {
                 let mut conn = self.store.connection().await?;
                 self.campaign_command(&mut conn, command, None, from, lang)
@@ -475,10 +481,14 @@ impl Engine {
         Ok(match command {
             Command::Start(_) | Command::Help => help_text(lang, role.may(Access::Admin)).into(),
             Command::Coupons(command) => {
-                drop(conn);
-                self.coupons_command(command, lang).await?
+                self.coupons_command(&mut conn, command, Some(group), from, lang)
+                    .await?
             }
-            Command::Redeem(code) => CouponPlan::Redeem(code).into_outcome(lang),
+            Command::Redeem(code) => CouponPlan::Redeem {
+                code,
+                group: Some(group.id.clone()),
+            }
+            .into_outcome(lang),
             // Codes are never shown in a group.
             Command::MyCodes => RichText::plain(coupon_texts::codes_in_private(lang)).into(),
             Command::Adopt => RichText::plain(texts::already_registered(lang)).into(),

@@ -20,7 +20,8 @@ use crate::{
     },
     store::{
         self,
-        coupons::{Grant, Held, Redeemed, Taken},
+        coupons::{Grant, Held, PoolScope, Redeemed, Taken},
+        groups::Group,
     },
 };
 
@@ -79,11 +80,19 @@ pub(super) struct Win<'a> {
     pub(super) lang: Lang,
 }
 
-/// A coupon command or import, written with its reply.
+/// A coupon command or import, written with its reply. Pools are the
+/// operator's: settings change only the sender's own.
 pub(super) enum CouponPlan {
     Limit(PoolName, u32),
     Alert(PoolName, u32),
-    Redeem(crate::domain::coupon::Code),
+    /// Only these groups may pay from the pool; all the owner's when empty.
+    Allow(PoolName, Vec<Group>),
+    /// A code shown at the till: in a group, only codes of pools the group
+    /// may pay from; in private, the operator's own pools.
+    Redeem {
+        code: crate::domain::coupon::Code,
+        group: Option<ChatId>,
+    },
     /// `/start` in private, maybe from a claim link.
     Start(Option<String>),
     Import {
@@ -104,18 +113,41 @@ impl CouponPlan {
         let plain = |s: String| Ok(Some(RichText::plain(s)));
         match self {
             CouponPlan::Limit(pool, n) => {
-                if !store::coupons::set_per_member(conn, &pool, i64::from(n)).await? {
+                if !store::coupons::set_per_member(conn, &pool, &from.id, i64::from(n)).await? {
                     return plain(texts::pool_unknown(lang, pool.as_str()));
                 }
                 plain(texts::limit_set(lang, pool.as_str(), n))
             }
             CouponPlan::Alert(pool, n) => {
-                if !store::coupons::set_alert_below(conn, &pool, i64::from(n)).await? {
+                if !store::coupons::set_alert_below(conn, &pool, &from.id, i64::from(n)).await? {
                     return plain(texts::pool_unknown(lang, pool.as_str()));
                 }
                 plain(texts::alert_set(lang, pool.as_str(), n))
             }
-            CouponPlan::Redeem(code) => {
+            CouponPlan::Allow(pool, groups) => {
+                let ids: Vec<ChatId> = groups.iter().map(|g| g.id.clone()).collect();
+                if !store::coupons::allow(conn, &pool, &from.id, &ids).await? {
+                    return plain(texts::pool_unknown(lang, pool.as_str()));
+                }
+                let titles: Vec<&str> = groups.iter().map(|g| g.title.as_str()).collect();
+                plain(texts::allowed(lang, pool.as_str(), &titles))
+            }
+            CouponPlan::Redeem { code, group } => {
+                let scope = match &group {
+                    Some(group) => PoolScope::Group(group),
+                    None => PoolScope::Owner(&from.id),
+                };
+                // Another operator's code, or one this group may not pay
+                // out, is unknown here: its holder stays private.
+                let ours = match store::coupons::pool_of_code(conn, &code).await? {
+                    Some(pool) => store::coupons::get_pool_in(conn, &pool, scope)
+                        .await?
+                        .is_some(),
+                    None => false,
+                };
+                if !ours {
+                    return plain(texts::redeem_unknown(lang, code.as_str()));
+                }
                 let reply = match store::coupons::redeem(conn, &code, &from.id, now).await? {
                     Redeemed::Done(held) => {
                         let holder = store::members::name_of(conn, &held.holder)
@@ -139,7 +171,11 @@ impl CouponPlan {
                 engine.start_private(conn, from, payload, lang, now).await
             }
             CouponPlan::Import { pool, file } => {
-                store::coupons::ensure_pool(conn, &pool, now).await?;
+                let existing = store::coupons::get_pool(conn, &pool).await?;
+                if existing.is_some_and(|p| p.owner.is_some_and(|o| o != from.id)) {
+                    return plain(texts::pool_taken(lang, pool.as_str()));
+                }
+                store::coupons::ensure_pool(conn, &pool, Some(&from.id), now).await?;
                 let added = store::coupons::add_codes(conn, &pool, &file.codes, now).await?;
                 let free = store::coupons::free_count(conn, &pool).await?;
                 let duplicates = file.codes.len() as u64 - added + file.repeated as u64;
@@ -279,8 +315,10 @@ impl Engine {
         pool: &PoolName,
         win: Win<'_>,
     ) -> anyhow::Result<Award> {
-        let Some(settings) = store::coupons::get_pool(conn, pool).await? else {
-            tracing::warn!(%pool, "a prize names a coupon pool that does not exist");
+        let scope = PoolScope::Group(win.group);
+        let Some(settings) = store::coupons::get_pool_in(conn, pool, scope).await? else {
+            // Gone, or no longer allowed to this group since the draw opened.
+            tracing::warn!(%pool, "a prize names a coupon pool this group may not pay from");
             return Ok(Award::Empty);
         };
         let token = claim_token();
@@ -300,14 +338,14 @@ impl Engine {
             Taken::Code(held) => held,
             Taken::Limit => return Ok(Award::Limit),
             Taken::Empty => {
-                self.warn_low_stock(conn, pool, win.group, 0, win.lang)
+                self.warn_low_stock(conn, &settings, win.group, 0, win.lang)
                     .await?;
                 return Ok(Award::Empty);
             }
         };
         let free = store::coupons::free_count(conn, pool).await?;
         if free < settings.alert_below {
-            self.warn_low_stock(conn, pool, win.group, free, win.lang)
+            self.warn_low_stock(conn, &settings, win.group, free, win.lang)
                 .await?;
         }
         let port = self.port(win.group.platform())?;
@@ -323,15 +361,21 @@ impl Engine {
         Ok(Award::Sent)
     }
 
-    /// The first of `pools` that does not exist, so a draw naming it is
+    /// The first of `pools` that `group` may not pay from (missing, another
+    /// operator's, or kept for other groups), so a draw naming it is
     /// refused before it opens.
     pub(super) async fn missing_pool<'p>(
         &self,
         conn: &mut AnyConnection,
+        group: &ChatId,
         pools: &[&'p PoolName],
     ) -> anyhow::Result<Option<&'p PoolName>> {
         for pool in pools {
-            if store::coupons::get_pool(conn, pool).await?.is_none() {
+            let scope = PoolScope::Group(group);
+            if store::coupons::get_pool_in(conn, pool, scope)
+                .await?
+                .is_none()
+            {
                 return Ok(Some(pool));
             }
         }
@@ -356,22 +400,25 @@ impl Engine {
         Ok(())
     }
 
-    /// Tells every operator on the group's platform, once per shortage.
+    /// Tells the pool's owner (every operator on the group's platform for a
+    /// pool from before owners), once per shortage.
     async fn warn_low_stock(
         &self,
         conn: &mut AnyConnection,
-        pool: &PoolName,
+        pool: &store::coupons::Pool,
         group: &ChatId,
         free: i64,
         lang: Lang,
     ) -> anyhow::Result<()> {
-        if !store::coupons::mark_alerted(conn, pool).await? {
+        let name = &pool.name;
+        if !store::coupons::mark_alerted(conn, name).await? {
             return Ok(());
         }
-        tracing::warn!(%pool, free, "coupon pool runs low");
-        let text = RichText::plain(texts::low_stock(lang, pool.as_str(), free));
+        tracing::warn!(pool = %name, free, "coupon pool runs low");
+        let text = RichText::plain(texts::low_stock(lang, name.as_str(), free));
         for operator in &self.settings.operators {
-            if operator.platform() == group.platform() {
+            let told = pool.owner.as_ref().is_none_or(|owner| owner == operator);
+            if told && operator.platform() == group.platform() {
                 let private = ChatId::private_with(operator);
                 self.enqueue(conn, &private, &Action::Send { text: text.clone() })
                     .await?;
@@ -423,10 +470,20 @@ impl Engine {
         Ok(Some(RichText::plain(notes.join("\n\n"))))
     }
 
-    /// `/coupons` alone: every pool's stock.
-    pub(super) async fn coupon_stock(&self, lang: Lang) -> anyhow::Result<RichText> {
-        let mut conn = self.store.connection().await?;
-        let pools = store::coupons::stock(&mut conn).await?;
+    /// `/coupons` alone: the stock of the pools the group may pay from,
+    /// or in private, of the operator's pools with the groups each serves.
+    async fn coupon_stock(
+        &self,
+        conn: &mut AnyConnection,
+        here: Option<&Group>,
+        from: &Person,
+        lang: Lang,
+    ) -> anyhow::Result<RichText> {
+        let scope = match here {
+            Some(group) => PoolScope::Group(&group.id),
+            None => PoolScope::Owner(&from.id),
+        };
+        let pools = store::coupons::stock(conn, scope).await?;
         if pools.is_empty() {
             return Ok(RichText::plain(texts::stock_empty(lang)));
         }
@@ -439,20 +496,46 @@ impl Engine {
                 p.pool.per_member,
                 p.pool.alert_below,
             ));
+            if here.is_none() {
+                let only = store::coupons::allowed_groups(conn, &p.pool.name).await?;
+                if !only.is_empty() {
+                    let ids: Vec<&str> = only.iter().map(ChatId::as_str).collect();
+                    text.push_text(&texts::stock_only_in(lang, &ids));
+                }
+            }
         }
         Ok(text)
     }
 
-    /// `/coupons …` from an admin or operator.
+    /// `/coupons …` from an admin or operator, in a group or in private.
     pub(super) async fn coupons_command(
         &self,
+        conn: &mut AnyConnection,
         command: CouponsCommand,
+        here: Option<&Group>,
+        from: &Person,
         lang: Lang,
     ) -> anyhow::Result<Outcome> {
         let plan = match command {
-            CouponsCommand::Stock => return Ok(self.coupon_stock(lang).await?.into()),
+            CouponsCommand::Stock => {
+                return Ok(self.coupon_stock(conn, here, from, lang).await?.into());
+            }
             CouponsCommand::Limit(pool, n) => CouponPlan::Limit(pool, n),
             CouponsCommand::Alert(pool, n) => CouponPlan::Alert(pool, n),
+            CouponsCommand::Allow(pool, targets) => {
+                let groups = if targets.is_empty() {
+                    Vec::new()
+                } else {
+                    match self
+                        .owned_targets(conn, &targets, here, &from.id, lang)
+                        .await?
+                    {
+                        Ok(groups) => groups,
+                        Err(why) => return Ok(RichText::plain(why).into()),
+                    }
+                };
+                CouponPlan::Allow(pool, groups)
+            }
         };
         Ok(plan.into_outcome(lang))
     }

@@ -68,7 +68,7 @@ impl EnvelopePlan {
                 buttons,
             } => {
                 let pools: Vec<_> = new.prize_pool.iter().chain(&new.share_pool).collect();
-                if let Some(missing) = engine.missing_pool(conn, &pools).await? {
+                if let Some(missing) = engine.missing_pool(conn, group, &pools).await? {
                     return Ok(RichText::plain(coupon_texts::pool_unknown(
                         lang,
                         missing.as_str(),

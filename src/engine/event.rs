@@ -12,7 +12,7 @@ pub struct Incoming {
 }
 
 /// Someone, as the platform showed them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Person {
     pub id: UserId,
     pub name: DisplayName,
@@ -37,7 +37,7 @@ impl Person {
 }
 
 /// A group, as the platform showed it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GroupInfo {
     pub id: ChatId,
     pub title: String,

@@ -132,7 +132,7 @@ impl GiveawayPlan {
                 buttons,
             } => {
                 if let Some(pool) = &params.pool
-                    && engine.missing_pool(conn, &[pool]).await?.is_some()
+                    && engine.missing_pool(conn, group, &[pool]).await?.is_some()
                 {
                     return Ok(RichText::plain(coupon_texts::pool_unknown(
                         lang,

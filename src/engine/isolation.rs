@@ -52,7 +52,7 @@ impl Engine {
 
     /// Writes the failure with the update's key, and a short apology to a
     /// command's asker, in one transaction.
-    async fn record_failure(
+    pub(super) async fn record_failure(
         &self,
         incoming: &Incoming,
         error: &anyhow::Error,

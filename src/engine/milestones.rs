@@ -62,7 +62,7 @@ impl Engine {
             MilestoneCommand::List => return Ok(milestone_list(conn, group).await?.into()),
             MilestoneCommand::Add { invites, pool } => {
                 if let Some(pool) = &pool
-                    && self.missing_pool(conn, &[pool]).await?.is_some()
+                    && self.missing_pool(conn, &group.id, &[pool]).await?.is_some()
                 {
                     return Ok(RichText::plain(texts::no_pool(lang, pool.as_str())).into());
                 }

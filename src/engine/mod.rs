@@ -24,6 +24,7 @@ mod funnel;
 mod giveaways;
 mod greeter;
 mod isolation;
+mod lanes;
 mod membership;
 mod milestones;
 mod nth_replies;
@@ -128,6 +129,8 @@ pub struct Engine {
     pruned: std::sync::atomic::AtomicI64,
     /// Wakes the greeter and the delivery loops when there is new work.
     pub(crate) work: Notify,
+    /// Wakes the command lanes when a command was queued.
+    lanes_ready: Notify,
 }
 
 /// A change to the active-group cache, applied once its transaction commits.
@@ -171,6 +174,7 @@ impl Engine {
             told_in_room: std::sync::Mutex::new(hashlink::LruCache::new(TOLD_IN_ROOM)),
             asked: std::sync::Mutex::new(hashlink::LruCache::new(answers::ASKED_CACHE)),
             work: Notify::new(),
+            lanes_ready: Notify::new(),
         }))
     }
 
@@ -244,9 +248,19 @@ impl Engine {
         // Speakers seen first in this process, kept with their @username so
         // an operator can name them.
         let mut speakers = Vec::new();
+        let mut queued = false;
         for incoming in batch {
             if membership::is_member_event(&incoming.event) {
                 members.push(incoming);
+                continue;
+            }
+            // Commands and files run in their chat's lane, beside intake.
+            if matches!(
+                incoming.event,
+                Event::Command { .. } | Event::Document { .. }
+            ) {
+                let conn = self.open(&mut tx).await?;
+                queued |= self.queue_in_lane(conn, &incoming).await?;
                 continue;
             }
             if let Event::Message {
@@ -288,34 +302,7 @@ impl Engine {
                 self.apply_member_events(conn, std::mem::take(&mut members), &cache)
                     .await?;
             }
-            if let Event::Command {
-                chat,
-                group,
-                from,
-                text,
-            } = incoming.event
-            {
-                self.commit(tx.take(), &mut cache).await?;
-                self.handle_command(&incoming.key, chat, group, from, text)
-                    .await?;
-            } else if let Event::Document {
-                chat,
-                from,
-                file,
-                file_name,
-                size,
-                caption,
-            } = incoming.event
-            {
-                self.commit(tx.take(), &mut cache).await?;
-                let doc = coupons::Upload {
-                    file,
-                    file_name,
-                    size,
-                    caption,
-                };
-                self.handle_document(&incoming.key, chat, from, doc).await?;
-            } else if let Event::Pressed {
+            if let Event::Pressed {
                 group,
                 from,
                 button,
@@ -352,6 +339,9 @@ impl Engine {
             store::members::upsert_users(conn, &speakers).await?;
         }
         self.commit(tx, &mut cache).await?;
+        if queued {
+            self.lanes_ready.notify_one();
+        }
         // Only once written: a batch that failed is retried with its marks.
         self.spoken
             .write()

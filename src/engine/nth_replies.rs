@@ -67,7 +67,7 @@ impl NthPlan {
                 pool,
             } => {
                 let pools: Vec<&PoolName> = pool.iter().collect();
-                if let Some(missing) = engine.missing_pool(conn, &pools).await? {
+                if let Some(missing) = engine.missing_pool(conn, group, &pools).await? {
                     return Ok(RichText::plain(coupon_texts::pool_unknown(
                         lang,
                         missing.as_str(),

@@ -115,7 +115,7 @@ impl WheelPlan {
                 seed,
             } => {
                 let pools: Vec<&PoolName> = prizes.iter().filter_map(|p| p.pool.as_ref()).collect();
-                if let Some(missing) = engine.missing_pool(conn, &pools).await? {
+                if let Some(missing) = engine.missing_pool(conn, group, &pools).await? {
                     return Ok(RichText::plain(coupon_texts::pool_unknown(
                         lang,
                         missing.as_str(),

@@ -26,6 +26,8 @@ pub struct Pool {
     pub name: PoolName,
     pub per_member: i64,
     pub alert_below: i64,
+    /// The operator who imported it; `None` for a pool from before owners.
+    pub owner: Option<UserId>,
 }
 
 /// A pool's figures for `/coupons`.
@@ -108,31 +110,91 @@ fn pool(row: &AnyRow) -> sqlx::Result<Pool> {
         name: PoolName::from_stored(row.try_get("name")?),
         per_member: row.try_get("per_member")?,
         alert_below: row.try_get("alert_below")?,
+        owner: row
+            .try_get::<Option<String>, _>("owner")?
+            .map(UserId::from_stored),
     })
 }
 
-/// Creates a pool with the default settings unless it exists.
+const POOL: &str = "p.name, p.per_member, p.alert_below, p.owner";
+
+/// Whose pools a question is about.
+#[derive(Debug, Clone, Copy)]
+pub enum PoolScope<'a> {
+    /// The command line: every pool.
+    Everything,
+    /// An operator: the pools they own, and those from before owners.
+    Owner(&'a UserId),
+    /// A group: the pools its operator lets it pay from.
+    Group(&'a ChatId),
+}
+
+impl PoolScope<'_> {
+    /// A condition on `coupon_pools p` naming its one parameter `$n`.
+    fn clause(&self, n: usize) -> String {
+        match self {
+            PoolScope::Everything => format!("CAST(${n} AS TEXT) = ''"),
+            PoolScope::Owner(_) => format!("(p.owner IS NULL OR p.owner = ${n})"),
+            PoolScope::Group(_) => format!(
+                "EXISTS (SELECT 1 FROM groups g WHERE g.id = ${n}
+                         AND (p.owner IS NULL OR p.owner = g.owner))
+                 AND (NOT EXISTS (SELECT 1 FROM coupon_pool_groups a WHERE a.pool = p.name)
+                      OR EXISTS (SELECT 1 FROM coupon_pool_groups a
+                                 WHERE a.pool = p.name AND a.group_id = ${n}))"
+            ),
+        }
+    }
+
+    fn value(&self) -> &str {
+        match self {
+            PoolScope::Everything => "",
+            PoolScope::Owner(user) => user.as_str(),
+            PoolScope::Group(group) => group.as_str(),
+        }
+    }
+}
+
+/// Creates a pool with the default settings unless it exists; a pool from
+/// before owners becomes `owner`'s.
 pub async fn ensure_pool(
     conn: &mut AnyConnection,
     name: &PoolName,
+    owner: Option<&UserId>,
     now_ms: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO coupon_pools (name, per_member, alert_below, alerted, created_at)
-         VALUES ($1, $2, $3, 0, $4) ON CONFLICT (name) DO NOTHING",
+        "INSERT INTO coupon_pools (name, per_member, alert_below, alerted, created_at, owner)
+         VALUES ($1, $2, $3, 0, $4, $5)
+         ON CONFLICT (name) DO UPDATE SET owner = COALESCE(coupon_pools.owner, excluded.owner)",
     )
     .bind(name.as_str())
     .bind(DEFAULT_PER_MEMBER)
     .bind(DEFAULT_ALERT_BELOW)
     .bind(now_ms)
+    .bind(owner.map(UserId::as_str))
     .execute(conn)
     .await?;
     Ok(())
 }
 
+/// The pool named `name`, whoever owns it.
 pub async fn get_pool(conn: &mut AnyConnection, name: &PoolName) -> sqlx::Result<Option<Pool>> {
-    sqlx::query("SELECT name, per_member, alert_below FROM coupon_pools WHERE name = $1")
+    get_pool_in(conn, name, PoolScope::Everything).await
+}
+
+/// The pool named `name` if it is within `scope`.
+pub async fn get_pool_in(
+    conn: &mut AnyConnection,
+    name: &PoolName,
+    scope: PoolScope<'_>,
+) -> sqlx::Result<Option<Pool>> {
+    let sql = format!(
+        "SELECT {POOL} FROM coupon_pools p WHERE p.name = $1 AND {}",
+        scope.clause(2)
+    );
+    sqlx::query(AssertSqlSafe(sql)) // only fixed clauses are interpolated
         .bind(name.as_str())
+        .bind(scope.value())
         .fetch_optional(conn)
         .await?
         .as_ref()
@@ -140,32 +202,104 @@ pub async fn get_pool(conn: &mut AnyConnection, name: &PoolName) -> sqlx::Result
         .transpose()
 }
 
-/// Sets how many codes one member may hold; false when there is no such pool.
+/// Sets how many codes one member may hold; false when `owner` has no such pool.
 pub async fn set_per_member(
     conn: &mut AnyConnection,
     name: &PoolName,
+    owner: &UserId,
     n: i64,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query("UPDATE coupon_pools SET per_member = $2 WHERE name = $1")
-        .bind(name.as_str())
-        .bind(n)
-        .execute(conn)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE coupon_pools SET per_member = $2
+         WHERE name = $1 AND (owner IS NULL OR owner = $3)",
+    )
+    .bind(name.as_str())
+    .bind(n)
+    .bind(owner.as_str())
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Sets the low-stock threshold and arms the alert again.
+/// Sets the low-stock threshold and arms the alert again; false when
+/// `owner` has no such pool.
 pub async fn set_alert_below(
     conn: &mut AnyConnection,
     name: &PoolName,
+    owner: &UserId,
     n: i64,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query("UPDATE coupon_pools SET alert_below = $2, alerted = 0 WHERE name = $1")
-        .bind(name.as_str())
-        .bind(n)
-        .execute(conn)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE coupon_pools SET alert_below = $2, alerted = 0
+         WHERE name = $1 AND (owner IS NULL OR owner = $3)",
+    )
+    .bind(name.as_str())
+    .bind(n)
+    .bind(owner.as_str())
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Lets only `groups` pay from `owner`'s pool, or all their groups when
+/// `groups` is empty; a pool from before owners becomes `owner`'s. False
+/// when `owner` has no such pool.
+pub async fn allow(
+    conn: &mut AnyConnection,
+    name: &PoolName,
+    owner: &UserId,
+    groups: &[ChatId],
+) -> sqlx::Result<bool> {
+    let claimed = sqlx::query(
+        "UPDATE coupon_pools SET owner = $2 WHERE name = $1 AND (owner IS NULL OR owner = $2)",
+    )
+    .bind(name.as_str())
+    .bind(owner.as_str())
+    .execute(&mut *conn)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM coupon_pool_groups WHERE pool = $1")
+        .bind(name.as_str())
+        .execute(&mut *conn)
+        .await?;
+    for group in groups {
+        sqlx::query(
+            "INSERT INTO coupon_pool_groups (pool, group_id) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(name.as_str())
+        .bind(group.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(true)
+}
+
+/// The groups a pool is limited to; empty when all its owner's groups may pay.
+pub async fn allowed_groups(
+    conn: &mut AnyConnection,
+    name: &PoolName,
+) -> sqlx::Result<Vec<ChatId>> {
+    sqlx::query("SELECT group_id FROM coupon_pool_groups WHERE pool = $1 ORDER BY group_id")
+        .bind(name.as_str())
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|row| Ok(ChatId::from_stored(row.try_get("group_id")?)))
+        .collect()
+}
+
+/// The pool a code belongs to, if the code exists.
+pub async fn pool_of_code(conn: &mut AnyConnection, code: &Code) -> sqlx::Result<Option<PoolName>> {
+    Ok(sqlx::query("SELECT pool FROM coupon_codes WHERE code = $1")
+        .bind(code.as_str())
+        .fetch_optional(conn)
+        .await?
+        .map(|row| row.try_get::<String, _>("pool"))
+        .transpose()?
+        .map(PoolName::from_stored))
 }
 
 /// Adds codes to a pool; a code already in any pool is left alone. How many
@@ -304,19 +438,23 @@ pub async fn mark_alerted(conn: &mut AnyConnection, name: &PoolName) -> sqlx::Re
     Ok(done.rows_affected() == 1)
 }
 
-/// Every pool with its figures, by name.
-pub async fn stock(conn: &mut AnyConnection) -> sqlx::Result<Vec<PoolStock>> {
-    let rows = sqlx::query(
-        "SELECT p.name, p.per_member, p.alert_below,
+/// Every pool within `scope` with its figures, by name.
+pub async fn stock(conn: &mut AnyConnection, scope: PoolScope<'_>) -> sqlx::Result<Vec<PoolStock>> {
+    let sql = format!(
+        "SELECT {POOL},
                 COUNT(c.id) - COUNT(c.user_id) AS free,
                 COUNT(c.user_id) AS handed,
                 COUNT(c.redeemed_at) AS redeemed
          FROM coupon_pools p LEFT JOIN coupon_codes c ON c.pool = p.name
-         GROUP BY p.name, p.per_member, p.alert_below
+         WHERE {}
+         GROUP BY p.name, p.per_member, p.alert_below, p.owner
          ORDER BY p.name",
-    )
-    .fetch_all(conn)
-    .await?;
+        scope.clause(1)
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql)) // only fixed clauses are interpolated
+        .bind(scope.value())
+        .fetch_all(conn)
+        .await?;
     rows.iter()
         .map(|row| {
             Ok(PoolStock {

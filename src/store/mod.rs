@@ -16,6 +16,7 @@ pub mod failures;
 pub mod funnel;
 pub mod greetings;
 pub mod groups;
+pub mod lanes;
 pub mod library;
 pub mod links;
 pub mod members;

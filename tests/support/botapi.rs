@@ -104,6 +104,8 @@ struct ServerState {
     /// Methods answered with an error, whatever their parameters: status
     /// and description, as Telegram words them.
     refusals: HashMap<String, (u16, String)>,
+    /// Methods answered normally, but only after this long.
+    delays: HashMap<String, Duration>,
 }
 
 /// What `getChat` shows of a user.
@@ -223,6 +225,12 @@ impl FakeTelegram {
             s.refusals
                 .insert(method.to_owned(), (status, description.to_owned()))
         });
+    }
+
+    /// Answers every call of `method` only after `delay`, as a Telegram
+    /// under load does.
+    pub fn delay(&self, method: &str, delay: Duration) {
+        self.with(|s| s.delays.insert(method.to_owned(), delay));
     }
 
     /// Answers `method` normally again.
@@ -428,6 +436,10 @@ async fn handle(
     let refusal = shared.state.lock().unwrap().refusals.get(&method).cloned();
     if let Some((status, description)) = refusal {
         return error(status, &description);
+    }
+    let delay = shared.state.lock().unwrap().delays.get(&method).copied();
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
     }
     match method.as_str() {
         "getUpdates" => get_updates(&shared, &params).await,

@@ -52,6 +52,15 @@ impl TestDb {
         n
     }
 
+    /// The first column of every row `sql` selects, as text, on a
+    /// connection of its own.
+    pub async fn rows(&self, sql: &'static str) -> Vec<String> {
+        sqlx::any::install_default_drivers();
+        let mut conn = AnyConnection::connect(&self.url).await.unwrap();
+        let rows: Vec<(String,)> = sqlx::query_as(sql).fetch_all(&mut conn).await.unwrap();
+        rows.into_iter().map(|(text,)| text).collect()
+    }
+
     /// Runs `sql` on a connection of its own (a test breaking something on
     /// purpose).
     pub async fn execute(&self, sql: &'static str) {
@@ -60,8 +69,8 @@ impl TestDb {
         sqlx::query(sql).execute(&mut conn).await.unwrap();
     }
 
-    /// Waits until no newcomer waits for a greeting and no outbox entry
-    /// waits to be sent.
+    /// Waits until no newcomer waits for a greeting, no command for its
+    /// lane and no outbox entry to be sent.
     pub async fn wait_until_idle(&self) {
         self.wait_until_idle_within(std::time::Duration::from_secs(90))
             .await;
@@ -76,7 +85,8 @@ impl TestDb {
             let (waiting,): (i64,) = sqlx::query_as(
                 "SELECT (SELECT COUNT(*) FROM pending_greetings)
                       + (SELECT COUNT(*) FROM outbox WHERE state = 'pending')
-                      + (SELECT COUNT(*) FROM broadcasts WHERE done_at IS NULL)",
+                      + (SELECT COUNT(*) FROM broadcasts WHERE done_at IS NULL)
+                      + (SELECT COUNT(*) FROM command_lanes)",
             )
             .fetch_one(&mut conn)
             .await
@@ -86,7 +96,7 @@ impl TestDb {
             }
             assert!(
                 std::time::Instant::now() < deadline,
-                "{waiting} greetings, messages or broadcasts still waiting"
+                "{waiting} greetings, messages, broadcasts or commands still waiting"
             );
             tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }

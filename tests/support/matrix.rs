@@ -41,6 +41,15 @@ pub struct MxUser {
 impl MxUser {
     /// Registers a fresh user with the shared-secret admin API.
     pub async fn register(prefix: &str) -> Self {
+        Self::register_as(prefix, false).await
+    }
+
+    /// Registers a fresh server admin, who may use Synapse's admin API.
+    pub async fn register_admin(prefix: &str) -> Self {
+        Self::register_as(prefix, true).await
+    }
+
+    async fn register_as(prefix: &str, admin: bool) -> Self {
         let http = reqwest::Client::new();
         let secret = std::env::var("HEARTH_TEST_SYNAPSE_SECRET")
             .unwrap_or_else(|_| "hearth-test-registration-secret".into());
@@ -61,14 +70,15 @@ impl MxUser {
         let nonce = nonce["nonce"].as_str().unwrap().to_owned();
         let (name, password) = (unique(prefix), "test-password".to_owned());
         let mut mac = Hmac::<sha1::Sha1>::new_from_slice(secret.as_bytes()).unwrap();
-        mac.update(format!("{nonce}\0{name}\0{password}\0notadmin").as_bytes());
+        let kind = if admin { "admin" } else { "notadmin" };
+        mac.update(format!("{nonce}\0{name}\0{password}\0{kind}").as_bytes());
         let mac: String = mac
             .finalize()
             .into_bytes()
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
-        let body = json!({ "nonce": nonce, "username": name, "password": password, "admin": false, "mac": mac });
+        let body = json!({ "nonce": nonce, "username": name, "password": password, "admin": admin, "mac": mac });
         let reply = post_json(&http, &url, None, &body).await;
         let token = reply["access_token"]
             .as_str()
@@ -170,6 +180,28 @@ impl MxUser {
             Some(json!({ "user_id": user })),
         )
         .await;
+    }
+
+    /// Blocks a room on the homeserver (Synapse's admin API; the user must
+    /// be a server admin): nobody may join it or be invited any more, as
+    /// with a room on a server out of reach.
+    pub async fn block_room(&self, room: &str) {
+        let url = format!("{}/_synapse/admin/v1/rooms/{}/block", server(), enc(room));
+        let resp = self
+            .http
+            .put(&url)
+            .bearer_auth(&self.token)
+            .header("content-type", "application/json")
+            .body(json!({ "block": true }).to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status();
+        assert!(
+            status.is_success(),
+            "blocking {room}: {status} {}",
+            resp.text().await.unwrap()
+        );
     }
 
     pub async fn join(&self, room: &str) {
@@ -615,12 +647,24 @@ impl MxApp {
         }
     }
 
-    /// Deletes the Matrix client's store, as a deploy that forgot its
-    /// directory would.
+    /// Deletes the Matrix client's store and the session beside it, as a
+    /// deploy that forgot its directory would.
     pub fn lose_store(&self) {
         for entry in std::fs::read_dir(self.store.path()).unwrap() {
-            std::fs::remove_dir_all(entry.unwrap().path()).unwrap();
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                std::fs::remove_dir_all(path).unwrap();
+            } else {
+                std::fs::remove_file(path).unwrap();
+            }
         }
+    }
+
+    /// The permission bits of the saved session's file.
+    pub fn session_mode(&self) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        let file = self.store.path().join("session.json");
+        std::fs::metadata(file).unwrap().permissions().mode() & 0o777
     }
 
     /// The permission bits of the directory of the bot device's store.
@@ -628,9 +672,9 @@ impl MxApp {
         use std::os::unix::fs::PermissionsExt;
         let device = std::fs::read_dir(self.store.path())
             .unwrap()
-            .next()
-            .expect("a device's store")
-            .unwrap();
+            .map(|entry| entry.unwrap())
+            .find(|entry| entry.path().is_dir())
+            .expect("a device's store");
         device.metadata().unwrap().permissions().mode() & 0o777
     }
 

@@ -59,6 +59,13 @@ pub struct TestApp {
     /// Sending limits; [`PACE`] unless a test needs Telegram's own. A change
     /// takes effect on restart.
     pub pace: Pace,
+    /// The operators' Telegram ids; [`OPERATOR`] unless a test needs more.
+    /// A change takes effect on restart.
+    pub operators: Vec<i64>,
+    /// How long the bot waits for a Bot API answer; [`REQUEST_TIMEOUT_SECS`]
+    /// unless a test makes Telegram slow on purpose. A change takes effect
+    /// on restart.
+    pub request_timeout: Duration,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
@@ -94,6 +101,8 @@ impl TestApp {
             greet_interval: GREET_INTERVAL,
             answer_again: Duration::ZERO,
             pace: PACE,
+            operators: vec![OPERATOR],
+            request_timeout: Duration::from_secs_f64(REQUEST_TIMEOUT_SECS),
             task: None,
         };
         app.start().await;
@@ -140,7 +149,14 @@ impl TestApp {
             ("HEARTH_TELEGRAM_TOKEN", botapi::TOKEN.to_owned()),
             ("HEARTH_TELEGRAM_API_URL", self.tg.url.clone()),
             ("DATABASE_URL", self.db.url.clone()),
-            ("HEARTH_OPERATORS", format!("tg:{OPERATOR}")),
+            (
+                "HEARTH_OPERATORS",
+                self.operators
+                    .iter()
+                    .map(|id| format!("tg:{id}"))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
             (
                 "HEARTH_GREET_INTERVAL_SECS",
                 self.greet_interval.as_secs_f64().to_string(),
@@ -152,7 +168,7 @@ impl TestApp {
             ),
             (
                 "HEARTH_TELEGRAM_TIMEOUT_SECS",
-                REQUEST_TIMEOUT_SECS.to_string(),
+                self.request_timeout.as_secs_f64().to_string(),
             ),
         ];
         let mut settings =
@@ -187,13 +203,19 @@ impl TestApp {
 
     /// Adds the bot to `chat` as an admin that may create invite links.
     pub async fn group_with_bot(&self, chat: i64) {
+        self.group_of(OPERATOR, chat).await;
+    }
+
+    /// `operator` adds the bot to `chat` as an admin that may create invite
+    /// links: the group is theirs.
+    pub async fn group_of(&self, operator: i64, chat: i64) {
         self.tg.set_bot_can_invite(chat, true);
-        self.tg.make_admin(chat, OPERATOR);
+        self.tg.make_admin(chat, operator);
         self.tg.push(
             "my_chat_member",
             member_update(
                 chat,
-                user(OPERATOR, "Operator"),
+                user(operator, "Operator"),
                 &bot(),
                 "left",
                 "administrator",

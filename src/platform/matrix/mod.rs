@@ -1,16 +1,17 @@
 //! The Matrix adapter, over matrix-sdk.
 //!
-//! The session and the sync token live in Hearth's database, and the sync
-//! token is saved only after the engine committed the batch, so a restart
-//! resumes exactly where processing stopped. The SDK keeps its own store
-//! beside it (`HEARTH_MATRIX_STORE`, one directory per device): the
-//! device's keys for end-to-end encrypted rooms, which the SDK uses to
-//! decrypt what arrives and encrypt what the bot sends. Timeline events are
+//! The sync token lives in Hearth's database, saved only after the engine
+//! committed the batch, so a restart resumes exactly where processing
+//! stopped. The session with its access token, and the SDK's own store (one
+//! directory per device: the device's keys for end-to-end encrypted rooms,
+//! which the SDK uses to decrypt what arrives and encrypt what the bot
+//! sends), live in `HEARTH_MATRIX_STORE`, readable by the bot's user only. Timeline events are
 //! read as raw JSON (decrypted, where they were encrypted): Synapse's
 //! `unsigned.prev_sender`, which names the inviter of a join, is not part
 //! of the typed events.
 
 mod render;
+mod session_file;
 mod translate;
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
@@ -41,7 +42,8 @@ use crate::{
     store::{Store, platform_state},
 };
 
-const SESSION_KEY: &str = "matrix.session";
+/// Where versions before the session file kept the session.
+const LEGACY_SESSION_KEY: &str = "matrix.session";
 const SINCE_KEY: &str = "matrix.since";
 /// Followed by a user id: the direct room with them (opened by either side).
 const DIRECT_KEY: &str = "matrix.direct.";
@@ -124,8 +126,7 @@ impl Matrix {
     pub async fn connect(settings: &MatrixSettings, store: Store) -> anyhow::Result<Arc<Self>> {
         let session = session(settings, &store).await?;
         let dir = device_store(settings, &session);
-        private_dir(&dir)
-            .with_context(|| format!("creating the Matrix store {}", dir.display()))?;
+        session_file::private_dir(&dir)?;
         let client = Client::builder()
             .homeserver_url(settings.homeserver.as_str())
             .sqlite_store(&dir, None)
@@ -519,17 +520,18 @@ fn matrix_user(user: &UserId) -> anyhow::Result<matrix_sdk::ruma::OwnedUserId> {
     matrix_sdk::ruma::OwnedUserId::try_from(user.native()).context("not a Matrix user id")
 }
 
-/// The session saved in Hearth's database, or a new one: a login with the
-/// password, or the access token's own device. A device's keys for
+/// The session saved in the store directory, or a new one: a login with
+/// the password, or the access token's own device. A device's keys for
 /// encrypted rooms live only in its store, so a saved device whose store is
 /// gone cannot read those rooms again; with a password the bot starts over
 /// as a new device.
 async fn session(settings: &MatrixSettings, store: &Store) -> anyhow::Result<MatrixSession> {
-    let mut conn = store.connection().await?;
-    let saved = platform_state::get(&mut conn, SESSION_KEY).await?;
-    drop(conn);
-    if let Some(session) = saved.and_then(|json| serde_json::from_str::<MatrixSession>(&json).ok())
-    {
+    session_file::private_dir(&settings.store_dir)?;
+    let saved = match session_file::read(&settings.store_dir)? {
+        Some(session) => Some(session),
+        None => moved_from_database(settings, store).await?,
+    };
+    if let Some(session) = saved {
         let dir = device_store(settings, &session);
         let device = session.meta.device_id.to_string();
         match &settings.auth {
@@ -564,19 +566,30 @@ async fn session(settings: &MatrixSettings, store: &Store) -> anyhow::Result<Mat
             session_from_token(&probe, &settings.user, token.expose_secret()).await?
         }
     };
-    let mut conn = store.connection().await?;
-    platform_state::set(&mut conn, SESSION_KEY, &serde_json::to_string(&session)?).await?;
+    session_file::write(&settings.store_dir, &session)?;
     Ok(session)
 }
 
-/// Creates `dir` where missing, readable by the bot's user only: the store
-/// holds the device's private keys.
-fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
+/// A session an earlier version kept in the database, moved to the store
+/// directory and dropped from the database.
+async fn moved_from_database(
+    settings: &MatrixSettings,
+    store: &Store,
+) -> anyhow::Result<Option<MatrixSession>> {
+    let mut conn = store.connection().await?;
+    let Some(json) = platform_state::get(&mut conn, LEGACY_SESSION_KEY).await? else {
+        return Ok(None);
+    };
+    let session = serde_json::from_str::<MatrixSession>(&json).ok();
+    if let Some(session) = &session {
+        session_file::write(&settings.store_dir, session)?;
+        tracing::info!(
+            file = %session_file::path(&settings.store_dir).display(),
+            "moved the Matrix session out of the database"
+        );
+    }
+    platform_state::delete(&mut conn, LEGACY_SESSION_KEY).await?;
+    Ok(session)
 }
 
 /// The SDK's store of one device of the bot.

@@ -1,0 +1,265 @@
+//! Commands run beside intake, one lane per chat.
+//!
+//! Intake writes each command (and each file sent to the bot) into its
+//! chat's lane, in the batch's transaction, and goes on with the next
+//! update. A worker runs the lanes' heads, several chats at once and one
+//! item at a time per chat: a command waiting on a slow platform call
+//! (Telegram holding `createChatInviteLink`, a member count, a download)
+//! holds up neither the greetings behind it nor other chats, and a chat's
+//! commands keep their order. An item leaves its lane once answered, or
+//! once recorded as failed after a few tries; after a crash in between it
+//! runs again, and its update key makes that a no-op if it was answered.
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+    time::Duration,
+};
+
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+use tokio::task::JoinSet;
+
+use super::{Engine, Event, GroupInfo, Incoming, Person, coupons::Upload};
+use crate::{
+    domain::ChatId,
+    store::{self, lanes::Waiting},
+};
+
+/// Chats whose commands run at the same time.
+const LANES: usize = 8;
+/// Heads read per look at the lanes: the busy chats' heads among them.
+const HEADS: i64 = 64;
+/// How often the lanes are looked at without being woken, and how long a
+/// lane waits whose item could not even be recorded as failed (the
+/// database away) before it is tried again.
+const IDLE: Duration = Duration::from_secs(2);
+
+/// What waits in a lane: the events that run beside intake.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Queued {
+    Command {
+        chat: ChatId,
+        group: Option<GroupInfo>,
+        from: Person,
+        text: String,
+    },
+    Document {
+        chat: ChatId,
+        from: Person,
+        file: String,
+        file_name: Option<String>,
+        size: Option<u64>,
+        caption: Option<String>,
+    },
+}
+
+impl Queued {
+    /// The lane item an event becomes, with its chat; `None` for events
+    /// intake applies itself.
+    fn of(event: &Event) -> Option<(ChatId, Self)> {
+        match event.clone() {
+            Event::Command {
+                chat,
+                group,
+                from,
+                text,
+            } => Some((
+                chat.clone(),
+                Self::Command {
+                    chat,
+                    group,
+                    from,
+                    text,
+                },
+            )),
+            Event::Document {
+                chat,
+                from,
+                file,
+                file_name,
+                size,
+                caption,
+            } => Some((
+                chat.clone(),
+                Self::Document {
+                    chat,
+                    from,
+                    file,
+                    file_name,
+                    size,
+                    caption,
+                },
+            )),
+            _ => None,
+        }
+    }
+
+    fn into_event(self) -> Event {
+        match self {
+            Self::Command {
+                chat,
+                group,
+                from,
+                text,
+            } => Event::Command {
+                chat,
+                group,
+                from,
+                text,
+            },
+            Self::Document {
+                chat,
+                from,
+                file,
+                file_name,
+                size,
+                caption,
+            } => Event::Document {
+                chat,
+                from,
+                file,
+                file_name,
+                size,
+                caption,
+            },
+        }
+    }
+}
+
+impl Engine {
+    /// Puts a command or file in its chat's lane, in the batch's
+    /// transaction; false for an event intake applies itself. A replay of
+    /// an update already answered is dropped here.
+    pub(super) async fn queue_in_lane(
+        &self,
+        conn: &mut AnyConnection,
+        incoming: &Incoming,
+    ) -> anyhow::Result<bool> {
+        let Some((chat, item)) = Queued::of(&incoming.event) else {
+            return Ok(false);
+        };
+        if !store::updates::is_processed(conn, &incoming.key).await? {
+            let item = serde_json::to_string(&item)?;
+            store::lanes::push(conn, &incoming.key, &chat, &item, self.now_ms()).await?;
+        }
+        Ok(true)
+    }
+
+    /// Runs the lanes until the process stops.
+    pub async fn run_lanes(self: Arc<Self>) -> anyhow::Result<()> {
+        let mut running = JoinSet::new();
+        let mut busy: HashMap<tokio::task::Id, ChatId> = HashMap::new();
+        loop {
+            let heads = match self.store.connection().await {
+                Ok(mut conn) => store::lanes::heads(&mut conn, HEADS)
+                    .await
+                    .map_err(anyhow::Error::from),
+                Err(e) => Err(e),
+            };
+            match heads {
+                Ok(heads) => {
+                    let taken: HashSet<&ChatId> = busy.values().collect();
+                    let idle: Vec<Waiting> = heads
+                        .into_iter()
+                        .filter(|head| !taken.contains(&head.chat))
+                        .collect();
+                    for head in idle.into_iter().take(LANES.saturating_sub(running.len())) {
+                        let chat = head.chat.clone();
+                        let task = running.spawn(self.clone().run_head(head));
+                        busy.insert(task.id(), chat);
+                    }
+                }
+                Err(e) => tracing::error!(error = ?e, "could not read the command lanes"),
+            }
+            tokio::select! {
+                () = self.lanes_ready.notified() => {}
+                Some(done) = running.join_next_with_id() => {
+                    let id = match done {
+                        Ok((id, ())) => id,
+                        Err(e) => {
+                            tracing::error!(error = ?e, "a command lane panicked");
+                            e.id()
+                        }
+                    };
+                    busy.remove(&id);
+                }
+                () = tokio::time::sleep(IDLE) => {}
+            }
+        }
+    }
+
+    /// Runs a lane's head: tried a few times with back-off, then recorded
+    /// as failed (the asker hears so), and out of its lane either way.
+    async fn run_head(self: Arc<Self>, head: Waiting) {
+        let event = match serde_json::from_str::<Queued>(&head.item) {
+            Ok(item) => item.into_event(),
+            Err(e) => {
+                tracing::error!(key = %head.key, error = %e, "a queued command is unreadable; dropped");
+                self.leave_lane(&head).await;
+                return;
+            }
+        };
+        let incoming = Incoming {
+            key: head.key.clone(),
+            event,
+        };
+        let what = format!("update {}", incoming.key);
+        let tried = super::retry::with_backoff(&what, || self.run_item(&incoming)).await;
+        let settled = match tried {
+            Ok(()) => Ok(()),
+            Err(e) => self.record_failure(&incoming, &e).await,
+        };
+        match settled {
+            Ok(()) => self.leave_lane(&head).await,
+            Err(e) => {
+                tracing::error!(key = %head.key, error = ?e, "a command could not even be recorded as failed; trying it again");
+                tokio::time::sleep(IDLE).await;
+            }
+        }
+    }
+
+    async fn run_item(&self, incoming: &Incoming) -> anyhow::Result<()> {
+        let key = &incoming.key;
+        match incoming.event.clone() {
+            Event::Command {
+                chat,
+                group,
+                from,
+                text,
+            } => self.handle_command(key, chat, group, from, text).await,
+            Event::Document {
+                chat,
+                from,
+                file,
+                file_name,
+                size,
+                caption,
+            } => {
+                let upload = Upload {
+                    file,
+                    file_name,
+                    size,
+                    caption,
+                };
+                self.handle_document(key, chat, from, upload).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Drops a settled item; if even that fails, it runs again and its key
+    /// makes the rerun a no-op.
+    async fn leave_lane(&self, head: &Waiting) {
+        let removed = match self.store.connection().await {
+            Ok(mut conn) => store::lanes::remove(&mut conn, head.id)
+                .await
+                .map_err(anyhow::Error::from),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = removed {
+            tracing::warn!(key = %head.key, error = ?e, "could not take a settled command out of its lane");
+        }
+    }
+}
