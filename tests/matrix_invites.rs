@@ -85,11 +85,26 @@ async fn a_room_joined_just_before_a_crash_is_served_after_the_restart(db: TestD
 /// federation, a room on a server out of reach, which anyone can send) is
 /// that room's problem: it comes in the same sync as 100 joins in a served
 /// room and a command, is tried a few times, recorded once and declined,
-/// and the joins are all greeted and the command answered; a restart tries
-/// nothing again.
+/// and the joins are all greeted, the command answered and a post due
+/// meanwhile sent on time; a restart tries nothing again.
 async fn an_invite_that_cannot_be_joined_is_recorded_once_and_stops_nothing(db: TestDb) {
     let mut app = MxApp::spawn(db).await;
     let served = app.room(true).await;
+    // A post for the next whole minute with at least 20 s to spare.
+    let now = chrono::Utc::now();
+    let due = (now + chrono::Duration::seconds(80)).timestamp() / 60 * 60;
+    let minute = chrono::DateTime::from_timestamp(due, 0).unwrap();
+    let planned = app
+        .ask(
+            &served,
+            &app.operator,
+            &format!(
+                "!schedule once {} notice Tea time",
+                minute.format("%Y-%m-%dT%H:%M")
+            ),
+        )
+        .await;
+    assert!(body(&planned).contains('#'), "{}", body(&planned));
     app.stop().await;
     let blocked = app.operator.create_room(false).await;
     app.operator.invite(&blocked, &app.bot.id).await;
@@ -122,6 +137,15 @@ async fn an_invite_that_cannot_be_joined_is_recorded_once_and_stops_nothing(db: 
             .any(|m| body(m).contains("effective invites")),
         "!myinvites went unanswered"
     );
+    let posted = |said: &[Value]| said.iter().any(|m| body(m).ends_with("Tea time"));
+    while !posted(&app.operator.messages_from(&served, &app.bot.id).await) {
+        let late = chrono::Utc::now().timestamp() - due;
+        assert!(late < 10, "the post is {late} s late");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let late = chrono::Utc::now().timestamp() - due;
+    assert!(late < 10, "the post went out {late} s late");
+    let answered = app.operator.messages_from(&served, &app.bot.id).await;
     app.db.wait_until_idle().await;
     let failed = "SELECT COUNT(*) FROM failed_updates WHERE what = 'an invite to a room'";
     assert_eq!(app.db.count(failed).await, 1);

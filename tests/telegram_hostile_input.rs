@@ -24,15 +24,28 @@ on_both_databases!(
 
 /// Anyone who may rename a group can put a NUL in its title, which
 /// PostgreSQL refuses to store: the title is kept without it, and the group
-/// is served as ever.
+/// is served as ever: 100 newcomers greeted and a post due meanwhile sent
+/// on time.
 async fn a_group_title_with_a_nul_byte_is_served_like_any_other(db: TestDb) {
-    let app = TestApp::spawn(db).await;
+    let app = TestApp::spawn_at(db, "2026-12-07T10:00:20Z").await;
     app.tg.set_title(GROUP, "Tea\u{0} Room\u{202E}");
     app.group_with_bot(GROUP).await;
+    let due = app.schedule_tea_time(GROUP).await;
     let before = app.tg.sent_to(GROUP).len();
     app.add_members(GROUP, &user(1, "Alice"), &[user(2, "Bob")]);
-    let greeting = app.tg.wait_for(GROUP, before + 1).await[before].clone();
+    app.tick_until("Bob's greeting", |app| app.all_mentioned(GROUP, 2..3))
+        .await;
+    let greeting = app.tg.sent_to(GROUP)[before].clone();
     assert_eq!(greeting.mentions(), vec![2, 1]);
+    for i in 0..100 {
+        app.add_members(GROUP, &user(1, "Alice"), &[user(10_000 + i, "N")]);
+    }
+    app.tea_time_on_time(GROUP, due).await;
+    app.tick_until("every greeting", |app| {
+        app.all_mentioned(GROUP, 10_000..10_100)
+    })
+    .await;
+    app.settle_ticking().await;
     assert_eq!(
         app.db
             .count("SELECT COUNT(*) FROM groups WHERE title = 'Tea Room'")

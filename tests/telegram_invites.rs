@@ -647,19 +647,11 @@ fn add_hundred(app: &TestApp, adder: &serde_json::Value) {
 /// the link once Telegram answers.
 async fn a_slow_invite_link_holds_up_no_greeting_and_no_post(db: TestDb) {
     const HOLD: Duration = Duration::from_secs(30);
-    let mut app = TestApp::spawn_at(db, "2026-12-07T10:00:00Z").await;
+    let mut app = TestApp::spawn_at(db, "2026-12-07T10:00:20Z").await;
     app.request_timeout = Duration::from_secs(60);
     app.restart().await;
     app.group_with_bot(GROUP).await;
-    let operator = user(OPERATOR, "Operator");
-    let planned = app
-        .ask(
-            GROUP,
-            &operator,
-            "/schedule once 2026-12-07T10:01 notice Tea time",
-        )
-        .await;
-    assert!(planned.plain().contains("#1"), "{}", planned.plain());
+    let due = app.schedule_tea_time(GROUP).await;
     app.tg.delay("createChatInviteLink", HOLD);
     let alice = user(1, "Alice");
     app.say(GROUP, &alice, "/invite");
@@ -670,31 +662,12 @@ async fn a_slow_invite_link_holds_up_no_greeting_and_no_post(db: TestDb) {
     for i in 0..200 {
         app.add_members(GROUP, &alice, &[user(20_000 + i, &format!("N{i}"))]);
     }
-    app.tg.wait_until_consumed().await;
-    // The post falls due; greetings go out as the (manual) clock moves on.
-    app.tick(Duration::from_secs(60)).await;
-    let all_greeted = |app: &TestApp| {
-        let greeted: std::collections::HashSet<i64> = app
-            .tg
-            .sent_to(GROUP)
-            .iter()
-            .flat_map(|m| m.mentions())
-            .collect();
-        (20_000..20_200).all(|id| greeted.contains(&id))
-    };
-    while !all_greeted(&app) {
-        assert!(
-            asked.elapsed() < HOLD,
-            "the greetings waited for the invite link"
-        );
-        app.tick(Duration::from_secs(1)).await;
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    app.tg
-        .wait_for_sent("the scheduled post", |sent| {
-            sent.iter().any(|m| m.plain() == "📢 Tea time")
-        })
-        .await;
+    // The post and the greetings go out while the link is still held.
+    app.tea_time_on_time(GROUP, due).await;
+    app.tick_until("every greeting", |app| {
+        app.all_mentioned(GROUP, 20_000..20_200)
+    })
+    .await;
     let link_sent = |app: &TestApp| {
         app.tg
             .sent_to(GROUP)
@@ -713,41 +686,35 @@ async fn a_slow_invite_link_holds_up_no_greeting_and_no_post(db: TestDb) {
     }
 }
 
-/// Waits until every id in `ids` is mentioned in a greeting; returns how
-/// many greeting messages mention them.
-async fn wait_until_greeted(app: &TestApp, ids: std::ops::Range<i64>) -> usize {
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let greetings: Vec<_> = app
-            .tg
-            .sent_to(GROUP)
-            .into_iter()
-            .filter(|m| m.mentions().iter().any(|id| ids.contains(id)))
-            .collect();
-        let greeted: std::collections::HashSet<i64> = greetings
-            .iter()
-            .flat_map(|m| m.mentions())
-            .filter(|id| ids.contains(id))
-            .collect();
-        if greeted.len() == ids.clone().count() {
-            return greetings.len();
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "only {} of {} greeted",
-            greeted.len(),
-            ids.count()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+/// What the group was told since the first `before` messages, greetings
+/// and the scheduled post left out: commands run beside intake, so their
+/// answers and the greetings of joins behind them may come in either order.
+fn answers_since(app: &TestApp, before: usize) -> Vec<String> {
+    app.tg.sent_to(GROUP)[before..]
+        .iter()
+        .map(|m| m.plain())
+        .filter(|t| !t.starts_with("👋") && !t.starts_with("📢"))
+        .collect()
+}
+
+/// Around a failing update, on the manual clock: the post due at `due`
+/// goes out on time and the 100 newcomers of [`add_hundred`] are greeted.
+async fn hundred_joins_and_the_post_go_through(app: &TestApp, due: i64) {
+    app.tea_time_on_time(GROUP, due).await;
+    app.tick_until("every greeting", |app| {
+        app.all_mentioned(GROUP, 10_000..10_100)
+    })
+    .await;
+    app.settle_ticking().await;
 }
 
 /// Telegram refuses `createChatInviteLink` with an error no rule of the
 /// bot's matches: the member is told why, and the joins behind the command
 /// are greeted and counted as ever.
 async fn an_invite_link_refused_for_an_unknown_reason_is_explained_and_stops_nothing(db: TestDb) {
-    let app = TestApp::spawn(db).await;
+    let app = TestApp::spawn_at(db, "2026-12-07T10:00:20Z").await;
     app.group_with_bot(GROUP).await;
+    let due = app.schedule_tea_time(GROUP).await;
     app.tg.refuse(
         "createChatInviteLink",
         400,
@@ -757,12 +724,14 @@ async fn an_invite_link_refused_for_an_unknown_reason_is_explained_and_stops_not
     let before = app.tg.sent_to(GROUP).len();
     app.say(GROUP, &alice, "/invite");
     add_hundred(&app, &alice);
-    let said = app.tg.wait_for(GROUP, before + 1).await[before].plain();
+    hundred_joins_and_the_post_go_through(&app, due).await;
+    let said = answers_since(&app, before);
     assert_eq!(
         said,
-        "Alice, Telegram refused the invite link: Bad Request: CHAT_INVITE_FORBIDDEN_BY_POLICY. Please try again later."
+        [
+            "Alice, Telegram refused the invite link: Bad Request: CHAT_INVITE_FORBIDDEN_BY_POLICY. Please try again later."
+        ]
     );
-    wait_until_greeted(&app, 10_000..10_100).await;
     let mine = app.ask(GROUP, &alice, "/myinvites").await;
     assert!(
         mine.plain().contains("you have 100 effective invites"),
@@ -781,8 +750,9 @@ async fn an_invite_link_refused_for_an_unknown_reason_is_explained_and_stops_not
 /// `/status`, and a restart with every update delivered again repeats
 /// nothing.
 async fn an_update_failing_every_try_is_recorded_once_and_the_rest_go_through(db: TestDb) {
-    let mut app = TestApp::spawn(db).await;
+    let mut app = TestApp::spawn_at(db, "2026-12-07T10:00:20Z").await;
     app.group_with_bot(GROUP).await;
+    let due = app.schedule_tea_time(GROUP).await;
     app.db
         .execute("ALTER TABLE audit_log RENAME TO audit_log_lost")
         .await;
@@ -793,15 +763,13 @@ async fn an_update_failing_every_try_is_recorded_once_and_the_rest_go_through(db
     add_hundred(&app, &alice);
     // The joins do not wait for the command's tries: the apology may come
     // after greetings.
-    wait_until_greeted(&app, 10_000..10_100).await;
-    app.settle().await;
-    let apology = "Sorry, /setwelcome did not work this time; the operator can see why. Please try again later.";
-    let said: Vec<String> = app.tg.sent_to(GROUP)[before..]
-        .iter()
-        .map(|m| m.plain())
-        .filter(|t| !t.starts_with("👋"))
-        .collect();
-    assert_eq!(said, [apology]);
+    hundred_joins_and_the_post_go_through(&app, due).await;
+    assert_eq!(
+        answers_since(&app, before),
+        [
+            "Sorry, /setwelcome did not work this time; the operator can see why. Please try again later."
+        ]
+    );
     assert_eq!(app.db.count("SELECT COUNT(*) FROM failed_updates").await, 1);
     assert_eq!(
         app.db

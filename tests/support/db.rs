@@ -76,21 +76,22 @@ impl TestDb {
             .await;
     }
 
+    /// How many greetings, commands, messages and broadcasts wait.
+    pub async fn waiting(&self) -> i64 {
+        self.count(
+            "SELECT (SELECT COUNT(*) FROM pending_greetings)
+                  + (SELECT COUNT(*) FROM outbox WHERE state = 'pending')
+                  + (SELECT COUNT(*) FROM broadcasts WHERE done_at IS NULL)
+                  + (SELECT COUNT(*) FROM command_lanes)",
+        )
+        .await
+    }
+
     /// [`Self::wait_until_idle`] with a deadline of `limit`.
     pub async fn wait_until_idle_within(&self, limit: std::time::Duration) {
-        sqlx::any::install_default_drivers();
-        let mut conn = AnyConnection::connect(&self.url).await.unwrap();
         let deadline = std::time::Instant::now() + limit;
         loop {
-            let (waiting,): (i64,) = sqlx::query_as(
-                "SELECT (SELECT COUNT(*) FROM pending_greetings)
-                      + (SELECT COUNT(*) FROM outbox WHERE state = 'pending')
-                      + (SELECT COUNT(*) FROM broadcasts WHERE done_at IS NULL)
-                      + (SELECT COUNT(*) FROM command_lanes)",
-            )
-            .fetch_one(&mut conn)
-            .await
-            .unwrap();
+            let waiting = self.waiting().await;
             if waiting == 0 {
                 return;
             }

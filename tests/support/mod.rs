@@ -139,6 +139,86 @@ impl TestApp {
         failed
     }
 
+    /// The operator schedules the notice "Tea time" for the next minute of
+    /// the manual clock in `chat`; its due time comes back. Around a
+    /// failure, the post must still go out on time.
+    pub async fn schedule_tea_time(&self, chat: i64) -> i64 {
+        let now = chrono::DateTime::from_timestamp_millis(self.now_ms()).unwrap();
+        let due = now + chrono::Duration::minutes(1);
+        let minute = due.format("%Y-%m-%dT%H:%M");
+        let operator = user(OPERATOR, "Operator");
+        let planned = self
+            .ask(
+                chat,
+                &operator,
+                &format!("/schedule once {minute} notice Tea time"),
+            )
+            .await
+            .plain();
+        assert!(planned.contains('#'), "{planned}");
+        due.timestamp_millis() / 60_000 * 60_000
+    }
+
+    /// Waits until the post of [`Self::schedule_tea_time`] is sent and
+    /// checks the scheduler queued it within 5 s of `due` (it is sent after
+    /// what the chat was owed before it, at the chat's pace).
+    pub async fn tea_time_on_time(&self, chat: i64, due: i64) {
+        self.tick_until("the scheduled post", |app| {
+            app.was_told(chat, "📢 Tea time")
+        })
+        .await;
+        let queued = self
+            .db
+            .count("SELECT MAX(created_at) FROM outbox WHERE action LIKE '%Tea time%'")
+            .await;
+        let late = queued - due;
+        assert!(
+            (0..5_000).contains(&late),
+            "the post was queued {late} ms after its time"
+        );
+    }
+
+    /// Moves the manual clock on a second at a time, firing what is due,
+    /// until `done` holds: paced greetings and due posts go out as time
+    /// passes. Panics after a minute of real time.
+    pub async fn tick_until(&self, what: &str, done: impl Fn(&TestApp) -> bool) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while !done(self) {
+            assert!(std::time::Instant::now() < deadline, "never saw {what}");
+            self.tick(Duration::from_secs(1)).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// [`Self::settle`] on the manual clock: moves it on a second at a
+    /// time until every update is applied and nothing waits to be greeted
+    /// or sent (the pace and the greeter go by the clock).
+    pub async fn settle_ticking(&self) {
+        self.tg.wait_until_consumed().await;
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while self.db.waiting().await > 0 {
+            assert!(std::time::Instant::now() < deadline, "never settled");
+            self.tick(Duration::from_secs(1)).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Whether every id in `ids` was mentioned in `chat`.
+    pub fn all_mentioned(&self, chat: i64, ids: std::ops::Range<i64>) -> bool {
+        let mentioned: std::collections::HashSet<i64> = self
+            .tg
+            .sent_to(chat)
+            .iter()
+            .flat_map(|m| m.mentions())
+            .collect();
+        ids.into_iter().all(|id| mentioned.contains(&id))
+    }
+
+    /// Whether `chat` was sent a message reading `text`.
+    pub fn was_told(&self, chat: i64, text: &str) -> bool {
+        self.tg.sent_to(chat).iter().any(|m| m.plain() == text)
+    }
+
     /// The manual clock's time, in unix ms.
     pub fn now_ms(&self) -> i64 {
         self.clock.as_ref().expect("a test clock").now_ms()
