@@ -8,7 +8,7 @@ CREATE TABLE command_lanes (
     id         BIGSERIAL PRIMARY KEY,
     update_key TEXT NOT NULL UNIQUE,
     chat_id    TEXT NOT NULL,       -- the lane: one command at a time per chat
-    item       TEXT NOT NULL,       -- JSON engine::lanes::Queued
+    item       TEXT NOT NULL,       -- the engine::Event as JSON
     queued_at  BIGINT NOT NULL
 );
 CREATE INDEX command_lanes_by_chat ON command_lanes (chat_id, id);

@@ -46,13 +46,15 @@ pub struct GroupInfo {
 }
 
 /// The invite link a join or join request went through.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LinkUse {
     pub url: String,
 }
 
-/// Something that happened on a platform.
-#[derive(Debug, Clone)]
+/// Something that happened on a platform. Serialized for the commands that
+/// wait in their chat's lane (`engine::lanes`).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
     /// A member is in the group. `added_by` is who added them directly;
     /// `link` the invite link they used. Either may be missing.

@@ -16,11 +16,10 @@ use std::{
     time::Duration,
 };
 
-use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use tokio::task::JoinSet;
 
-use super::{Engine, Event, GroupInfo, Incoming, Person, coupons::Upload};
+use super::{Engine, Event, Incoming, coupons::Upload};
 use crate::{
     domain::ChatId,
     store::{self, lanes::Waiting},
@@ -35,116 +34,32 @@ const HEADS: i64 = 64;
 /// database away) before it is tried again.
 const IDLE: Duration = Duration::from_secs(2);
 
-/// What waits in a lane: the events that run beside intake.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-enum Queued {
-    Command {
-        chat: ChatId,
-        group: Option<GroupInfo>,
-        from: Person,
-        text: String,
-    },
-    Document {
-        chat: ChatId,
-        from: Person,
-        file: String,
-        file_name: Option<String>,
-        size: Option<u64>,
-        caption: Option<String>,
-    },
-}
-
-impl Queued {
-    /// The lane item an event becomes, with its chat; `None` for events
-    /// intake applies itself.
-    fn of(event: &Event) -> Option<(ChatId, Self)> {
-        match event.clone() {
-            Event::Command {
-                chat,
-                group,
-                from,
-                text,
-            } => Some((
-                chat.clone(),
-                Self::Command {
-                    chat,
-                    group,
-                    from,
-                    text,
-                },
-            )),
-            Event::Document {
-                chat,
-                from,
-                file,
-                file_name,
-                size,
-                caption,
-            } => Some((
-                chat.clone(),
-                Self::Document {
-                    chat,
-                    from,
-                    file,
-                    file_name,
-                    size,
-                    caption,
-                },
-            )),
-            _ => None,
-        }
-    }
-
-    fn into_event(self) -> Event {
-        match self {
-            Self::Command {
-                chat,
-                group,
-                from,
-                text,
-            } => Event::Command {
-                chat,
-                group,
-                from,
-                text,
-            },
-            Self::Document {
-                chat,
-                from,
-                file,
-                file_name,
-                size,
-                caption,
-            } => Event::Document {
-                chat,
-                from,
-                file,
-                file_name,
-                size,
-                caption,
-            },
-        }
+/// The chat whose lane an event waits in: commands and files run beside
+/// intake; everything else intake applies itself.
+pub(super) fn lane_of(event: &Event) -> Option<&ChatId> {
+    match event {
+        Event::Command { chat, .. } | Event::Document { chat, .. } => Some(chat),
+        _ => None,
     }
 }
 
 impl Engine {
     /// Puts a command or file in its chat's lane, in the batch's
-    /// transaction; false for an event intake applies itself. A replay of
-    /// an update already answered is dropped here.
+    /// transaction (an event without a lane is left alone). A replay of an
+    /// update already answered is dropped here.
     pub(super) async fn queue_in_lane(
         &self,
         conn: &mut AnyConnection,
         incoming: &Incoming,
-    ) -> anyhow::Result<bool> {
-        let Some((chat, item)) = Queued::of(&incoming.event) else {
-            return Ok(false);
+    ) -> anyhow::Result<()> {
+        let Some(chat) = lane_of(&incoming.event) else {
+            return Ok(());
         };
         if !store::updates::is_processed(conn, &incoming.key).await? {
-            let item = serde_json::to_string(&item)?;
-            store::lanes::push(conn, &incoming.key, &chat, &item, self.now_ms()).await?;
+            let item = serde_json::to_string(&incoming.event)?;
+            store::lanes::push(conn, &incoming.key, chat, &item, self.now_ms()).await?;
         }
-        Ok(true)
+        Ok(())
     }
 
     /// Runs the lanes until the process stops.
@@ -193,8 +108,8 @@ impl Engine {
     /// Runs a lane's head: tried a few times with back-off, then recorded
     /// as failed (the asker hears so), and out of its lane either way.
     async fn run_head(self: Arc<Self>, head: Waiting) {
-        let event = match serde_json::from_str::<Queued>(&head.item) {
-            Ok(item) => item.into_event(),
+        let event = match serde_json::from_str::<Event>(&head.item) {
+            Ok(event) => event,
             Err(e) => {
                 tracing::error!(key = %head.key, error = %e, "a queued command is unreadable; dropped");
                 self.leave_lane(&head).await;

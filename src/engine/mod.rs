@@ -255,12 +255,10 @@ impl Engine {
                 continue;
             }
             // Commands and files run in their chat's lane, beside intake.
-            if matches!(
-                incoming.event,
-                Event::Command { .. } | Event::Document { .. }
-            ) {
+            if lanes::lane_of(&incoming.event).is_some() {
                 let conn = self.open(&mut tx).await?;
-                queued |= self.queue_in_lane(conn, &incoming).await?;
+                self.queue_in_lane(conn, &incoming).await?;
+                queued = true;
                 continue;
             }
             if let Event::Message {

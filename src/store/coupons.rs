@@ -130,7 +130,9 @@ pub enum PoolScope<'a> {
 }
 
 impl PoolScope<'_> {
-    /// A condition on `coupon_pools p` naming its one parameter `$n`.
+    /// A condition on `coupon_pools p` naming its one parameter `$n`
+    /// (bound to [`Self::value`]; `Everything` binds an empty text, so its
+    /// condition holds for every pool and the parameter is still used).
     fn clause(&self, n: usize) -> String {
         match self {
             PoolScope::Everything => format!("CAST(${n} AS TEXT) = ''"),

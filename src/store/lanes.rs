@@ -10,7 +10,7 @@ pub struct Waiting {
     pub id: i64,
     pub key: String,
     pub chat: ChatId,
-    /// The item as JSON.
+    /// The event as JSON.
     pub item: String,
 }
 

@@ -5,10 +5,10 @@
 //! stopped. The session with its access token, and the SDK's own store (one
 //! directory per device: the device's keys for end-to-end encrypted rooms,
 //! which the SDK uses to decrypt what arrives and encrypt what the bot
-//! sends), live in `HEARTH_MATRIX_STORE`, readable by the bot's user only. Timeline events are
-//! read as raw JSON (decrypted, where they were encrypted): Synapse's
-//! `unsigned.prev_sender`, which names the inviter of a join, is not part
-//! of the typed events.
+//! sends), live in `HEARTH_MATRIX_STORE`, readable by the bot's user only.
+//! Timeline events are read as raw JSON (decrypted, where they were
+//! encrypted): Synapse's `unsigned.prev_sender`, which names the inviter of
+//! a join, is not part of the typed events.
 
 mod render;
 mod session_file;

@@ -84,7 +84,7 @@ fn keep_private(path: &Path, mode: u32) -> anyhow::Result<()> {
         if found & 0o077 != 0 {
             tracing::warn!(
                 path = %path.display(),
-                mode = format!("{found:o}"),
+                was = format!("{found:o}"),
                 "the Matrix store was open to others; made it {mode:o}"
             );
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
