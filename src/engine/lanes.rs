@@ -44,17 +44,15 @@ pub(super) fn lane_of(event: &Event) -> Option<&ChatId> {
 }
 
 impl Engine {
-    /// Puts a command or file in its chat's lane, in the batch's
-    /// transaction (an event without a lane is left alone). A replay of an
-    /// update already answered is dropped here.
+    /// Puts a command or file in `chat`'s lane ([`lane_of`]), in the
+    /// batch's transaction. A replay of an update already answered is
+    /// dropped here.
     pub(super) async fn queue_in_lane(
         &self,
         conn: &mut AnyConnection,
+        chat: &ChatId,
         incoming: &Incoming,
     ) -> anyhow::Result<()> {
-        let Some(chat) = lane_of(&incoming.event) else {
-            return Ok(());
-        };
         if !store::updates::is_processed(conn, &incoming.key).await? {
             let item = serde_json::to_string(&incoming.event)?;
             store::lanes::push(conn, &incoming.key, chat, &item, self.now_ms()).await?;
@@ -67,13 +65,7 @@ impl Engine {
         let mut running = JoinSet::new();
         let mut busy: HashMap<tokio::task::Id, ChatId> = HashMap::new();
         loop {
-            let heads = match self.store.connection().await {
-                Ok(mut conn) => store::lanes::heads(&mut conn, HEADS)
-                    .await
-                    .map_err(anyhow::Error::from),
-                Err(e) => Err(e),
-            };
-            match heads {
+            match self.heads().await {
                 Ok(heads) => {
                     let taken: HashSet<&ChatId> = busy.values().collect();
                     let idle: Vec<Waiting> = heads
@@ -103,6 +95,12 @@ impl Engine {
                 () = tokio::time::sleep(IDLE) => {}
             }
         }
+    }
+
+    /// The oldest item of each chat's lane.
+    async fn heads(&self) -> anyhow::Result<Vec<Waiting>> {
+        let mut conn = self.store.connection().await?;
+        Ok(store::lanes::heads(&mut conn, HEADS).await?)
     }
 
     /// Runs a lane's head: tried a few times with back-off, then recorded
@@ -167,13 +165,11 @@ impl Engine {
     /// Drops a settled item; if even that fails, it runs again and its key
     /// makes the rerun a no-op.
     async fn leave_lane(&self, head: &Waiting) {
-        let removed = match self.store.connection().await {
-            Ok(mut conn) => store::lanes::remove(&mut conn, head.id)
-                .await
-                .map_err(anyhow::Error::from),
-            Err(e) => Err(e),
+        let removed = async {
+            let mut conn = self.store.connection().await?;
+            anyhow::Ok(store::lanes::remove(&mut conn, head.id).await?)
         };
-        if let Err(e) = removed {
+        if let Err(e) = removed.await {
             tracing::warn!(key = %head.key, error = ?e, "could not take a settled command out of its lane");
         }
     }

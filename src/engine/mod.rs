@@ -255,9 +255,9 @@ impl Engine {
                 continue;
             }
             // Commands and files run in their chat's lane, beside intake.
-            if lanes::lane_of(&incoming.event).is_some() {
+            if let Some(chat) = lanes::lane_of(&incoming.event) {
                 let conn = self.open(&mut tx).await?;
-                self.queue_in_lane(conn, &incoming).await?;
+                self.queue_in_lane(conn, chat, &incoming).await?;
                 queued = true;
                 continue;
             }

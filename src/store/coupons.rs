@@ -211,16 +211,7 @@ pub async fn set_per_member(
     owner: &UserId,
     n: i64,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE coupon_pools SET per_member = $2
-         WHERE name = $1 AND (owner IS NULL OR owner = $3)",
-    )
-    .bind(name.as_str())
-    .bind(n)
-    .bind(owner.as_str())
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    set_owned(conn, name, owner, "per_member = $2", n).await
 }
 
 /// Sets the low-stock threshold and arms the alert again; false when
@@ -231,15 +222,28 @@ pub async fn set_alert_below(
     owner: &UserId,
     n: i64,
 ) -> sqlx::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE coupon_pools SET alert_below = $2, alerted = 0
-         WHERE name = $1 AND (owner IS NULL OR owner = $3)",
-    )
-    .bind(name.as_str())
-    .bind(n)
-    .bind(owner.as_str())
-    .execute(conn)
-    .await?;
+    set_owned(conn, name, owner, "alert_below = $2, alerted = 0", n).await
+}
+
+/// Applies `assignment` (which reads `n` as `$2`) to `owner`'s pool.
+async fn set_owned(
+    conn: &mut AnyConnection,
+    name: &PoolName,
+    owner: &UserId,
+    assignment: &str,
+    n: i64,
+) -> sqlx::Result<bool> {
+    let scope = PoolScope::Owner(owner);
+    let sql = format!(
+        "UPDATE coupon_pools AS p SET {assignment} WHERE p.name = $1 AND {}",
+        scope.clause(3)
+    );
+    let done = sqlx::query(AssertSqlSafe(sql)) // only fixed clauses are interpolated
+        .bind(name.as_str())
+        .bind(n)
+        .bind(scope.value())
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -252,13 +256,16 @@ pub async fn allow(
     owner: &UserId,
     groups: &[ChatId],
 ) -> sqlx::Result<bool> {
-    let claimed = sqlx::query(
-        "UPDATE coupon_pools SET owner = $2 WHERE name = $1 AND (owner IS NULL OR owner = $2)",
-    )
-    .bind(name.as_str())
-    .bind(owner.as_str())
-    .execute(&mut *conn)
-    .await?;
+    let scope = PoolScope::Owner(owner);
+    let sql = format!(
+        "UPDATE coupon_pools AS p SET owner = $2 WHERE p.name = $1 AND {}",
+        scope.clause(2)
+    );
+    let claimed = sqlx::query(AssertSqlSafe(sql)) // only a fixed clause is interpolated
+        .bind(name.as_str())
+        .bind(scope.value())
+        .execute(&mut *conn)
+        .await?;
     if claimed.rows_affected() != 1 {
         return Ok(false);
     }
