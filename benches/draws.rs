@@ -13,13 +13,10 @@ use std::{
 };
 
 use hearth::{
-    domain::{
-        ChatId, DisplayName, UserId,
-        envelope::EnvelopeParams,
-        fairness::Seed,
-        wheel::{Prize, WheelParams},
-    },
-    engine::{ENVELOPE, Engine, Event, Incoming, Person, SystemClock, WHEEL},
+    domain::draw::DrawKind,
+    domain::{ChatId, DisplayName, UserId, envelope::EnvelopeParams, fairness::Seed},
+    engine::{Engine, Event, Incoming, Person, SystemClock},
+    rituals::wheel::rules::{Prize, WheelParams},
     store::{self, draws::NewDraw},
 };
 use tokio::task::JoinSet;
@@ -52,7 +49,7 @@ fn press(draw: i64, member: i64) -> Incoming {
 
 /// Opens a draw of `kind` in the bench group, announced in the message of
 /// its own number; its id comes back.
-async fn open(engine: &Engine, kind: &str, params: String, slots: i64) -> anyhow::Result<i64> {
+async fn open(engine: &Engine, kind: DrawKind, params: String, slots: i64) -> anyhow::Result<i64> {
     let mut conn = engine.store().connection().await?;
     let seed = Seed::generate(&mut rand::rngs::OsRng);
     let new = NewDraw {
@@ -131,7 +128,13 @@ async fn run(db: &'static str, url: String) -> anyhow::Result<()> {
         prize_pool: None,
         share_pool: None,
     };
-    let id = open(&engine, ENVELOPE, serde_json::to_string(&envelope)?, 1_000).await?;
+    let id = open(
+        &engine,
+        DrawKind::Envelope,
+        serde_json::to_string(&envelope)?,
+        1_000,
+    )
+    .await?;
     report(db, "envelope of 1,000 shares", crowd(&engine, id).await?);
     let mut conn = engine.store().connection().await?;
     assert_eq!(store::draws::entries(&mut conn, id).await?.len(), 1_000);
@@ -150,7 +153,13 @@ async fn run(db: &'static str, url: String) -> anyhow::Result<()> {
             prize("Thanks", None, 89),
         ],
     };
-    let id = open(&engine, WHEEL, serde_json::to_string(&wheel)?, 1 << 40).await?;
+    let id = open(
+        &engine,
+        DrawKind::Wheel,
+        serde_json::to_string(&wheel)?,
+        1 << 40,
+    )
+    .await?;
     report(db, "wheel with a consolation", crowd(&engine, id).await?);
     let mut conn = engine.store().connection().await?;
     let spins = store::draws::entries(&mut conn, id).await?;

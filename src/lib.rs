@@ -4,16 +4,13 @@
 //! stored facts and outgoing actions, `store` persists them on SQLite or
 //! PostgreSQL, and `platform` adapts each chat network.
 
-pub mod campaign_file;
 pub mod certificate;
+pub mod cli;
 pub mod config;
-pub mod coupon_import;
 pub mod domain;
 pub mod engine;
-pub mod export;
 pub mod platform;
-pub mod screening_file;
+pub mod rituals;
 pub mod startup;
 pub mod store;
 pub mod telemetry;
-pub mod verify;

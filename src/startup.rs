@@ -38,7 +38,7 @@ impl Application {
             EngineSettings {
                 operators: settings.operators.clone(),
                 default_lang: settings.lang,
-                default_timezone: settings.timezone.name().to_owned(),
+                default_timezone: settings.timezone,
                 greet_interval: settings.greet_interval,
                 greet_settle: settings.greet_settle,
                 answer_again: settings.answer_again,

@@ -31,7 +31,9 @@ pub async fn engine(
             title: format!("Bench {g}"),
             owner: UserId::telegram(OPERATOR),
             lang: Lang::En,
-            timezone: zone.into(),
+            timezone: zone
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{zone} is not a zone"))?,
             public_handle: None,
             can_invite: true,
             active: true,
@@ -43,7 +45,7 @@ pub async fn engine(
     let settings = EngineSettings {
         operators: vec![UserId::telegram(OPERATOR)],
         default_lang: Lang::En,
-        default_timezone: "UTC".into(),
+        default_timezone: chrono_tz::UTC,
         greet_interval: std::time::Duration::from_secs(6),
         greet_settle: std::time::Duration::from_secs(2),
         answer_again: std::time::Duration::from_secs(60),

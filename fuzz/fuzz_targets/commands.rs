@@ -3,12 +3,12 @@
 //! languages. Cron lines, schedules and draw arguments are commands' too.
 #![no_main]
 
-use hearth::domain::{Lang, command::Command};
+use hearth::{domain::Lang, rituals};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {
     for prefix in ['/', '!'] {
-        if let Err(e) = Command::parse(text, prefix, "hearth_bot") {
+        if let Err(e) = rituals::parse(text, prefix, "hearth_bot") {
             assert!(!e.explain(Lang::En).trim().is_empty());
             assert!(!e.explain(Lang::Zh).trim().is_empty());
         }

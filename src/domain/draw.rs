@@ -1,7 +1,58 @@
 //! Random choices of the draws, from the draw's seeded stream: a weighted
 //! spin of the wheel, and winners chosen without replacement.
 
+use std::{fmt, str::FromStr};
+
 use rand::Rng;
+
+/// The kinds of draw, as stored in `draws.kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DrawKind {
+    /// A lucky red envelope.
+    Envelope,
+    /// A spin wheel.
+    Wheel,
+    /// A giveaway (lottery).
+    Giveaway,
+    /// "The Nth reply wins": no randomness, but a draw all the same.
+    Nth,
+}
+
+impl DrawKind {
+    pub const ALL: [DrawKind; 4] = [Self::Envelope, Self::Wheel, Self::Giveaway, Self::Nth];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Envelope => "envelope",
+            Self::Wheel => "wheel",
+            Self::Giveaway => "giveaway",
+            Self::Nth => "nth",
+        }
+    }
+}
+
+impl fmt::Display for DrawKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stored kind this version does not know: an error, never a default.
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` is not a kind of draw this version knows")]
+pub struct UnknownDrawKind(pub String);
+
+impl FromStr for DrawKind {
+    type Err = UnknownDrawKind;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str() == s)
+            .ok_or_else(|| UnknownDrawKind(s.chars().take(40).collect()))
+    }
+}
 
 /// Picks an index with probability proportional to its weight; a prize with
 /// weight 0 (out of stock) is never picked. `None` when nothing can be.
@@ -41,6 +92,15 @@ pub fn choose_winners(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn kinds_read_back_and_an_unknown_one_is_an_error() {
+        for kind in super::DrawKind::ALL {
+            assert_eq!(kind.as_str().parse::<super::DrawKind>().ok(), Some(kind));
+        }
+        assert!("lottery".parse::<super::DrawKind>().is_err());
+        assert!("".parse::<super::DrawKind>().is_err());
+    }
+
     use proptest::prelude::*;
     use rand::SeedableRng;
     use rand_chacha::ChaCha20Rng;

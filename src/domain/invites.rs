@@ -79,6 +79,31 @@ pub struct Outcome {
     pub departed: bool,
 }
 
+/// What the platform reported about how a newcomer got in, for
+/// [`inviter_of`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Arrival<'a> {
+    /// They came through an invite link (any link, a member's or not).
+    pub through_link: bool,
+    /// The member whose personal link that was.
+    pub link_owner: Option<&'a UserId>,
+    /// Whose link or invite they asked to join through, written down before
+    /// they got in (a join request, a Matrix invite).
+    pub intent: Option<&'a UserId>,
+    /// Who else made the change: an admin who added them directly, or one
+    /// who approved their request to join.
+    pub acted_by: Option<&'a UserId>,
+}
+
+/// Who brought a newcomer in: the owner of the link they used, else whoever
+/// they asked to join through, else who added them directly. An admin who
+/// merely approved a join through a link brought nobody in and earns
+/// nothing, however the platform phrased it.
+pub fn inviter_of(arrival: Arrival<'_>) -> Option<UserId> {
+    let adder = arrival.acted_by.filter(|_| !arrival.through_link);
+    arrival.link_owner.or(arrival.intent).or(adder).cloned()
+}
+
 /// Applies one change to a member's record. `prior` is `None` for a member
 /// never seen in this group.
 pub fn apply(member: &UserId, prior: Option<&MemberRecord>, change: &Change) -> Outcome {
@@ -128,6 +153,41 @@ mod tests {
             inviter: inviter.map(u),
             is_bot: false,
         }
+    }
+
+    #[test]
+    fn the_link_decides_and_an_approving_admin_earns_nothing() {
+        let (owner, intent, admin) = (u(1), u(2), u(3));
+        let through = |link_owner, intent, acted_by| Arrival {
+            through_link: true,
+            link_owner,
+            intent,
+            acted_by,
+        };
+        assert_eq!(
+            inviter_of(through(Some(&owner), None, Some(&admin))),
+            Some(u(1))
+        );
+        assert_eq!(
+            inviter_of(through(None, Some(&intent), Some(&admin))),
+            Some(u(2))
+        );
+        // The group's own link, approved by an admin: nobody's invite.
+        assert_eq!(inviter_of(through(None, None, Some(&admin))), None);
+        // Added by hand: the adder brought them.
+        let added = Arrival {
+            acted_by: Some(&admin),
+            ..Arrival::default()
+        };
+        assert_eq!(inviter_of(added), Some(u(3)));
+        // Invited on Matrix, and the join names the inviter too.
+        let invited = Arrival {
+            intent: Some(&intent),
+            acted_by: Some(&admin),
+            ..Arrival::default()
+        };
+        assert_eq!(inviter_of(invited), Some(u(2)));
+        assert_eq!(inviter_of(Arrival::default()), None);
     }
 
     #[test]

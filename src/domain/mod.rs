@@ -43,7 +43,6 @@ pub mod tag_command;
 pub mod tag_texts;
 pub mod template;
 pub mod texts;
-pub mod wheel;
 
 pub use ids::{ChatId, Platform, UserId};
 pub use lang::Lang;

@@ -301,7 +301,7 @@ fn check_run(
         fail(run.span(), "run", "one command per step".to_owned());
         return None;
     }
-    match Command::parse(line, '/', "") {
+    match crate::rituals::parse(line, '/', "") {
         Ok(Some(command)) if runs_in_campaigns(&command) => Some(Ritual::Run(line.to_owned())),
         Ok(Some(_)) => {
             fail(

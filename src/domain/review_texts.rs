@@ -126,6 +126,17 @@ pub fn invitees_waiting(lang: Lang, waiting: i64) -> String {
 }
 
 /// The daily report of automatic mode, to the group's operator.
+/// Why a member was taken out, where the platform shows a reason (Matrix
+/// shows it to the member and in the room's timeline).
+pub fn removal_reason(lang: Lang, automatic: bool) -> &'static str {
+    match (lang, automatic) {
+        (Lang::En, false) => "Removed after review",
+        (Lang::En, true) => "Removed by the group's newcomer screening",
+        (Lang::Zh, false) => "审核后移出",
+        (Lang::Zh, true) => "被本群的新成员筛查移出",
+    }
+}
+
 pub fn report_header(lang: Lang, group: &str, removed: usize, mark: u32) -> String {
     match lang {
         Zh => format!("🛡 「{group}」过去一天自动移出 {removed} 人（可疑分 ≥ {mark}）："),

@@ -45,8 +45,14 @@ pub enum Action {
     Unpin { message: String },
     /// Let a member in who asked through one of our links.
     ApproveJoin { user: UserId },
-    /// Take a member out without barring them for good (automatic mode).
-    RemoveMember { user: UserId },
+    /// Take a member out without barring them for good (automatic mode),
+    /// saying why where the platform shows it.
+    RemoveMember {
+        user: UserId,
+        /// Empty in actions queued before reasons were given.
+        #[serde(default)]
+        reason: String,
+    },
     /// Leave the chat.
     Leave,
 }

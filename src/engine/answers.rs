@@ -14,30 +14,30 @@ use crate::{
 
 /// Members' recent commands remembered at once (about 120 bytes each). A
 /// forgotten one, or a restart, costs at most one more answer.
-pub(super) const ASKED_CACHE: usize = 20_000;
+pub(crate) const ASKED_CACHE: usize = 20_000;
 
 /// Where a command's answer goes, and in which lane of that chat's outbox.
 #[derive(Debug, Clone)]
-pub(super) struct Routing {
+pub(crate) struct Routing {
     /// `None`: the chat the command came from.
-    pub(super) to: Option<ChatId>,
-    pub(super) lane: Lane,
+    pub(crate) to: Option<ChatId>,
+    pub(crate) lane: Lane,
     /// Put before the answer: the group an answer taken to private is about,
     /// since the member may be in several.
-    pub(super) heading: Option<String>,
+    pub(crate) heading: Option<String>,
 }
 
 impl Routing {
     /// Back where it was asked, ahead of answers: admins, operators, private
     /// chats.
-    pub(super) const HERE: Routing = Routing {
+    pub(crate) const HERE: Routing = Routing {
         to: None,
         lane: Lane::Owed,
         heading: None,
     };
 
     /// Whether the answer leaves the chat it was asked in.
-    pub(super) fn goes_private(&self) -> bool {
+    pub(crate) fn goes_private(&self) -> bool {
         self.to.is_some()
     }
 }
@@ -51,7 +51,7 @@ fn concerns_only_asker(name: &str) -> bool {
 impl Engine {
     /// Whether a member was answered this command in this group less than
     /// a minute ago; admins and operators never wait.
-    pub(super) fn answered_lately(
+    pub(crate) fn answered_lately(
         &self,
         group: &ChatId,
         from: &Person,
@@ -70,7 +70,7 @@ impl Engine {
 
     /// Notes that a member was answered, once the answer is queued (so a
     /// try that failed and is retried is still answered).
-    pub(super) fn note_answered(&self, group: &ChatId, from: &Person, role: Role, name: &str) {
+    pub(crate) fn note_answered(&self, group: &ChatId, from: &Person, role: Role, name: &str) {
         if role != Role::Member {
             return;
         }
@@ -82,7 +82,7 @@ impl Engine {
     /// Where the answer to a command typed in `group` goes: a member's
     /// answer about themselves to their private chat when they opened one,
     /// any other member's answer behind what the group is owed.
-    pub(super) async fn routing(
+    pub(crate) async fn routing(
         &self,
         group: &Group,
         from: &Person,

@@ -3,7 +3,7 @@
 
 use sqlx::AnyConnection;
 
-use super::{Engine, Person, scheduler::zone_of};
+use super::{Engine, Person};
 use crate::{
     domain::{ChatId, RichText, UserId, role_texts as texts, schedule::local_of},
     store::{self, groups::Group},
@@ -60,7 +60,7 @@ impl AuditNote {
 impl Engine {
     /// `/log [n]`: the group's latest admin actions, names shown, never
     /// mentioned, times in the group's zone.
-    pub(super) async fn log_list(
+    pub(crate) async fn log_list(
         &self,
         conn: &mut AnyConnection,
         group: &Group,
@@ -71,7 +71,7 @@ impl Engine {
         if entries.is_empty() {
             return Ok(RichText::plain(texts::log_empty(lang)));
         }
-        let zone = zone_of(group);
+        let zone = group.timezone;
         let mut text = texts::log_header(lang, entries.len());
         for entry in &entries {
             let actor = match UserId::parse(&entry.actor) {

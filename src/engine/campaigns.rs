@@ -14,9 +14,9 @@ use sqlx::AnyConnection;
 
 use super::{
     Engine,
-    commands::{Effect, Outcome},
+    commands::Outcome,
     event::{GroupInfo, Person},
-    scheduler::{LOCAL_FORMAT, zone_of},
+    scheduler::LOCAL_FORMAT,
 };
 use crate::{
     domain::{
@@ -39,7 +39,7 @@ use crate::{
 const STEPS_PER_PASS: i64 = 100;
 
 /// What `/campaign` changes.
-pub(super) enum CampaignPlan {
+pub(crate) enum CampaignPlan {
     Start {
         lang: Lang,
         book: Playbook,
@@ -59,7 +59,7 @@ fn say(text: impl Into<String>) -> Outcome {
 
 impl Engine {
     /// `/campaign …` from an operator, in a group (`here`) or in private.
-    pub(super) async fn campaign_command(
+    pub(crate) async fn campaign_command(
         &self,
         conn: &mut AnyConnection,
         command: CampaignCommand,
@@ -112,7 +112,7 @@ impl Engine {
                 let grace = self.settings.schedule_grace;
                 let any_ahead = groups.iter().any(|g| {
                     book.steps.iter().any(|step| {
-                        let at = instant_of(zone_of(g), step.local_on(date));
+                        let at = instant_of(g.timezone, step.local_on(date));
                         schedule::due(at, now, grace) != Some(Due::Skip)
                     })
                 });
@@ -150,14 +150,14 @@ impl Engine {
         };
         Ok(Outcome {
             reply: RichText::default(),
-            effect: Some(Effect::Campaign(plan)),
+            effect: Some(Box::new(plan)),
         })
     }
 }
 
 impl CampaignPlan {
     /// Writes the change; the reply says what happened.
-    pub(super) async fn apply(
+    pub(crate) async fn write(
         self,
         engine: &Engine,
         conn: &mut AnyConnection,
@@ -188,7 +188,7 @@ impl CampaignPlan {
                 .await?;
                 let mut past = 0;
                 for group in &groups {
-                    let zone = zone_of(group);
+                    let zone = group.timezone;
                     for (n, step) in book.steps.iter().enumerate() {
                         let local = step.local_on(date);
                         let due_at = instant_of(zone, local);
@@ -322,7 +322,7 @@ impl Engine {
                 if !campaigns::finish_step(&mut tx, row, campaigns::STEP_DONE, now).await? {
                     return Ok(false);
                 }
-                let local = local_of(zone_of(&group), now);
+                let local = local_of(group.timezone, now);
                 let timing = Timing::Once(local).source();
                 let local = local.format(LOCAL_FORMAT).to_string();
                 let post = NewSchedule {
@@ -513,4 +513,14 @@ async fn status(conn: &mut AnyConnection, c: &Campaign, lang: Lang) -> anyhow::R
             draws: figures.draws,
         },
     ))
+}
+
+#[async_trait::async_trait]
+impl super::effect::Effect for CampaignPlan {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut super::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        Ok(Some(self.write(cx.engine, cx.conn, cx.now).await?))
+    }
 }

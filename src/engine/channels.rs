@@ -9,11 +9,7 @@
 
 use sqlx::AnyConnection;
 
-use super::{
-    Action, Engine, PortError,
-    commands::{Effect, Outcome},
-    event::Person,
-};
+use super::{Action, Engine, PortError, commands::Outcome, event::Person};
 use crate::{
     domain::{
         ChatId, Lang, RichText, UserId,
@@ -31,7 +27,7 @@ const TELL_FULL_EVERY_MS: i64 = 24 * 3600 * 1000;
 const STAY_MS: i64 = 7 * 24 * 3600 * 1000;
 
 /// What `/channel` changes.
-pub(super) enum ChannelPlan {
+pub(crate) enum ChannelPlan {
     Link {
         lang: Lang,
         name: String,
@@ -57,7 +53,7 @@ impl Engine {
     /// `/channel add|live …` from an operator.
     /// The connection is taken for reads only and released before the
     /// platform makes a link.
-    pub(super) async fn channel_command(
+    pub(crate) async fn channel_command(
         &self,
         command: ChannelCommand,
         chat: &ChatId,
@@ -133,14 +129,14 @@ impl Engine {
         };
         Ok(Outcome {
             reply: RichText::default(),
-            effect: Some(Effect::Channel(plan)),
+            effect: Some(Box::new(plan)),
         })
     }
 
     /// `/start join_<name>` in private: a single-use link into the first
     /// group of the live code's set with room, or word that all are full
     /// (and, once a day, to the operator).
-    pub(super) async fn live_visit(
+    pub(crate) async fn live_visit(
         &self,
         name: &str,
         visitor: &Person,
@@ -235,7 +231,7 @@ impl Engine {
 
     /// `/channels`: joins, stayers and audited removals per channel, in
     /// `groups`; channels of `owner` that brought nobody yet are listed too.
-    pub(super) async fn channels_report(
+    pub(crate) async fn channels_report(
         &self,
         conn: &mut AnyConnection,
         groups: &[ChatId],
@@ -282,7 +278,7 @@ impl Engine {
 
 impl ChannelPlan {
     /// Saves the channel; the reply gives its link.
-    pub(super) async fn apply(
+    pub(crate) async fn write(
         self,
         conn: &mut AnyConnection,
         now: i64,
@@ -317,5 +313,15 @@ impl ChannelPlan {
             }
         };
         Ok(RichText::plain(text))
+    }
+}
+
+#[async_trait::async_trait]
+impl super::effect::Effect for ChannelPlan {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut super::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        Ok(Some(self.write(cx.conn, cx.now).await?))
     }
 }

@@ -30,7 +30,7 @@ pub const CLAIM_PREFIX: &str = "claim_";
 
 /// How a won code reaches its winner.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Award {
+pub(crate) enum Award {
     /// On its way to the winner's private chat.
     Sent,
     /// The winner has no private chat with the bot yet; the link opens one.
@@ -43,7 +43,7 @@ pub(super) enum Award {
 
 impl Award {
     /// What the winner reads after their prize, where only they see it.
-    pub(super) fn explain(&self, lang: Lang) -> &'static str {
+    pub(crate) fn explain(&self, lang: Lang) -> &'static str {
         match self {
             Award::Sent => texts::code_sent(lang),
             Award::Claim(_) => texts::code_tap_to_claim(lang),
@@ -53,7 +53,7 @@ impl Award {
     }
 
     /// The link that opens the private chat, for a button's answer.
-    pub(super) fn url(&self) -> Option<&str> {
+    pub(crate) fn url(&self) -> Option<&str> {
         match self {
             Award::Claim(url) => url.as_deref(),
             _ => None,
@@ -61,7 +61,7 @@ impl Award {
     }
 
     /// What a group message says about it: the claim link, never the code.
-    pub(super) fn in_group(&self, lang: Lang) -> String {
+    pub(crate) fn in_group(&self, lang: Lang) -> String {
         match self {
             Award::Claim(Some(url)) => texts::code_claim_link(lang, url),
             other => other.explain(lang).to_owned(),
@@ -70,19 +70,19 @@ impl Award {
 }
 
 /// Who wins a code, where, and for what.
-pub(super) struct Win<'a> {
-    pub(super) winner: &'a Person,
-    pub(super) group: &'a ChatId,
-    pub(super) reason: String,
-    pub(super) prize: &'a str,
+pub(crate) struct Win<'a> {
+    pub(crate) winner: &'a Person,
+    pub(crate) group: &'a ChatId,
+    pub(crate) reason: String,
+    pub(crate) prize: &'a str,
     /// The code's value for this win (an envelope's share), if not the imported one.
-    pub(super) value: Option<String>,
-    pub(super) lang: Lang,
+    pub(crate) value: Option<String>,
+    pub(crate) lang: Lang,
 }
 
 /// A coupon command or import, written with its reply. Pools are the
 /// operator's: settings change only the sender's own.
-pub(super) enum CouponPlan {
+pub(crate) enum CouponPlan {
     Limit(PoolName, u32),
     Alert(PoolName, u32),
     /// Only these groups may pay from the pool; all the owner's when empty.
@@ -102,7 +102,7 @@ pub(super) enum CouponPlan {
 }
 
 impl CouponPlan {
-    pub(super) async fn apply(
+    pub(crate) async fn write(
         self,
         engine: &Engine,
         conn: &mut AnyConnection,
@@ -194,12 +194,12 @@ impl CouponPlan {
 }
 
 /// A file an operator sent in private.
-pub(super) struct Upload {
-    pub(super) file: String,
-    pub(super) file_name: Option<String>,
-    pub(super) size: Option<u64>,
+pub(crate) struct Upload {
+    pub(crate) file: String,
+    pub(crate) file_name: Option<String>,
+    pub(crate) size: Option<u64>,
     /// Names the pool; without it, the file's name does (`vip.csv`).
-    pub(super) caption: Option<String>,
+    pub(crate) caption: Option<String>,
 }
 
 impl Upload {
@@ -223,7 +223,7 @@ impl Engine {
     /// A file sent in private: an operator's CSV of codes for a pool.
     /// Like a command, it is answered once even when delivered again.
     #[tracing::instrument(skip_all, fields(chat = %chat, from = %from.id))]
-    pub(super) async fn handle_document(
+    pub(crate) async fn handle_document(
         &self,
         key: &str,
         chat: ChatId,
@@ -260,7 +260,8 @@ impl Engine {
                         upload.file_name.as_deref().unwrap_or("?")
                     ),
                 };
-                let effect = Some(super::commands::Effect::Coupons(lang, plan));
+                let effect: Option<Box<dyn super::effect::Effect>> =
+                    Some(Box::new(super::effect::InLang(lang, plan)));
                 self.answer(
                     key,
                     &chat,
@@ -309,7 +310,7 @@ impl Engine {
 
     /// Hands the winner a code from `pool` inside the win's transaction,
     /// and tells the operators when the pool runs low or dry.
-    pub(super) async fn award_code(
+    pub(crate) async fn award_code(
         &self,
         conn: &mut AnyConnection,
         pool: &PoolName,
@@ -364,7 +365,7 @@ impl Engine {
     /// The first of `pools` that `group` may not pay from (missing, another
     /// operator's, or kept for other groups), so a draw naming it is
     /// refused before it opens.
-    pub(super) async fn missing_pool<'p>(
+    pub(crate) async fn missing_pool<'p>(
         &self,
         conn: &mut AnyConnection,
         group: &ChatId,
@@ -508,7 +509,7 @@ impl Engine {
     }
 
     /// `/coupons …` from an admin or operator, in a group or in private.
-    pub(super) async fn coupons_command(
+    pub(crate) async fn coupons_command(
         &self,
         conn: &mut AnyConnection,
         command: CouponsCommand,
@@ -541,7 +542,7 @@ impl Engine {
     }
 
     /// `/mycodes` in private: every code the member holds.
-    pub(super) async fn my_codes(&self, from: &Person, lang: Lang) -> anyhow::Result<RichText> {
+    pub(crate) async fn my_codes(&self, from: &Person, lang: Lang) -> anyhow::Result<RichText> {
         let mut conn = self.store.connection().await?;
         let held = store::coupons::held_by(&mut conn, &from.id).await?;
         if held.is_empty() {
@@ -562,10 +563,10 @@ impl Engine {
 
 impl CouponPlan {
     /// A command whose reply depends on what it writes.
-    pub(super) fn into_outcome(self, lang: Lang) -> Outcome {
+    pub(crate) fn into_outcome(self, lang: Lang) -> Outcome {
         Outcome {
             reply: RichText::default(),
-            effect: Some(super::commands::Effect::Coupons(lang, self)),
+            effect: Some(Box::new(super::effect::InLang(lang, self))),
         }
     }
 }
@@ -588,4 +589,21 @@ fn utc_minute(ms: i64) -> String {
         || ms.to_string(),
         |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
     )
+}
+
+#[async_trait::async_trait]
+impl super::effect::Effect for super::effect::InLang<CouponPlan> {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut super::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        let lang = self.0;
+        self.1
+            .write(cx.engine, cx.conn, cx.from, lang, cx.now)
+            .await
+    }
+
+    fn changes(&self) -> bool {
+        !matches!(self.1, CouponPlan::Start(_))
+    }
 }

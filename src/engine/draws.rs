@@ -4,12 +4,12 @@
 use sqlx::AnyConnection;
 
 use super::{
-    Action, ENVELOPE, Engine, GIVEAWAY, NTH, Person, WHEEL,
+    Action, Engine, Person,
     envelopes::{Grab, luckiest, params_of},
     review::REVIEW_PREFIX,
-    scheduler::zone_of,
-    wheels::Spin,
 };
+use crate::domain::draw::DrawKind;
+use crate::rituals::wheel::Spin;
 use crate::{
     domain::{
         ChatId, RichText, draw_texts as texts, envelope_command::Amount, giveaway_texts, nth_texts,
@@ -23,7 +23,7 @@ const RECENT_DRAWS: i64 = 10;
 
 impl Engine {
     /// `/draws`: the group's latest draws and how they went.
-    pub(super) async fn list_draws(
+    pub(crate) async fn list_draws(
         &self,
         conn: &mut AnyConnection,
         group: &Group,
@@ -36,12 +36,14 @@ impl Engine {
         let mut text = RichText::plain(texts::draws_header(lang));
         for draw in &draws {
             let open = draw.closed_at.is_none();
-            if draw.kind == WHEEL {
+            if draw.kind == DrawKind::Wheel {
                 let state = draw.opened_at.map(|_| open);
-                text.push_text(&texts::draws_wheel_row(lang, draw.id, draw.taken, state));
+                text.push_text(&crate::rituals::wheel::texts::draws_wheel_row(
+                    lang, draw.id, draw.taken, state,
+                ));
                 continue;
             }
-            if draw.kind == GIVEAWAY {
+            if draw.kind == DrawKind::Giveaway {
                 text.push_text(&giveaway_texts::draws_row(lang, draw.id, draw.taken, open));
                 let winners: Vec<_> = store::winners::of_draw(conn, draw.id)
                     .await?
@@ -60,7 +62,7 @@ impl Engine {
                 }
                 continue;
             }
-            if draw.kind == NTH {
+            if draw.kind == DrawKind::Nth {
                 text.push_text(&nth_texts::draws_row(lang, draw.id, draw.taken, open));
                 continue;
             }
@@ -94,7 +96,7 @@ impl Engine {
     /// answer: there a win is told in the room, queued in the grab's own
     /// transaction, so it is neither lost nor doubled.
     #[tracing::instrument(skip_all, fields(chat_id = %group, from = %from.id))]
-    pub(super) async fn handle_press(
+    pub(crate) async fn handle_press(
         &self,
         group: &ChatId,
         from: &Person,
@@ -133,7 +135,7 @@ impl Engine {
         };
         let (answer, url) = match draw {
             Some(_) if !member => (texts::members_only(lang).to_owned(), None),
-            Some(draw) if draw.kind == ENVELOPE => {
+            Some(draw) if draw.kind == DrawKind::Envelope => {
                 let grab = self.grab(&draw, from, lang, tell_in_room).await?;
                 let url = match &grab {
                     Grab::Won(_, Some(award)) => award.url().map(str::to_owned),
@@ -141,15 +143,15 @@ impl Engine {
                 };
                 (grab.explain(lang), url)
             }
-            Some(draw) if draw.kind == GIVEAWAY && draw.closed_at.is_none() => {
+            Some(draw) if draw.kind == DrawKind::Giveaway && draw.closed_at.is_none() => {
                 let join = self.join_giveaway(&draw, from, lang, tell_in_room).await?;
                 (join.explain(lang), None)
             }
-            Some(draw) if draw.kind == GIVEAWAY => {
+            Some(draw) if draw.kind == DrawKind::Giveaway => {
                 let claimed = self.claim_prize(&draw, from, lang, tell_in_room).await?;
                 (claimed.explain(lang), claimed.url().map(str::to_owned))
             }
-            Some(draw) if draw.kind == WHEEL => {
+            Some(draw) if draw.kind == DrawKind::Wheel => {
                 let spin = self.spin(&draw, from, lang, tell_in_room).await?;
                 let url = match &spin {
                     Spin::Won(_, Some(award)) => award.url().map(str::to_owned),
@@ -188,9 +190,9 @@ impl Engine {
                 .as_ref()
                 .map_or(self.settings.default_lang, |g| g.lang);
             let closing = draw.closes_at.is_some_and(|end| end <= now);
-            if !closing && draw.kind == WHEEL {
+            if !closing && draw.kind == DrawKind::Wheel {
                 if store::draws::mark_opened(&mut tx, draw.id, now).await? {
-                    let zone = group.as_ref().map_or(chrono_tz::UTC, zone_of);
+                    let zone = group.as_ref().map_or(chrono_tz::UTC, |g| g.timezone);
                     let until = draw
                         .closes_at
                         .map(|end| local_of(zone, end).format("%m-%d %H:%M").to_string());
@@ -198,10 +200,10 @@ impl Engine {
                     changed += 1;
                 }
             } else if closing && store::draws::close(&mut tx, draw.id, now).await? {
-                match draw.kind.as_str() {
-                    WHEEL => self.post_wheel_results(&mut tx, &draw, lang).await?,
-                    GIVEAWAY => self.draw_giveaway(&mut tx, &draw, lang).await?,
-                    _ => {}
+                match draw.kind {
+                    DrawKind::Wheel => self.post_wheel_results(&mut tx, &draw, lang).await?,
+                    DrawKind::Giveaway => self.draw_giveaway(&mut tx, &draw, lang).await?,
+                    DrawKind::Envelope | DrawKind::Nth => {}
                 }
                 changed += 1;
             }
@@ -217,7 +219,7 @@ impl Engine {
     /// the press's transaction (Matrix: a reaction has no private answer).
     /// The same answer to the same member about the same draw is told once,
     /// so taking a reaction back and again cannot make the bot talk.
-    pub(super) async fn tell_win(
+    pub(crate) async fn tell_win(
         &self,
         conn: &mut AnyConnection,
         draw: &Draw,
@@ -244,12 +246,12 @@ impl Engine {
 }
 
 /// The reaction that stands for a draw's button on Matrix.
-fn reaction_of(kind: &str) -> Option<&'static str> {
+fn reaction_of(kind: DrawKind) -> Option<&'static str> {
     match kind {
-        ENVELOPE => Some(texts::ENVELOPE_REACTION),
-        WHEEL => Some(texts::WHEEL_REACTION),
-        GIVEAWAY => Some(giveaway_texts::GIVEAWAY_REACTION),
-        _ => None,
+        DrawKind::Envelope => Some(texts::ENVELOPE_REACTION),
+        DrawKind::Wheel => Some(crate::rituals::wheel::texts::WHEEL_REACTION),
+        DrawKind::Giveaway => Some(giveaway_texts::GIVEAWAY_REACTION),
+        DrawKind::Nth => None,
     }
 }
 
@@ -267,7 +269,7 @@ async fn draw_pressed(
     };
     let announced = store::draws::announced_by(conn, group, message).await?;
     let Some(id) = button.strip_prefix("draw:") else {
-        return Ok(announced.filter(|d| reaction_of(&d.kind) == Some(button)));
+        return Ok(announced.filter(|d| reaction_of(d.kind) == Some(button)));
     };
     let Ok(id) = id.parse::<i64>() else {
         return Ok(None);

@@ -16,6 +16,7 @@ use super::{
     commands::Outcome,
     coupons::{Award, Win},
 };
+use crate::domain::draw::DrawKind;
 use crate::{
     domain::{
         ChatId, Lang, RichText, coupon_texts, draw_texts as texts,
@@ -30,11 +31,8 @@ use crate::{
     },
 };
 
-/// The kind stored in `draws.kind`.
-pub const ENVELOPE: &str = "envelope";
-
 /// An envelope command, written with its reply.
-pub(super) enum EnvelopePlan {
+pub(crate) enum EnvelopePlan {
     Open {
         lang: Lang,
         by: Person,
@@ -52,7 +50,7 @@ pub(super) enum EnvelopePlan {
 impl EnvelopePlan {
     /// Writes the plan; the reply comes back (empty when the group's own
     /// post says it all).
-    pub(super) async fn apply(
+    pub(crate) async fn write(
         self,
         engine: &Engine,
         conn: &mut AnyConnection,
@@ -88,7 +86,7 @@ impl EnvelopePlan {
                     conn,
                     &store::draws::NewDraw {
                         group,
-                        kind: ENVELOPE,
+                        kind: DrawKind::Envelope,
                         params: &serde_json::to_string(&params)?,
                         seed: &seed.to_hex(),
                         commitment: &commitment,
@@ -126,7 +124,7 @@ impl EnvelopePlan {
                 Ok(RichText::default())
             }
             EnvelopePlan::Close { lang, id } => {
-                let draw = store::draws::get_in(conn, group, ENVELOPE, id).await?;
+                let draw = store::draws::get_in(conn, group, DrawKind::Envelope, id).await?;
                 let Some(draw) = draw else {
                     return Ok(RichText::plain(texts::envelope_not_found(lang, id)));
                 };
@@ -141,7 +139,7 @@ impl EnvelopePlan {
 }
 
 /// What a press led to, for the presser's eyes only.
-pub(super) enum Grab {
+pub(crate) enum Grab {
     /// The share, and its code when the envelope pays in coupons.
     Won(Amount, Option<Award>),
     Already(Amount),
@@ -149,7 +147,7 @@ pub(super) enum Grab {
 }
 
 impl Grab {
-    pub(super) fn explain(&self, lang: Lang) -> String {
+    pub(crate) fn explain(&self, lang: Lang) -> String {
         match self {
             Grab::Won(amount, None) => texts::grabbed(lang, *amount),
             Grab::Won(amount, Some(award)) => {
@@ -163,7 +161,7 @@ impl Grab {
 
 impl Engine {
     /// `/envelope …` in a served group, from an admin.
-    pub(super) fn envelope_command(
+    pub(crate) fn envelope_command(
         &self,
         command: EnvelopeCommand,
         group: &Group,
@@ -185,14 +183,14 @@ impl Engine {
         };
         Outcome {
             reply: RichText::default(),
-            effect: Some(super::commands::Effect::Envelope(plan)),
+            effect: Some(Box::new(plan)),
         }
     }
 
     /// One member's grab; a second grab only tells them what they got.
     /// `tell_in_room`: the platform has no private answer (Matrix), so a
     /// win is told in the group, in the grab's own transaction.
-    pub(super) async fn grab(
+    pub(crate) async fn grab(
         &self,
         draw: &Draw,
         from: &Person,
@@ -332,13 +330,23 @@ impl Engine {
     }
 }
 
-pub(super) fn params_of(draw: &Draw) -> anyhow::Result<EnvelopeParams> {
+pub(crate) fn params_of(draw: &Draw) -> anyhow::Result<EnvelopeParams> {
     serde_json::from_str(&draw.params)
         .with_context(|| format!("draw {} has unreadable parameters", draw.id))
 }
 
 /// The luckiest entry, by the domain's rule (the earliest on a tie).
-pub(super) fn luckiest(entries: &[Entry]) -> Option<&Entry> {
+pub(crate) fn luckiest(entries: &[Entry]) -> Option<&Entry> {
     let amounts: Vec<u64> = entries.iter().map(|e| e.amount as u64).collect();
     envelope::luckiest(&amounts).map(|i| &entries[i])
+}
+
+#[async_trait::async_trait]
+impl super::effect::Effect for EnvelopePlan {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut super::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        Ok(Some(self.write(cx.engine, cx.conn, cx.chat, cx.now).await?))
+    }
 }

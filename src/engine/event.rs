@@ -56,8 +56,10 @@ pub struct LinkUse {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Event {
-    /// A member is in the group. `added_by` is who added them directly;
-    /// `link` the invite link they used. Either may be missing.
+    /// A member is in the group. `added_by` is whoever else made the change
+    /// (an admin who added them, or who approved their request); `link` the
+    /// invite link they used. Either may be missing; who earns the credit is
+    /// the domain's rule (`domain::invites::inviter_of`), not the adapter's.
     MemberJoined {
         group: GroupInfo,
         member: Person,
@@ -76,6 +78,15 @@ pub enum Event {
         member: Person,
         link: Option<LinkUse>,
     },
+    /// `by` invited a member who has not joined yet (Matrix).
+    Invited {
+        group: GroupInfo,
+        member: Person,
+        by: Person,
+    },
+    /// A member opened a direct chat with the bot (Matrix's "Start"): what
+    /// `/start` gives in private is owed to them.
+    DirectOpened { chat: ChatId, from: Person },
     /// The bot was added to a group by `by`.
     BotJoined {
         group: GroupInfo,

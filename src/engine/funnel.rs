@@ -24,7 +24,7 @@ fn stages(s: &Stages) -> [i64; 5] {
 impl Engine {
     /// `/funnel [campaign]`: a group's (`here`), a campaign's since it
     /// started (operators), or in private all the operator's groups.
-    pub(super) async fn funnel_command(
+    pub(crate) async fn funnel_command(
         &self,
         conn: &mut AnyConnection,
         campaign: Option<String>,

@@ -17,8 +17,8 @@ use super::{
     commands::Outcome,
     coupons::{Award, Win},
     nth_replies::moment_after,
-    scheduler::zone_of,
 };
+use crate::domain::draw::DrawKind;
 use crate::{
     domain::{
         ChatId, Lang, RichText, coupon_texts,
@@ -35,15 +35,13 @@ use crate::{
     },
 };
 
-/// The kind stored in `draws.kind`.
-pub const GIVEAWAY: &str = "giveaway";
 /// Entries a giveaway may take: more than any group has members.
 const UNLIMITED_ENTRIES: i64 = 1 << 40;
 /// Winners mentioned in a message; beyond, they are named.
 const MENTIONED_WINNERS: usize = 25;
 
 /// A giveaway command, written with its reply.
-pub(super) enum GiveawayPlan {
+pub(crate) enum GiveawayPlan {
     Open {
         lang: Lang,
         by: Person,
@@ -65,7 +63,7 @@ pub(super) enum GiveawayPlan {
 }
 
 /// What pressing Join led to.
-pub(super) enum Join {
+pub(crate) enum Join {
     Joined(i64),
     Already,
     Unmet(Unmet),
@@ -74,7 +72,7 @@ pub(super) enum Join {
 }
 
 impl Join {
-    pub(super) fn explain(&self, lang: Lang) -> String {
+    pub(crate) fn explain(&self, lang: Lang) -> String {
         match self {
             Join::Joined(n) => texts::joined(lang, *n),
             Join::Already => texts::joined_already(lang).to_owned(),
@@ -86,14 +84,14 @@ impl Join {
 }
 
 /// What a winner's press on a drawn giveaway led to.
-pub(super) enum Claimed {
+pub(crate) enum Claimed {
     /// The prize, and its code when it is one from a pool.
     Claimed(Option<String>, Option<Award>),
     Other(Claim),
 }
 
 impl Claimed {
-    pub(super) fn explain(&self, lang: Lang) -> String {
+    pub(crate) fn explain(&self, lang: Lang) -> String {
         match self {
             Claimed::Claimed(prize, award) => {
                 let award = award.as_ref().map_or("", |a| a.explain(lang));
@@ -105,7 +103,7 @@ impl Claimed {
         }
     }
 
-    pub(super) fn url(&self) -> Option<&str> {
+    pub(crate) fn url(&self) -> Option<&str> {
         match self {
             Claimed::Claimed(_, Some(award)) => award.url(),
             _ => None,
@@ -114,7 +112,7 @@ impl Claimed {
 }
 
 impl GiveawayPlan {
-    pub(super) async fn apply(
+    pub(crate) async fn write(
         self,
         engine: &Engine,
         conn: &mut AnyConnection,
@@ -144,7 +142,7 @@ impl GiveawayPlan {
                     conn,
                     &store::draws::NewDraw {
                         group,
-                        kind: GIVEAWAY,
+                        kind: DrawKind::Giveaway,
                         params: &serde_json::to_string(&params)?,
                         seed: &seed.to_hex(),
                         commitment: &commitment,
@@ -180,7 +178,8 @@ impl GiveawayPlan {
                 Ok(RichText::default())
             }
             GiveawayPlan::Close { lang, id } => {
-                let Some(draw) = store::draws::get_in(conn, group, GIVEAWAY, id).await? else {
+                let Some(draw) = store::draws::get_in(conn, group, DrawKind::Giveaway, id).await?
+                else {
                     return Ok(RichText::plain(texts::not_found(lang, id)));
                 };
                 if !store::draws::close(conn, id, now).await? {
@@ -200,7 +199,7 @@ impl GiveawayPlan {
 
 impl Engine {
     /// `/giveaway …` in a served group, from an admin.
-    pub(super) fn giveaway_command(
+    pub(crate) fn giveaway_command(
         &self,
         command: GiveawayCommand,
         group: &Group,
@@ -215,7 +214,7 @@ impl Engine {
                 pool,
                 requirements,
             } => {
-                let zone = zone_of(group);
+                let zone = group.timezone;
                 let ends_at = moment_after(deadline, zone, self.now_ms());
                 GiveawayPlan::Open {
                     lang,
@@ -236,15 +235,15 @@ impl Engine {
         };
         Outcome {
             reply: RichText::default(),
-            effect: Some(super::commands::Effect::Giveaway(plan)),
+            effect: Some(Box::new(plan)),
         }
     }
 
     /// `/reroll <id> [n]` in a served group, from an admin.
-    pub(super) fn reroll_command(&self, reroll: Reroll, group: &Group) -> Outcome {
+    pub(crate) fn reroll_command(&self, reroll: Reroll, group: &Group) -> Outcome {
         Outcome {
             reply: RichText::default(),
-            effect: Some(super::commands::Effect::Giveaway(GiveawayPlan::Reroll {
+            effect: Some(Box::new(GiveawayPlan::Reroll {
                 lang: group.lang,
                 reroll,
                 buttons: self.has_buttons(group.id.platform()),
@@ -255,7 +254,7 @@ impl Engine {
     /// A member presses Join: checks the requirements, then takes an entry.
     /// On Matrix a refusal is told in the room, since a reaction has no
     /// private answer; a member who got in is not announced to everyone.
-    pub(super) async fn join_giveaway(
+    pub(crate) async fn join_giveaway(
         &self,
         draw: &Draw,
         from: &Person,
@@ -320,7 +319,7 @@ impl Engine {
 
     /// A winner claims their prize (a code, when the prize names a pool,
     /// taken in the claim's own transaction).
-    pub(super) async fn claim_prize(
+    pub(crate) async fn claim_prize(
         &self,
         draw: &Draw,
         from: &Person,
@@ -361,7 +360,7 @@ impl Engine {
 
     /// Draws a just-closed giveaway's winners (round 0), mentions them and
     /// reveals the seed, in the close's transaction.
-    pub(super) async fn draw_giveaway(
+    pub(crate) async fn draw_giveaway(
         &self,
         conn: &mut AnyConnection,
         draw: &Draw,
@@ -421,7 +420,7 @@ impl Engine {
         now: i64,
     ) -> anyhow::Result<RichText> {
         let id = reroll.id;
-        let Some(draw) = store::draws::get_in(conn, group, GIVEAWAY, id).await? else {
+        let Some(draw) = store::draws::get_in(conn, group, DrawKind::Giveaway, id).await? else {
             return Ok(RichText::plain(texts::not_found(lang, id)));
         };
         if draw.closed_at.is_none() {
@@ -506,4 +505,14 @@ fn push_winners(text: &mut RichText, entries: &[Entry], picked: &[usize]) {
 pub(crate) fn params_of(draw: &Draw) -> anyhow::Result<GiveawayParams> {
     serde_json::from_str(&draw.params)
         .with_context(|| format!("draw {} has unreadable parameters", draw.id))
+}
+
+#[async_trait::async_trait]
+impl super::effect::Effect for GiveawayPlan {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut super::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        Ok(Some(self.write(cx.engine, cx.conn, cx.chat, cx.now).await?))
+    }
 }

@@ -52,7 +52,7 @@ impl Engine {
 
     /// Writes the failure with the update's key, and a short apology to a
     /// command's asker, in one transaction.
-    pub(super) async fn record_failure(
+    pub(crate) async fn record_failure(
         &self,
         incoming: &Incoming,
         error: &anyhow::Error,
@@ -140,6 +140,8 @@ fn describe(event: &Event) -> (Option<&ChatId>, String) {
         Event::MemberJoined { group, .. } => (Some(&group.id), "a join".to_owned()),
         Event::MemberLeft { group, .. } => (Some(group), "a leave".to_owned()),
         Event::JoinRequested { group, .. } => (Some(&group.id), "a join request".to_owned()),
+        Event::Invited { group, .. } => (Some(&group.id), "an invite".to_owned()),
+        Event::DirectOpened { chat, .. } => (Some(chat), "a direct chat opened".to_owned()),
         Event::BotJoined { group, .. } => (Some(&group.id), "the bot added".to_owned()),
         Event::BotRightsChanged { group, .. } => (Some(group), "the bot's rights".to_owned()),
         Event::BotLeft { group } => (Some(group), "the bot removed".to_owned()),
@@ -159,7 +161,7 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 impl Engine {
     /// `/status` in private, for operators: groups served, the outbox's
     /// depth, and the updates given up on lately, the newest first.
-    pub(super) async fn status_report(
+    pub(crate) async fn status_report(
         &self,
         operator: &crate::domain::UserId,
         lang: crate::domain::Lang,

@@ -36,9 +36,11 @@ const IDLE: Duration = Duration::from_secs(2);
 
 /// The chat whose lane an event waits in: commands and files run beside
 /// intake; everything else intake applies itself.
-pub(super) fn lane_of(event: &Event) -> Option<&ChatId> {
+pub(crate) fn lane_of(event: &Event) -> Option<&ChatId> {
     match event {
-        Event::Command { chat, .. } | Event::Document { chat, .. } => Some(chat),
+        Event::Command { chat, .. }
+        | Event::Document { chat, .. }
+        | Event::DirectOpened { chat, .. } => Some(chat),
         _ => None,
     }
 }
@@ -47,7 +49,7 @@ impl Engine {
     /// Puts a command or file in `chat`'s lane ([`lane_of`]), in the
     /// batch's transaction. A replay of an update already answered is
     /// dropped here.
-    pub(super) async fn queue_in_lane(
+    pub(crate) async fn queue_in_lane(
         &self,
         conn: &mut AnyConnection,
         chat: &ChatId,
@@ -158,6 +160,7 @@ impl Engine {
                 };
                 self.handle_document(key, chat, from, upload).await
             }
+            Event::DirectOpened { chat, from } => self.direct_opened(key, chat, from).await,
             _ => Ok(()),
         }
     }

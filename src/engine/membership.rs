@@ -14,7 +14,7 @@ use super::{Action, CacheChange, Engine, Event, GroupInfo, Incoming, Person};
 use crate::{
     domain::{
         ChatId, DisplayName, UserId,
-        invites::{self, Change, Credit},
+        invites::{self, Arrival, Change, Credit},
         texts,
     },
     store::{
@@ -25,18 +25,21 @@ use crate::{
 };
 
 /// Whether an event is about a member (rather than the bot or a command).
-pub(super) fn is_member_event(event: &Event) -> bool {
+pub(crate) fn is_member_event(event: &Event) -> bool {
     matches!(
         event,
-        Event::MemberJoined { .. } | Event::MemberLeft { .. } | Event::JoinRequested { .. }
+        Event::MemberJoined { .. }
+            | Event::MemberLeft { .. }
+            | Event::JoinRequested { .. }
+            | Event::Invited { .. }
     )
 }
 
 fn key_of(event: &Event) -> Option<MemberKey> {
     match event {
-        Event::MemberJoined { group, member, .. } | Event::JoinRequested { group, member, .. } => {
-            Some((group.id.clone(), member.id.clone()))
-        }
+        Event::MemberJoined { group, member, .. }
+        | Event::JoinRequested { group, member, .. }
+        | Event::Invited { group, member, .. } => Some((group.id.clone(), member.id.clone())),
         Event::MemberLeft { group, member, .. } => Some((group.clone(), member.id.clone())),
         _ => None,
     }
@@ -95,7 +98,7 @@ impl Fold {
 
 impl Engine {
     /// Applies member events in order; replays and unserved groups are skipped.
-    pub(super) async fn apply_member_events(
+    pub(crate) async fn apply_member_events(
         &self,
         conn: &mut AnyConnection,
         batch: Vec<Incoming>,
@@ -173,9 +176,13 @@ impl Engine {
                     if let Some(adder) = adder {
                         fold.see(adder);
                     }
-                    let inviter = owner(group, link)
-                        .or(intent)
-                        .or_else(|| adder.map(|a| a.id.clone()));
+                    let link_owner = owner(group, link);
+                    let inviter = invites::inviter_of(Arrival {
+                        through_link: link.is_some(),
+                        link_owner: link_owner.as_ref(),
+                        intent: intent.as_ref(),
+                        acted_by: adder.map(|a| &a.id),
+                    });
                     fold.apply(
                         key,
                         &Change::Joined {
@@ -206,6 +213,12 @@ impl Engine {
                         fold.new_intents.insert(key.clone(), owner);
                         fold.approvals.push(key);
                     }
+                }
+                // An invite is an intent like a join request: kept until
+                // the member joins, across restarts.
+                Event::Invited { member, by, .. } if by.id != member.id && !by.is_bot => {
+                    fold.see(by);
+                    fold.new_intents.insert(key.clone(), by.id.clone());
                 }
                 _ => {}
             }
@@ -247,7 +260,7 @@ impl Engine {
 
     /// Operators register a group by adding the bot; anyone else is told why
     /// the bot cannot stay, and it leaves.
-    pub(super) async fn bot_joined(
+    pub(crate) async fn bot_joined(
         &self,
         conn: &mut AnyConnection,
         info: &GroupInfo,
@@ -293,7 +306,7 @@ impl Engine {
     /// Records that an admin took `member` out of `group` (a review's
     /// removal): they never count for their inviter again. Returns the
     /// inviter who lost the credit, if one did.
-    pub(super) async fn record_removal(
+    pub(crate) async fn record_removal(
         &self,
         conn: &mut AnyConnection,
         group: &ChatId,
@@ -316,13 +329,13 @@ impl Engine {
         })
     }
 
-    pub(super) fn new_group(&self, info: &GroupInfo, owner: &UserId, can_invite: bool) -> Group {
+    pub(crate) fn new_group(&self, info: &GroupInfo, owner: &UserId, can_invite: bool) -> Group {
         Group {
             id: info.id.clone(),
             title: info.title.clone(),
             owner: owner.clone(),
             lang: self.settings.default_lang,
-            timezone: self.settings.default_timezone.clone(),
+            timezone: self.settings.default_timezone,
             public_handle: info.public_handle.clone(),
             can_invite,
             active: true,

@@ -15,13 +15,7 @@ use anyhow::Context;
 use sha2::{Digest, Sha256};
 use sqlx::AnyConnection;
 
-use super::{
-    Action, Engine,
-    commands::{Effect, Outcome},
-    coupons::Win,
-    event::Person,
-    scheduler::zone_of,
-};
+use super::{Action, Engine, commands::Outcome, coupons::Win, event::Person};
 use crate::{
     certificate::Certificate,
     domain::{
@@ -37,7 +31,7 @@ use crate::{
 const CHECK_EVERY_MS: i64 = 2_000;
 
 /// What `/milestone` changes.
-pub(super) enum MilestonePlan {
+pub(crate) enum MilestonePlan {
     Set {
         lang: Lang,
         milestone: Milestone,
@@ -51,7 +45,7 @@ pub(super) enum MilestonePlan {
 
 impl Engine {
     /// `/milestone [add|remove …]` in a group.
-    pub(super) async fn milestone_command(
+    pub(crate) async fn milestone_command(
         &self,
         conn: &mut AnyConnection,
         command: MilestoneCommand,
@@ -83,7 +77,7 @@ impl Engine {
         };
         Ok(Outcome {
             reply: RichText::default(),
-            effect: Some(Effect::Milestone(plan)),
+            effect: Some(Box::new(plan)),
         })
     }
 
@@ -188,7 +182,7 @@ impl Engine {
                     name: name.as_str().to_owned(),
                     invites: u32::try_from(milestone.invites).unwrap_or(u32::MAX),
                     campaign,
-                    date: local_of(zone_of(group), now).format("%Y-%m-%d").to_string(),
+                    date: local_of(group.timezone, now).format("%Y-%m-%d").to_string(),
                     serial: serial.clone(),
                 };
                 Some(certificate.render(font))
@@ -245,7 +239,7 @@ impl Engine {
 
 impl MilestonePlan {
     /// Writes the change and says what happened.
-    pub(super) async fn apply(
+    pub(crate) async fn write(
         self,
         conn: &mut AnyConnection,
         by: &UserId,
@@ -301,6 +295,16 @@ async fn milestone_list(conn: &mut AnyConnection, group: &Group) -> anyhow::Resu
 fn serial(group: &ChatId, invites: i64, user: &UserId) -> String {
     let digest = Sha256::digest(format!("{group}|{invites}|{user}"));
     hex::encode_upper(&digest[..4])
+}
+
+#[async_trait::async_trait]
+impl super::effect::Effect for MilestonePlan {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut super::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        Ok(Some(self.write(cx.conn, &cx.from.id, cx.now).await?))
+    }
 }
 
 #[cfg(test)]

@@ -8,38 +8,39 @@
 //! handled one by one, outside the batch transaction.
 
 pub mod action;
-mod answers;
-mod audit;
-mod campaigns;
-mod channels;
+pub(crate) mod answers;
+pub(crate) mod audit;
+pub(crate) mod campaigns;
+pub(crate) mod channels;
 pub mod clock;
-mod commands;
-mod confirm;
-mod coupons;
+pub(crate) mod commands;
+pub(crate) mod confirm;
+pub(crate) mod coupons;
 pub mod delivery;
-mod draws;
-mod envelopes;
+pub(crate) mod dispatch;
+pub(crate) mod draws;
+pub(crate) mod effect;
+pub(crate) mod envelopes;
 pub mod event;
-mod funnel;
-mod giveaways;
-mod greeter;
-mod isolation;
-mod lanes;
-mod membership;
-mod milestones;
-mod nth_replies;
+pub(crate) mod funnel;
+pub(crate) mod giveaways;
+pub(crate) mod greeter;
+pub(crate) mod isolation;
+pub(crate) mod lanes;
+pub(crate) mod membership;
+pub(crate) mod milestones;
+pub(crate) mod nth_replies;
 pub mod port;
-mod presence;
-mod profiles;
-mod raids;
+pub(crate) mod presence;
+pub(crate) mod profiles;
+pub(crate) mod raids;
 pub(crate) mod retry;
-mod review;
-mod roles;
-mod schedule_commands;
-mod scheduler;
-mod screening;
-mod tags;
-mod wheels;
+pub(crate) mod review;
+pub(crate) mod roles;
+pub(crate) mod schedule_commands;
+pub(crate) mod scheduler;
+pub(crate) mod screening;
+pub(crate) mod tags;
 
 use std::{
     collections::{HashMap, HashSet},
@@ -53,12 +54,8 @@ use tokio::sync::Notify;
 
 pub use action::{Action, Button};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use envelopes::ENVELOPE;
 pub use event::{Event, GroupInfo, Incoming, LinkUse, Person};
-pub use giveaways::GIVEAWAY;
-pub use nth_replies::NTH;
 pub use port::{DeliveryError, Port, PortError};
-pub use wheels::WHEEL;
 
 use crate::{
     domain::{ChatId, Lang, Platform, RichText, UserId, pace::Pace},
@@ -83,7 +80,7 @@ const CAPTION_LIMIT: usize = 1000;
 pub struct EngineSettings {
     pub operators: Vec<UserId>,
     pub default_lang: Lang,
-    pub default_timezone: String,
+    pub default_timezone: chrono_tz::Tz,
     /// How late a scheduled post may still go out after downtime.
     pub schedule_grace: Duration,
     /// Least time between two greeting messages in one group.
@@ -134,13 +131,13 @@ pub struct Engine {
 }
 
 /// A change to the active-group cache, applied once its transaction commits.
-enum CacheChange {
+pub(crate) enum CacheChange {
     Activate(ChatId),
     Deactivate(ChatId),
 }
 
 impl CacheChange {
-    fn group(&self) -> &ChatId {
+    pub(crate) fn group(&self) -> &ChatId {
         match self {
             CacheChange::Activate(g) | CacheChange::Deactivate(g) => g,
         }
@@ -191,11 +188,11 @@ impl Engine {
         &self.store
     }
 
-    fn now_ms(&self) -> i64 {
+    pub(crate) fn now_ms(&self) -> i64 {
         self.clock.now_ms()
     }
 
-    fn port(&self, platform: Platform) -> anyhow::Result<Arc<dyn Port>> {
+    pub(crate) fn port(&self, platform: Platform) -> anyhow::Result<Arc<dyn Port>> {
         self.ports
             .read()
             .unwrap_or_else(|e| e.into_inner())
@@ -206,28 +203,28 @@ impl Engine {
 
     /// Whether `platform`'s messages carry buttons (Matrix's do not: members
     /// react instead); a platform not attached counts as having them.
-    fn has_buttons(&self, platform: Platform) -> bool {
+    pub(crate) fn has_buttons(&self, platform: Platform) -> bool {
         self.port(platform).map(|p| p.has_buttons()).unwrap_or(true)
     }
 
     /// Whether newcomers' profiles on `platform` are read and screened.
-    fn reads_profiles(&self, platform: Platform) -> bool {
+    pub(crate) fn reads_profiles(&self, platform: Platform) -> bool {
         self.port(platform).is_ok_and(|p| p.reads_profiles())
     }
 
-    fn is_active(&self, group: &ChatId) -> bool {
+    pub(crate) fn is_active(&self, group: &ChatId) -> bool {
         self.active
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .contains(group)
     }
 
-    fn is_operator(&self, user: &UserId) -> bool {
+    pub(crate) fn is_operator(&self, user: &UserId) -> bool {
         self.settings.operators.contains(user)
     }
 
     /// Whether a group is served, counting changes not yet committed.
-    fn is_active_with(&self, group: &ChatId, pending: &[CacheChange]) -> bool {
+    pub(crate) fn is_active_with(&self, group: &ChatId, pending: &[CacheChange]) -> bool {
         match pending.iter().rev().find(|c| c.group() == group) {
             Some(CacheChange::Activate(_)) => true,
             Some(CacheChange::Deactivate(_)) => false,
@@ -238,7 +235,7 @@ impl Engine {
     /// Applies a batch of events in platform order. On error nothing of the
     /// failed part is kept; replays of the part that did commit are
     /// recognised by their keys ([`Engine::handle_batch`] decides what next).
-    async fn apply_batch(&self, batch: Vec<Incoming>) -> anyhow::Result<()> {
+    pub(crate) async fn apply_batch(&self, batch: Vec<Incoming>) -> anyhow::Result<()> {
         let mut tx: Option<store::Tx> = None;
         let mut cache = Vec::new();
         let mut members = Vec::new();
@@ -349,7 +346,7 @@ impl Engine {
     }
 
     /// The batch's transaction, begun on first use.
-    async fn open<'t>(
+    pub(crate) async fn open<'t>(
         &self,
         tx: &'t mut Option<store::Tx>,
     ) -> anyhow::Result<&'t mut AnyConnection> {
@@ -359,7 +356,7 @@ impl Engine {
         tx.as_deref_mut().context("the batch transaction is open")
     }
 
-    async fn commit(
+    pub(crate) async fn commit(
         &self,
         tx: Option<store::Tx>,
         cache: &mut Vec<CacheChange>,
@@ -378,7 +375,7 @@ impl Engine {
         Ok(())
     }
 
-    async fn apply_bot_event(
+    pub(crate) async fn apply_bot_event(
         &self,
         conn: &mut AnyConnection,
         key: &str,
@@ -428,7 +425,7 @@ impl Engine {
     /// Runs `pass` whenever new work is announced, and at least every `tick`,
     /// until the task is dropped. A failed pass is logged and the next one
     /// tries again, so one bad moment never stops a background loop.
-    async fn run_passes<F, Fut, T>(
+    pub(crate) async fn run_passes<F, Fut, T>(
         self: Arc<Self>,
         name: &'static str,
         tick: Duration,
@@ -450,7 +447,7 @@ impl Engine {
     /// Queues an action in the caller's transaction. Command mentions in
     /// texts are written with `/`; a platform with another prefix gets its own.
     /// Returns the id of the last entry queued (a long text goes as several).
-    async fn enqueue(
+    pub(crate) async fn enqueue(
         &self,
         conn: &mut AnyConnection,
         chat: &ChatId,
@@ -461,7 +458,7 @@ impl Engine {
 
     /// Queues an action in a lane: answers to members wait behind what the
     /// group is owed.
-    async fn enqueue_in(
+    pub(crate) async fn enqueue_in(
         &self,
         conn: &mut AnyConnection,
         chat: &ChatId,

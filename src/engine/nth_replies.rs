@@ -11,7 +11,8 @@ use chrono::{Duration, NaiveDateTime};
 use chrono_tz::Tz;
 use sqlx::AnyConnection;
 
-use super::{Action, Engine, Person, commands::Outcome, coupons::Win, scheduler::zone_of};
+use super::{Action, Engine, Person, commands::Outcome, coupons::Win};
+use crate::domain::draw::DrawKind;
 use crate::{
     domain::{
         ChatId, Lang, RichText,
@@ -24,15 +25,13 @@ use crate::{
     store::{self, draws::Draw, groups::Group},
 };
 
-/// The kind stored in `draws.kind`.
-pub const NTH: &str = "nth";
 /// Replies a game may count: more than any group has members.
 const UNLIMITED_REPLIES: i64 = 1 << 40;
 /// Winners mentioned in the results; beyond, they are named.
 const MENTIONED_WINNERS: usize = 25;
 
 /// An Nth-reply command, written with its reply.
-pub(super) enum NthPlan {
+pub(crate) enum NthPlan {
     Open {
         lang: Lang,
         by: Person,
@@ -49,7 +48,7 @@ pub(super) enum NthPlan {
 }
 
 impl NthPlan {
-    pub(super) async fn apply(
+    pub(crate) async fn write(
         self,
         engine: &Engine,
         conn: &mut AnyConnection,
@@ -84,7 +83,7 @@ impl NthPlan {
                     conn,
                     &store::draws::NewDraw {
                         group,
-                        kind: NTH,
+                        kind: DrawKind::Nth,
                         params: &serde_json::to_string(&params)?,
                         seed: "",
                         commitment: "",
@@ -112,7 +111,7 @@ impl NthPlan {
                 Ok(RichText::default())
             }
             NthPlan::Close { lang, id } => {
-                let draw = store::draws::get_in(conn, group, NTH, id).await?;
+                let draw = store::draws::get_in(conn, group, DrawKind::Nth, id).await?;
                 let Some(draw) = draw else {
                     return Ok(RichText::plain(texts::not_found(lang, id)));
                 };
@@ -128,7 +127,7 @@ impl NthPlan {
 
 impl Engine {
     /// `/nth …` in a served group, from an admin.
-    pub(super) fn nth_command(&self, command: NthCommand, group: &Group, from: &Person) -> Outcome {
+    pub(crate) fn nth_command(&self, command: NthCommand, group: &Group, from: &Person) -> Outcome {
         let lang = group.lang;
         let plan = match command {
             NthCommand::Open {
@@ -137,7 +136,7 @@ impl Engine {
                 prize,
                 pool,
             } => {
-                let zone = zone_of(group);
+                let zone = group.timezone;
                 let now = self.now_ms();
                 let ends_at = moment_after(deadline, zone, now);
                 NthPlan::Open {
@@ -154,13 +153,13 @@ impl Engine {
         };
         Outcome {
             reply: RichText::default(),
-            effect: Some(super::commands::Effect::Nth(plan)),
+            effect: Some(Box::new(plan)),
         }
     }
 
     /// Counts replies to open games' prompts, in delivery order, inside the
     /// batch's transaction.
-    pub(super) async fn record_replies(
+    pub(crate) async fn record_replies(
         &self,
         conn: &mut AnyConnection,
         replies: &[(ChatId, String, Person)],
@@ -170,7 +169,10 @@ impl Engine {
             let Some(draw) = store::draws::by_message(conn, group, message).await? else {
                 continue;
             };
-            if draw.kind != NTH || draw.closed_at.is_some() || params_of(&draw)?.ends_at <= now {
+            if draw.kind != DrawKind::Nth
+                || draw.closed_at.is_some()
+                || params_of(&draw)?.ends_at <= now
+            {
                 continue;
             }
             if store::draws::entry_of(conn, draw.id, &from.id)
@@ -194,11 +196,11 @@ impl Engine {
     }
 
     /// Ends every game whose deadline has passed; returns how many.
-    pub(super) async fn close_due_games(&self) -> anyhow::Result<usize> {
+    pub(crate) async fn close_due_games(&self) -> anyhow::Result<usize> {
         let now = self.now_ms();
         let open = {
             let mut conn = self.store.connection().await?;
-            store::draws::open_of_kind(&mut conn, NTH).await?
+            store::draws::open_of_kind(&mut conn, DrawKind::Nth).await?
         };
         let mut closed = 0;
         for draw in open {
@@ -284,7 +286,7 @@ impl Engine {
 
 /// The moment a deadline names, counted from `now`: after the minutes
 /// given, or at the next such local time.
-pub(super) fn moment_after(deadline: Deadline, zone: Tz, now: i64) -> i64 {
+pub(crate) fn moment_after(deadline: Deadline, zone: Tz, now: i64) -> i64 {
     match deadline {
         Deadline::In(minutes) => now + i64::from(minutes) * 60_000,
         Deadline::At(time) => {
@@ -300,8 +302,18 @@ pub(super) fn moment_after(deadline: Deadline, zone: Tz, now: i64) -> i64 {
     }
 }
 
-pub(super) fn params_of(draw: &Draw) -> anyhow::Result<NthParams> {
+pub(crate) fn params_of(draw: &Draw) -> anyhow::Result<NthParams> {
     use anyhow::Context;
     serde_json::from_str(&draw.params)
         .with_context(|| format!("draw {} has unreadable parameters", draw.id))
+}
+
+#[async_trait::async_trait]
+impl super::effect::Effect for NthPlan {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut super::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        Ok(Some(self.write(cx.engine, cx.conn, cx.chat, cx.now).await?))
+    }
 }

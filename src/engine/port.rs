@@ -107,7 +107,13 @@ pub trait Port: Send + Sync {
     }
     /// Takes `user` out of `group` without barring them for good (Telegram:
     /// ban, then unban; Matrix: kick), so a fresh invite can bring them back.
-    async fn remove_member(&self, group: &ChatId, user: &UserId) -> Result<(), PortError>;
+    /// `reason` is shown where the platform shows one (Matrix).
+    async fn remove_member(
+        &self,
+        group: &ChatId,
+        user: &UserId,
+        reason: &str,
+    ) -> Result<(), PortError>;
     /// How many members `group` has, as the platform counts them.
     async fn member_count(&self, group: &ChatId) -> Result<u64, PortError>;
     /// Shows the member who pressed a button a short answer only they see

@@ -14,7 +14,7 @@ impl Engine {
     /// Whether `user` is in `group` now, as far as the bot knows or the
     /// platform says. A platform that cannot tell is taken as "no" for this
     /// press, and asked again at the next.
-    pub(super) async fn is_present(&self, group: &ChatId, user: &UserId) -> anyhow::Result<bool> {
+    pub(crate) async fn is_present(&self, group: &ChatId, user: &UserId) -> anyhow::Result<bool> {
         {
             let mut conn = self.store.connection().await?;
             if let Some((present, _)) = store::members::presence(&mut conn, group, user).await? {

@@ -14,7 +14,7 @@ impl Engine {
     /// Counts `joins` newcomers of `group` at `now`: starts a raid when this
     /// minute reached the group's limit (told in the group and to its
     /// operator, once), or keeps one going. True while a raid is on.
-    pub(super) async fn watch_for_raid(
+    pub(crate) async fn watch_for_raid(
         &self,
         conn: &mut AnyConnection,
         group: &Group,

@@ -6,11 +6,7 @@
 
 use sqlx::AnyConnection;
 
-use super::{
-    Action, Button, Engine, Person, PortError,
-    audit::AuditNote,
-    commands::{Effect, Outcome},
-};
+use super::{Action, Button, Engine, Person, PortError, audit::AuditNote, commands::Outcome};
 use crate::{
     domain::{ChatId, Lang, RichText, review_texts as texts},
     store::{
@@ -25,10 +21,10 @@ const SHOWN: i64 = 10;
 
 /// What a review button's data starts with: `review:keep:<n>`,
 /// `review:remove:<n>`.
-pub(super) const REVIEW_PREFIX: &str = "review:";
+pub(crate) const REVIEW_PREFIX: &str = "review:";
 
 /// A decision, written with its reply.
-pub(super) enum ReviewPlan {
+pub(crate) enum ReviewPlan {
     /// Posts the queue with a Keep and a Remove button per suspect.
     Show {
         text: RichText,
@@ -48,7 +44,7 @@ pub(super) enum ReviewPlan {
 }
 
 impl ReviewPlan {
-    pub(super) async fn apply(
+    pub(crate) async fn write(
         self,
         engine: &Engine,
         conn: &mut AnyConnection,
@@ -94,7 +90,7 @@ impl ReviewPlan {
 impl Engine {
     /// `/review`: the group's suspects, highest score first, with why, and
     /// a Keep and a Remove button for each where the platform has buttons.
-    pub(super) async fn review_list(
+    pub(crate) async fn review_list(
         &self,
         conn: &mut AnyConnection,
         group: &Group,
@@ -137,7 +133,7 @@ impl Engine {
             .collect();
         Ok(Outcome {
             reply: RichText::default(),
-            effect: Some(Effect::Review(ReviewPlan::Show { text, rows })),
+            effect: Some(Box::new(ReviewPlan::Show { text, rows })),
         })
     }
 
@@ -145,7 +141,7 @@ impl Engine {
     /// decision is carried out as its command would be, its result posted in
     /// the group and shown to the admin. A press on a suspect decided
     /// already (or delivered twice) only answers the admin.
-    pub(super) async fn review_press(
+    pub(crate) async fn review_press(
         &self,
         group: &Group,
         from: &Person,
@@ -164,7 +160,7 @@ impl Engine {
         } else {
             let outcome = self.review_decision(id, remove, group, from).await?;
             match outcome.effect {
-                Some(Effect::Review(plan)) => {
+                Some(effect) => {
                     let mut tx = self.store.begin().await?;
                     let now = self.now_ms();
                     let verb = if remove { "remove" } else { "keep" };
@@ -174,7 +170,14 @@ impl Engine {
                         detail: format!("{verb} #{id} (button)"),
                     };
                     note.record(&mut tx, from, now).await?;
-                    let text = plan.apply(self, &mut tx, &group.id, now).await?;
+                    let mut cx = super::effect::Cx {
+                        engine: self,
+                        conn: &mut tx,
+                        chat: &group.id,
+                        from,
+                        now,
+                    };
+                    let text = effect.apply(&mut cx).await?.unwrap_or_default();
                     self.enqueue(&mut tx, &group.id, &Action::Send { text: text.clone() })
                         .await?;
                     tx.commit().await?;
@@ -195,7 +198,7 @@ impl Engine {
 
     /// `/keep <n>` or `/remove <n>`. A removal asks the platform first: if
     /// it refuses, nothing is recorded.
-    pub(super) async fn review_decision(
+    pub(crate) async fn review_decision(
         &self,
         id: i64,
         remove: bool,
@@ -216,7 +219,8 @@ impl Engine {
         let by = from.clone();
         let plan = if remove {
             let port = self.port(group.id.platform())?;
-            match port.remove_member(&group.id, &suspect.user).await {
+            let reason = texts::removal_reason(lang, false);
+            match port.remove_member(&group.id, &suspect.user, reason).await {
                 Ok(()) => {}
                 Err(PortError::MissingRight(right)) => {
                     return Ok(RichText::plain(texts::cannot_remove(lang, right)).into());
@@ -235,7 +239,21 @@ impl Engine {
         };
         Ok(Outcome {
             reply: RichText::default(),
-            effect: Some(Effect::Review(plan)),
+            effect: Some(Box::new(plan)),
         })
+    }
+}
+
+#[async_trait::async_trait]
+impl super::effect::Effect for ReviewPlan {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut super::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        Ok(Some(self.write(cx.engine, cx.conn, cx.chat, cx.now).await?))
+    }
+
+    fn changes(&self) -> bool {
+        !matches!(*self, ReviewPlan::Show { .. })
     }
 }

@@ -4,9 +4,12 @@
 
 use sqlx::AnyConnection;
 
+use async_trait::async_trait;
+
 use super::{
     Engine, Person,
-    commands::{Effect, Outcome},
+    commands::Outcome,
+    effect::{Cx, Effect},
 };
 use crate::{
     domain::{
@@ -47,7 +50,7 @@ impl Role {
 }
 
 /// What `/assistant` changes.
-pub(super) enum RolePlan {
+pub(crate) enum RolePlan {
     Grant { user: UserId, name: String },
     Revoke { user: UserId, name: String },
 }
@@ -55,7 +58,7 @@ pub(super) enum RolePlan {
 impl Engine {
     /// The role of `user` in `group`, asking the platform only when the
     /// cached admin status is missing or old.
-    pub(super) async fn role_in(&self, group: &Group, user: &UserId) -> anyhow::Result<Role> {
+    pub(crate) async fn role_in(&self, group: &Group, user: &UserId) -> anyhow::Result<Role> {
         if self.is_operator(user) {
             return Ok(Role::Operator);
         }
@@ -83,12 +86,12 @@ impl Engine {
     }
 
     /// Whether `user` may run admin commands in `group`.
-    pub(super) async fn is_admin(&self, group: &Group, user: &UserId) -> anyhow::Result<bool> {
+    pub(crate) async fn is_admin(&self, group: &Group, user: &UserId) -> anyhow::Result<bool> {
         Ok(self.role_in(group, user).await?.may(Access::Admin))
     }
 
     /// `/assistant …`, for operators.
-    pub(super) async fn assistant_command(
+    pub(crate) async fn assistant_command(
         &self,
         conn: &mut AnyConnection,
         command: AssistantCommand,
@@ -116,14 +119,14 @@ impl Engine {
         };
         Ok(Outcome {
             reply: RichText::default(),
-            effect: Some(Effect::Roles(lang, plan)),
+            effect: Some(Box::new(super::effect::InLang(lang, plan))),
         })
     }
 }
 
 impl RolePlan {
     /// Writes the change and says what happened.
-    pub(super) async fn apply(
+    pub(crate) async fn write(
         self,
         conn: &mut AnyConnection,
         group: &ChatId,
@@ -167,7 +170,7 @@ async fn assistant_list(conn: &mut AnyConnection, group: &Group) -> anyhow::Resu
 
 /// How a command may name a member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Naming {
+pub(crate) enum Naming {
     /// By id or @username only: for granting powers.
     Exact,
     /// Also by exact display name in the group: for tags.
@@ -178,7 +181,7 @@ pub(super) enum Naming {
 /// @username (Telegram, as last seen), or where `naming` allows, exact
 /// display name in `group`; a sentence saying why not otherwise. Names are
 /// shown, never mentioned.
-pub(super) async fn find_member(
+pub(crate) async fn find_member(
     conn: &mut AnyConnection,
     group: &ChatId,
     who: &str,
@@ -229,6 +232,97 @@ pub(super) async fn find_member(
         [one] => Ok((UserId::from_stored(one.clone()), who.to_owned())),
         many => Err(texts::ambiguous_member(lang, who, &many.join(", "))),
     })
+}
+
+#[async_trait::async_trait]
+impl super::effect::Effect for super::effect::InLang<RolePlan> {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut super::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        let lang = self.0;
+        Ok(Some(
+            self.1
+                .write(cx.conn, cx.chat, cx.from, lang, cx.now)
+                .await?,
+        ))
+    }
+}
+
+impl Engine {
+    /// The sender's role in a served group, when it is enough for a
+    /// command needing `needed`; otherwise the refusal they are owed. The
+    /// platform is asked only when it matters: for admin commands, and for
+    /// `/help`, whose answer shows admins more.
+    pub(crate) async fn group_role(
+        &self,
+        group: &Group,
+        from: &Person,
+        needed: Access,
+        name: &str,
+    ) -> anyhow::Result<Result<Role, Outcome>> {
+        let lang = group.lang;
+        let role = if needed == Access::Member && !matches!(name, "start" | "help") {
+            self.cheap_role(&from.id)
+        } else {
+            match self.role_in(group, &from.id).await {
+                Ok(role) => role,
+                Err(e) => {
+                    tracing::warn!(error = ?e, "could not read a member's role");
+                    // Help still helps; an admin command says why it waits.
+                    if needed != Access::Member {
+                        return Ok(Err(RichText::plain(crate::domain::texts::role_unknown(
+                            lang,
+                        ))
+                        .into()));
+                    }
+                    Role::Member
+                }
+            }
+        };
+        if role.may(needed) {
+            return Ok(Ok(role));
+        }
+        let refusal = match needed {
+            Access::Operator => crate::domain::texts::operator_only(lang),
+            _ => crate::domain::texts::admin_only(lang),
+        };
+        Ok(Err(Outcome {
+            reply: RichText::plain(refusal),
+            effect: Some(Box::new(Refused)),
+        }))
+    }
+
+    /// A role known without a query: operators are listed in the settings,
+    /// everyone else counts as a member.
+    pub(crate) fn cheap_role(&self, user: &crate::domain::UserId) -> Role {
+        if self.is_operator(user) {
+            Role::Operator
+        } else {
+            Role::Member
+        }
+    }
+}
+
+/// A member tried a command that is not theirs: they are told once a day.
+pub(crate) struct Refused;
+
+#[async_trait]
+impl Effect for Refused {
+    async fn apply(self: Box<Self>, cx: &mut Cx<'_>) -> anyhow::Result<Option<RichText>> {
+        let since = cx.now - TELL_AGAIN_MS;
+        let (chat, from) = (cx.chat, &cx.from.id);
+        if store::roles::tell_refusal(cx.conn, chat, from, since, cx.now).await? {
+            Ok(None)
+        } else {
+            // Told already: no answer at all.
+            Ok(Some(RichText::default()))
+        }
+    }
+
+    fn changes(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ use sqlx::AnyConnection;
 
 use super::{
     Engine, Person,
-    commands::{Effect, Outcome},
-    scheduler::{LOCAL_FORMAT, parse_moment, zone_of},
+    commands::Outcome,
+    scheduler::{LOCAL_FORMAT, parse_moment},
 };
 use crate::{
     domain::{
@@ -42,7 +42,7 @@ type Ack = (UserId, String);
 const ACK_NAMES: usize = 30;
 
 /// Writes a command plans, applied with its reply.
-pub(super) enum Plan {
+pub(crate) enum Plan {
     AddSchedules {
         lang: Lang,
         by: UserId,
@@ -53,7 +53,7 @@ pub(super) enum Plan {
     Delete(i64),
     Timezone {
         group: ChatId,
-        zone: String,
+        zone: chrono_tz::Tz,
         moved: Vec<(i64, Option<(String, i64)>)>,
     },
     SaveSnippet {
@@ -79,7 +79,7 @@ pub(super) enum Plan {
 }
 
 /// One schedule about to be created, with what the reply shows of it.
-pub(super) struct Planned {
+pub(crate) struct Planned {
     group: ChatId,
     title: String,
     kind: PostKind,
@@ -95,7 +95,7 @@ pub(super) struct Planned {
 impl Plan {
     /// Applies the writes; returns a reply that replaces the planned one
     /// when it depends on them (new ids, whether something existed).
-    pub(super) async fn apply(
+    pub(crate) async fn write(
         self,
         engine: &Engine,
         conn: &mut AnyConnection,
@@ -160,7 +160,7 @@ impl Plan {
                 Ok(None)
             }
             Plan::Timezone { group, zone, moved } => {
-                store::groups::set_timezone(conn, &group, &zone).await?;
+                store::groups::set_timezone(conn, &group, zone).await?;
                 for (id, next) in moved {
                     let next = next.as_ref().map(|(l, at)| (l.as_str(), *at));
                     store::schedules::advance(conn, id, next).await?;
@@ -194,7 +194,7 @@ impl Plan {
 fn planned(reply: RichText, plan: Plan) -> Outcome {
     Outcome {
         reply,
-        effect: Some(Effect::Plan(plan)),
+        effect: Some(Box::new(plan)),
     }
 }
 
@@ -213,7 +213,7 @@ fn shown(local: &str, tz: Tz) -> String {
 impl Engine {
     /// Runs a command of this family. `group` is `None` in a private chat,
     /// where only operators get here.
-    pub(super) async fn schedule_family(
+    pub(crate) async fn schedule_family(
         &self,
         command: Command,
         group: Option<&Group>,
@@ -260,7 +260,7 @@ impl Engine {
                     Some((local, _)) => RichText::plain(format!(
                         "{}{}",
                         texts::schedule_resumed(lang, id),
-                        shown(local, zone_of(&target))
+                        shown(local, target.timezone)
                     )),
                     None => RichText::plain(texts::schedule_finished(lang, id)),
                 };
@@ -273,7 +273,7 @@ impl Engine {
             Command::Timezone(zone) => match (zone, group) {
                 (_, None) => say(texts::use_in_group(lang)),
                 (None, Some(group)) => {
-                    let tz = zone_of(group);
+                    let tz = group.timezone;
                     let now = schedule::local_of(tz, self.now_ms());
                     say(format!(
                         "{}{}{}{}{}",
@@ -297,7 +297,7 @@ impl Engine {
                         )),
                         Plan::Timezone {
                             group: group.id.clone(),
-                            zone: tz.name().to_owned(),
+                            zone: tz,
                             moved,
                         },
                     )
@@ -409,7 +409,7 @@ impl Engine {
 
     /// The groups `raws` name (ids or set names), each owned by `owner`,
     /// without repeats; or the sentence naming one that is not theirs.
-    pub(super) async fn owned_targets(
+    pub(crate) async fn owned_targets(
         &self,
         conn: &mut AnyConnection,
         raws: &[String],
@@ -513,7 +513,7 @@ impl Engine {
                     return Ok(say(format!("{}{why}", texts::post_rejected(lang))));
                 }
             }
-            let tz = zone_of(group);
+            let tz = group.timezone;
             let now_local = schedule::local_of(tz, now);
             let timing = match &post.when {
                 When::Cron(timing) => timing.clone(),
@@ -697,7 +697,7 @@ fn resume_run(schedule: &Schedule, group: &Group, now: i64) -> Option<(String, i
     {
         return Some((local.clone(), *at));
     }
-    let tz = zone_of(group);
+    let tz = group.timezone;
     let timing = Timing::from_source(&schedule.timing).ok()?;
     timing
         .next_after(tz, schedule::local_of(tz, now))
@@ -730,7 +730,7 @@ async fn schedule_list(
             any = true;
             let when = match (&s.next, s.paused) {
                 (_, true) => texts::schedule_paused_mark(lang).to_owned(),
-                (Some((local, _)), false) => shown(local, zone_of(group)),
+                (Some((local, _)), false) => shown(local, group.timezone),
                 (None, false) => texts::schedule_done_mark(lang).to_owned(),
             };
             let mut marks = String::new();
@@ -753,4 +753,14 @@ async fn schedule_list(
         return Ok(RichText::plain(texts::schedule_list_empty(lang)));
     }
     Ok(RichText::plain(text))
+}
+
+#[async_trait::async_trait]
+impl super::effect::Effect for Plan {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut super::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        self.write(cx.engine, cx.conn, cx.now).await
+    }
 }

@@ -6,11 +6,10 @@
 //! nor posted twice. After downtime a run missed by less than the grace is
 //! posted late, once; an older one is skipped and logged, never flooded.
 
-use std::{collections::HashMap, future::Future, pin::Pin, sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use chrono::{NaiveDateTime, NaiveTime};
-use chrono_tz::Tz;
 use sqlx::AnyConnection;
 
 use super::{Action, Engine};
@@ -34,11 +33,6 @@ const TICK: Duration = Duration::from_millis(250);
 const BATCH: i64 = 500;
 /// Local time format of stored runs.
 pub(crate) const LOCAL_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
-
-/// A group's zone, UTC when the stored name is unknown.
-pub(crate) fn zone_of(group: &Group) -> Tz {
-    group.timezone.parse().unwrap_or(chrono_tz::UTC)
-}
 
 impl Engine {
     /// Posts (or skips) every run that is due; returns how many were posted.
@@ -65,7 +59,7 @@ impl Engine {
     }
 
     #[tracing::instrument(skip_all, fields(schedule = schedule.id, chat_id = %schedule.group, ritual = "schedule"))]
-    pub(super) async fn fire(&self, schedule: &Schedule, now: i64) -> anyhow::Result<bool> {
+    pub(crate) async fn fire(&self, schedule: &Schedule, now: i64) -> anyhow::Result<bool> {
         let Some((run_local, run_at)) = &schedule.next else {
             return Ok(false);
         };
@@ -88,7 +82,7 @@ impl Engine {
             }
             _ => None,
         };
-        let tz = group.as_ref().map_or(chrono_tz::UTC, zone_of);
+        let tz = group.as_ref().map_or(chrono_tz::UTC, |g| g.timezone);
         let timing = Timing::from_source(&schedule.timing)
             .with_context(|| format!("stored timing `{}` no longer parses", schedule.timing))?;
         let local = NaiveDateTime::parse_from_str(run_local, LOCAL_FORMAT)
@@ -188,7 +182,7 @@ impl Engine {
         members: Option<u64>,
         conn: &mut AnyConnection,
     ) -> anyhow::Result<RichText> {
-        let tz = zone_of(group);
+        let tz = group.timezone;
         let local = schedule::local_of(tz, now);
         let template = Template::parse_with(body, texts::POST_VARS, texts::POST_FUNCTIONS)
             .with_context(|| format!("stored post template of {}", group.id))?;
@@ -252,32 +246,22 @@ impl Engine {
     /// to open or close has come.
     pub async fn run_scheduler(self: Arc<Self>) -> anyhow::Result<()> {
         self.run_passes("scheduler", TICK, |engine| async move {
-            engine.run_due_jobs().await;
+            engine.run_jobs_once().await;
             anyhow::Ok(())
         })
         .await
     }
 
-    /// Runs every scheduled job that is due, each standing alone: a job that
-    /// fails is logged with its cause chain and the others still run on the
-    /// same tick. Returns the names of the jobs that failed.
-    pub async fn run_due_jobs(&self) -> Vec<&'static str> {
-        type Job<'a> = Pin<Box<dyn Future<Output = anyhow::Result<usize>> + Send + 'a>>;
-        let jobs: [(&'static str, Job<'_>); 8] = [
-            ("campaign steps", Box::pin(self.run_due_campaign_steps())),
-            ("scheduled posts", Box::pin(self.fire_due_schedules())),
-            ("screening reports", Box::pin(self.send_auto_reports())),
-            ("raid endings", Box::pin(self.end_quiet_raids())),
-            ("broadcasts", Box::pin(self.run_broadcasts())),
-            ("milestones", Box::pin(self.award_milestones())),
-            ("draws", Box::pin(self.run_due_draws())),
-            ("pruning", Box::pin(self.prune_old_records())),
-        ];
+    /// Runs every ritual's scheduler jobs once, each standing alone: a job
+    /// that fails is logged with its cause chain and the others still run
+    /// on the same tick. Returns the names of the jobs that failed. The
+    /// scheduler and the tests run this same list.
+    pub async fn run_jobs_once(&self) -> Vec<&'static str> {
         let mut failed = Vec::new();
-        for (name, job) in jobs {
-            if let Err(e) = job.await {
-                tracing::error!(job = name, error = ?e, "a scheduled job failed; the others go on");
-                failed.push(name);
+        for job in crate::rituals::jobs() {
+            if let Err(e) = (job.run)(self).await {
+                tracing::error!(job = job.name, error = ?e, "a scheduled job failed; the others go on");
+                failed.push(job.name);
             }
         }
         failed

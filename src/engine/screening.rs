@@ -4,10 +4,7 @@
 
 use sqlx::AnyConnection;
 
-use super::{
-    Action, Engine,
-    commands::{Effect, Outcome},
-};
+use super::{Action, Engine, commands::Outcome};
 use crate::{
     domain::{
         ChatId, DisplayName, Lang, RichText, UserId, raid, review_texts as texts,
@@ -31,7 +28,7 @@ pub const REPORT_EVERY_MS: i64 = 24 * 3600 * 1000;
 const REPORT_NAMES: usize = 30;
 
 /// What `/screening` changes.
-pub(super) enum ScreeningPlan {
+pub(crate) enum ScreeningPlan {
     /// The group's own rules from now on.
     Set { lang: Lang, rules: Rules },
     /// Back to the operator's rules or the defaults.
@@ -43,7 +40,7 @@ impl Engine {
     /// review; in automatic mode one at or above its mark is removed at once
     /// (recorded here, carried out by the outbox) and their inviter's credit
     /// goes with them. A member an admin decided on is never screened again.
-    pub(super) async fn screen_joins(
+    pub(crate) async fn screen_joins(
         &self,
         conn: &mut AnyConnection,
         joined: Vec<(MemberKey, DisplayName)>,
@@ -106,7 +103,7 @@ impl Engine {
 
     /// Queues a suspect for review, or removes them in automatic mode;
     /// true when they are removed now.
-    pub(super) async fn act_on(
+    pub(crate) async fn act_on(
         &self,
         conn: &mut AnyConnection,
         rules: &Rules,
@@ -120,9 +117,14 @@ impl Engine {
                 tracing::info!(%group, %user, score, "removed automatically");
                 screening_rules::start_report_day(conn, group, now).await?;
                 self.record_removal(conn, group, user, now).await?;
-                let user = user.clone();
-                self.enqueue(conn, group, &Action::RemoveMember { user })
-                    .await?;
+                let lang = store::groups::get(conn, group)
+                    .await?
+                    .map_or(self.settings.default_lang, |g| g.lang);
+                let remove = Action::RemoveMember {
+                    user: user.clone(),
+                    reason: texts::removal_reason(lang, true).to_owned(),
+                };
+                self.enqueue(conn, group, &remove).await?;
             }
             Ok(removed)
         } else {
@@ -179,7 +181,7 @@ impl Engine {
     }
 
     /// `/screening …`: shows the group's rules or changes them.
-    pub(super) async fn screening_command(
+    pub(crate) async fn screening_command(
         &self,
         conn: &mut AnyConnection,
         command: ScreeningCommand,
@@ -202,14 +204,14 @@ impl Engine {
         };
         Ok(Outcome {
             reply: RichText::default(),
-            effect: Some(Effect::Screening(plan)),
+            effect: Some(Box::new(plan)),
         })
     }
 }
 
 impl ScreeningPlan {
     /// Writes the change and shows the rules now in force.
-    pub(super) async fn apply(
+    pub(crate) async fn write(
         self,
         conn: &mut AnyConnection,
         group: &ChatId,
@@ -261,4 +263,17 @@ fn report(group: &Group, mark: u32, removed: &[Suspect], waiting: i64) -> RichTe
 /// The rules in force, as admins read them.
 fn show(rules: &Rules, source: Source, lang: Lang) -> RichText {
     RichText::plain(texts::rules(lang, source, rules))
+}
+
+#[async_trait::async_trait]
+impl super::effect::Effect for ScreeningPlan {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut super::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        Ok(Some(
+            self.write(cx.conn, cx.chat, cx.from.id.as_str(), cx.now)
+                .await?,
+        ))
+    }
 }

@@ -12,11 +12,7 @@
 use anyhow::Context;
 use sqlx::AnyConnection;
 
-use super::{
-    Action, Engine,
-    commands::{Effect, Outcome},
-    event::Person,
-};
+use super::{Action, Engine, commands::Outcome, event::Person};
 use crate::{
     domain::{
         ChatId, Lang, RichText, UserId,
@@ -32,7 +28,7 @@ const WINDOW: i64 = 20;
 const TOP: usize = 10;
 
 /// What `/tag` (`add`) and `/untag` change.
-pub(super) struct TagPlan {
+pub(crate) struct TagPlan {
     lang: Lang,
     user: UserId,
     name: String,
@@ -41,7 +37,7 @@ pub(super) struct TagPlan {
 }
 
 /// A broadcast to record, with its recipients.
-pub(super) struct BroadcastPlan {
+pub(crate) struct BroadcastPlan {
     lang: Lang,
     segment: String,
     message: RichText,
@@ -55,7 +51,7 @@ fn say(text: impl Into<String>) -> Outcome {
 
 impl Engine {
     /// `/tag`, `/untag` and `/tags` in a group.
-    pub(super) async fn tag_command(
+    pub(crate) async fn tag_command(
         &self,
         conn: &mut AnyConnection,
         command: TagCommand,
@@ -85,7 +81,7 @@ impl Engine {
         };
         Ok(Outcome {
             reply: RichText::default(),
-            effect: Some(Effect::Tags(TagPlan {
+            effect: Some(Box::new(TagPlan {
                 lang,
                 user,
                 name,
@@ -156,7 +152,7 @@ impl Engine {
 
     /// `/broadcast <segment> <text>` from an operator: in a group for its
     /// members, in private for all of the operator's groups.
-    pub(super) async fn broadcast_command(
+    pub(crate) async fn broadcast_command(
         &self,
         conn: &mut AnyConnection,
         command: BroadcastCommand,
@@ -193,7 +189,7 @@ impl Engine {
         message.push_text(&texts::broadcast_footer(lang, &signature(&titles)));
         Ok(Outcome {
             reply: RichText::default(),
-            effect: Some(Effect::Broadcast(BroadcastPlan {
+            effect: Some(Box::new(BroadcastPlan {
                 lang,
                 segment,
                 message,
@@ -291,7 +287,7 @@ impl Engine {
 
 impl TagPlan {
     /// Writes the change and says what happened.
-    pub(super) async fn apply(
+    pub(crate) async fn write(
         self,
         conn: &mut AnyConnection,
         group: &ChatId,
@@ -322,7 +318,7 @@ impl TagPlan {
 
 impl BroadcastPlan {
     /// Records the broadcast; the scheduler's pass sends it.
-    pub(super) async fn apply(
+    pub(crate) async fn write(
         self,
         engine: &Engine,
         conn: &mut AnyConnection,
@@ -381,5 +377,30 @@ fn signature(titles: &[String]) -> String {
         [one] => one.clone(),
         [a, b] => format!("{a}, {b}"),
         [a, b, ..] => format!("{a}, {b} …"),
+    }
+}
+
+#[async_trait::async_trait]
+impl super::effect::Effect for TagPlan {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut super::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        Ok(Some(
+            self.write(cx.conn, cx.chat, &cx.from.id, cx.now).await?,
+        ))
+    }
+}
+
+#[async_trait::async_trait]
+impl super::effect::Effect for BroadcastPlan {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut super::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        Ok(Some(
+            self.write(cx.engine, cx.conn, cx.chat, &cx.from.id, cx.now)
+                .await?,
+        ))
     }
 }

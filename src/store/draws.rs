@@ -8,14 +8,14 @@
 
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
-use crate::domain::{ChatId, DisplayName, UserId};
+use crate::domain::{ChatId, DisplayName, UserId, draw::DrawKind};
 
 /// A draw as stored.
 #[derive(Debug, Clone)]
 pub struct Draw {
     pub id: i64,
     pub group: ChatId,
-    pub kind: String,
+    pub kind: DrawKind,
     pub params: String,
     pub seed: String,
     pub commitment: String,
@@ -55,7 +55,7 @@ pub struct Entry {
 /// A draw about to open.
 pub struct NewDraw<'a> {
     pub group: &'a ChatId,
-    pub kind: &'a str,
+    pub kind: DrawKind,
     pub params: &'a str,
     pub seed: &'a str,
     pub commitment: &'a str,
@@ -73,7 +73,10 @@ fn draw(row: AnyRow) -> sqlx::Result<Draw> {
     Ok(Draw {
         id: row.try_get("id")?,
         group: ChatId::from_stored(row.try_get("group_id")?),
-        kind: row.try_get("kind")?,
+        kind: row
+            .try_get::<String, _>("kind")?
+            .parse()
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         params: row.try_get("params")?,
         seed: row.try_get("seed")?,
         commitment: row.try_get("commitment")?,
@@ -97,7 +100,7 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewDraw<'_>, now_ms: i64) ->
          VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8, $9, $10) RETURNING id",
     )
     .bind(new.group.as_str())
-    .bind(new.kind)
+    .bind(new.kind.as_str())
     .bind(new.params)
     .bind(new.seed)
     .bind(new.commitment)
@@ -186,14 +189,14 @@ pub async fn get(conn: &mut AnyConnection, id: i64) -> sqlx::Result<Option<Draw>
 pub async fn get_in(
     conn: &mut AnyConnection,
     group: &ChatId,
-    kind: &str,
+    kind: DrawKind,
     id: i64,
 ) -> sqlx::Result<Option<Draw>> {
     let sql = format!("SELECT {COLUMNS} FROM draws WHERE id = $1 AND group_id = $2 AND kind = $3");
     sqlx::query(sqlx::AssertSqlSafe(sql)) // only a constant column list is interpolated
         .bind(id)
         .bind(group.as_str())
-        .bind(kind)
+        .bind(kind.as_str())
         .fetch_optional(conn)
         .await?
         .map(draw)
@@ -211,11 +214,11 @@ pub async fn by_message(
 }
 
 /// The open draws of one kind, oldest first.
-pub async fn open_of_kind(conn: &mut AnyConnection, kind: &str) -> sqlx::Result<Vec<Draw>> {
+pub async fn open_of_kind(conn: &mut AnyConnection, kind: DrawKind) -> sqlx::Result<Vec<Draw>> {
     let sql =
         format!("SELECT {COLUMNS} FROM draws WHERE kind = $1 AND closed_at IS NULL ORDER BY id");
     sqlx::query(sqlx::AssertSqlSafe(sql)) // only a constant column list is interpolated
-        .bind(kind)
+        .bind(kind.as_str())
         .fetch_all(conn)
         .await?
         .into_iter()

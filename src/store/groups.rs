@@ -2,7 +2,7 @@
 
 use sqlx::{AnyConnection, Row, any::AnyRow};
 
-use crate::domain::{ChatId, Lang, UserId};
+use crate::domain::{ChatId, Lang, UserId, lang::UnknownLang};
 
 /// A group Hearth serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,7 +11,7 @@ pub struct Group {
     pub title: String,
     pub owner: UserId,
     pub lang: Lang,
-    pub timezone: String,
+    pub timezone: chrono_tz::Tz,
     pub public_handle: Option<String>,
     pub can_invite: bool,
     pub active: bool,
@@ -19,13 +19,20 @@ pub struct Group {
 }
 
 fn from_row(row: &AnyRow) -> sqlx::Result<Group> {
+    // A stored value that does not read back is an error, never a default:
+    // a group silently in English or in UTC would post at the wrong time
+    // in the wrong words.
+    let decode = |e: Box<dyn std::error::Error + Send + Sync>| sqlx::Error::Decode(e);
     let lang: String = row.try_get("lang")?;
+    let zone: String = row.try_get("timezone")?;
     Ok(Group {
         id: ChatId::from_stored(row.try_get("id")?),
         title: row.try_get("title")?,
         owner: UserId::from_stored(row.try_get("owner")?),
-        lang: lang.parse().unwrap_or(Lang::En),
-        timezone: row.try_get("timezone")?,
+        lang: lang.parse().map_err(|e: UnknownLang| decode(e.into()))?,
+        timezone: zone
+            .parse()
+            .map_err(|_| decode(format!("`{zone}` is not a time zone").into()))?,
         public_handle: row.try_get("public_handle")?,
         can_invite: super::flag(row, "can_invite")?,
         active: super::flag(row, "active")?,
@@ -60,7 +67,7 @@ pub async fn register(conn: &mut AnyConnection, group: &Group, now_ms: i64) -> s
     .bind(&group.title)
     .bind(group.owner.as_str())
     .bind(group.lang.code())
-    .bind(&group.timezone)
+    .bind(group.timezone.name())
     .bind(group.public_handle.as_deref())
     .bind(i64::from(group.can_invite))
     .bind(now_ms)
@@ -161,10 +168,14 @@ pub async fn set_next_greet_at(
     Ok(())
 }
 
-pub async fn set_timezone(conn: &mut AnyConnection, id: &ChatId, zone: &str) -> sqlx::Result<()> {
+pub async fn set_timezone(
+    conn: &mut AnyConnection,
+    id: &ChatId,
+    zone: chrono_tz::Tz,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE groups SET timezone = $2 WHERE id = $1")
         .bind(id.as_str())
-        .bind(zone)
+        .bind(zone.name())
         .execute(conn)
         .await?;
     Ok(())

@@ -134,7 +134,7 @@ impl TestApp {
         let clock = self.clock.as_ref().expect("a test clock");
         clock.advance_ms(by.as_millis() as i64);
         let engine = self.engine.as_ref().unwrap();
-        let failed = engine.run_due_jobs().await;
+        let failed = engine.run_jobs_once().await;
         engine.check_profiles().await.unwrap();
         failed
     }
@@ -517,7 +517,7 @@ pub async fn verify_every_draw(url: &str) -> usize {
         .iter()
         .filter(|d| d.closed_at.is_some() && !d.seed.is_empty())
     {
-        hearth::verify::draw(&store, draw.id)
+        hearth::cli::verify::draw(&store, draw.id)
             .await
             .unwrap_or_else(|e| panic!("draw #{} does not check out: {e:#}", draw.id));
         checked += 1;
@@ -537,6 +537,20 @@ pub fn ready_wheel(reply: &str) -> i64 {
 
 pub fn user(id: i64, first_name: &str) -> Value {
     botapi::user_json(id, first_name)
+}
+
+/// The operator, as Telegram sends them.
+pub fn operator() -> Value {
+    user(OPERATOR, "Operator")
+}
+
+/// The answers the bot gave to button presses, in order.
+pub fn answers(app: &TestApp) -> Vec<String> {
+    app.tg
+        .calls("answerCallbackQuery")
+        .iter()
+        .map(|c| c["text"].as_str().unwrap_or_default().to_owned())
+        .collect()
 }
 
 pub fn bot() -> Value {

@@ -33,7 +33,6 @@ use matrix_sdk::{
 };
 use secrecy::ExposeSecret;
 use serde_json::Value;
-use tokio::sync::Mutex;
 
 use crate::{
     config::{MatrixAuth, MatrixSettings},
@@ -117,7 +116,6 @@ pub struct Matrix {
     client: Client,
     me: UserId,
     store: Store,
-    invites: Mutex<translate::InviteMemory>,
 }
 
 impl Matrix {
@@ -146,7 +144,6 @@ impl Matrix {
             client,
             me: UserId::matrix(&me),
             store,
-            invites: Mutex::new(Default::default()),
         }))
     }
 
@@ -252,7 +249,6 @@ impl Matrix {
         }
         // The first sync returns history, which is not news: only invites count.
         if since.is_some() {
-            let mut invites = self.invites.lock().await;
             for (room_id, joined) in &response.rooms.joined {
                 // A gappy sync left out what happened between the last sync
                 // and this timeline: page back through it, so nothing is lost.
@@ -288,13 +284,9 @@ impl Matrix {
                 let mut translated = match direct {
                     // The private chat with a member: only their commands.
                     Some(user) => translate::direct(&user, &events, self.me.native()),
-                    None => translate::timeline(
-                        room_id.as_str(),
-                        &title,
-                        &events,
-                        self.me.native(),
-                        &mut invites,
-                    ),
+                    None => {
+                        translate::timeline(room_id.as_str(), &title, &events, self.me.native())
+                    }
                 };
                 self.name_senders(room_id, &mut translated).await;
                 batch.extend(translated);
@@ -310,13 +302,8 @@ impl Matrix {
                     .filter_map(|e| serde_json::from_str::<Value>(e.raw().json().get()).ok())
                     .collect();
                 let title = self.room_title(room_id);
-                let translated = translate::timeline(
-                    room_id.as_str(),
-                    &title,
-                    &events,
-                    self.me.native(),
-                    &mut invites,
-                );
+                let translated =
+                    translate::timeline(room_id.as_str(), &title, &events, self.me.native());
                 batch.extend(
                     translated
                         .into_iter()
@@ -451,18 +438,16 @@ impl Matrix {
 
     /// A member opened a direct chat with the bot: Matrix's "Start"
     /// button. The room becomes their private chat (only their `!`
-    /// commands are read there, whoever else is in it), and the opening
-    /// counts as `!start`: they get the greeting and any code waiting for
-    /// them, and broadcasts reach them until they send `!stop`.
+    /// commands are read there, whoever else is in it); the engine decides
+    /// what the opening is owed (the greeting and any code waiting, and
+    /// broadcasts until they send `!stop`).
     async fn adopt_direct_room(&self, room_id: &RoomId, user: &str) -> anyhow::Result<Event> {
         self.remember_direct_room(user, room_id).await?;
         tracing::info!(room = %room_id, "a member opened a direct room");
         let user_id = UserId::matrix(user);
-        Ok(Event::Command {
+        Ok(Event::DirectOpened {
             chat: ChatId::private_with(&user_id),
-            group: None,
             from: translate::person(user, None),
-            text: "!start".to_owned(),
         })
     }
 
@@ -687,10 +672,15 @@ impl Port for Matrix {
         }))
     }
 
-    async fn remove_member(&self, group: &ChatId, user: &UserId) -> Result<(), PortError> {
+    async fn remove_member(
+        &self,
+        group: &ChatId,
+        user: &UserId,
+        reason: &str,
+    ) -> Result<(), PortError> {
         let room = self.room(group)?;
         let user = matrix_user(user)?;
-        room.kick_user(&user, Some("Removed after review"))
+        room.kick_user(&user, Some(reason).filter(|r| !r.is_empty()))
             .await
             .map_err(|e| {
                 if e.as_client_api_error()
@@ -778,8 +768,8 @@ impl Port for Matrix {
                     "Matrix joins need no approval"
                 )));
             }
-            Action::RemoveMember { user } => {
-                self.remove_member(chat, user).await?;
+            Action::RemoveMember { user, reason } => {
+                self.remove_member(chat, user, reason).await?;
                 return Ok(None);
             }
         };

@@ -8,28 +8,8 @@ use crate::{
     engine::{Event, GroupInfo, Incoming, Person},
 };
 
-/// Who invited whom, per room, for joins whose event lacks `prev_sender`.
-/// Bounded: invites nobody accepts must not grow the process forever.
-#[derive(Debug)]
-pub struct InviteMemory(hashlink::LruCache<(String, String), String>);
-
-/// Invites remembered at once; the oldest unanswered are forgotten first.
-const INVITES_REMEMBERED: usize = 10_000;
-
-impl Default for InviteMemory {
-    fn default() -> Self {
-        Self(hashlink::LruCache::new(INVITES_REMEMBERED))
-    }
-}
-
 /// Translates one room's timeline. `me` is the bot's user id.
-pub fn timeline(
-    room: &str,
-    title: &str,
-    events: &[Value],
-    me: &str,
-    invites: &mut InviteMemory,
-) -> Vec<Incoming> {
+pub fn timeline(room: &str, title: &str, events: &[Value], me: &str) -> Vec<Incoming> {
     let group = GroupInfo {
         id: ChatId::matrix(room),
         title: crate::domain::name::clean_title(title),
@@ -50,7 +30,7 @@ pub fn timeline(
         };
         let sender = ev["sender"].as_str().unwrap_or_default();
         let event = match ev["type"].as_str() {
-            Some("m.room.member") => member_event(&group, ev, sender, me, invites),
+            Some("m.room.member") => member_event(&group, ev, sender, me),
             Some("m.room.message") => message(&group, ev, sender, me),
             Some("m.reaction") => reaction(&group, ev, sender, me),
             // Admins are members with the power to kick: read them again.
@@ -99,33 +79,23 @@ pub fn direct(user: &str, events: &[Value], me: &str) -> Vec<Incoming> {
         .collect()
 }
 
-fn member_event(
-    group: &GroupInfo,
-    ev: &Value,
-    sender: &str,
-    me: &str,
-    invites: &mut InviteMemory,
-) -> Option<Event> {
+fn member_event(group: &GroupInfo, ev: &Value, sender: &str, me: &str) -> Option<Event> {
     let target = ev["state_key"].as_str()?;
     let membership = ev["content"]["membership"].as_str()?;
     let prev = ev["unsigned"]["prev_content"]["membership"]
         .as_str()
         .unwrap_or("leave");
-    let room = group.id.native().to_owned();
     match membership {
-        "invite" => {
-            invites
-                .0
-                .insert((room, target.to_owned()), sender.to_owned());
-            None
-        }
+        // Written down by the engine as an intent, so a join that comes
+        // after a restart still names its inviter.
+        "invite" if target != me && sender != target => Some(Event::Invited {
+            group: group.clone(),
+            member: person(target, None),
+            by: person(sender, None),
+        }),
         "join" if prev != "join" && target != me => {
-            let remembered = invites.0.remove(&(room, target.to_owned()));
             let inviter = match prev {
-                "invite" => ev["unsigned"]["prev_sender"]
-                    .as_str()
-                    .map(str::to_owned)
-                    .or(remembered),
+                "invite" => ev["unsigned"]["prev_sender"].as_str().map(str::to_owned),
                 _ => None,
             };
             Some(Event::MemberJoined {
@@ -242,24 +212,7 @@ mod tests {
     }
 
     #[test]
-    fn invites_nobody_answers_are_forgotten_oldest_first() {
-        let mut mem = InviteMemory::default();
-        for i in 0..INVITES_REMEMBERED + 500 {
-            mem.0
-                .insert(("!r:x".to_owned(), format!("@u{i}:x")), "@a:x".to_owned());
-        }
-        assert_eq!(mem.0.len(), INVITES_REMEMBERED);
-        assert!(!mem.0.contains_key(&("!r:x".to_owned(), "@u0:x".to_owned())));
-        let newest = (
-            "!r:x".to_owned(),
-            format!("@u{}:x", INVITES_REMEMBERED + 499),
-        );
-        assert!(mem.0.contains_key(&newest));
-    }
-
-    #[test]
-    fn a_join_after_an_invite_credits_the_inviter_from_prev_sender_or_memory() {
-        let mut mem = InviteMemory::default();
+    fn an_invite_is_an_event_and_a_join_names_its_inviter_when_the_server_does() {
         let events = [
             member(
                 "$1",
@@ -278,24 +231,34 @@ mod tests {
             ),
             member("$4", "@dee:x", "@dee:x", "join", json!({})),
         ];
-        let out = timeline("!r:x", "R", &events, "@bot:x", &mut mem);
-        let inviters: Vec<_> = out
+        let out = timeline("!r:x", "R", &events, "@bot:x");
+        let facts: Vec<_> = out
             .iter()
             .map(|i| match &i.event {
-                Event::MemberJoined { added_by, .. } => added_by.as_ref().map(|p| p.id.to_string()),
-                _ => Some("other".into()),
+                Event::MemberJoined { added_by, .. } => {
+                    format!(
+                        "joined, added by {:?}",
+                        added_by.as_ref().map(|p| p.id.to_string())
+                    )
+                }
+                Event::Invited { member, by, .. } => format!("{} invited {}", by.id, member.id),
+                other => format!("{other:?}"),
             })
             .collect();
         assert_eq!(
-            inviters,
-            vec![Some("mx:@ann:x".into()), Some("mx:@ann:x".into()), None]
+            facts,
+            [
+                "joined, added by Some(\"mx:@ann:x\")",
+                "mx:@ann:x invited mx:@cy:x",
+                "joined, added by None",
+                "joined, added by None",
+            ]
         );
         assert_eq!(out[0].key, "mx:@bot:x:$1");
     }
 
     #[test]
     fn history_before_the_bots_own_join_is_not_news() {
-        let mut mem = InviteMemory::default();
         let events = [
             member("$1", "@op:x", "@op:x", "join", json!({})),
             member(
@@ -307,7 +270,7 @@ mod tests {
             ),
             member("$3", "@ann:x", "@ann:x", "join", json!({})),
         ];
-        let out = timeline("!r:x", "R", &events, "@bot:x", &mut mem);
+        let out = timeline("!r:x", "R", &events, "@bot:x");
         assert_eq!(out.len(), 1);
         assert_eq!(out[0].key, "mx:@bot:x:$3");
     }
@@ -342,7 +305,6 @@ mod tests {
 
     #[test]
     fn a_kick_is_a_removal_and_a_profile_change_is_nothing() {
-        let mut mem = InviteMemory::default();
         let events = [
             member(
                 "$1",
@@ -359,7 +321,7 @@ mod tests {
                 json!({ "prev_content": { "membership": "join" } }),
             ),
         ];
-        let out = timeline("!r:x", "R", &events, "@bot:x", &mut mem);
+        let out = timeline("!r:x", "R", &events, "@bot:x");
         assert_eq!(out.len(), 1);
         assert!(matches!(
             &out[0].event,
@@ -436,8 +398,7 @@ mod tests {
                             "state_key": state_key, "content": content })
                 })
                 .collect();
-            let mut mem = InviteMemory::default();
-            for incoming in timeline("!r:x", "R\u{0}", &events, "@bot:x", &mut mem) {
+                for incoming in timeline("!r:x", "R\u{0}", &events, "@bot:x") {
                 proptest::prop_assert!(incoming.key.starts_with("mx:@bot:x:"));
             }
             let _ = direct("@ann:x", &events, "@bot:x");

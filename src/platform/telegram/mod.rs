@@ -32,8 +32,9 @@ pub use render::to_html;
 
 use crate::{
     config::TelegramSettings,
-    domain::{ChatId, Lang, Platform, UserId, screening::Profile, texts},
+    domain::{ChatId, Lang, Platform, UserId, screening::Profile},
     engine::{Action, DeliveryError, Engine, Port, PortError},
+    rituals,
 };
 
 /// Seconds a `getUpdates` call waits for news.
@@ -85,18 +86,14 @@ impl Telegram {
     /// user's language (Chinese for `zh` clients, English otherwise).
     async fn register_commands(&self) -> anyhow::Result<()> {
         let menu = |lang: Lang, admin: bool| -> Vec<BotCommand> {
-            let mut cmds: Vec<_> = texts::member_commands(lang)
-                .iter()
-                .map(|(c, d)| BotCommand::new(*c, *d))
-                .collect();
+            let mut lines = rituals::help_lines(lang, false);
             if admin {
-                cmds.extend(
-                    texts::admin_commands(lang)
-                        .iter()
-                        .map(|(c, d)| BotCommand::new(*c, *d)),
-                );
+                lines.extend(rituals::help_lines(lang, true));
             }
-            cmds
+            lines
+                .into_iter()
+                .map(|(command, about)| BotCommand::new(command, about))
+                .collect()
         };
         for (lang, code) in [(Lang::En, None), (Lang::Zh, Some("zh"))] {
             for admin in [false, true] {
@@ -242,7 +239,13 @@ impl Port for Telegram {
     }
 
     #[tracing::instrument(skip_all, fields(chat_id = %group))]
-    async fn remove_member(&self, group: &ChatId, user: &UserId) -> Result<(), PortError> {
+    /// Telegram shows no reason for a removal.
+    async fn remove_member(
+        &self,
+        group: &ChatId,
+        user: &UserId,
+        _reason: &str,
+    ) -> Result<(), PortError> {
         let (chat, member) = (Self::chat(group)?, Self::user(user)?);
         match self.bot.ban_chat_member(chat, member).await {
             Ok(_) => {}
@@ -440,8 +443,8 @@ impl Port for Telegram {
                     .map(|_| None)
             }
             Action::Leave => self.bot.leave_chat(target).await.map(|_| None),
-            Action::RemoveMember { user } => {
-                self.remove_member(chat, user).await?;
+            Action::RemoveMember { user, reason } => {
+                self.remove_member(chat, user, reason).await?;
                 return Ok(None);
             }
         };

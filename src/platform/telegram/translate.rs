@@ -115,8 +115,7 @@ fn from_member_change(change: &ChatMemberUpdated) -> Option<Event> {
         (false, true) => Some(Event::MemberJoined {
             group: group_info(&change.chat),
             member: person(member),
-            added_by: (change.from.id != member.id && change.invite_link.is_none())
-                .then(|| person(&change.from)),
+            added_by: (change.from.id != member.id).then(|| person(&change.from)),
             link: change.invite_link.as_ref().map(link_use),
         }),
         (true, false) => Some(Event::MemberLeft {

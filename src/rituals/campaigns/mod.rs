@@ -1,0 +1,44 @@
+//! Campaign playbooks: dated steps started, followed, paused and stopped.
+
+use super::{CommandSpec, Help, Job, Ritual};
+use crate::domain::{
+    campaign_command,
+    command::{Access, Command},
+};
+
+use crate::{
+    domain::campaign_command::CampaignCommand,
+    engine::{Engine, Person, commands::Outcome},
+    store::groups::Group,
+};
+
+pub const RITUAL: Ritual = Ritual {
+    name: "campaigns",
+    commands: &[CommandSpec {
+        name: "campaign",
+        aliases: &[],
+        access: Access::Operator,
+        help: Help {
+            en: "Campaign playbooks: start <playbook> <date> [--groups …], status, pause, resume, stop (operators)",
+            zh: "活动剧本：start <剧本> <日期> [--groups …]、status、pause、resume、stop（运营者）",
+        },
+        parse: |args| Ok(Command::Campaign(campaign_command::parse(args)?)),
+    }],
+    jobs: &[Job {
+        name: "campaign steps",
+        run: |engine| Box::pin(engine.run_due_campaign_steps()),
+    }],
+};
+
+/// `/campaign …` typed in a group.
+pub(crate) async fn in_group(
+    engine: &Engine,
+    command: CampaignCommand,
+    group: &Group,
+    from: &Person,
+) -> anyhow::Result<Outcome> {
+    let mut conn = engine.store().connection().await?;
+    engine
+        .campaign_command(&mut conn, command, Some(group), from, group.lang)
+        .await
+}

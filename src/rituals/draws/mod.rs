@@ -1,0 +1,30 @@
+//! What every draw shares: the list of a group's draws, and their windows opening and closing on time.
+
+use super::{CommandSpec, Help, Job, Ritual};
+use crate::domain::command::{Access, Command};
+
+use crate::{domain::RichText, engine::Engine, store::groups::Group};
+
+pub const RITUAL: Ritual = Ritual {
+    name: "draws",
+    commands: &[CommandSpec {
+        name: "draws",
+        aliases: &[],
+        access: Access::Member,
+        help: Help {
+            en: "Recent draws and their results",
+            zh: "最近的红包、转盘等活动和结果",
+        },
+        parse: |_| Ok(Command::Draws),
+    }],
+    jobs: &[Job {
+        name: "draws",
+        run: |engine| Box::pin(engine.run_due_draws()),
+    }],
+};
+
+/// `/draws`: the group's recent draws and their results.
+pub(crate) async fn list(engine: &Engine, group: &Group) -> anyhow::Result<RichText> {
+    let mut conn = engine.store().connection().await?;
+    engine.list_draws(&mut conn, group).await
+}

@@ -1,0 +1,76 @@
+//! The effective-invite leaderboard of a group, or of all an operator's groups.
+
+use sqlx::AnyConnection;
+
+use super::{CommandSpec, Help, Ritual};
+use crate::{
+    domain::{
+        DisplayName, Lang, RichText,
+        command::{self, Access, Command, TopScope},
+        leaderboard::Standing,
+        texts,
+    },
+    engine::{Engine, Person},
+    store::{self, groups::Group},
+};
+
+pub const RITUAL: Ritual = Ritual {
+    name: "leaderboard",
+    commands: &[CommandSpec {
+        name: "top",
+        aliases: &[],
+        access: Access::Member,
+        help: Help {
+            en: "Effective-invite leaderboard (/top N)",
+            zh: "有效邀请排行榜（/top N）",
+        },
+        parse: |args| Ok(Command::Top(command::parse_top(args)?)),
+    }],
+    jobs: &[],
+};
+
+impl Engine {
+    /// `/top [n]` for the group, `/top all [n]` across the operator's groups.
+    pub(crate) async fn top(
+        &self,
+        scope: TopScope,
+        group: &Group,
+        from: &Person,
+    ) -> anyhow::Result<RichText> {
+        let lang = group.lang;
+        let mut conn = self.store().connection().await?;
+        let (header, groups, n) = match scope {
+            TopScope::Group(n) => (texts::top_header(lang), vec![group.id.clone()], n),
+            TopScope::AllGroups(n) => {
+                let groups = store::groups::owned_by(&mut conn, &from.id).await?;
+                (texts::top_all_header(lang), groups, n)
+            }
+        };
+        let standings = store::members::standings(&mut conn, &groups).await?;
+        leaderboard(&mut conn, header, &standings, n, lang).await
+    }
+}
+
+async fn leaderboard(
+    conn: &mut AnyConnection,
+    header: &str,
+    standings: &[Standing],
+    n: u32,
+    lang: Lang,
+) -> anyhow::Result<RichText> {
+    if standings.is_empty() {
+        return Ok(RichText::plain(texts::top_empty(lang)));
+    }
+    let mut text = RichText::plain(header);
+    // Names, not mentions: a leaderboard must not ping everyone on it.
+    for (i, s) in standings.iter().take(n as usize).enumerate() {
+        let name = store::members::name_of(conn, &s.inviter).await?;
+        let name = name.as_ref().map(DisplayName::as_str).unwrap_or("?");
+        text.push_text(&format!(
+            "\n{}. {name}{}",
+            i + 1,
+            texts::top_row_count(lang, s.count)
+        ));
+    }
+    Ok(text)
+}

@@ -1,0 +1,41 @@
+//! Invite-contest milestones: a code and a certificate at N invites.
+
+use super::{CommandSpec, Help, Job, Ritual};
+use crate::domain::{
+    command::{Access, Command},
+    milestone_command,
+};
+
+use crate::{
+    domain::milestone_command::MilestoneCommand,
+    engine::{Engine, commands::Outcome},
+    store::groups::Group,
+};
+
+pub const RITUAL: Ritual = Ritual {
+    name: "milestones",
+    commands: &[CommandSpec {
+        name: "milestone",
+        aliases: &["milestones"],
+        access: Access::Admin,
+        help: Help {
+            en: "Invite milestones: /milestone add <invites> [pool] gives a code and a certificate; remove <invites> (admins)",
+            zh: "邀请里程碑：/milestone add <人数> [券池] 发放券码和证书；remove <人数> 删除（管理员）",
+        },
+        parse: |args| Ok(Command::Milestone(milestone_command::parse(args)?)),
+    }],
+    jobs: &[Job {
+        name: "milestones",
+        run: |engine| Box::pin(engine.award_milestones()),
+    }],
+};
+
+/// `/milestone add|remove`, `/milestones`.
+pub(crate) async fn milestones(
+    engine: &Engine,
+    command: MilestoneCommand,
+    group: &Group,
+) -> anyhow::Result<Outcome> {
+    let mut conn = engine.store().connection().await?;
+    engine.milestone_command(&mut conn, command, group).await
+}

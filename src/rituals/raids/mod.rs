@@ -1,0 +1,12 @@
+//! Raids: a burst of joins held back and summed up when it ends.
+
+use super::{Job, Ritual};
+
+pub const RITUAL: Ritual = Ritual {
+    name: "raids",
+    commands: &[],
+    jobs: &[Job {
+        name: "raid endings",
+        run: |engine| Box::pin(engine.end_quiet_raids()),
+    }],
+};

@@ -1,0 +1,38 @@
+//! Assistants an operator trusts with admin commands in one group.
+
+use super::{CommandSpec, Help, Ritual};
+use crate::domain::{
+    command::{Access, Command},
+    role_command,
+};
+
+use crate::{
+    domain::role_command::AssistantCommand,
+    engine::{Engine, commands::Outcome},
+    store::groups::Group,
+};
+
+pub const RITUAL: Ritual = Ritual {
+    name: "roles",
+    commands: &[CommandSpec {
+        name: "assistant",
+        aliases: &["assistants"],
+        access: Access::Operator,
+        help: Help {
+            en: "Assistants here: /assistant add|remove <member>; they may use admin commands (operators)",
+            zh: "本群助理：/assistant add|remove <成员>，助理可用管理员命令（运营者）",
+        },
+        parse: |args| Ok(Command::Assistant(role_command::parse_assistant(args)?)),
+    }],
+    jobs: &[],
+};
+
+/// `/assistant add|remove|list`.
+pub(crate) async fn assistants(
+    engine: &Engine,
+    command: AssistantCommand,
+    group: &Group,
+) -> anyhow::Result<Outcome> {
+    let mut conn = engine.store().connection().await?;
+    engine.assistant_command(&mut conn, command, group).await
+}
