@@ -14,9 +14,12 @@ use std::{
 
 use hearth::{
     domain::draw::DrawKind,
-    domain::{ChatId, DisplayName, UserId, envelope::EnvelopeParams, fairness::Seed},
+    domain::{ChatId, DisplayName, UserId, fairness::Seed},
     engine::{Engine, Event, Incoming, Person, SystemClock},
-    rituals::wheel::rules::{Prize, WheelParams},
+    rituals::{
+        envelope::rules::EnvelopeParams,
+        wheel::rules::{Prize, WheelParams},
+    },
     store::{self, draws::NewDraw},
 };
 use tokio::task::JoinSet;

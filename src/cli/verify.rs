@@ -10,13 +10,12 @@ use anyhow::{Context, bail};
 use crate::domain::draw::DrawKind;
 use crate::{
     config::Settings,
-    domain::{
-        envelope::{self, EnvelopeParams},
-        envelope_command::Amount,
-        lang::en_count,
-    },
+    domain::{amount::Amount, lang::en_count},
     domain::{fairness::Seed, giveaway as lottery},
-    rituals::wheel::rules::{WheelParams, replay},
+    rituals::{
+        envelope::rules::{self as envelope, EnvelopeParams},
+        wheel::rules::{WheelParams, replay},
+    },
     store::{self, Store, draws::Draw},
 };
 

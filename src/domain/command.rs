@@ -4,7 +4,11 @@
 //! keep `/` for themselves, so there Hearth answers to `!`. A command for
 //! another bot, or an unknown one, is `None`: groups often hold several bots.
 
-use crate::rituals::wheel::command::{WheelArgsError, WheelCommand};
+use crate::rituals::{
+    envelope::command::{EnvelopeArgsError, EnvelopeCommand},
+    nth_reply::command::{NthArgsError, NthCommand},
+    wheel::command::{WheelArgsError, WheelCommand},
+};
 
 use super::{
     Lang,
@@ -12,11 +16,9 @@ use super::{
     channel_command::{ChannelArgsError, ChannelCommand},
     coupon::Code,
     coupon_command::{CouponArgsError, CouponsCommand},
-    envelope_command::{EnvelopeArgsError, EnvelopeCommand},
     giveaway::{GiveawayArgsError, GiveawayCommand, Reroll},
     leaderboard::{DEFAULT_TOP, MAX_TOP},
     milestone_command::{MilestoneArgsError, MilestoneCommand},
-    nth_reply::{NthArgsError, NthCommand},
     role_command::{AssistantCommand, RoleArgsError},
     schedule_command::{ArgsError, GroupSetCommand, ScheduleCommand, SnippetCommand},
     screening_command::{ScreeningArgsError, ScreeningCommand},

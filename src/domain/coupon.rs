@@ -8,7 +8,7 @@ use std::{collections::HashSet, fmt};
 
 use serde::{Deserialize, Serialize};
 
-use super::{Lang, envelope_command::Amount};
+use super::{Lang, amount::Amount};
 
 /// The longest code.
 pub const MAX_CODE_CHARS: usize = 64;

@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use super::{
     Lang,
     coupon::{PoolName, split_pool},
+    deadline::{Deadline, parse_deadline},
     draw::choose_winners,
     fairness::Seed,
-    nth_reply::{Deadline, parse_deadline},
 };
 
 /// The most winners one giveaway draws.

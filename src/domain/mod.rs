@@ -1,6 +1,7 @@
 //! Pure rules: no I/O, no async, no platform types. Everything here is
 //! deterministic and property-tested beside the code it guards.
 
+pub mod amount;
 pub mod campaign_command;
 pub mod campaign_texts;
 pub mod channel_command;
@@ -9,10 +10,9 @@ pub mod command;
 pub mod coupon;
 pub mod coupon_command;
 pub mod coupon_texts;
+pub mod deadline;
 pub mod draw;
 pub mod draw_texts;
-pub mod envelope;
-pub mod envelope_command;
 pub mod fairness;
 pub mod giveaway;
 pub mod giveaway_texts;
@@ -26,8 +26,6 @@ pub mod leaderboard;
 pub mod milestone_command;
 pub mod milestone_texts;
 pub mod name;
-pub mod nth_reply;
-pub mod nth_texts;
 pub mod pace;
 pub mod playbook;
 pub mod raid;

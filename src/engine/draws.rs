@@ -3,17 +3,15 @@
 
 use sqlx::AnyConnection;
 
-use super::{
-    Action, Engine, Person,
-    envelopes::{Grab, luckiest, params_of},
-    review::REVIEW_PREFIX,
-};
+use super::{Action, Engine, Person, review::REVIEW_PREFIX};
 use crate::domain::draw::DrawKind;
-use crate::rituals::wheel::Spin;
+use crate::rituals::{
+    envelope::{Grab, luckiest, params_of},
+    wheel::Spin,
+};
 use crate::{
     domain::{
-        ChatId, RichText, draw_texts as texts, envelope_command::Amount, giveaway_texts, nth_texts,
-        schedule::local_of,
+        ChatId, RichText, amount::Amount, draw_texts as texts, giveaway_texts, schedule::local_of,
     },
     store::{self, draws::Draw, groups::Group},
 };
@@ -63,7 +61,9 @@ impl Engine {
                 continue;
             }
             if draw.kind == DrawKind::Nth {
-                text.push_text(&nth_texts::draws_row(lang, draw.id, draw.taken, open));
+                text.push_text(&crate::rituals::nth_reply::texts::draws_row(
+                    lang, draw.id, draw.taken, open,
+                ));
                 continue;
             }
             let params = params_of(draw)?;
@@ -83,7 +83,11 @@ impl Engine {
                 let entries = store::draws::entries(conn, draw.id).await?;
                 if let Some(best) = luckiest(&entries) {
                     let amount = unit.with_units(best.amount as u64);
-                    text.push_text(&texts::draws_luckiest(lang, best.name.as_str(), amount));
+                    text.push_text(&crate::rituals::envelope::texts::draws_luckiest(
+                        lang,
+                        best.name.as_str(),
+                        amount,
+                    ));
                 }
             }
         }
@@ -248,7 +252,7 @@ impl Engine {
 /// The reaction that stands for a draw's button on Matrix.
 fn reaction_of(kind: DrawKind) -> Option<&'static str> {
     match kind {
-        DrawKind::Envelope => Some(texts::ENVELOPE_REACTION),
+        DrawKind::Envelope => Some(crate::rituals::envelope::texts::ENVELOPE_REACTION),
         DrawKind::Wheel => Some(crate::rituals::wheel::texts::WHEEL_REACTION),
         DrawKind::Giveaway => Some(giveaway_texts::GIVEAWAY_REACTION),
         DrawKind::Nth => None,

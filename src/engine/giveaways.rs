@@ -16,12 +16,12 @@ use super::{
     Action, Button, Engine, Person,
     commands::Outcome,
     coupons::{Award, Win},
-    nth_replies::moment_after,
 };
 use crate::domain::draw::DrawKind;
 use crate::{
     domain::{
         ChatId, Lang, RichText, coupon_texts,
+        deadline::moment_after,
         fairness::Seed,
         giveaway::{self, GiveawayCommand, GiveawayParams, Reroll, Unmet},
         giveaway_texts as texts,

@@ -20,7 +20,6 @@ pub mod delivery;
 pub(crate) mod dispatch;
 pub(crate) mod draws;
 pub(crate) mod effect;
-pub(crate) mod envelopes;
 pub mod event;
 pub(crate) mod funnel;
 pub(crate) mod giveaways;
@@ -29,7 +28,6 @@ pub(crate) mod isolation;
 pub(crate) mod lanes;
 pub(crate) mod membership;
 pub(crate) mod milestones;
-pub(crate) mod nth_replies;
 pub mod port;
 pub(crate) mod presence;
 pub(crate) mod profiles;
@@ -145,6 +143,11 @@ impl CacheChange {
 }
 
 impl Engine {
+    /// The engine's settings, as the application configured them.
+    pub(crate) fn settings(&self) -> &EngineSettings {
+        &self.settings
+    }
+
     /// Builds the engine and loads the active groups.
     pub async fn new(
         store: Store,

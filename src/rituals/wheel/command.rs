@@ -4,7 +4,7 @@ use super::rules::{MAX_PRIZE_NAME, MAX_PRIZES, Prize};
 use crate::domain::{
     Lang,
     coupon::split_pool,
-    nth_reply::{Deadline, parse_deadline},
+    deadline::{Deadline, parse_deadline},
 };
 
 /// `/wheel …`

@@ -25,7 +25,6 @@ use crate::engine::{
     Action, Button, Engine, Person,
     commands::Outcome,
     coupons::{Award, Win},
-    nth_replies::moment_after,
 };
 use crate::{
     domain::{
@@ -33,6 +32,7 @@ use crate::{
         command::{Access, Command},
         coupon::PoolName,
         coupon_texts,
+        deadline::moment_after,
         draw::DrawKind,
         draw_texts,
         fairness::Seed,

@@ -1,9 +1,9 @@
 //! What members read about "the Nth reply wins", in both languages.
 
-use super::{
+use super::rules::Rule;
+use crate::domain::{
     Lang::{self, En, Zh},
     lang::en_count,
-    nth_reply::Rule,
 };
 
 /// The prompt. `ends` is the deadline in the group's local time.
