@@ -10,10 +10,11 @@ use anyhow::{Context, bail};
 use crate::domain::draw::DrawKind;
 use crate::{
     config::Settings,
+    domain::fairness::Seed,
     domain::{amount::Amount, lang::en_count},
-    domain::{fairness::Seed, giveaway as lottery},
     rituals::{
         envelope::rules::{self as envelope, EnvelopeParams},
+        giveaway::rules as lottery,
         wheel::rules::{WheelParams, replay},
     },
     store::{self, Store, draws::Draw},

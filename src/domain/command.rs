@@ -6,6 +6,7 @@
 
 use crate::rituals::{
     envelope::command::{EnvelopeArgsError, EnvelopeCommand},
+    giveaway::command::{GiveawayArgsError, GiveawayCommand, Reroll},
     nth_reply::command::{NthArgsError, NthCommand},
     wheel::command::{WheelArgsError, WheelCommand},
 };
@@ -16,7 +17,6 @@ use super::{
     channel_command::{ChannelArgsError, ChannelCommand},
     coupon::Code,
     coupon_command::{CouponArgsError, CouponsCommand},
-    giveaway::{GiveawayArgsError, GiveawayCommand, Reroll},
     leaderboard::{DEFAULT_TOP, MAX_TOP},
     milestone_command::{MilestoneArgsError, MilestoneCommand},
     role_command::{AssistantCommand, RoleArgsError},

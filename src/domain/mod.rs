@@ -14,8 +14,6 @@ pub mod deadline;
 pub mod draw;
 pub mod draw_texts;
 pub mod fairness;
-pub mod giveaway;
-pub mod giveaway_texts;
 pub mod greeting;
 #[cfg(test)]
 mod hostile_input;

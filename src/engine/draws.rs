@@ -10,9 +10,7 @@ use crate::rituals::{
     wheel::Spin,
 };
 use crate::{
-    domain::{
-        ChatId, RichText, amount::Amount, draw_texts as texts, giveaway_texts, schedule::local_of,
-    },
+    domain::{ChatId, RichText, amount::Amount, draw_texts as texts, schedule::local_of},
     store::{self, draws::Draw, groups::Group},
 };
 
@@ -42,7 +40,9 @@ impl Engine {
                 continue;
             }
             if draw.kind == DrawKind::Giveaway {
-                text.push_text(&giveaway_texts::draws_row(lang, draw.id, draw.taken, open));
+                text.push_text(&crate::rituals::giveaway::texts::draws_row(
+                    lang, draw.id, draw.taken, open,
+                ));
                 let winners: Vec<_> = store::winners::of_draw(conn, draw.id)
                     .await?
                     .into_iter()
@@ -51,7 +51,7 @@ impl Engine {
                 if !winners.is_empty() {
                     let names: Vec<&str> = winners.iter().map(|w| w.name.as_str()).collect();
                     let claimed = winners.iter().filter(|w| w.claimed_at.is_some()).count();
-                    text.push_text(&giveaway_texts::draws_winners(
+                    text.push_text(&crate::rituals::giveaway::texts::draws_winners(
                         lang,
                         &names.join(", "),
                         claimed,
@@ -254,7 +254,7 @@ fn reaction_of(kind: DrawKind) -> Option<&'static str> {
     match kind {
         DrawKind::Envelope => Some(crate::rituals::envelope::texts::ENVELOPE_REACTION),
         DrawKind::Wheel => Some(crate::rituals::wheel::texts::WHEEL_REACTION),
-        DrawKind::Giveaway => Some(giveaway_texts::GIVEAWAY_REACTION),
+        DrawKind::Giveaway => Some(crate::rituals::giveaway::texts::GIVEAWAY_REACTION),
         DrawKind::Nth => None,
     }
 }

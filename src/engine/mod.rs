@@ -22,7 +22,6 @@ pub(crate) mod draws;
 pub(crate) mod effect;
 pub mod event;
 pub(crate) mod funnel;
-pub(crate) mod giveaways;
 pub(crate) mod greeter;
 pub(crate) mod isolation;
 pub(crate) mod lanes;

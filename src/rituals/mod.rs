@@ -18,7 +18,7 @@ pub(crate) mod confirmations;
 pub(crate) mod coupons;
 pub(crate) mod draws;
 pub mod envelope;
-pub(crate) mod giveaway;
+pub mod giveaway;
 pub(crate) mod greeting;
 pub(crate) mod leaderboard;
 pub(crate) mod milestones;

@@ -1,256 +1,27 @@
-//! Giveaways: members join by button (🎉 on Matrix) until the end time;
-//! then the scheduler's pass draws the winners without replacement, mentions
-//! them, and each winner claims by pressing the results' button. `/reroll`
-//! replaces the winners who did not claim, never drawing anyone twice.
-//!
-//! Joining is one short transaction on the draw's slot counter, as for the
-//! other draws; the draw at the end reads the frozen entries under the
-//! close, and a claim is a conditional update, so a replayed press or a
-//! restart never claims, awards or draws twice.
+//! A giveaway's life after it opens: members join, the scheduler's pass
+//! draws the winners at the end, winners claim, `/reroll` replaces those
+//! who did not.
 
 use anyhow::Context;
-use rand::rngs::OsRng;
 use sqlx::AnyConnection;
 
 use super::{
-    Action, Button, Engine, Person,
-    commands::Outcome,
-    coupons::{Award, Win},
+    Claimed, Join, MENTIONED_WINNERS,
+    command::Reroll,
+    rules::{self, GiveawayParams},
+    texts,
 };
-use crate::domain::draw::DrawKind;
+use crate::engine::{Action, Button, Engine, Person, coupons::Win};
 use crate::{
-    domain::{
-        ChatId, Lang, RichText, coupon_texts,
-        deadline::moment_after,
-        fairness::Seed,
-        giveaway::{self, GiveawayCommand, GiveawayParams, Reroll, Unmet},
-        giveaway_texts as texts,
-        schedule::local_of,
-    },
+    domain::{ChatId, Lang, RichText, draw::DrawKind, fairness::Seed},
     store::{
         self,
         draws::{Draw, Entry},
-        groups::Group,
         winners::Claim,
     },
 };
 
-/// Entries a giveaway may take: more than any group has members.
-const UNLIMITED_ENTRIES: i64 = 1 << 40;
-/// Winners mentioned in a message; beyond, they are named.
-const MENTIONED_WINNERS: usize = 25;
-
-/// A giveaway command, written with its reply.
-pub(crate) enum GiveawayPlan {
-    Open {
-        lang: Lang,
-        by: Person,
-        params: GiveawayParams,
-        ends_at: i64,
-        ends_local: String,
-        seed: Seed,
-        buttons: bool,
-    },
-    Close {
-        lang: Lang,
-        id: i64,
-    },
-    Reroll {
-        lang: Lang,
-        reroll: Reroll,
-        buttons: bool,
-    },
-}
-
-/// What pressing Join led to.
-pub(crate) enum Join {
-    Joined(i64),
-    Already,
-    Unmet(Unmet),
-    NotMember,
-    Ended,
-}
-
-impl Join {
-    pub(crate) fn explain(&self, lang: Lang) -> String {
-        match self {
-            Join::Joined(n) => texts::joined(lang, *n),
-            Join::Already => texts::joined_already(lang).to_owned(),
-            Join::Unmet(unmet) => texts::unmet(lang, *unmet),
-            Join::NotMember => texts::not_a_member(lang).to_owned(),
-            Join::Ended => texts::not_open(lang).to_owned(),
-        }
-    }
-}
-
-/// What a winner's press on a drawn giveaway led to.
-pub(crate) enum Claimed {
-    /// The prize, and its code when it is one from a pool.
-    Claimed(Option<String>, Option<Award>),
-    Other(Claim),
-}
-
-impl Claimed {
-    pub(crate) fn explain(&self, lang: Lang) -> String {
-        match self {
-            Claimed::Claimed(prize, award) => {
-                let award = award.as_ref().map_or("", |a| a.explain(lang));
-                format!("{}{award}", texts::claimed(lang, prize.as_deref()))
-            }
-            Claimed::Other(Claim::Already) => texts::claimed_already(lang).to_owned(),
-            Claimed::Other(Claim::Replaced) => texts::replaced(lang).to_owned(),
-            Claimed::Other(_) => texts::not_a_winner(lang).to_owned(),
-        }
-    }
-
-    pub(crate) fn url(&self) -> Option<&str> {
-        match self {
-            Claimed::Claimed(_, Some(award)) => award.url(),
-            _ => None,
-        }
-    }
-}
-
-impl GiveawayPlan {
-    pub(crate) async fn write(
-        self,
-        engine: &Engine,
-        conn: &mut AnyConnection,
-        group: &ChatId,
-        now: i64,
-    ) -> anyhow::Result<RichText> {
-        match self {
-            GiveawayPlan::Open {
-                lang,
-                by,
-                params,
-                ends_at,
-                ends_local,
-                seed,
-                buttons,
-            } => {
-                if let Some(pool) = &params.pool
-                    && engine.missing_pool(conn, group, &[pool]).await?.is_some()
-                {
-                    return Ok(RichText::plain(coupon_texts::pool_unknown(
-                        lang,
-                        pool.as_str(),
-                    )));
-                }
-                let commitment = seed.commitment();
-                let id = store::draws::insert(
-                    conn,
-                    &store::draws::NewDraw {
-                        group,
-                        kind: DrawKind::Giveaway,
-                        params: &serde_json::to_string(&params)?,
-                        seed: &seed.to_hex(),
-                        commitment: &commitment,
-                        slots: UNLIMITED_ENTRIES,
-                        created_by: &by.id,
-                        open: true,
-                        closes_at: Some(ends_at),
-                    },
-                    now,
-                )
-                .await?;
-                let mut text = RichText::default();
-                text.push_mention(&by.id, &by.name);
-                text.push_text(&texts::opened(lang, id, params.winners, &ends_local));
-                if let Some(prize) = &params.prize {
-                    text.push_text(&texts::prize(lang, prize));
-                }
-                if !params.requirements.is_empty() {
-                    text.push_text(&texts::requirements(lang, &params.requirements));
-                }
-                text.push_text(&texts::howto(lang, buttons));
-                text.push_text(&crate::domain::draw_texts::commitment_line(
-                    lang,
-                    &commitment,
-                ));
-                let announce = Action::Announce {
-                    draw: id,
-                    text,
-                    button: Some(button(id, texts::join_label(lang))),
-                };
-                engine.enqueue(conn, group, &announce).await?;
-                tracing::info!(draw = id, winners = params.winners, "giveaway opened");
-                Ok(RichText::default())
-            }
-            GiveawayPlan::Close { lang, id } => {
-                let Some(draw) = store::draws::get_in(conn, group, DrawKind::Giveaway, id).await?
-                else {
-                    return Ok(RichText::plain(texts::not_found(lang, id)));
-                };
-                if !store::draws::close(conn, id, now).await? {
-                    return Ok(RichText::plain(texts::already_closed(lang, id)));
-                }
-                engine.draw_giveaway(conn, &draw, lang).await?;
-                Ok(RichText::default())
-            }
-            GiveawayPlan::Reroll {
-                lang,
-                reroll,
-                buttons,
-            } => engine.reroll(conn, group, reroll, lang, buttons, now).await,
-        }
-    }
-}
-
 impl Engine {
-    /// `/giveaway …` in a served group, from an admin.
-    pub(crate) fn giveaway_command(
-        &self,
-        command: GiveawayCommand,
-        group: &Group,
-        from: &Person,
-    ) -> Outcome {
-        let lang = group.lang;
-        let plan = match command {
-            GiveawayCommand::Open {
-                winners,
-                deadline,
-                prize,
-                pool,
-                requirements,
-            } => {
-                let zone = group.timezone;
-                let ends_at = moment_after(deadline, zone, self.now_ms());
-                GiveawayPlan::Open {
-                    lang,
-                    by: from.clone(),
-                    params: GiveawayParams {
-                        winners,
-                        prize,
-                        pool,
-                        requirements,
-                    },
-                    ends_at,
-                    ends_local: local_of(zone, ends_at).format("%m-%d %H:%M").to_string(),
-                    seed: Seed::generate(&mut OsRng),
-                    buttons: self.has_buttons(group.id.platform()),
-                }
-            }
-            GiveawayCommand::Close(id) => GiveawayPlan::Close { lang, id },
-        };
-        Outcome {
-            reply: RichText::default(),
-            effect: Some(Box::new(plan)),
-        }
-    }
-
-    /// `/reroll <id> [n]` in a served group, from an admin.
-    pub(crate) fn reroll_command(&self, reroll: Reroll, group: &Group) -> Outcome {
-        Outcome {
-            reply: RichText::default(),
-            effect: Some(Box::new(GiveawayPlan::Reroll {
-                lang: group.lang,
-                reroll,
-                buttons: self.has_buttons(group.id.platform()),
-            })),
-        }
-    }
-
     /// A member presses Join: checks the requirements, then takes an entry.
     /// On Matrix a refusal is told in the room, since a reaction has no
     /// private answer; a member who got in is not announced to everyone.
@@ -263,7 +34,7 @@ impl Engine {
     ) -> anyhow::Result<Join> {
         let params = params_of(draw)?;
         let now = self.now_ms();
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store().begin().await?;
         let join = 'join: {
             if store::draws::entry_of(&mut tx, draw.id, &from.id)
                 .await?
@@ -327,7 +98,7 @@ impl Engine {
         tell_in_room: bool,
     ) -> anyhow::Result<Claimed> {
         let params = params_of(draw)?;
-        let mut tx = self.store.begin().await?;
+        let mut tx = self.store().begin().await?;
         let claim = store::winners::claim(&mut tx, draw.id, &from.id, self.now_ms()).await?;
         if claim != Claim::Claimed {
             return Ok(Claimed::Other(claim));
@@ -369,7 +140,7 @@ impl Engine {
         let params = params_of(draw)?;
         let entries = store::draws::entries(conn, draw.id).await?;
         let seed = Seed::from_hex(&draw.seed).context("a stored seed is not hex")?;
-        let picked = giveaway::draw_round(&seed, entries.len(), params.winners as usize, &[], 0);
+        let picked = rules::draw_round(&seed, entries.len(), params.winners as usize, &[], 0);
         let positions: Vec<i64> = picked.iter().map(|p| *p as i64).collect();
         store::winners::add_round(conn, draw.id, 0, &positions).await?;
         let mut text = RichText::plain(texts::results(lang, draw.id, entries.len()));
@@ -410,7 +181,7 @@ impl Engine {
 
     /// Replaces unclaimed winners (all, or the first `count` in the order
     /// drawn) with new ones from the seed's next round.
-    async fn reroll(
+    pub(crate) async fn reroll(
         &self,
         conn: &mut AnyConnection,
         group: &ChatId,
@@ -444,7 +215,7 @@ impl Engine {
         let entries = store::draws::entries(conn, id).await?;
         let seed = Seed::from_hex(&draw.seed).context("a stored seed is not hex")?;
         let picked =
-            giveaway::draw_round(&seed, entries.len(), replaced.len(), &earlier, round as u64);
+            rules::draw_round(&seed, entries.len(), replaced.len(), &earlier, round as u64);
         let positions: Vec<i64> = picked.iter().map(|p| *p as i64).collect();
         store::winners::add_round(conn, id, round, &positions).await?;
         let mut text = RichText::plain(texts::rerolled(lang, id, replaced.len()));
@@ -476,7 +247,7 @@ impl Engine {
 }
 
 /// The button that joins a giveaway and, once drawn, claims its prize.
-fn button(id: i64, label: &str) -> Button {
+pub(crate) fn button(id: i64, label: &str) -> Button {
     Button {
         label: label.to_owned(),
         data: format!("draw:{id}"),
@@ -486,7 +257,7 @@ fn button(id: i64, label: &str) -> Button {
 
 /// Mentions the first winners and names the rest, so a long list does not
 /// ping a crowd it cannot fit.
-fn push_winners(text: &mut RichText, entries: &[Entry], picked: &[usize]) {
+pub(crate) fn push_winners(text: &mut RichText, entries: &[Entry], picked: &[usize]) {
     for (i, position) in picked.iter().enumerate() {
         let Some(entry) = entries.get(*position) else {
             continue;
@@ -505,14 +276,4 @@ fn push_winners(text: &mut RichText, entries: &[Entry], picked: &[usize]) {
 pub(crate) fn params_of(draw: &Draw) -> anyhow::Result<GiveawayParams> {
     serde_json::from_str(&draw.params)
         .with_context(|| format!("draw {} has unreadable parameters", draw.id))
-}
-
-#[async_trait::async_trait]
-impl super::effect::Effect for GiveawayPlan {
-    async fn apply(
-        self: Box<Self>,
-        cx: &mut super::effect::Cx<'_>,
-    ) -> anyhow::Result<Option<RichText>> {
-        Ok(Some(self.write(cx.engine, cx.conn, cx.chat, cx.now).await?))
-    }
 }

@@ -1,8 +1,8 @@
 //! What members read about giveaways, in both languages.
 
-use super::{
+use super::rules::{Requirements, Unmet};
+use crate::domain::{
     Lang::{self, En, Zh},
-    giveaway::{Requirements, Unmet},
     lang::en_count,
 };
 
