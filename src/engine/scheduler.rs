@@ -286,11 +286,19 @@ impl Engine {
         let mut conn = self.store.connection().await?;
         let keys = store::updates::prune(&mut conn, now - ms(retention.update_keys)).await?;
         let sent = store::outbox::prune_sent(&mut conn, now - ms(retention.sent)).await?;
+        // An invite or a join request untouched as long as a delivered
+        // message is kept will not be taken up any more.
+        let intents = store::links::prune_intents(&mut conn, now - ms(retention.sent)).await?;
         self.pruned.store(now, Ordering::Relaxed);
-        if keys + sent > 0 {
-            tracing::info!(keys, sent, "pruned old update keys and delivered messages");
+        if keys + sent + intents > 0 {
+            tracing::info!(
+                keys,
+                sent,
+                intents,
+                "pruned old update keys, delivered messages and intents"
+            );
         }
-        Ok(usize::try_from(keys + sent).unwrap_or(usize::MAX))
+        Ok(usize::try_from(keys + sent + intents).unwrap_or(usize::MAX))
     }
 }
 

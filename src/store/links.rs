@@ -98,6 +98,16 @@ pub async fn record_intents(
     Ok(())
 }
 
+/// Forgets intents written before `before`: invites and join requests
+/// nobody took up must not grow the table forever.
+pub async fn prune_intents(conn: &mut AnyConnection, before: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM join_intents WHERE at < $1")
+        .bind(before)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 /// Takes (reads and forgets) the inviters join requests named for these members.
 pub async fn take_intents(
     conn: &mut AnyConnection,

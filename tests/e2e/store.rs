@@ -135,6 +135,23 @@ async fn join_intents_are_taken_once(db: TestDb) {
             .unwrap()
             .is_empty()
     );
+    // Intents nobody took up are forgotten once old; newer ones stay.
+    let (old, new) = (
+        (ChatId::telegram(-5), UserId::telegram(3)),
+        (ChatId::telegram(-5), UserId::telegram(4)),
+    );
+    let inviter = UserId::telegram(1);
+    store::links::record_intents(&mut conn, &[(old.clone(), inviter.clone())], 10)
+        .await
+        .unwrap();
+    store::links::record_intents(&mut conn, &[(new.clone(), inviter)], 100)
+        .await
+        .unwrap();
+    assert_eq!(store::links::prune_intents(&mut conn, 50).await.unwrap(), 1);
+    let left = store::links::take_intents(&mut conn, &[old, new.clone()])
+        .await
+        .unwrap();
+    assert_eq!(left.keys().collect::<Vec<_>>(), [&new]);
 }
 
 async fn names_survive_any_unicode(db: TestDb) {
