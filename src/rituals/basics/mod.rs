@@ -1,4 +1,5 @@
-//! What every group has: the start, help, its language, adopting a group, the bot's status, and pruning old records.
+//! What every group has: the start, help, its language, adopting a group, the
+//! bot's status, and pruning old records.
 
 use async_trait::async_trait;
 

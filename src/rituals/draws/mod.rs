@@ -1,4 +1,5 @@
-//! What every draw shares: the list of a group's draws, and their windows opening and closing on time.
+//! What every draw shares: the list of a group's draws, and their windows
+//! opening and closing on time.
 
 use super::{CommandSpec, Help, Job, Ritual};
 use crate::domain::command::{Access, Command};

@@ -1,4 +1,5 @@
-//! Greetings and invites: the welcome that mentions the newcomer and their inviter, and members' own invite links.
+//! Greetings and invites: the welcome that mentions the newcomer and their
+//! inviter, and members' own invite links.
 //!
 //! The greeting itself is the greeter's (`engine::greeter`), the invite
 //! accounting the domain's (`domain::invites`); what members type is here.
