@@ -13,14 +13,14 @@ use std::{
 };
 
 use hearth::{
-    domain::draw::DrawKind,
-    domain::{ChatId, DisplayName, UserId, fairness::Seed},
+    domain::{ChatId, DisplayName, UserId, draw::DrawKind, fairness::Seed},
     engine::{Engine, Event, Incoming, Person, SystemClock},
     rituals::{
+        draws::store::NewDraw,
         envelope::rules::EnvelopeParams,
         wheel::rules::{Prize, WheelParams},
     },
-    store::{self, draws::NewDraw},
+    store,
 };
 use tokio::task::JoinSet;
 
@@ -66,8 +66,14 @@ async fn open(engine: &Engine, kind: DrawKind, params: String, slots: i64) -> an
         open: true,
         closes_at: None,
     };
-    let id = store::draws::insert(&mut conn, &new, 0).await?;
-    store::draws::set_message_id(&mut conn, &ChatId::telegram(GROUP), id, &id.to_string()).await?;
+    let id = hearth::rituals::draws::store::insert(&mut conn, &new, 0).await?;
+    hearth::rituals::draws::store::set_message_id(
+        &mut conn,
+        &ChatId::telegram(GROUP),
+        id,
+        &id.to_string(),
+    )
+    .await?;
     Ok(id)
 }
 
@@ -140,7 +146,12 @@ async fn run(db: &'static str, url: String) -> anyhow::Result<()> {
     .await?;
     report(db, "envelope of 1,000 shares", crowd(&engine, id).await?);
     let mut conn = engine.store().connection().await?;
-    assert_eq!(store::draws::entries(&mut conn, id).await?.len(), 1_000);
+    assert_eq!(
+        hearth::rituals::draws::store::entries(&mut conn, id)
+            .await?
+            .len(),
+        1_000
+    );
     drop(conn);
 
     let prize = |name: &str, stock, weight| Prize {
@@ -165,7 +176,7 @@ async fn run(db: &'static str, url: String) -> anyhow::Result<()> {
     .await?;
     report(db, "wheel with a consolation", crowd(&engine, id).await?);
     let mut conn = engine.store().connection().await?;
-    let spins = store::draws::entries(&mut conn, id).await?;
+    let spins = hearth::rituals::draws::store::entries(&mut conn, id).await?;
     assert_eq!(spins.len(), PRESSES as usize);
     assert!(
         spins.iter().filter(|e| e.amount == 0).count() <= 10,

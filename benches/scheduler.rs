@@ -17,10 +17,9 @@ use hearth::{
         ChatId, UserId,
         pace::{Pace, Pacer},
         schedule::Timing,
-        schedule_command::PostKind,
     },
     engine::ManualClock,
-    store::{self, schedules::NewSchedule},
+    rituals::schedules::{command::PostKind, store::NewSchedule},
 };
 
 mod support;
@@ -69,7 +68,7 @@ async fn run(label: &str, url: &str) -> anyhow::Result<()> {
                 next: (&local, next.at_ms),
                 created_by: &operator,
             };
-            store::schedules::insert(&mut conn, &schedule, start_ms).await?;
+            hearth::rituals::schedules::store::insert(&mut conn, &schedule, start_ms).await?;
         }
     }
     drop(conn);

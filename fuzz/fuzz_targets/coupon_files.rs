@@ -1,7 +1,7 @@
 //! Coupon files as uploaded: any bytes, read or refused with a reason.
 #![no_main]
 
-use hearth::domain::{Lang, coupon};
+use hearth::{domain::Lang, rituals::coupons::rules as coupon};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|bytes: &[u8]| {

@@ -2,7 +2,7 @@
 //! each problem named.
 #![no_main]
 
-use hearth::domain::playbook;
+use hearth::rituals::campaigns::playbook;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|source: &str| {

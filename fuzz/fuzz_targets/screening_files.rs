@@ -1,7 +1,7 @@
 //! Screening rule files (TOML) as an operator writes them.
 #![no_main]
 
-use hearth::domain::screening::Rules;
+use hearth::rituals::screening::rules::Rules;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|text: &str| {

@@ -11,10 +11,8 @@ use anyhow::Context;
 
 use crate::{
     config::Settings,
-    domain::{
-        lang::en_count,
-        playbook::{self, Playbook, Ritual},
-    },
+    domain::lang::en_count,
+    rituals::campaigns::playbook::{self, Playbook, Ritual},
     store::{self, Store, audit::CLI_ACTOR},
 };
 
@@ -74,7 +72,8 @@ pub async fn load(store: &Store, path: &Path) -> anyhow::Result<Playbook> {
     let (book, source) = check(path)?;
     let now = chrono::Utc::now().timestamp_millis();
     let mut tx = store.begin().await?;
-    store::campaigns::save_playbook(&mut tx, &book.name, &source, CLI_ACTOR, now).await?;
+    crate::rituals::campaigns::store::save_playbook(&mut tx, &book.name, &source, CLI_ACTOR, now)
+        .await?;
     let detail = format!("playbook {} from {}", book.name, path.display());
     store::audit::record(&mut tx, None, CLI_ACTOR, "campaign", &detail, now).await?;
     tx.commit().await?;

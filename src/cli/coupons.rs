@@ -10,11 +10,10 @@ use clap::Subcommand;
 
 use crate::{
     config::Settings,
-    domain::{
-        Lang, UserId,
-        coupon::{CodeFile, PoolName, read_codes},
-        coupon_texts,
-        lang::en_count,
+    domain::{Lang, UserId, lang::en_count},
+    rituals::coupons::{
+        rules::{CodeFile, PoolName, read_codes},
+        texts as coupon_texts,
     },
     store::{self, Store},
 };
@@ -51,19 +50,19 @@ pub async fn import(
 ) -> anyhow::Result<ImportReport> {
     let now = chrono::Utc::now().timestamp_millis();
     let mut tx = store.begin().await?;
-    if let Some(other) = store::coupons::get_pool(&mut tx, pool)
+    if let Some(other) = crate::rituals::coupons::store::get_pool(&mut tx, pool)
         .await?
         .and_then(|p| p.owner)
         .filter(|o| o != owner)
     {
         anyhow::bail!("the pool {pool} belongs to {other}, not {owner}; choose another name");
     }
-    store::coupons::ensure_pool(&mut tx, pool, Some(owner), now).await?;
+    crate::rituals::coupons::store::ensure_pool(&mut tx, pool, Some(owner), now).await?;
     if let Some(n) = settings.per_member {
-        store::coupons::set_per_member(&mut tx, pool, owner, i64::from(n)).await?;
+        crate::rituals::coupons::store::set_per_member(&mut tx, pool, owner, i64::from(n)).await?;
     }
     if let Some(n) = settings.alert_below {
-        store::coupons::set_alert_below(&mut tx, pool, owner, i64::from(n)).await?;
+        crate::rituals::coupons::store::set_alert_below(&mut tx, pool, owner, i64::from(n)).await?;
     }
     let detail = format!(
         "{} into {}",
@@ -85,13 +84,13 @@ pub async fn import(
     let mut done = 0;
     for batch in file.codes.chunks(BATCH) {
         let mut tx = store.begin().await?;
-        added += store::coupons::add_codes(&mut tx, pool, batch, now).await?;
+        added += crate::rituals::coupons::store::add_codes(&mut tx, pool, batch, now).await?;
         tx.commit().await?;
         done += batch.len() as u64;
         progress(done, total);
     }
     let mut conn = store.connection().await?;
-    let free = store::coupons::free_count(&mut conn, pool).await?;
+    let free = crate::rituals::coupons::store::free_count(&mut conn, pool).await?;
     let duplicates = total - added + file.repeated as u64;
     Ok(ImportReport {
         added,
@@ -194,8 +193,8 @@ pub async fn run(settings: &Settings, command: CouponsCmd) -> anyhow::Result<()>
         }
         CouponsCmd::List => {
             let mut conn = store.connection().await?;
-            let everything = crate::store::coupons::PoolScope::Everything;
-            let pools = crate::store::coupons::stock(&mut conn, everything).await?;
+            let everything = crate::rituals::coupons::store::PoolScope::Everything;
+            let pools = crate::rituals::coupons::store::stock(&mut conn, everything).await?;
             if pools.is_empty() {
                 println!(
                     "no coupon pools yet; import codes with `hearth coupons import <pool> <file.csv>`"

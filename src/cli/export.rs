@@ -48,7 +48,7 @@ pub async fn export(store: &Store, table: Table, out: impl Write) -> anyhow::Res
                 "created_at",
                 "closed_at",
             ])?;
-            for d in store::draws::all(&mut conn).await? {
+            for d in crate::rituals::draws::store::all(&mut conn).await? {
                 // The seed stays secret until the draw closes.
                 let seed = if d.closed_at.is_some() {
                     d.seed
@@ -85,8 +85,8 @@ pub async fn export(store: &Store, table: Table, out: impl Write) -> anyhow::Res
         }
         Table::Entries => {
             csv.write_record(["draw", "position", "user", "name", "amount"])?;
-            for d in store::draws::all(&mut conn).await? {
-                for e in store::draws::entries(&mut conn, d.id).await? {
+            for d in crate::rituals::draws::store::all(&mut conn).await? {
+                for e in crate::rituals::draws::store::entries(&mut conn, d.id).await? {
                     csv.write_record([
                         d.id.to_string(),
                         (e.position + 1).to_string(),
@@ -108,8 +108,8 @@ pub async fn export(store: &Store, table: Table, out: impl Write) -> anyhow::Res
                 "claimed_at",
                 "replaced_at",
             ])?;
-            for d in store::draws::all(&mut conn).await? {
-                for w in store::winners::of_draw(&mut conn, d.id).await? {
+            for d in crate::rituals::draws::store::all(&mut conn).await? {
+                for w in crate::rituals::giveaway::store::of_draw(&mut conn, d.id).await? {
                     csv.write_record([
                         d.id.to_string(),
                         w.round.to_string(),
@@ -138,9 +138,13 @@ pub async fn export(store: &Store, table: Table, out: impl Write) -> anyhow::Res
             let mut groups = store::groups::active_ids(&mut conn).await?;
             groups.sort();
             for group in groups {
-                let rows =
-                    store::funnel::by_inviter(&mut conn, std::slice::from_ref(&group), 0, week_ago)
-                        .await?;
+                let rows = crate::rituals::channels::store::funnel::by_inviter(
+                    &mut conn,
+                    std::slice::from_ref(&group),
+                    0,
+                    week_ago,
+                )
+                .await?;
                 for row in rows {
                     let name = match &row.inviter {
                         Some(id) => store::members::name_of(&mut conn, id)
@@ -176,7 +180,7 @@ pub async fn export(store: &Store, table: Table, out: impl Write) -> anyhow::Res
                 "redeemed_at",
                 "redeemed_by",
             ])?;
-            for c in store::coupons::records(&mut conn).await? {
+            for c in crate::rituals::coupons::store::records(&mut conn).await? {
                 csv.write_record([
                     c.pool,
                     c.code,

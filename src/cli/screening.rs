@@ -10,7 +10,8 @@ use clap::Subcommand;
 
 use crate::{
     config::Settings,
-    domain::{ChatId, UserId, screening::Rules},
+    domain::{ChatId, UserId},
+    rituals::screening::rules::Rules,
     store::{self, Store, audit::CLI_ACTOR},
 };
 
@@ -37,13 +38,15 @@ pub fn scope(raw: &str) -> anyhow::Result<String> {
 /// The rules stored for `scope` as TOML, or the defaults with a note.
 pub async fn show(store: &Store, scope: &str) -> anyhow::Result<String> {
     let mut conn = store.connection().await?;
-    Ok(match store::screening_rules::get(&mut conn, scope).await? {
-        Some(rules) => rules.to_toml(),
-        None => format!(
-            "# {scope} has no rules of its own; these are the defaults.\n{}",
-            Rules::default().to_toml()
-        ),
-    })
+    Ok(
+        match crate::rituals::screening::store::get(&mut conn, scope).await? {
+            Some(rules) => rules.to_toml(),
+            None => format!(
+                "# {scope} has no rules of its own; these are the defaults.\n{}",
+                Rules::default().to_toml()
+            ),
+        },
+    )
 }
 
 /// Reads a rules file and stores it for `scope`, logged in the audit log.
@@ -51,7 +54,7 @@ pub async fn set(store: &Store, scope: &str, text: &str, file: &str) -> anyhow::
     let rules = Rules::from_toml(text).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     let now = chrono::Utc::now().timestamp_millis();
     let mut tx = store.begin().await?;
-    store::screening_rules::set(&mut tx, scope, &rules, CLI_ACTOR, now).await?;
+    crate::rituals::screening::store::set(&mut tx, scope, &rules, CLI_ACTOR, now).await?;
     log_change(&mut tx, scope, &format!("from {file}"), now).await?;
     tx.commit().await.context("saving screening rules")?;
     Ok(())
@@ -74,7 +77,7 @@ async fn log_change(
 pub async fn reset(store: &Store, scope: &str) -> anyhow::Result<bool> {
     let now = chrono::Utc::now().timestamp_millis();
     let mut tx = store.begin().await?;
-    let cleared = store::screening_rules::clear(&mut tx, scope).await?;
+    let cleared = crate::rituals::screening::store::clear(&mut tx, scope).await?;
     if cleared {
         log_change(&mut tx, scope, "reset to the defaults", now).await?;
     }

@@ -10,20 +10,20 @@ use anyhow::{Context, bail};
 use crate::domain::draw::DrawKind;
 use crate::{
     config::Settings,
-    domain::fairness::Seed,
-    domain::{amount::Amount, lang::en_count},
+    domain::{amount::Amount, fairness::Seed, lang::en_count},
     rituals::{
+        draws::store::Draw,
         envelope::rules::{self as envelope, EnvelopeParams},
         giveaway::rules as lottery,
         wheel::rules::{WheelParams, replay},
     },
-    store::{self, Store, draws::Draw},
+    store::Store,
 };
 
 /// The report for draw `id`, or why it cannot be checked or does not check out.
 pub async fn draw(store: &Store, id: i64) -> anyhow::Result<String> {
     let mut conn = store.connection().await?;
-    let draw = store::draws::get(&mut conn, id)
+    let draw = crate::rituals::draws::store::get(&mut conn, id)
         .await?
         .with_context(|| format!("there is no draw #{id}"))?;
     if draw.closed_at.is_none() {
@@ -49,7 +49,7 @@ pub async fn draw(store: &Store, id: i64) -> anyhow::Result<String> {
     }
     let params: EnvelopeParams =
         serde_json::from_str(&draw.params).context("reading the draw's parameters")?;
-    let entries = store::draws::entries(&mut conn, id).await?;
+    let entries = crate::rituals::draws::store::entries(&mut conn, id).await?;
     let grabbed: Vec<(usize, u64)> = entries
         .iter()
         .map(|e| (e.position as usize, e.amount as u64))
@@ -98,7 +98,7 @@ async fn wheel(conn: &mut sqlx::AnyConnection, draw: &Draw) -> anyhow::Result<St
     if !seed.matches(&draw.commitment) {
         bail!("draw #{id} does NOT check out: the seed does not match the commitment");
     }
-    let entries = store::draws::entries(conn, id).await?;
+    let entries = crate::rituals::draws::store::entries(conn, id).await?;
     if let Some(n) = entries
         .iter()
         .enumerate()
@@ -147,8 +147,8 @@ async fn giveaway(conn: &mut sqlx::AnyConnection, draw: &Draw) -> anyhow::Result
     let id = draw.id;
     let params: lottery::GiveawayParams =
         serde_json::from_str(&draw.params).context("reading the draw's parameters")?;
-    let entries = store::draws::entries(conn, id).await?;
-    let winners = store::winners::of_draw(conn, id).await?;
+    let entries = crate::rituals::draws::store::entries(conn, id).await?;
+    let winners = crate::rituals::giveaway::store::of_draw(conn, id).await?;
     let mut rounds: Vec<Vec<usize>> = Vec::new();
     for w in &winners {
         let round = w.round as usize;

@@ -6,9 +6,14 @@
 
 use proptest::prelude::*;
 
-use super::{
-    ChatId, Lang, UserId, campaign_command, channel_command, coupon, coupon_command, playbook,
-    schedule::Timing, screening::Rules,
+use {
+    super::{ChatId, Lang, UserId, schedule::Timing},
+    crate::rituals::{
+        campaigns::{command as campaign_command, playbook},
+        channels::command as channel_command,
+        coupons::{command as coupon_command, rules as coupon},
+        screening::rules::Rules,
+    },
 };
 
 /// Text shaped like what the parsers expect (words, numbers, quotes,

@@ -412,8 +412,8 @@ pub fn countdown(lang: Lang, seconds: i64) -> String {
 }
 
 /// Heading of a scheduled post, by kind.
-pub fn post_heading(kind: super::schedule_command::PostKind) -> &'static str {
-    use super::schedule_command::PostKind;
+pub fn post_heading(kind: crate::rituals::schedules::command::PostKind) -> &'static str {
+    use crate::rituals::schedules::command::PostKind;
     match kind {
         PostKind::Teaser => "✨ ",
         PostKind::Notice => "📢 ",

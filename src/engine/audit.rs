@@ -5,7 +5,8 @@ use sqlx::AnyConnection;
 
 use super::{Engine, Person};
 use crate::{
-    domain::{ChatId, RichText, UserId, role_texts as texts, schedule::local_of},
+    domain::{ChatId, RichText, UserId, schedule::local_of},
+    rituals::roles::texts,
     store::{self, groups::Group},
 };
 

@@ -18,9 +18,9 @@ use super::{
 use crate::{
     domain::{
         ChatId, RichText,
-        command::{Access, Command, Invocation},
+        command::{Access, Invocation},
     },
-    rituals::{self},
+    rituals::{self, command::Command},
     store::{self, groups::Group, outbox::Lane},
 };
 

@@ -225,9 +225,10 @@ impl Engine {
         store::outbox::mark_sent(&mut tx, entry.id, self.now_ms()).await?;
         let mut opened = None;
         if let (Action::Post { post, pin, .. }, Some(message)) = (action, &message) {
-            store::schedules::set_message_id(&mut tx, *post, message).await?;
+            crate::rituals::schedules::store::set_message_id(&mut tx, *post, message).await?;
             if *pin {
-                let previous = store::schedules::previous_message(&mut tx, *post).await?;
+                let previous =
+                    crate::rituals::schedules::store::previous_message(&mut tx, *post).await?;
                 let pin = Action::Pin {
                     message: message.clone(),
                 };
@@ -240,7 +241,8 @@ impl Engine {
             opened = Some((*post, message.clone()));
         }
         if let (Action::Announce { draw, button, .. }, Some(message)) = (action, &message) {
-            store::draws::set_message_id(&mut tx, &entry.chat, *draw, message).await?;
+            crate::rituals::draws::store::set_message_id(&mut tx, &entry.chat, *draw, message)
+                .await?;
             if let Some(button) = button
                 && !self.has_buttons(entry.chat.platform())
             {

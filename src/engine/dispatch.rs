@@ -2,25 +2,22 @@
 //! chat, or in a group the bot does not serve. One arm per command, each
 //! handing the command to the ritual that owns it.
 
-use super::{
-    Engine, GroupInfo, Person,
-    commands::{Outcome, addressed},
-    coupons::CouponPlan,
-    effect::InLang,
-    roles::{Refused, Role},
-};
 use crate::{
-    domain::{
-        ChatId, Lang, RichText,
-        channel_command::LIVE_PREFIX,
-        command::{Access, Command},
-        tag_texts, texts,
-    },
+    domain::{ChatId, Lang, RichText, command::Access, texts},
     rituals::{
-        audit, basics, campaigns, channels, coupons, draws, greeting, milestones, roles, screening,
-        tags,
+        audit, basics, campaigns, channels, channels::command::LIVE_PREFIX, command::Command,
+        coupons, draws, greeting, milestones, roles, screening, tags, tags::texts as tag_texts,
     },
     store::{self, groups::Group},
+};
+use {
+    super::{
+        Engine, GroupInfo, Person,
+        commands::{Outcome, addressed},
+        effect::InLang,
+        roles::{Refused, Role},
+    },
+    crate::rituals::coupons::pools::CouponPlan,
 };
 
 impl Engine {

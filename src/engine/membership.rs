@@ -12,11 +12,8 @@ use sqlx::AnyConnection;
 
 use super::{Action, CacheChange, Engine, Event, GroupInfo, Incoming, Person};
 use crate::{
-    domain::{
-        ChatId, DisplayName, UserId,
-        invites::{self, Arrival, Change, Credit},
-        texts,
-    },
+    domain::{ChatId, DisplayName, UserId, texts},
+    rituals::greeting::invites::{self, Arrival, Change, Credit},
     store::{
         self,
         groups::Group,
@@ -133,7 +130,7 @@ impl Engine {
             })
             .collect();
         let owners = store::links::owners_of(conn, &urls).await?;
-        let channels = store::channels::of_urls(conn, &urls).await?;
+        let channels = crate::rituals::channels::store::of_urls(conn, &urls).await?;
         let mut channel_joins = Vec::new();
         let mut fold = Fold {
             rows: store::members::get_many(conn, &member_keys).await?,
@@ -224,7 +221,8 @@ impl Engine {
             }
         }
         for ((group, user), channel, url) in channel_joins {
-            store::channels::record_join(conn, &group, &user, channel, &url, now).await?;
+            crate::rituals::channels::store::record_join(conn, &group, &user, channel, &url, now)
+                .await?;
         }
         self.write_fold(conn, fold, now).await
     }
@@ -244,8 +242,12 @@ impl Engine {
             .filter_map(|k| rows.remove(&k).map(|r| (k, r)))
             .collect();
         store::members::put_many(conn, &changed, now).await?;
-        store::greetings::remove_many(conn, &fold.ungreet.into_iter().collect::<Vec<_>>()).await?;
-        store::greetings::add_many(conn, &fold.greet).await?;
+        crate::rituals::greeting::store::remove_many(
+            conn,
+            &fold.ungreet.into_iter().collect::<Vec<_>>(),
+        )
+        .await?;
+        crate::rituals::greeting::store::add_many(conn, &fold.greet).await?;
         store::links::record_intents(conn, &fold.new_intents.into_iter().collect::<Vec<_>>(), now)
             .await?;
         for (group, user) in fold.approvals {
@@ -322,7 +324,7 @@ impl Engine {
             credited_at: prior.and_then(|r| r.credited_at),
         };
         store::members::put_many(conn, &[(key.clone(), row)], now).await?;
-        store::greetings::remove_many(conn, &[key]).await?;
+        crate::rituals::greeting::store::remove_many(conn, &[key]).await?;
         Ok(match outcome.credit {
             Credit::Withdrawn(inviter) => Some(inviter),
             _ => None,

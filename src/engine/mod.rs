@@ -10,34 +10,19 @@
 pub mod action;
 pub(crate) mod answers;
 pub(crate) mod audit;
-pub(crate) mod campaigns;
-pub(crate) mod channels;
 pub mod clock;
 pub(crate) mod commands;
-pub(crate) mod confirm;
-pub(crate) mod coupons;
 pub mod delivery;
 pub(crate) mod dispatch;
-pub(crate) mod draws;
 pub(crate) mod effect;
 pub mod event;
-pub(crate) mod funnel;
-pub(crate) mod greeter;
 pub(crate) mod isolation;
 pub(crate) mod lanes;
 pub(crate) mod membership;
-pub(crate) mod milestones;
 pub mod port;
 pub(crate) mod presence;
-pub(crate) mod profiles;
-pub(crate) mod raids;
 pub(crate) mod retry;
-pub(crate) mod review;
 pub(crate) mod roles;
-pub(crate) mod schedule_commands;
-pub(crate) mod scheduler;
-pub(crate) mod screening;
-pub(crate) mod tags;
 
 use std::{
     collections::{HashMap, HashSet},
@@ -62,12 +47,6 @@ use crate::{
 /// The longest message sent as one, in UTF-16 units as Telegram counts them
 /// (its limit is 4096; Matrix allows far more).
 const MESSAGE_LIMIT: usize = 4000;
-
-/// Members-who-spoke remembered at once (about 100 bytes each).
-const SPOKEN_CACHE: usize = 50_000;
-
-/// Press answers remembered as told.
-const TOLD_IN_ROOM: usize = 10_000;
 
 /// The longest caption under an image, in UTF-16 units (Telegram: 1024).
 const CAPTION_LIMIT: usize = 1000;
@@ -104,23 +83,11 @@ pub struct Engine {
     ports: RwLock<HashMap<Platform, Arc<dyn Port>>>,
     /// Active group ids, so events from groups we do not serve cost no query.
     active: RwLock<HashSet<ChatId>>,
-    /// Notices whose confirmations are being counted, per group.
-    confirms: RwLock<confirm::Confirms>,
-    /// Members known to have spoken in a group, so a message costs no
-    /// write once their first one is recorded (the funnel's "active").
-    /// Bounded: one forgotten costs one idempotent write when they speak.
-    spoken: RwLock<hashlink::LruCache<(ChatId, UserId), ()>>,
-    /// When milestones were last checked (engine clock), so the check runs
-    /// every few seconds rather than on every scheduler tick.
-    milestones_checked: std::sync::atomic::AtomicI64,
-    /// Answers told in a room to presses (member, draw, words), so each is
-    /// told once; bounded.
-    told_in_room: std::sync::Mutex<hashlink::LruCache<(i64, UserId, String), ()>>,
+    /// What the rituals keep in memory between events.
+    memory: crate::rituals::memory::Memory,
     /// When each member last had an answer to each of their own commands,
     /// per group, so they get one a minute at most; bounded.
     asked: std::sync::Mutex<hashlink::LruCache<(ChatId, UserId, String), i64>>,
-    /// When old records were last pruned (engine clock).
-    pruned: std::sync::atomic::AtomicI64,
     /// Wakes the greeter and the delivery loops when there is new work.
     pub(crate) work: Notify,
     /// Wakes the command lanes when a command was queued.
@@ -142,6 +109,11 @@ impl CacheChange {
 }
 
 impl Engine {
+    /// What the rituals keep in memory between events.
+    pub(crate) fn memory(&self) -> &crate::rituals::memory::Memory {
+        &self.memory
+    }
+
     /// The engine's settings, as the application configured them.
     pub(crate) fn settings(&self) -> &EngineSettings {
         &self.settings
@@ -157,7 +129,7 @@ impl Engine {
         let active = store::groups::active_ids(&mut conn)
             .await
             .context("loading active groups")?;
-        let confirms = confirm::load(&mut conn)
+        let memory = crate::rituals::memory::Memory::load(&mut conn)
             .await
             .context("loading open notices")?;
         Ok(Arc::new(Self {
@@ -166,11 +138,7 @@ impl Engine {
             clock,
             ports: RwLock::new(HashMap::new()),
             active: RwLock::new(active.into_iter().collect()),
-            confirms: RwLock::new(confirms),
-            spoken: RwLock::new(hashlink::LruCache::new(SPOKEN_CACHE)),
-            milestones_checked: std::sync::atomic::AtomicI64::new(i64::MIN),
-            pruned: std::sync::atomic::AtomicI64::new(i64::MIN),
-            told_in_room: std::sync::Mutex::new(hashlink::LruCache::new(TOLD_IN_ROOM)),
+            memory,
             asked: std::sync::Mutex::new(hashlink::LruCache::new(answers::ASKED_CACHE)),
             work: Notify::new(),
             lanes_ready: Notify::new(),
@@ -281,6 +249,7 @@ impl Engine {
                 let key = (group.clone(), from.id.clone());
                 if self.is_active(group)
                     && !self
+                        .memory
                         .spoken
                         .read()
                         .unwrap_or_else(|e| e.into_inner())
@@ -332,7 +301,8 @@ impl Engine {
         }
         if !spoke.is_empty() {
             let conn = self.open(&mut tx).await?;
-            store::funnel::mark_spoke(conn, &spoke, self.now_ms()).await?;
+            crate::rituals::channels::store::funnel::mark_spoke(conn, &spoke, self.now_ms())
+                .await?;
             store::members::upsert_users(conn, &speakers).await?;
         }
         self.commit(tx, &mut cache).await?;
@@ -340,7 +310,8 @@ impl Engine {
             self.lanes_ready.notify_one();
         }
         // Only once written: a batch that failed is retried with its marks.
-        self.spoken
+        self.memory
+            .spoken
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .extend(spoke.into_iter().map(|key| (key, ())));

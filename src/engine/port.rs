@@ -5,7 +5,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use super::Action;
-use crate::domain::{ChatId, Platform, UserId, screening::Profile};
+use crate::{
+    domain::{ChatId, Platform, UserId},
+    rituals::screening::rules::Profile,
+};
 
 /// A platform request that did not work.
 #[derive(Debug, thiserror::Error)]

@@ -12,10 +12,8 @@ use super::{
     effect::{Cx, Effect},
 };
 use crate::{
-    domain::{
-        ChatId, Lang, Platform, RichText, UserId, command::Access, role_command::AssistantCommand,
-        role_texts as texts,
-    },
+    domain::{ChatId, Lang, Platform, RichText, UserId, command::Access},
+    rituals::roles::{command::AssistantCommand, texts},
     store::{self, groups::Group},
 };
 

@@ -10,24 +10,26 @@
 //! Adding a ritual: one folder here, one line in [`RITUALS`]
 //! (docs/ARCHITECTURE.md walks through it).
 
-pub(crate) mod audit;
-pub(crate) mod basics;
-pub(crate) mod campaigns;
-pub(crate) mod channels;
-pub(crate) mod confirmations;
-pub(crate) mod coupons;
-pub(crate) mod draws;
+pub mod audit;
+pub mod basics;
+pub mod campaigns;
+pub mod channels;
+pub mod command;
+pub mod confirmations;
+pub mod coupons;
+pub mod draws;
 pub mod envelope;
 pub mod giveaway;
-pub(crate) mod greeting;
-pub(crate) mod leaderboard;
-pub(crate) mod milestones;
+pub mod greeting;
+pub mod leaderboard;
+pub mod memory;
+pub mod milestones;
 pub mod nth_reply;
-pub(crate) mod raids;
-pub(crate) mod roles;
-pub(crate) mod schedules;
-pub(crate) mod screening;
-pub(crate) mod tags;
+pub mod raids;
+pub mod roles;
+pub mod schedules;
+pub mod screening;
+pub mod tags;
 pub mod wheel;
 
 use std::{future::Future, pin::Pin};
@@ -35,9 +37,10 @@ use std::{future::Future, pin::Pin};
 use crate::{
     domain::{
         Lang,
-        command::{Access, Command, CommandError, Invocation},
+        command::{Access, Invocation},
     },
     engine::Engine,
+    rituals::command::{Command, CommandError},
 };
 
 /// Every ritual, in the order `/help` and the command menus list them and

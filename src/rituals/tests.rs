@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::command::TopScope;
+use crate::rituals::leaderboard::command::TopScope;
 
 fn p(text: &str) -> Result<Option<Command>, CommandError> {
     parse(text, '/', "hearth_bot")

@@ -4,10 +4,12 @@ use std::collections::HashMap;
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use crate::domain::{
-    ChatId, DisplayName, UserId,
-    invites::MemberRecord,
-    leaderboard::{self, Standing},
+use crate::{
+    domain::{ChatId, DisplayName, UserId},
+    rituals::{
+        greeting::invites::MemberRecord,
+        leaderboard::rules::{self as leaderboard, Standing},
+    },
 };
 
 /// One member's stored state in one group.

@@ -7,32 +7,16 @@
 //! fact commits together with the messages it causes.
 
 pub mod audit;
-pub mod broadcasts;
-pub mod campaigns;
-pub mod channels;
-pub mod coupons;
-pub mod draws;
 pub mod failures;
-pub mod funnel;
-pub mod greetings;
 pub mod groups;
 pub mod lanes;
-pub mod library;
 pub mod links;
 pub mod members;
-pub mod milestones;
 pub mod moves;
 pub mod outbox;
 pub mod platform_state;
-pub mod profile_checks;
-pub mod raids;
 pub mod roles;
-pub mod schedules;
-pub mod screening_rules;
-pub mod suspects;
-pub mod tags;
 pub mod updates;
-pub mod winners;
 
 use std::{str::FromStr, time::Duration};
 

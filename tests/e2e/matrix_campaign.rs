@@ -34,7 +34,7 @@ async fn a_playbook_posts_and_runs_its_commands_in_a_matrix_room(db: TestDb) {
     );
     let store = hearth::store::Store::connect(&app.db.url).await.unwrap();
     let mut conn = store.connection().await.unwrap();
-    hearth::store::campaigns::save_playbook(&mut conn, "flash", &source, "test", 0)
+    hearth::rituals::campaigns::store::save_playbook(&mut conn, "flash", &source, "test", 0)
         .await
         .unwrap();
     drop(conn);

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use hearth::{
     cli::coupons as coupon_import,
-    domain::coupon::{PoolName, read_codes},
+    rituals::coupons::rules::{PoolName, read_codes},
 };
 use support::{
     TestDb,

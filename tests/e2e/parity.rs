@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use hearth::{
     cli::coupons as coupon_import,
-    domain::coupon::{PoolName, read_codes},
+    rituals::coupons::rules::{PoolName, read_codes},
 };
 use serde_json::Value;
 use support::{

@@ -4,7 +4,7 @@
 //! holds them above a floor, so a rule change that flags ordinary members or
 //! lets ad accounts through fails here.
 
-use hearth::domain::screening::{Rules, screen};
+use hearth::rituals::screening::rules::{Rules, screen};
 
 const LABELLED: &str = include_str!("../data/display_names.tsv");
 

@@ -2,7 +2,8 @@
 
 use crate::{on_both_databases, support};
 use hearth::{
-    domain::{ChatId, DisplayName, Lang, UserId, invites::MemberRecord},
+    domain::{ChatId, DisplayName, Lang, UserId},
+    rituals::greeting::invites::MemberRecord,
     store::{self, Store, groups::Group, members::MemberRow},
 };
 use support::TestDb;
@@ -281,7 +282,7 @@ on_both_databases!(
 );
 
 async fn a_waiting_draw_takes_no_one_and_opens_once_when_due(db: TestDb) {
-    use store::draws::NewDraw;
+    use hearth::rituals::draws::store::NewDraw;
     let store = open(&db).await;
     let mut conn = store.pool().acquire().await.unwrap();
     let group = ChatId::telegram(-8);
@@ -296,28 +297,41 @@ async fn a_waiting_draw_takes_no_one_and_opens_once_when_due(db: TestDb) {
         open: false,
         closes_at: None,
     };
-    let id = store::draws::insert(&mut conn, &new, 0).await.unwrap();
-    assert_eq!(store::draws::take_slot(&mut conn, id).await.unwrap(), None);
+    let id = hearth::rituals::draws::store::insert(&mut conn, &new, 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        hearth::rituals::draws::store::take_slot(&mut conn, id)
+            .await
+            .unwrap(),
+        None
+    );
     assert!(
-        store::draws::due(&mut conn, 1_000)
+        hearth::rituals::draws::store::due(&mut conn, 1_000)
             .await
             .unwrap()
             .is_empty()
     );
     assert!(
-        store::draws::set_window(&mut conn, id, 100, Some(200))
+        hearth::rituals::draws::store::set_window(&mut conn, id, 100, Some(200))
             .await
             .unwrap()
     );
     assert_eq!(due_ids(&mut conn, 99).await, Vec::<i64>::new());
     assert_eq!(due_ids(&mut conn, 100).await, vec![id]);
-    assert!(store::draws::mark_opened(&mut conn, id, 100).await.unwrap());
     assert!(
-        !store::draws::mark_opened(&mut conn, id, 101).await.unwrap(),
+        hearth::rituals::draws::store::mark_opened(&mut conn, id, 100)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !hearth::rituals::draws::store::mark_opened(&mut conn, id, 101)
+            .await
+            .unwrap(),
         "opened once"
     );
     assert!(
-        !store::draws::set_window(&mut conn, id, 300, None)
+        !hearth::rituals::draws::store::set_window(&mut conn, id, 300, None)
             .await
             .unwrap(),
         "an open draw keeps its window"
@@ -328,24 +342,30 @@ async fn a_waiting_draw_takes_no_one_and_opens_once_when_due(db: TestDb) {
         "open, not yet closing"
     );
     assert_eq!(
-        store::draws::take_slot(&mut conn, id).await.unwrap(),
+        hearth::rituals::draws::store::take_slot(&mut conn, id)
+            .await
+            .unwrap(),
         Some(0)
     );
     assert_eq!(due_ids(&mut conn, 200).await, vec![id], "due to close");
-    assert!(store::draws::close(&mut conn, id, 200).await.unwrap());
+    assert!(
+        hearth::rituals::draws::store::close(&mut conn, id, 200)
+            .await
+            .unwrap()
+    );
     assert_eq!(due_ids(&mut conn, 500).await, Vec::<i64>::new());
 }
 
 /// The ids of the draws due to open or close at `at`.
 async fn due_ids(conn: &mut sqlx::AnyConnection, at: i64) -> Vec<i64> {
-    let due = store::draws::due(conn, at).await.unwrap();
+    let due = hearth::rituals::draws::store::due(conn, at).await.unwrap();
     due.iter().map(|d| d.id).collect()
 }
 
 async fn a_winner_is_either_claimed_or_replaced_never_both(db: TestDb) {
-    use store::{
-        draws::{Entry, NewDraw},
-        winners::{self, Claim},
+    use hearth::rituals::{
+        draws::store::{Entry, NewDraw},
+        giveaway::store::{self as winners, Claim},
     };
     let store = open(&db).await;
     let mut conn = store.pool().acquire().await.unwrap();
@@ -361,9 +381,11 @@ async fn a_winner_is_either_claimed_or_replaced_never_both(db: TestDb) {
         open: true,
         closes_at: None,
     };
-    let id = store::draws::insert(&mut conn, &new, 0).await.unwrap();
+    let id = hearth::rituals::draws::store::insert(&mut conn, &new, 0)
+        .await
+        .unwrap();
     for user in 0..4 {
-        let position = store::draws::take_slot(&mut conn, id)
+        let position = hearth::rituals::draws::store::take_slot(&mut conn, id)
             .await
             .unwrap()
             .unwrap();
@@ -373,7 +395,11 @@ async fn a_winner_is_either_claimed_or_replaced_never_both(db: TestDb) {
             position,
             amount: 0,
         };
-        assert!(store::draws::enter(&mut conn, id, &entry, 1).await.unwrap());
+        assert!(
+            hearth::rituals::draws::store::enter(&mut conn, id, &entry, 1)
+                .await
+                .unwrap()
+        );
     }
     winners::add_round(&mut conn, id, 0, &[2, 0]).await.unwrap();
     let (a, b) = (UserId::telegram(22), UserId::telegram(20));
@@ -428,7 +454,7 @@ async fn a_winner_is_either_claimed_or_replaced_never_both(db: TestDb) {
 }
 
 async fn a_draws_slots_go_once_each_and_close_once(db: TestDb) {
-    use store::draws::{Entry, NewDraw};
+    use hearth::rituals::draws::store::{Entry, NewDraw};
     let store = open(&db).await;
     let mut conn = store.pool().acquire().await.unwrap();
     let group = ChatId::telegram(-7);
@@ -443,7 +469,9 @@ async fn a_draws_slots_go_once_each_and_close_once(db: TestDb) {
         open: true,
         closes_at: None,
     };
-    let id = store::draws::insert(&mut conn, &new, 5).await.unwrap();
+    let id = hearth::rituals::draws::store::insert(&mut conn, &new, 5)
+        .await
+        .unwrap();
     let entry = |user: i64, position, amount| Entry {
         user: UserId::telegram(user),
         name: DisplayName::clean("m", "m"),
@@ -451,43 +479,60 @@ async fn a_draws_slots_go_once_each_and_close_once(db: TestDb) {
         amount,
     };
     for (user, outcome) in [(10, 3), (11, 3)] {
-        let position = store::draws::take_slot(&mut conn, id)
+        let position = hearth::rituals::draws::store::take_slot(&mut conn, id)
             .await
             .unwrap()
             .unwrap();
         let e = entry(user, position, outcome);
-        assert!(store::draws::enter(&mut conn, id, &e, 6).await.unwrap());
-        store::draws::count_outcome(&mut conn, id, outcome)
+        assert!(
+            hearth::rituals::draws::store::enter(&mut conn, id, &e, 6)
+                .await
+                .unwrap()
+        );
+        hearth::rituals::draws::store::count_outcome(&mut conn, id, outcome)
             .await
             .unwrap();
     }
     assert_eq!(
-        store::draws::take_slot(&mut conn, id).await.unwrap(),
+        hearth::rituals::draws::store::take_slot(&mut conn, id)
+            .await
+            .unwrap(),
         None,
         "no third slot"
     );
     assert!(
-        !store::draws::enter(&mut conn, id, &entry(10, 5, 1), 7)
+        !hearth::rituals::draws::store::enter(&mut conn, id, &entry(10, 5, 1), 7)
             .await
             .unwrap(),
         "a member enters once"
     );
     assert_eq!(
-        store::draws::tally(&mut conn, id).await.unwrap(),
+        hearth::rituals::draws::store::tally(&mut conn, id)
+            .await
+            .unwrap(),
         vec![(3, 2)]
     );
-    let positions: Vec<i64> = store::draws::entries(&mut conn, id)
+    let positions: Vec<i64> = hearth::rituals::draws::store::entries(&mut conn, id)
         .await
         .unwrap()
         .iter()
         .map(|e| e.position)
         .collect();
     assert_eq!(positions, vec![0, 1]);
-    assert!(store::draws::close(&mut conn, id, 8).await.unwrap());
     assert!(
-        !store::draws::close(&mut conn, id, 9).await.unwrap(),
+        hearth::rituals::draws::store::close(&mut conn, id, 8)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !hearth::rituals::draws::store::close(&mut conn, id, 9)
+            .await
+            .unwrap(),
         "closed once"
     );
-    let draw = store::draws::get(&mut conn, id).await.unwrap().unwrap();
+    let draw = hearth::rituals::draws::store::get(&mut conn, id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((draw.taken, draw.closed_at), (2, Some(8)));
 }

@@ -7,14 +7,12 @@ use crate::{on_both_databases, support};
 use std::collections::HashSet;
 
 use hearth::{
-    domain::{
-        ChatId, UserId,
-        coupon::{Code, NewCode, PoolName},
+    domain::{ChatId, UserId},
+    rituals::coupons::{
+        rules::{Code, NewCode, PoolName},
+        store::{Grant, Taken},
     },
-    store::{
-        self, Store,
-        coupons::{Grant, Taken},
-    },
+    store::Store,
 };
 use proptest::prelude::*;
 use support::TestDb;
@@ -36,28 +34,43 @@ fn codes(prefix: &str, n: usize) -> Vec<NewCode> {
 }
 
 /// Creates `pool` with `stock` codes and a per-member `limit`.
-async fn pool(store: &Store, name: &str, stock: usize, limit: i64) -> store::coupons::Pool {
+async fn pool(
+    store: &Store,
+    name: &str,
+    stock: usize,
+    limit: i64,
+) -> hearth::rituals::coupons::store::Pool {
     let name = PoolName::parse(name).unwrap();
     let mut conn = store.connection().await.unwrap();
     let owner = UserId::telegram(1);
-    store::coupons::ensure_pool(&mut conn, &name, Some(&owner), 0)
+    hearth::rituals::coupons::store::ensure_pool(&mut conn, &name, Some(&owner), 0)
         .await
         .unwrap();
-    store::coupons::set_per_member(&mut conn, &name, &owner, limit)
+    hearth::rituals::coupons::store::set_per_member(&mut conn, &name, &owner, limit)
         .await
         .unwrap();
-    let added = store::coupons::add_codes(&mut conn, &name, &codes(name.as_str(), stock), 0)
-        .await
-        .unwrap();
+    let added = hearth::rituals::coupons::store::add_codes(
+        &mut conn,
+        &name,
+        &codes(name.as_str(), stock),
+        0,
+    )
+    .await
+    .unwrap();
     assert_eq!(added, stock as u64);
-    store::coupons::get_pool(&mut conn, &name)
+    hearth::rituals::coupons::store::get_pool(&mut conn, &name)
         .await
         .unwrap()
         .unwrap()
 }
 
 /// One request for a code, in its own transaction.
-async fn take(store: &Store, pool: &store::coupons::Pool, member: i64, token: &str) -> Taken {
+async fn take(
+    store: &Store,
+    pool: &hearth::rituals::coupons::store::Pool,
+    member: i64,
+    token: &str,
+) -> Taken {
     let mut tx = store.begin().await.unwrap();
     let user = UserId::telegram(member);
     let grant = Grant {
@@ -68,7 +81,9 @@ async fn take(store: &Store, pool: &store::coupons::Pool, member: i64, token: &s
         token,
         value: None,
     };
-    let taken = store::coupons::take(&mut tx, pool, grant, 1).await.unwrap();
+    let taken = hearth::rituals::coupons::store::take(&mut tx, pool, grant, 1)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     taken
 }
@@ -110,7 +125,7 @@ async fn concurrent_requests_never_hand_a_code_twice_nor_exceed_the_limit(db: Te
     assert_eq!(limits + empties, 150);
     let mut conn = store.connection().await.unwrap();
     assert_eq!(
-        store::coupons::free_count(&mut conn, &pool.name)
+        hearth::rituals::coupons::store::free_count(&mut conn, &pool.name)
             .await
             .unwrap(),
         0
@@ -122,10 +137,10 @@ async fn a_code_is_unique_across_pools_and_redeemed_once(db: TestDb) {
     let tea = pool(&store, "tea", 2, 1).await;
     let mut conn = store.connection().await.unwrap();
     let other = PoolName::parse("coffee").unwrap();
-    store::coupons::ensure_pool(&mut conn, &other, None, 0)
+    hearth::rituals::coupons::store::ensure_pool(&mut conn, &other, None, 0)
         .await
         .unwrap();
-    let added = store::coupons::add_codes(&mut conn, &other, &codes("tea", 3), 0)
+    let added = hearth::rituals::coupons::store::add_codes(&mut conn, &other, &codes("tea", 3), 0)
         .await
         .unwrap();
     assert_eq!(added, 1, "tea-0 and tea-1 are taken by the tea pool");
@@ -137,18 +152,20 @@ async fn a_code_is_unique_across_pools_and_redeemed_once(db: TestDb) {
     let code = Code::parse(&held.code).unwrap();
     let by = UserId::telegram(1);
     assert!(matches!(
-        store::coupons::redeem(&mut conn, &code, &by, 10)
+        hearth::rituals::coupons::store::redeem(&mut conn, &code, &by, 10)
             .await
             .unwrap(),
-        store::coupons::Redeemed::Done(_)
+        hearth::rituals::coupons::store::Redeemed::Done(_)
     ));
     assert!(matches!(
-        store::coupons::redeem(&mut conn, &code, &by, 11)
+        hearth::rituals::coupons::store::redeem(&mut conn, &code, &by, 11)
             .await
             .unwrap(),
-        store::coupons::Redeemed::Already { at: 10, .. }
+        hearth::rituals::coupons::store::Redeemed::Already { at: 10, .. }
     ));
-    let found = store::coupons::by_token(&mut conn, "tok").await.unwrap();
+    let found = hearth::rituals::coupons::store::by_token(&mut conn, "tok")
+        .await
+        .unwrap();
     assert_eq!(found.map(|h| h.code), Some(held.code));
 }
 

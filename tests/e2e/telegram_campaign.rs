@@ -8,7 +8,7 @@ use crate::{on_both_databases, support};
 use std::{path::Path, time::Duration};
 
 use chrono::{NaiveDate, TimeZone};
-use hearth::domain::playbook::{self, Ritual, Step};
+use hearth::rituals::campaigns::playbook::{self, Ritual, Step};
 use support::{OPERATOR, Sent, TestApp, TestDb, operator, user};
 
 /// Two old groups, full of members who trust the brand, and two new ones
@@ -218,7 +218,7 @@ async fn load(app: &TestApp, source: &str) {
     let store = app.engine.as_ref().unwrap().store();
     let mut conn = store.connection().await.unwrap();
     let book = playbook::parse(source).unwrap();
-    hearth::store::campaigns::save_playbook(&mut conn, &book.name, source, "test", 0)
+    hearth::rituals::campaigns::store::save_playbook(&mut conn, &book.name, source, "test", 0)
         .await
         .unwrap();
 }
@@ -379,11 +379,11 @@ async fn a_start_that_cannot_work_says_why_and_starts_nothing(db: TestDb) {
     // One campaign, one set of steps: the refusals added nothing.
     let store = app.engine.as_ref().unwrap().store();
     let mut conn = store.connection().await.unwrap();
-    let latest = hearth::store::campaigns::latest(&mut conn, "mini")
+    let latest = hearth::rituals::campaigns::store::latest(&mut conn, "mini")
         .await
         .unwrap()
         .unwrap();
-    let steps = hearth::store::campaigns::steps_of(&mut conn, latest.id)
+    let steps = hearth::rituals::campaigns::store::steps_of(&mut conn, latest.id)
         .await
         .unwrap();
     assert_eq!(steps.len(), 4);

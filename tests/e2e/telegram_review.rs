@@ -477,7 +477,7 @@ async fn profiles_read(app: &TestApp, left: i64) {
     let store = app.engine.as_ref().unwrap().store();
     for _ in 0..600 {
         let mut conn = store.connection().await.unwrap();
-        if hearth::store::profile_checks::waiting(&mut conn)
+        if hearth::rituals::screening::store::profile_checks::waiting(&mut conn)
             .await
             .unwrap()
             == left
@@ -487,7 +487,7 @@ async fn profiles_read(app: &TestApp, left: i64) {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let mut conn = store.connection().await.unwrap();
-    let left_now = hearth::store::profile_checks::waiting(&mut conn)
+    let left_now = hearth::rituals::screening::store::profile_checks::waiting(&mut conn)
         .await
         .unwrap();
     panic!(

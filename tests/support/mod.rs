@@ -510,7 +510,7 @@ pub async fn verify_every_draw(url: &str) -> usize {
     let store = hearth::store::Store::connect(url).await.unwrap();
     let draws = {
         let mut conn = store.connection().await.unwrap();
-        hearth::store::draws::all(&mut conn).await.unwrap()
+        hearth::rituals::draws::store::all(&mut conn).await.unwrap()
     };
     let mut checked = 0;
     for draw in draws

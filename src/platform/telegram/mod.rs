@@ -32,9 +32,10 @@ pub use render::to_html;
 
 use crate::{
     config::TelegramSettings,
-    domain::{ChatId, Lang, Platform, UserId, screening::Profile},
+    domain::{ChatId, Lang, Platform, UserId},
     engine::{Action, DeliveryError, Engine, Port, PortError},
     rituals,
+    rituals::screening::rules::Profile,
 };
 
 /// Seconds a `getUpdates` call waits for news.

@@ -1,9 +1,9 @@
 //! The audit log of admin actions.
 
 use super::{CommandSpec, Help, Ritual};
-use crate::domain::{
-    command::{Access, Command},
-    role_command,
+use crate::{
+    domain::command::Access,
+    rituals::{command::Command, roles::command as role_command},
 };
 
 use crate::{domain::RichText, engine::Engine, store::groups::Group};

@@ -1,19 +1,17 @@
 //! What every group has: the start, help, its language, adopting a group, the
 //! bot's status, and pruning old records.
 
+use crate::rituals::command::CommandError;
 use async_trait::async_trait;
 
 use super::{CommandSpec, Help, Job, Ritual};
 use crate::{
-    domain::{
-        ChatId, Lang, RichText,
-        command::{self, Access, Command},
-        texts,
-    },
+    domain::{ChatId, Lang, RichText, command::Access, texts},
     engine::{
         commands::Outcome,
         effect::{Cx, Effect},
     },
+    rituals::command::Command,
     store::{self, groups::Group},
 };
 
@@ -28,7 +26,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Start here: your codes, your claims and this list",
                 zh: "从这里开始：你的券码、领奖和本列表",
             },
-            parse: |args| Ok(Command::Start(command::parse_start(args))),
+            parse: |args| Ok(Command::Start(parse_start(args))),
         },
         CommandSpec {
             name: "help",
@@ -48,7 +46,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Set the group language: /lang zh or /lang en (admins)",
                 zh: "设置群语言：/lang zh 或 /lang en（管理员）",
             },
-            parse: |args| Ok(Command::Lang(command::parse_lang(args)?)),
+            parse: |args| Ok(Command::Lang(parse_lang(args)?)),
         },
         CommandSpec {
             name: "adopt",
@@ -139,4 +137,21 @@ impl Effect for Register {
     fn registers(&self) -> Option<&ChatId> {
         Some(&self.0.id)
     }
+}
+
+/// `/start [payload]`: Telegram's deep-link payloads are at most 64 of
+/// `[A-Za-z0-9_-]`; anything else is no payload.
+pub fn parse_start(args: &str) -> Option<String> {
+    Some(args)
+        .filter(|a| {
+            !a.is_empty()
+                && a.len() <= 64
+                && a.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        })
+        .map(str::to_owned)
+}
+
+pub fn parse_lang(args: &str) -> Result<Lang, CommandError> {
+    args.parse().map_err(|_| CommandError::BadLang)
 }

@@ -1,13 +1,21 @@
 //! Campaign playbooks: dated steps started, followed, paused and stopped.
 
-use super::{CommandSpec, Help, Job, Ritual};
-use crate::domain::{
-    campaign_command,
-    command::{Access, Command},
-};
+pub mod store;
 
+pub(crate) mod steps;
+
+pub mod playbook;
+
+pub mod texts;
+
+pub mod command;
+
+use self::command as campaign_command;
+use super::{CommandSpec, Help, Job, Ritual};
+use crate::{domain::command::Access, rituals::command::Command};
+
+use self::command::CampaignCommand;
 use crate::{
-    domain::campaign_command::CampaignCommand,
     engine::{Engine, Person, commands::Outcome},
     store::groups::Group,
 };

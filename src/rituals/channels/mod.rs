@@ -1,13 +1,22 @@
 //! Channels and live codes: named entry links, and what each brought.
 
-use super::{CommandSpec, Help, Ritual};
-use crate::domain::{
-    channel_command,
-    command::{self, Access, Command},
-};
+pub mod store;
 
+pub(crate) mod funnel;
+
+pub(crate) mod codes;
+
+pub mod texts;
+
+pub mod command;
+
+use self::command as channel_command;
+use super::{CommandSpec, Help, Ritual};
+use crate::{domain::command::Access, rituals::command::Command};
+
+use self::command::ChannelCommand;
 use crate::{
-    domain::{RichText, channel_command::ChannelCommand},
+    domain::RichText,
     engine::{Engine, Person, commands::Outcome},
     store::groups::Group,
 };

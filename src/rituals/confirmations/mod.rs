@@ -1,7 +1,10 @@
 //! Reply-to-confirm notices and who confirmed them.
 
+pub(crate) mod replies;
+
 use super::{CommandSpec, Help, Ritual};
-use crate::domain::command::{self, Access, Command};
+use crate::rituals::command::CommandError;
+use crate::{domain::command::Access, rituals::command::Command};
 
 pub const RITUAL: Ritual = Ritual {
     name: "confirmations",
@@ -13,7 +16,16 @@ pub const RITUAL: Ritual = Ritual {
             en: "Who confirmed a notice: /acks <id> (admins)",
             zh: "查看通知的确认人数：/acks <编号>（管理员）",
         },
-        parse: |args| Ok(Command::Acks(command::parse_acks(args)?)),
+        parse: |args| Ok(Command::Acks(parse_acks(args)?)),
     }],
     jobs: &[],
 };
+
+/// `/acks <schedule>`.
+pub fn parse_acks(args: &str) -> Result<i64, CommandError> {
+    args.trim_start_matches('#')
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(CommandError::BadAcks)
+}

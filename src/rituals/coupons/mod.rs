@@ -1,14 +1,22 @@
 //! Unique coupon codes: pools, claims, members' codes and redemption.
 
-use super::{CommandSpec, Help, Ritual};
-use crate::domain::{
-    command::{Access, Command},
-    coupon_command,
-};
+pub mod store;
 
+pub(crate) mod pools;
+
+pub mod texts;
+
+pub mod command;
+
+pub mod rules;
+
+use self::command as coupon_command;
+use super::{CommandSpec, Help, Ritual};
+use crate::{domain::command::Access, rituals::command::Command};
+
+use self::{command::CouponsCommand, pools::CouponPlan, rules::Code, texts as coupon_texts};
 use crate::{
-    domain::{coupon::Code, coupon_command::CouponsCommand, coupon_texts},
-    engine::{Engine, Person, commands::Outcome, coupons::CouponPlan},
+    engine::{Engine, Person, commands::Outcome},
     store::groups::Group,
 };
 

@@ -1,8 +1,14 @@
 //! What every draw shares: the list of a group's draws, and their windows
 //! opening and closing on time.
 
+pub mod store;
+
+pub(crate) mod presses;
+
+pub mod texts;
+
 use super::{CommandSpec, Help, Job, Ritual};
-use crate::domain::command::{Access, Command};
+use crate::{domain::command::Access, rituals::command::Command};
 
 use crate::{domain::RichText, engine::Engine, store::groups::Group};
 

@@ -1,10 +1,12 @@
 //! `/envelope` as admins type it (amounts as `domain::amount` reads them).
 
-use crate::domain::{
-    Lang,
-    amount::{Amount, MAX_DECIMALS},
-    coupon::{PoolName, split_pool},
-    lang::en_count,
+use crate::{
+    domain::{
+        Lang,
+        amount::{Amount, MAX_DECIMALS},
+        lang::en_count,
+    },
+    rituals::coupons::rules::{PoolName, split_pool},
 };
 
 /// The most shares one envelope may hold.

@@ -20,26 +20,23 @@ use self::{
     rules::EnvelopeParams,
 };
 use super::{CommandSpec, Help, Ritual};
-use crate::engine::{
-    Action, Button, Engine, Person,
-    commands::Outcome,
-    coupons::{Award, Win},
-};
 use crate::{
     domain::{
-        ChatId, Lang, RichText,
-        amount::Amount,
-        command::{Access, Command},
-        coupon_texts,
-        draw::DrawKind,
-        draw_texts,
-        fairness::Seed,
+        ChatId, Lang, RichText, amount::Amount, command::Access, draw::DrawKind, fairness::Seed,
     },
-    store::{
-        self,
-        draws::{Draw, Entry},
-        groups::Group,
+    rituals::{
+        command::Command,
+        coupons::texts as coupon_texts,
+        draws::{
+            store::{Draw, Entry},
+            texts as draw_texts,
+        },
     },
+    store::groups::Group,
+};
+use crate::{
+    engine::{Action, Button, Engine, Person, commands::Outcome},
+    rituals::coupons::pools::{Award, Win},
 };
 
 pub const RITUAL: Ritual = Ritual {
@@ -108,9 +105,9 @@ impl EnvelopePlan {
                     share_pool: new.share_pool,
                 };
                 let commitment = seed.commitment();
-                let id = store::draws::insert(
+                let id = crate::rituals::draws::store::insert(
                     conn,
-                    &store::draws::NewDraw {
+                    &crate::rituals::draws::store::NewDraw {
                         group,
                         kind: DrawKind::Envelope,
                         params: &serde_json::to_string(&params)?,
@@ -150,11 +147,13 @@ impl EnvelopePlan {
                 Ok(RichText::default())
             }
             EnvelopePlan::Close { lang, id } => {
-                let draw = store::draws::get_in(conn, group, DrawKind::Envelope, id).await?;
+                let draw =
+                    crate::rituals::draws::store::get_in(conn, group, DrawKind::Envelope, id)
+                        .await?;
                 let Some(draw) = draw else {
                     return Ok(RichText::plain(texts::envelope_not_found(lang, id)));
                 };
-                if !store::draws::close(conn, id, now).await? {
+                if !crate::rituals::draws::store::close(conn, id, now).await? {
                     return Ok(RichText::plain(texts::envelope_already_closed(lang, id)));
                 }
                 engine.post_results(conn, &draw, lang).await?;
@@ -231,10 +230,13 @@ impl Engine {
         let amount = |e: &Entry| unit.with_units(e.amount as u64);
         let now = self.now_ms();
         let mut tx = self.store().begin().await?;
-        if let Some(entry) = store::draws::entry_of(&mut tx, draw.id, &from.id).await? {
+        if let Some(entry) =
+            crate::rituals::draws::store::entry_of(&mut tx, draw.id, &from.id).await?
+        {
             return Ok(Grab::Already(amount(&entry)));
         }
-        let Some(position) = store::draws::take_slot(&mut tx, draw.id).await? else {
+        let Some(position) = crate::rituals::draws::store::take_slot(&mut tx, draw.id).await?
+        else {
             return Ok(Grab::Empty);
         };
         let seed = Seed::from_hex(&draw.seed).context("a stored seed is not hex")?;
@@ -248,11 +250,11 @@ impl Engine {
             position,
             amount: i64::try_from(share)?,
         };
-        if !store::draws::enter(&mut tx, draw.id, &entry, now).await? {
+        if !crate::rituals::draws::store::enter(&mut tx, draw.id, &entry, now).await? {
             // Pressed twice at once: the other press holds the entry.
             drop(tx);
             let mut conn = self.store().connection().await?;
-            let entry = store::draws::entry_of(&mut conn, draw.id, &from.id)
+            let entry = crate::rituals::draws::store::entry_of(&mut conn, draw.id, &from.id)
                 .await?
                 .context("an entry that blocked a grab is gone")?;
             return Ok(Grab::Already(amount(&entry)));
@@ -278,7 +280,9 @@ impl Engine {
             self.tell_win(&mut tx, draw, from, &grabbed.explain(lang))
                 .await?;
         }
-        if position + 1 == draw.slots && store::draws::close(&mut tx, draw.id, now).await? {
+        if position + 1 == draw.slots
+            && crate::rituals::draws::store::close(&mut tx, draw.id, now).await?
+        {
             self.post_results(&mut tx, draw, lang).await?;
         }
         tx.commit().await.context("committing a grab")?;
@@ -298,7 +302,7 @@ impl Engine {
             units: params.total,
             decimals: params.decimals,
         };
-        let entries = store::draws::entries(conn, draw.id).await?;
+        let entries = crate::rituals::draws::store::entries(conn, draw.id).await?;
         let mut text = RichText::plain(texts::envelope_results(
             lang,
             draw.id,

@@ -11,7 +11,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{coupon::PoolName, fairness::Seed};
+use crate::{domain::fairness::Seed, rituals::coupons::rules::PoolName};
 
 /// Why an envelope cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -2,10 +2,12 @@
 //! mistake is named.
 
 use super::rules::{MAX_HOURS, MAX_INVITES, MAX_PRIZE_CHARS, MAX_WINNERS, Requirements};
-use crate::domain::{
-    Lang,
-    coupon::{PoolName, split_pool},
-    deadline::{Deadline, parse_deadline},
+use crate::{
+    domain::{
+        Lang,
+        deadline::{Deadline, parse_deadline},
+    },
+    rituals::coupons::rules::{PoolName, split_pool},
 };
 
 /// `/giveaway …`

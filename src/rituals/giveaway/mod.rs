@@ -8,6 +8,8 @@
 //! close, and a claim is a conditional update, so a replayed press or a
 //! restart never claims, awards or draws twice.
 
+pub mod store;
+
 pub mod command;
 pub mod rounds;
 pub mod rules;
@@ -16,23 +18,23 @@ pub mod texts;
 use rand::rngs::OsRng;
 use sqlx::AnyConnection;
 
+use self::store::Claim;
 use self::{
     command::{GiveawayCommand, Reroll},
     rules::{GiveawayParams, Unmet},
 };
 use super::{CommandSpec, Help, Ritual};
-use crate::engine::{Action, Engine, Person, commands::Outcome, coupons::Award};
 use crate::{
     domain::{
-        ChatId, Lang, RichText,
-        command::{Access, Command},
-        coupon_texts,
-        deadline::moment_after,
-        draw::DrawKind,
-        fairness::Seed,
-        schedule::local_of,
+        ChatId, Lang, RichText, command::Access, deadline::moment_after, draw::DrawKind,
+        fairness::Seed, schedule::local_of,
     },
-    store::{self, groups::Group, winners::Claim},
+    rituals::{command::Command, coupons::texts as coupon_texts},
+    store::groups::Group,
+};
+use crate::{
+    engine::{Action, Engine, Person, commands::Outcome},
+    rituals::coupons::pools::Award,
 };
 
 pub const RITUAL: Ritual = Ritual {
@@ -165,9 +167,9 @@ impl GiveawayPlan {
                     )));
                 }
                 let commitment = seed.commitment();
-                let id = store::draws::insert(
+                let id = crate::rituals::draws::store::insert(
                     conn,
-                    &store::draws::NewDraw {
+                    &crate::rituals::draws::store::NewDraw {
                         group,
                         kind: DrawKind::Giveaway,
                         params: &serde_json::to_string(&params)?,
@@ -191,7 +193,7 @@ impl GiveawayPlan {
                     text.push_text(&texts::requirements(lang, &params.requirements));
                 }
                 text.push_text(&texts::howto(lang, buttons));
-                text.push_text(&crate::domain::draw_texts::commitment_line(
+                text.push_text(&crate::rituals::draws::texts::commitment_line(
                     lang,
                     &commitment,
                 ));
@@ -205,11 +207,13 @@ impl GiveawayPlan {
                 Ok(RichText::default())
             }
             GiveawayPlan::Close { lang, id } => {
-                let Some(draw) = store::draws::get_in(conn, group, DrawKind::Giveaway, id).await?
+                let Some(draw) =
+                    crate::rituals::draws::store::get_in(conn, group, DrawKind::Giveaway, id)
+                        .await?
                 else {
                     return Ok(RichText::plain(texts::not_found(lang, id)));
                 };
-                if !store::draws::close(conn, id, now).await? {
+                if !crate::rituals::draws::store::close(conn, id, now).await? {
                     return Ok(RichText::plain(texts::already_closed(lang, id)));
                 }
                 engine.draw_giveaway(conn, &draw, lang).await?;

@@ -5,20 +5,21 @@
 use anyhow::Context;
 use sqlx::AnyConnection;
 
+use super::store::Claim;
 use super::{
     Claimed, Join, MENTIONED_WINNERS,
     command::Reroll,
     rules::{self, GiveawayParams},
     texts,
 };
-use crate::engine::{Action, Button, Engine, Person, coupons::Win};
 use crate::{
     domain::{ChatId, Lang, RichText, draw::DrawKind, fairness::Seed},
-    store::{
-        self,
-        draws::{Draw, Entry},
-        winners::Claim,
-    },
+    rituals::draws::store::{Draw, Entry},
+    store,
+};
+use crate::{
+    engine::{Action, Button, Engine, Person},
+    rituals::coupons::pools::Win,
 };
 
 impl Engine {
@@ -36,7 +37,7 @@ impl Engine {
         let now = self.now_ms();
         let mut tx = self.store().begin().await?;
         let join = 'join: {
-            if store::draws::entry_of(&mut tx, draw.id, &from.id)
+            if crate::rituals::draws::store::entry_of(&mut tx, draw.id, &from.id)
                 .await?
                 .is_some()
             {
@@ -57,14 +58,20 @@ impl Engine {
                 None => 0,
             };
             let unaudited = if params.requirements.audited {
-                store::suspects::pending_invitees(&mut tx, &draw.group, &from.id).await?
+                crate::rituals::screening::store::suspects::pending_invitees(
+                    &mut tx,
+                    &draw.group,
+                    &from.id,
+                )
+                .await?
             } else {
                 0
             };
             if let Err(unmet) = params.requirements.check(member_ms, invites, unaudited) {
                 break 'join Join::Unmet(unmet);
             }
-            let Some(position) = store::draws::take_slot(&mut tx, draw.id).await? else {
+            let Some(position) = crate::rituals::draws::store::take_slot(&mut tx, draw.id).await?
+            else {
                 break 'join Join::Ended;
             };
             let entry = Entry {
@@ -73,7 +80,7 @@ impl Engine {
                 position,
                 amount: 0,
             };
-            if !store::draws::enter(&mut tx, draw.id, &entry, now).await? {
+            if !crate::rituals::draws::store::enter(&mut tx, draw.id, &entry, now).await? {
                 // A press delivered twice at once: the other one got in.
                 return Ok(Join::Already);
             }
@@ -99,7 +106,7 @@ impl Engine {
     ) -> anyhow::Result<Claimed> {
         let params = params_of(draw)?;
         let mut tx = self.store().begin().await?;
-        let claim = store::winners::claim(&mut tx, draw.id, &from.id, self.now_ms()).await?;
+        let claim = super::store::claim(&mut tx, draw.id, &from.id, self.now_ms()).await?;
         if claim != Claim::Claimed {
             return Ok(Claimed::Other(claim));
         }
@@ -138,11 +145,11 @@ impl Engine {
         lang: Lang,
     ) -> anyhow::Result<()> {
         let params = params_of(draw)?;
-        let entries = store::draws::entries(conn, draw.id).await?;
+        let entries = crate::rituals::draws::store::entries(conn, draw.id).await?;
         let seed = Seed::from_hex(&draw.seed).context("a stored seed is not hex")?;
         let picked = rules::draw_round(&seed, entries.len(), params.winners as usize, &[], 0);
         let positions: Vec<i64> = picked.iter().map(|p| *p as i64).collect();
-        store::winners::add_round(conn, draw.id, 0, &positions).await?;
+        super::store::add_round(conn, draw.id, 0, &positions).await?;
         let mut text = RichText::plain(texts::results(lang, draw.id, entries.len()));
         if picked.is_empty() {
             text.push_text(texts::no_entries(lang));
@@ -157,7 +164,7 @@ impl Engine {
                 self.has_buttons(draw.group.platform()),
             ));
         }
-        text.push_text(&crate::domain::draw_texts::reveal(
+        text.push_text(&crate::rituals::draws::texts::reveal(
             lang,
             draw.id,
             &draw.seed,
@@ -191,33 +198,35 @@ impl Engine {
         now: i64,
     ) -> anyhow::Result<RichText> {
         let id = reroll.id;
-        let Some(draw) = store::draws::get_in(conn, group, DrawKind::Giveaway, id).await? else {
+        let Some(draw) =
+            crate::rituals::draws::store::get_in(conn, group, DrawKind::Giveaway, id).await?
+        else {
             return Ok(RichText::plain(texts::not_found(lang, id)));
         };
         if draw.closed_at.is_none() {
             return Ok(RichText::plain(texts::still_open(lang, id)));
         }
         // One reroll at a time: each is a round of its own.
-        store::draws::lock(conn, id).await?;
-        let winners = store::winners::of_draw(conn, id).await?;
+        crate::rituals::draws::store::lock(conn, id).await?;
+        let winners = super::store::of_draw(conn, id).await?;
         let unclaimed: Vec<_> = winners
             .iter()
             .filter(|w| w.stands() && w.claimed_at.is_none())
             .map(|w| w.user.clone())
             .take(reroll.count.map_or(usize::MAX, |n| n as usize))
             .collect();
-        let replaced = store::winners::replace(conn, id, &unclaimed, now).await?;
+        let replaced = super::store::replace(conn, id, &unclaimed, now).await?;
         if replaced.is_empty() {
             return Ok(RichText::plain(texts::all_claimed(lang, id)));
         }
         let round = winners.iter().map(|w| w.round).max().unwrap_or(0) + 1;
         let earlier: Vec<usize> = winners.iter().map(|w| w.position as usize).collect();
-        let entries = store::draws::entries(conn, id).await?;
+        let entries = crate::rituals::draws::store::entries(conn, id).await?;
         let seed = Seed::from_hex(&draw.seed).context("a stored seed is not hex")?;
         let picked =
             rules::draw_round(&seed, entries.len(), replaced.len(), &earlier, round as u64);
         let positions: Vec<i64> = picked.iter().map(|p| *p as i64).collect();
-        store::winners::add_round(conn, id, round, &positions).await?;
+        super::store::add_round(conn, id, round, &positions).await?;
         let mut text = RichText::plain(texts::rerolled(lang, id, replaced.len()));
         if picked.is_empty() {
             text.push_text(texts::nobody_left(lang));

@@ -10,7 +10,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{coupon::PoolName, draw::choose_winners, fairness::Seed};
+use crate::{
+    domain::{draw::choose_winners, fairness::Seed},
+    rituals::coupons::rules::PoolName,
+};
 
 /// The most winners one giveaway draws.
 pub const MAX_WINNERS: u32 = 1_000;

@@ -4,6 +4,16 @@
 //! The greeting itself is the greeter's (`engine::greeter`), the invite
 //! accounting the domain's (`domain::invites`); what members type is here.
 
+pub mod store;
+
+pub(crate) mod greeter;
+
+pub mod invites;
+
+pub mod rules;
+
+use crate::domain::template::MAX_TEMPLATE_CHARS;
+use crate::rituals::command::CommandError;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
@@ -13,8 +23,7 @@ use super::{CommandSpec, Help, Ritual};
 use crate::{
     domain::{
         RichText,
-        command::{self, Access, Command},
-        review_texts,
+        command::Access,
         schedule::local_of,
         template::{Template, Value, Values},
         texts,
@@ -24,7 +33,8 @@ use crate::{
         commands::{Outcome, addressed},
         effect::{Cx, Effect},
     },
-    store::{self, groups::Group},
+    rituals::{command::Command, screening::texts as review_texts},
+    store::groups::Group,
 };
 
 pub const RITUAL: Ritual = Ritual {
@@ -38,7 +48,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Show or change the welcome template (admins)",
                 zh: "查看或修改欢迎模板（管理员）",
             },
-            parse: |args| command::parse_setwelcome(args),
+            parse: parse_setwelcome,
         },
         CommandSpec {
             name: "invite",
@@ -75,7 +85,7 @@ impl Engine {
         }
         let known = {
             let mut conn = self.store().connection().await?;
-            store::links::of_member(&mut conn, &group.id, &from.id).await?
+            crate::store::links::of_member(&mut conn, &group.id, &from.id).await?
         };
         if let Some(url) = known {
             return Ok(addressed(from, &format!("{}{url}", texts::invite_link_intro(lang))).into());
@@ -155,14 +165,19 @@ pub(crate) async fn my_invites(
     from: &Person,
 ) -> anyhow::Result<RichText> {
     let lang = group.lang;
-    let (count, rank) = store::members::standing_of(conn, &group.id, &from.id).await?;
+    let (count, rank) = crate::store::members::standing_of(conn, &group.id, &from.id).await?;
     let mut text = addressed(from, &texts::my_invites(lang, count, rank));
     let zone = group.timezone;
-    for (name, at) in store::suspects::removed_invitees(conn, &group.id, &from.id).await? {
+    for (name, at) in
+        crate::rituals::screening::store::suspects::removed_invitees(conn, &group.id, &from.id)
+            .await?
+    {
         let day = local_of(zone, at).format("%m-%d").to_string();
         text.push_text(&review_texts::history_withdrawn(lang, name.as_str(), &day));
     }
-    let waiting = store::suspects::pending_invitees(conn, &group.id, &from.id).await?;
+    let waiting =
+        crate::rituals::screening::store::suspects::pending_invitees(conn, &group.id, &from.id)
+            .await?;
     if waiting > 0 {
         text.push_text(&review_texts::invitees_waiting(lang, waiting));
     }
@@ -201,7 +216,7 @@ struct SaveWelcome(String);
 #[async_trait]
 impl Effect for SaveWelcome {
     async fn apply(self: Box<Self>, cx: &mut Cx<'_>) -> anyhow::Result<Option<RichText>> {
-        store::groups::set_welcome(cx.conn, cx.chat, &self.0).await?;
+        crate::store::groups::set_welcome(cx.conn, cx.chat, &self.0).await?;
         Ok(None)
     }
 }
@@ -217,9 +232,9 @@ struct SaveLink {
 impl Effect for SaveLink {
     async fn apply(self: Box<Self>, cx: &mut Cx<'_>) -> anyhow::Result<Option<RichText>> {
         let from = cx.from;
-        store::members::upsert_users(cx.conn, &[from.seen()]).await?;
+        crate::store::members::upsert_users(cx.conn, &[from.seen()]).await?;
         let (url, name) = (&self.url, &self.name);
-        store::links::save(
+        crate::store::links::save(
             cx.conn,
             cx.chat,
             &from.id,
@@ -239,7 +254,17 @@ struct LostInviteRight;
 #[async_trait]
 impl Effect for LostInviteRight {
     async fn apply(self: Box<Self>, cx: &mut Cx<'_>) -> anyhow::Result<Option<RichText>> {
-        store::groups::set_can_invite(cx.conn, cx.chat, false).await?;
+        crate::store::groups::set_can_invite(cx.conn, cx.chat, false).await?;
         Ok(None)
     }
+}
+
+/// `/setwelcome [template]`: alone, it shows the current one.
+pub fn parse_setwelcome(args: &str) -> Result<Command, CommandError> {
+    if args.chars().count() > MAX_TEMPLATE_CHARS {
+        return Err(CommandError::TooLong);
+    }
+    Ok(Command::SetWelcome(
+        Some(args.to_owned()).filter(|a| !a.is_empty()),
+    ))
 }

@@ -1,16 +1,16 @@
 //! The effective-invite leaderboard of a group, or of all an operator's groups.
 
+pub mod command;
+pub mod rules;
+
 use sqlx::AnyConnection;
 
+use self::{command::TopScope, rules::Standing};
 use super::{CommandSpec, Help, Ritual};
 use crate::{
-    domain::{
-        DisplayName, Lang, RichText,
-        command::{self, Access, Command, TopScope},
-        leaderboard::Standing,
-        texts,
-    },
+    domain::{DisplayName, Lang, RichText, command::Access, texts},
     engine::{Engine, Person},
+    rituals::command::Command,
     store::{self, groups::Group},
 };
 

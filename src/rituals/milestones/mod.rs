@@ -1,13 +1,19 @@
 //! Invite-contest milestones: a code and a certificate at N invites.
 
-use super::{CommandSpec, Help, Job, Ritual};
-use crate::domain::{
-    command::{Access, Command},
-    milestone_command,
-};
+pub mod store;
 
+pub(crate) mod awards;
+
+pub mod texts;
+
+pub mod command;
+
+use self::command as milestone_command;
+use super::{CommandSpec, Help, Job, Ritual};
+use crate::{domain::command::Access, rituals::command::Command};
+
+use self::command::MilestoneCommand;
 use crate::{
-    domain::milestone_command::MilestoneCommand,
     engine::{Engine, commands::Outcome},
     store::groups::Group,
 };

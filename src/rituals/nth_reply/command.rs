@@ -1,10 +1,12 @@
 //! Parsing `/nth …` into a typed command; every mistake is named.
 
 use super::rules::{MAX_NTH, MAX_PRIZE_CHARS, Rule};
-use crate::domain::{
-    Lang,
-    coupon::{PoolName, split_pool},
-    deadline::{Deadline, parse_deadline},
+use crate::{
+    domain::{
+        Lang,
+        deadline::{Deadline, parse_deadline},
+    },
+    rituals::coupons::rules::{PoolName, split_pool},
 };
 
 /// `/nth …`

@@ -18,18 +18,21 @@ use self::{
     rules::{NthParams, Rule},
 };
 use super::{CommandSpec, Help, Ritual};
-use crate::engine::{Action, Engine, Person, commands::Outcome, coupons::Win};
 use crate::{
     domain::{
-        ChatId, Lang, RichText,
-        command::{Access, Command},
-        coupon::PoolName,
-        coupon_texts,
-        deadline::moment_after,
-        draw::DrawKind,
+        ChatId, Lang, RichText, command::Access, deadline::moment_after, draw::DrawKind,
         schedule::local_of,
     },
-    store::{self, draws::Draw, groups::Group},
+    rituals::{
+        command::Command,
+        coupons::{rules::PoolName, texts as coupon_texts},
+        draws::store::Draw,
+    },
+    store::{self, groups::Group},
+};
+use crate::{
+    engine::{Action, Engine, Person, commands::Outcome},
+    rituals::coupons::pools::Win,
 };
 
 pub const RITUAL: Ritual = Ritual {
@@ -101,9 +104,9 @@ impl NthPlan {
                     pool,
                 };
                 // Nothing is random: no seed to commit to.
-                let id = store::draws::insert(
+                let id = crate::rituals::draws::store::insert(
                     conn,
-                    &store::draws::NewDraw {
+                    &crate::rituals::draws::store::NewDraw {
                         group,
                         kind: DrawKind::Nth,
                         params: &serde_json::to_string(&params)?,
@@ -133,11 +136,12 @@ impl NthPlan {
                 Ok(RichText::default())
             }
             NthPlan::Close { lang, id } => {
-                let draw = store::draws::get_in(conn, group, DrawKind::Nth, id).await?;
+                let draw =
+                    crate::rituals::draws::store::get_in(conn, group, DrawKind::Nth, id).await?;
                 let Some(draw) = draw else {
                     return Ok(RichText::plain(texts::not_found(lang, id)));
                 };
-                if !store::draws::close(conn, id, now).await? {
+                if !crate::rituals::draws::store::close(conn, id, now).await? {
                     return Ok(RichText::plain(texts::already_closed(lang, id)));
                 }
                 engine.post_nth_results(conn, &draw, lang).await?;
@@ -188,7 +192,8 @@ impl Engine {
     ) -> anyhow::Result<()> {
         let now = self.now_ms();
         for (group, message, from) in replies {
-            let Some(draw) = store::draws::by_message(conn, group, message).await? else {
+            let Some(draw) = crate::rituals::draws::store::by_message(conn, group, message).await?
+            else {
                 continue;
             };
             if draw.kind != DrawKind::Nth
@@ -197,22 +202,23 @@ impl Engine {
             {
                 continue;
             }
-            if store::draws::entry_of(conn, draw.id, &from.id)
+            if crate::rituals::draws::store::entry_of(conn, draw.id, &from.id)
                 .await?
                 .is_some()
             {
                 continue;
             }
-            let Some(position) = store::draws::take_slot(conn, draw.id).await? else {
+            let Some(position) = crate::rituals::draws::store::take_slot(conn, draw.id).await?
+            else {
                 continue;
             };
-            let entry = store::draws::Entry {
+            let entry = crate::rituals::draws::store::Entry {
                 user: from.id.clone(),
                 name: from.name.clone(),
                 position,
                 amount: 0,
             };
-            store::draws::enter(conn, draw.id, &entry, now).await?;
+            crate::rituals::draws::store::enter(conn, draw.id, &entry, now).await?;
         }
         Ok(())
     }
@@ -222,7 +228,7 @@ impl Engine {
         let now = self.now_ms();
         let open = {
             let mut conn = self.store().connection().await?;
-            store::draws::open_of_kind(&mut conn, DrawKind::Nth).await?
+            crate::rituals::draws::store::open_of_kind(&mut conn, DrawKind::Nth).await?
         };
         let mut closed = 0;
         for draw in open {
@@ -233,7 +239,7 @@ impl Engine {
             let lang = store::groups::get(&mut tx, &draw.group)
                 .await?
                 .map_or(self.settings().default_lang, |g| g.lang);
-            if store::draws::close(&mut tx, draw.id, now).await? {
+            if crate::rituals::draws::store::close(&mut tx, draw.id, now).await? {
                 self.post_nth_results(&mut tx, &draw, lang).await?;
                 closed += 1;
             }
@@ -253,7 +259,7 @@ impl Engine {
         lang: Lang,
     ) -> anyhow::Result<()> {
         let params = params_of(draw)?;
-        let entries = store::draws::entries(conn, draw.id).await?;
+        let entries = crate::rituals::draws::store::entries(conn, draw.id).await?;
         let count = entries.len() as u64;
         let mut text = RichText::plain(texts::results(lang, draw.id, count));
         let winners = params.rule.winners(count);

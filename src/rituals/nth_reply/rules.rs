@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::coupon::PoolName;
+use crate::rituals::coupons::rules::PoolName;
 
 /// The largest N (or M).
 pub const MAX_NTH: u32 = 10_000;

@@ -1,5 +1,11 @@
 //! Raids: a burst of joins held back and summed up when it ends.
 
+pub mod store;
+
+pub(crate) mod watch;
+
+pub mod rules;
+
 use super::{Job, Ritual};
 
 pub const RITUAL: Ritual = Ritual {

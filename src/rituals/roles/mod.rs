@@ -1,13 +1,15 @@
 //! Assistants an operator trusts with admin commands in one group.
 
-use super::{CommandSpec, Help, Ritual};
-use crate::domain::{
-    command::{Access, Command},
-    role_command,
-};
+pub mod texts;
 
+pub mod command;
+
+use self::command as role_command;
+use super::{CommandSpec, Help, Ritual};
+use crate::{domain::command::Access, rituals::command::Command};
+
+use self::command::AssistantCommand;
 use crate::{
-    domain::role_command::AssistantCommand,
     engine::{Engine, commands::Outcome},
     store::groups::Group,
 };

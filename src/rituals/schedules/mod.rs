@@ -1,10 +1,16 @@
 //! Scheduled posts, time zones, the operator's snippets and group sets.
 
+pub mod store;
+
+pub(crate) mod posts;
+
+pub(crate) mod commands;
+
+pub mod command;
+
+use self::command as schedule_command;
 use super::{CommandSpec, Help, Job, Ritual};
-use crate::domain::{
-    command::{self, Access, Command},
-    schedule_command,
-};
+use crate::{domain::command::Access, rituals::command::Command};
 
 pub const RITUAL: Ritual = Ritual {
     name: "schedules",

@@ -1,13 +1,25 @@
 //! Screening newcomers, and the review of suspects.
 
-use super::{CommandSpec, Help, Job, Ritual};
-use crate::domain::{
-    command::{self, Access, Command},
-    screening_command,
-};
+pub mod store;
 
+pub(crate) mod profiles;
+
+pub(crate) mod review;
+
+pub(crate) mod screen;
+
+pub mod texts;
+
+pub mod command;
+
+pub mod rules;
+
+use self::command as screening_command;
+use super::{CommandSpec, Help, Job, Ritual};
+use crate::{domain::command::Access, rituals::command::Command};
+
+use self::command::ScreeningCommand;
 use crate::{
-    domain::screening_command::ScreeningCommand,
     engine::{Engine, commands::Outcome},
     store::groups::Group,
 };

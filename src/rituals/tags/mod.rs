@@ -1,21 +1,28 @@
 //! Manual tags, and paced private broadcasts to a segment.
 
+pub mod store;
+
+pub(crate) mod broadcasts;
+
+pub mod texts;
+
+pub mod command;
+
 use async_trait::async_trait;
 
+use self::{command as tag_command, texts as tag_texts};
 use super::{CommandSpec, Help, Job, Ritual};
-use crate::domain::{
-    Lang, RichText,
-    command::{Access, Command},
-    tag_command, tag_texts,
-};
 use crate::engine::{
     commands::Outcome,
     effect::{Cx, Effect},
 };
-use crate::store;
-
 use crate::{
-    domain::tag_command::{BroadcastCommand, TagCommand},
+    domain::{Lang, RichText, command::Access},
+    rituals::command::Command,
+};
+
+use self::command::{BroadcastCommand, TagCommand};
+use crate::{
     engine::{Engine, Person},
     store::groups::Group,
 };
@@ -94,7 +101,7 @@ struct OptOut;
 #[async_trait]
 impl Effect for OptOut {
     async fn apply(self: Box<Self>, cx: &mut Cx<'_>) -> anyhow::Result<Option<RichText>> {
-        store::tags::opt_out(cx.conn, &cx.from.id, cx.now).await?;
+        self::store::opt_out(cx.conn, &cx.from.id, cx.now).await?;
         Ok(None)
     }
 }

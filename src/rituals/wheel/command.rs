@@ -1,10 +1,12 @@
 //! Parsing `/wheel …` into a typed command; every mistake is named.
 
 use super::rules::{MAX_PRIZE_NAME, MAX_PRIZES, Prize};
-use crate::domain::{
-    Lang,
-    coupon::split_pool,
-    deadline::{Deadline, parse_deadline},
+use crate::{
+    domain::{
+        Lang,
+        deadline::{Deadline, parse_deadline},
+    },
+    rituals::coupons::rules::split_pool,
 };
 
 /// `/wheel …`

@@ -21,28 +21,24 @@ use self::{
     rules::{Prize, WheelParams},
 };
 use super::{CommandSpec, Help, Ritual};
-use crate::engine::{
-    Action, Button, Engine, Person,
-    commands::Outcome,
-    coupons::{Award, Win},
-};
 use crate::{
     domain::{
-        ChatId, DisplayName, Lang, RichText,
-        command::{Access, Command},
-        coupon::PoolName,
-        coupon_texts,
-        deadline::moment_after,
-        draw::DrawKind,
-        draw_texts,
-        fairness::Seed,
-        schedule::local_of,
+        ChatId, DisplayName, Lang, RichText, command::Access, deadline::moment_after,
+        draw::DrawKind, fairness::Seed, schedule::local_of,
     },
-    store::{
-        self,
-        draws::{Draw, Entry},
-        groups::Group,
+    rituals::{
+        command::Command,
+        coupons::{rules::PoolName, texts as coupon_texts},
+        draws::{
+            store::{Draw, Entry},
+            texts as draw_texts,
+        },
     },
+    store::{self, groups::Group},
+};
+use crate::{
+    engine::{Action, Button, Engine, Person, commands::Outcome},
+    rituals::coupons::pools::{Award, Win},
 };
 
 pub const RITUAL: Ritual = Ritual {
@@ -163,9 +159,9 @@ impl WheelPlan {
                     .unwrap_or(UNLIMITED_SPINS);
                 // The announcement names who made the wheel, maybe hours later.
                 store::members::upsert_users(conn, &[by.seen()]).await?;
-                let id = store::draws::insert(
+                let id = crate::rituals::draws::store::insert(
                     conn,
-                    &store::draws::NewDraw {
+                    &crate::rituals::draws::store::NewDraw {
                         group,
                         kind: DrawKind::Wheel,
                         params: &serde_json::to_string(&params)?,
@@ -193,8 +189,11 @@ impl WheelPlan {
                 window,
             } => {
                 let found = match id {
-                    Some(id) => store::draws::get_in(conn, group, DrawKind::Wheel, id).await?,
-                    None => store::draws::recent(conn, group, 50)
+                    Some(id) => {
+                        crate::rituals::draws::store::get_in(conn, group, DrawKind::Wheel, id)
+                            .await?
+                    }
+                    None => crate::rituals::draws::store::recent(conn, group, 50)
                         .await?
                         .into_iter()
                         .find(|d| d.kind == DrawKind::Wheel && d.opened_at.is_none()),
@@ -212,7 +211,13 @@ impl WheelPlan {
                 if draw.opened_at.is_some() {
                     return Ok(RichText::plain(texts::wheel_already_open(lang, id)));
                 }
-                store::draws::set_window(conn, id, opens_at.unwrap_or(now), closes_at).await?;
+                crate::rituals::draws::store::set_window(
+                    conn,
+                    id,
+                    opens_at.unwrap_or(now),
+                    closes_at,
+                )
+                .await?;
                 if opens_at.is_some() {
                     let (at, until) = window;
                     return Ok(RichText::plain(texts::wheel_opens_at(
@@ -222,20 +227,22 @@ impl WheelPlan {
                         until.as_deref(),
                     )));
                 }
-                if store::draws::mark_opened(conn, id, now).await? {
-                    let draw = store::draws::get_in(conn, group, DrawKind::Wheel, id)
-                        .await?
-                        .context("just opened")?;
+                if crate::rituals::draws::store::mark_opened(conn, id, now).await? {
+                    let draw =
+                        crate::rituals::draws::store::get_in(conn, group, DrawKind::Wheel, id)
+                            .await?
+                            .context("just opened")?;
                     engine.announce_wheel(conn, &draw, lang, &window.1).await?;
                 }
                 Ok(RichText::default())
             }
             WheelPlan::Close { lang, id } => {
-                let Some(draw) = store::draws::get_in(conn, group, DrawKind::Wheel, id).await?
+                let Some(draw) =
+                    crate::rituals::draws::store::get_in(conn, group, DrawKind::Wheel, id).await?
                 else {
                     return Ok(RichText::plain(texts::wheel_not_found(lang, id)));
                 };
-                if !store::draws::close(conn, id, now).await? {
+                if !crate::rituals::draws::store::close(conn, id, now).await? {
                     return Ok(RichText::plain(texts::wheel_already_closed(lang, id)));
                 }
                 engine.post_wheel_results(conn, &draw, lang).await?;
@@ -292,7 +299,7 @@ impl Engine {
         from: &Person,
     ) -> anyhow::Result<String> {
         let mut conn = self.store().connection().await?;
-        let open = store::draws::recent(&mut conn, &group.id, 20)
+        let open = crate::rituals::draws::store::recent(&mut conn, &group.id, 20)
             .await?
             .into_iter()
             .find(|d| d.kind == DrawKind::Wheel && d.is_open());
@@ -324,15 +331,18 @@ impl Engine {
                 .map_or_else(|| "?".to_owned(), |p| p.name.clone())
         };
         let mut tx = self.store().begin().await?;
-        if let Some(entry) = store::draws::entry_of(&mut tx, draw.id, &from.id).await? {
+        if let Some(entry) =
+            crate::rituals::draws::store::entry_of(&mut tx, draw.id, &from.id).await?
+        {
             return Ok(Spin::Already(name(entry.amount)));
         }
-        let Some(position) = store::draws::take_slot(&mut tx, draw.id).await? else {
+        let Some(position) = crate::rituals::draws::store::take_slot(&mut tx, draw.id).await?
+        else {
             return Ok(Spin::Empty);
         };
         // Under the slot's lock: what the earlier spins took.
         let mut taken = vec![0u64; params.prizes.len()];
-        for (prize, count) in store::draws::tally(&mut tx, draw.id).await? {
+        for (prize, count) in crate::rituals::draws::store::tally(&mut tx, draw.id).await? {
             if let Some(t) = taken.get_mut(prize as usize) {
                 *t = count as u64;
             }
@@ -347,15 +357,15 @@ impl Engine {
             position,
             amount: prize as i64,
         };
-        if !store::draws::enter(&mut tx, draw.id, &entry, self.now_ms()).await? {
+        if !crate::rituals::draws::store::enter(&mut tx, draw.id, &entry, self.now_ms()).await? {
             drop(tx);
             let mut conn = self.store().connection().await?;
-            let entry = store::draws::entry_of(&mut conn, draw.id, &from.id)
+            let entry = crate::rituals::draws::store::entry_of(&mut conn, draw.id, &from.id)
                 .await?
                 .context("an entry that blocked a spin is gone")?;
             return Ok(Spin::Already(name(entry.amount)));
         }
-        store::draws::count_outcome(&mut tx, draw.id, entry.amount).await?;
+        crate::rituals::draws::store::count_outcome(&mut tx, draw.id, entry.amount).await?;
         let won = &params.prizes[prize];
         let award = match &won.pool {
             Some(pool) => {
@@ -378,7 +388,7 @@ impl Engine {
         }
         // A wheel whose every prize is gone closes by itself.
         if position + 1 == draw.slots
-            && store::draws::close(&mut tx, draw.id, self.now_ms()).await?
+            && crate::rituals::draws::store::close(&mut tx, draw.id, self.now_ms()).await?
         {
             self.post_wheel_results(&mut tx, draw, lang).await?;
         }
@@ -434,7 +444,7 @@ impl Engine {
         lang: Lang,
     ) -> anyhow::Result<()> {
         let params = wheel_params(draw)?;
-        let entries = store::draws::entries(conn, draw.id).await?;
+        let entries = crate::rituals::draws::store::entries(conn, draw.id).await?;
         let mut text = RichText::plain(texts::wheel_results(lang, draw.id, entries.len()));
         for (i, prize) in params.prizes.iter().enumerate() {
             let winners: Vec<&Entry> = entries.iter().filter(|e| e.amount == i as i64).collect();

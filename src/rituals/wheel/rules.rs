@@ -7,7 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{coupon::PoolName, draw::pick_weighted, fairness::Seed};
+use crate::{
+    domain::{draw::pick_weighted, fairness::Seed},
+    rituals::coupons::rules::PoolName,
+};
 
 /// The most prizes on one wheel.
 pub const MAX_PRIZES: usize = 12;
