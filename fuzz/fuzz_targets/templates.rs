@@ -10,7 +10,7 @@ use hearth::domain::{
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|source: &str| {
-    match Template::parse_with(source, texts::POST_VARS, texts::POST_FUNCTIONS) {
+    match Template::parse_with(source, hearth::rituals::schedules::texts::POST_VARS, hearth::rituals::schedules::texts::POST_FUNCTIONS) {
         Ok(template) => {
             let values: Values = [("group", Value::Text("<b>&\u{202E}".to_owned()))].into();
             let _ = template.render_with(&values, &|_, arg| Some(Value::Text(arg.to_owned())));

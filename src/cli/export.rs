@@ -180,7 +180,7 @@ pub async fn export(store: &Store, table: Table, out: impl Write) -> anyhow::Res
                 "redeemed_at",
                 "redeemed_by",
             ])?;
-            for c in crate::rituals::coupons::store::records(&mut conn).await? {
+            for c in crate::rituals::coupons::store::codes::records(&mut conn).await? {
                 csv.write_record([
                     c.pool,
                     c.code,

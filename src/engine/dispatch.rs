@@ -81,16 +81,17 @@ impl Engine {
                     .into()
             }
             // Operators manage their groups' schedules and library from here.
-            Command::Schedule(_)
-            | Command::Snippet(_)
-            | Command::GroupSet(_)
-            | Command::Groups
-            | Command::Timezone(_)
-            | Command::Acks(_)
-                if self.is_operator(&from.id) =>
-            {
-                self.schedule_family(command, None, from, lang).await?
+            Command::Schedule(command) if operator => {
+                self.schedule_command(command, None, from, lang).await?
             }
+            Command::Snippet(command) if operator => {
+                self.snippet_command(command, None, from, lang).await?
+            }
+            Command::GroupSet(command) if operator => {
+                self.groupset_command(command, None, from, lang).await?
+            }
+            Command::Groups if operator => self.groups_command(from, lang).await?,
+            Command::Acks(id) if operator => self.acks_command(id, None, from, lang).await?,
             Command::Schedule(_)
             | Command::Snippet(_)
             | Command::GroupSet(_)
@@ -199,15 +200,21 @@ impl Engine {
                 addressed(from, &format!(" {}", self.spin_command(group, from).await?)).into()
             }
             Command::Lang(new) => basics::set_lang(new),
-            family @ (Command::Schedule(_)
-            | Command::Timezone(_)
-            | Command::Acks(_)
-            | Command::Snippet(_)
-            | Command::GroupSet(_)
-            | Command::Groups) => {
-                self.schedule_family(family, Some(group), from, lang)
+            Command::Schedule(command) => {
+                self.schedule_command(command, Some(group), from, lang)
                     .await?
             }
+            Command::Timezone(zone) => self.timezone_command(zone, group, lang).await?,
+            Command::Acks(id) => self.acks_command(id, Some(group), from, lang).await?,
+            Command::Snippet(command) => {
+                self.snippet_command(command, Some(group), from, lang)
+                    .await?
+            }
+            Command::GroupSet(command) => {
+                self.groupset_command(command, Some(group), from, lang)
+                    .await?
+            }
+            Command::Groups => self.groups_command(from, lang).await?,
         })
     }
 }

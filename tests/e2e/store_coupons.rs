@@ -10,7 +10,7 @@ use hearth::{
     domain::{ChatId, UserId},
     rituals::coupons::{
         rules::{Code, NewCode, PoolName},
-        store::{Grant, Taken},
+        store::codes::{Grant, Taken},
     },
     store::Store,
 };
@@ -81,7 +81,7 @@ async fn take(
         token,
         value: None,
     };
-    let taken = hearth::rituals::coupons::store::take(&mut tx, pool, grant, 1)
+    let taken = hearth::rituals::coupons::store::codes::take(&mut tx, pool, grant, 1)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -152,18 +152,18 @@ async fn a_code_is_unique_across_pools_and_redeemed_once(db: TestDb) {
     let code = Code::parse(&held.code).unwrap();
     let by = UserId::telegram(1);
     assert!(matches!(
-        hearth::rituals::coupons::store::redeem(&mut conn, &code, &by, 10)
+        hearth::rituals::coupons::store::codes::redeem(&mut conn, &code, &by, 10)
             .await
             .unwrap(),
-        hearth::rituals::coupons::store::Redeemed::Done(_)
+        hearth::rituals::coupons::store::codes::Redeemed::Done(_)
     ));
     assert!(matches!(
-        hearth::rituals::coupons::store::redeem(&mut conn, &code, &by, 11)
+        hearth::rituals::coupons::store::codes::redeem(&mut conn, &code, &by, 11)
             .await
             .unwrap(),
-        hearth::rituals::coupons::store::Redeemed::Already { at: 10, .. }
+        hearth::rituals::coupons::store::codes::Redeemed::Already { at: 10, .. }
     ));
-    let found = hearth::rituals::coupons::store::by_token(&mut conn, "tok")
+    let found = hearth::rituals::coupons::store::codes::by_token(&mut conn, "tok")
         .await
         .unwrap();
     assert_eq!(found.map(|h| h.code), Some(held.code));

@@ -10,39 +10,32 @@
 //! encrypted): Synapse's `unsigned.prev_sender`, which names the inviter of
 //! a join, is not part of the typed events.
 
+mod account;
+
+use self::account::{device_store, session};
+mod port;
 mod render;
 mod session_file;
 mod translate;
 
-use std::{path::PathBuf, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
-use async_trait::async_trait;
 use matrix_sdk::{
     Client,
-    authentication::{SessionTokens, matrix::MatrixSession},
     config::SyncSettings,
     room::MessagesOptions,
-    ruma::{
-        OwnedRoomId, RoomId,
-        api::client::{
-            session::login,
-            uiaa::{MatrixUserIdentifier, UserIdentifier},
-        },
-    },
+    ruma::{OwnedRoomId, RoomId},
 };
-use secrecy::ExposeSecret;
 use serde_json::Value;
 
 use crate::{
-    config::{MatrixAuth, MatrixSettings},
-    domain::{ChatId, DisplayName, Platform, UserId},
-    engine::{Action, DeliveryError, Engine, Event, GroupInfo, Incoming, Port, PortError},
+    config::MatrixSettings,
+    domain::{ChatId, DisplayName, UserId},
+    engine::{Engine, Event, GroupInfo, Incoming},
     store::{Store, platform_state},
 };
 
-/// Where versions before the session file kept the session.
-const LEGACY_SESSION_KEY: &str = "matrix.session";
 const SINCE_KEY: &str = "matrix.since";
 /// Followed by a user id: the direct room with them (opened by either side).
 const DIRECT_KEY: &str = "matrix.direct.";
@@ -503,288 +496,4 @@ impl Matrix {
 /// A user id as the Matrix client takes it.
 fn matrix_user(user: &UserId) -> anyhow::Result<matrix_sdk::ruma::OwnedUserId> {
     matrix_sdk::ruma::OwnedUserId::try_from(user.native()).context("not a Matrix user id")
-}
-
-/// The session saved in the store directory, or a new one: a login with
-/// the password, or the access token's own device. A device's keys for
-/// encrypted rooms live only in its store, so a saved device whose store is
-/// gone cannot read those rooms again; with a password the bot starts over
-/// as a new device.
-async fn session(settings: &MatrixSettings, store: &Store) -> anyhow::Result<MatrixSession> {
-    session_file::private_dir(&settings.store_dir)?;
-    let saved = match session_file::read(&settings.store_dir)? {
-        Some(session) => Some(session),
-        None => moved_from_database(settings, store).await?,
-    };
-    if let Some(session) = saved {
-        let dir = device_store(settings, &session);
-        let device = session.meta.device_id.to_string();
-        match &settings.auth {
-            _ if dir.exists() => return Ok(session),
-            MatrixAuth::Password(_) => tracing::warn!(
-                %device, store = %dir.display(),
-                "the saved Matrix device has no store here; logging in as a new device"
-            ),
-            MatrixAuth::AccessToken(_) => {
-                tracing::warn!(
-                    %device, store = %dir.display(),
-                    "the saved Matrix device has no store here; starting one. If this device \
-                     read encrypted rooms before, its keys are lost: restore the store or give \
-                     a new access token"
-                );
-                return Ok(session);
-            }
-        }
-    }
-    // A client without a store only to learn the device: the store to open
-    // depends on it.
-    let probe = Client::builder()
-        .homeserver_url(settings.homeserver.as_str())
-        .build()
-        .await
-        .context("building the Matrix client")?;
-    let session = match &settings.auth {
-        MatrixAuth::Password(password) => {
-            login(&probe, &settings.user, password.expose_secret()).await?
-        }
-        MatrixAuth::AccessToken(token) => {
-            session_from_token(&probe, &settings.user, token.expose_secret()).await?
-        }
-    };
-    session_file::write(&settings.store_dir, &session)?;
-    Ok(session)
-}
-
-/// A session an earlier version kept in the database, moved to the store
-/// directory and dropped from the database.
-async fn moved_from_database(
-    settings: &MatrixSettings,
-    store: &Store,
-) -> anyhow::Result<Option<MatrixSession>> {
-    let mut conn = store.connection().await?;
-    let Some(json) = platform_state::get(&mut conn, LEGACY_SESSION_KEY).await? else {
-        return Ok(None);
-    };
-    let session = serde_json::from_str::<MatrixSession>(&json).ok();
-    if let Some(session) = &session {
-        session_file::write(&settings.store_dir, session)?;
-        tracing::info!(
-            file = %session_file::path(&settings.store_dir).display(),
-            "moved the Matrix session out of the database"
-        );
-    }
-    platform_state::delete(&mut conn, LEGACY_SESSION_KEY).await?;
-    Ok(session)
-}
-
-/// The SDK's store of one device of the bot.
-fn device_store(settings: &MatrixSettings, session: &MatrixSession) -> PathBuf {
-    settings.store_dir.join(session.meta.device_id.as_str())
-}
-
-/// A password login as a plain request: a new device, not yet used.
-async fn login(client: &Client, user: &str, password: &str) -> anyhow::Result<MatrixSession> {
-    let identifier = UserIdentifier::Matrix(MatrixUserIdentifier::new(user.to_owned()));
-    let mut request = login::v3::Request::new(login::v3::LoginInfo::Password(
-        login::v3::Password::new(identifier, password.to_owned()),
-    ));
-    request.initial_device_display_name = Some("Hearth".to_owned());
-    let response = client
-        .send(request)
-        .await
-        .context("Matrix login failed; check HEARTH_MATRIX_USER and HEARTH_MATRIX_PASSWORD")?;
-    Ok(MatrixSession::from(&response))
-}
-
-/// A session for an access token, completing the device id with `/whoami`.
-async fn session_from_token(
-    client: &Client,
-    user: &str,
-    token: &str,
-) -> anyhow::Result<MatrixSession> {
-    let probe = MatrixSession {
-        meta: matrix_sdk::SessionMeta {
-            user_id: user
-                .try_into()
-                .context("HEARTH_MATRIX_USER is not a Matrix user id")?,
-            device_id: "HEARTH".into(),
-        },
-        tokens: SessionTokens {
-            access_token: token.to_owned(),
-            refresh_token: None,
-        },
-    };
-    client.restore_session(probe.clone()).await?;
-    let whoami = client
-        .whoami()
-        .await
-        .context("the homeserver refused HEARTH_MATRIX_ACCESS_TOKEN")?;
-    let device_id = whoami.device_id.context("the access token has no device")?;
-    Ok(MatrixSession {
-        meta: matrix_sdk::SessionMeta {
-            user_id: whoami.user_id,
-            device_id,
-        },
-        ..probe
-    })
-}
-
-#[async_trait]
-impl Port for Matrix {
-    fn platform(&self) -> Platform {
-        Platform::Matrix
-    }
-
-    fn command_prefix(&self) -> char {
-        '!'
-    }
-
-    fn bot_handle(&self) -> &str {
-        self.me.native()
-    }
-
-    fn bot_id(&self) -> &UserId {
-        &self.me
-    }
-
-    fn personal_links(&self) -> bool {
-        false
-    }
-
-    fn opens_private_chats(&self) -> bool {
-        true
-    }
-
-    /// Room admins are members with the power level to kick.
-    async fn is_admin(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError> {
-        let room = self.room(group)?;
-        let user = matrix_user(user)?;
-        let levels = room.power_levels().await.context("reading power levels")?;
-        Ok(levels.user_can_kick(&user))
-    }
-
-    async fn is_member(&self, group: &ChatId, user: &UserId) -> Result<bool, PortError> {
-        let room = self.room(group)?;
-        let user = matrix_user(user)?;
-        let member = room.get_member(&user).await.context("reading a member")?;
-        Ok(member.is_some_and(|m| {
-            *m.membership() == matrix_sdk::ruma::events::room::member::MembershipState::Join
-        }))
-    }
-
-    async fn remove_member(
-        &self,
-        group: &ChatId,
-        user: &UserId,
-        reason: &str,
-    ) -> Result<(), PortError> {
-        let room = self.room(group)?;
-        let user = matrix_user(user)?;
-        room.kick_user(&user, Some(reason).filter(|r| !r.is_empty()))
-            .await
-            .map_err(|e| {
-                if e.as_client_api_error()
-                    .is_some_and(|api| api.status_code.as_u16() == 403)
-                {
-                    PortError::MissingRight("Kick users")
-                } else {
-                    PortError::Unexpected(anyhow::Error::new(e).context("kicking a member"))
-                }
-            })
-    }
-
-    async fn create_member_link(
-        &self,
-        _group: &ChatId,
-        _name: &str,
-        _join_request: bool,
-    ) -> Result<String, PortError> {
-        Err(PortError::Unexpected(anyhow::anyhow!(
-            "Matrix has no per-member invite links"
-        )))
-    }
-
-    fn has_buttons(&self) -> bool {
-        false
-    }
-
-    async fn member_count(&self, group: &ChatId) -> Result<u64, PortError> {
-        Ok(self.room(group)?.joined_members_count())
-    }
-
-    #[tracing::instrument(skip_all, fields(chat_id = %chat))]
-    async fn deliver(
-        &self,
-        chat: &ChatId,
-        action: &Action,
-    ) -> Result<Option<String>, DeliveryError> {
-        // A user id stands for the private chat with them.
-        let room = if chat.native().starts_with('@') {
-            self.direct_room(chat.native())
-                .await
-                .map_err(DeliveryError::Transient)?
-        } else {
-            self.room(chat).map_err(DeliveryError::Permanent)?
-        };
-        let event_id = |m: &str| {
-            matrix_sdk::ruma::OwnedEventId::try_from(m)
-                .map_err(|_| DeliveryError::Permanent(anyhow::anyhow!("bad event id {m}")))
-        };
-        let result = match action {
-            // An announcement's button becomes the bot's reaction, added
-            // once the message is delivered.
-            Action::Send { text }
-            | Action::Post { text, .. }
-            | Action::Announce { text, .. }
-            | Action::Ask { text, .. } => room
-                .send_raw("m.room.message", render::to_content(text))
-                .await
-                .map(|sent| Some(sent.response.event_id.to_string())),
-            Action::Photo {
-                png,
-                file_name,
-                caption,
-            } => {
-                let bytes =
-                    crate::engine::action::decode_image(png).map_err(DeliveryError::Permanent)?;
-                let caption =
-                    matrix_sdk::ruma::events::room::message::TextMessageEventContent::plain(
-                        caption.clone(),
-                    );
-                let config = matrix_sdk::attachment::AttachmentConfig::new().caption(Some(caption));
-                room.send_attachment(file_name.clone(), &mime::IMAGE_PNG, bytes, config)
-                    .await
-                    .map(|sent| Some(sent.event_id.to_string()))
-            }
-            Action::React { message, key } => room
-                .send_raw("m.reaction", render::reaction(&event_id(message)?, key))
-                .await
-                .map(|_| None),
-            Action::Pin { message } => room.pin_event(&event_id(message)?).await.map(|_| None),
-            Action::Unpin { message } => room.unpin_event(&event_id(message)?).await.map(|_| None),
-            Action::Leave => room.leave().await.map(|()| None),
-            Action::ApproveJoin { .. } => {
-                return Err(DeliveryError::Permanent(anyhow::anyhow!(
-                    "Matrix joins need no approval"
-                )));
-            }
-            Action::RemoveMember { user, reason } => {
-                self.remove_member(chat, user, reason).await?;
-                return Ok(None);
-            }
-        };
-        result.map_err(classify)
-    }
-}
-
-/// A refusal (403 for a missing power level, 404, a bad request) will not
-/// change by trying again; rate limits, server errors and the network may.
-fn classify(e: matrix_sdk::Error) -> DeliveryError {
-    let status = e.as_client_api_error().map(|api| api.status_code);
-    match status {
-        Some(s) if s.is_client_error() && s.as_u16() != 429 => {
-            DeliveryError::Permanent(anyhow::Error::from(e))
-        }
-        _ => DeliveryError::Transient(anyhow::Error::from(e)),
-    }
 }

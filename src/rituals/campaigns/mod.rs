@@ -2,6 +2,7 @@
 
 pub mod store;
 
+pub(crate) mod manage;
 pub(crate) mod steps;
 
 pub mod playbook;

@@ -1,6 +1,8 @@
 //! Reply-to-confirm notices and who confirmed them.
 
+pub(crate) mod acks;
 pub(crate) mod replies;
+pub mod texts;
 
 use super::{CommandSpec, Help, Ritual};
 use crate::rituals::command::CommandError;

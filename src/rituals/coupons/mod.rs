@@ -2,6 +2,7 @@
 
 pub mod store;
 
+pub(crate) mod awards;
 pub(crate) mod pools;
 
 pub mod texts;

@@ -36,7 +36,7 @@ use crate::{
 };
 use crate::{
     engine::{Action, Button, Engine, Person, commands::Outcome},
-    rituals::coupons::pools::{Award, Win},
+    rituals::coupons::awards::{Award, Win},
 };
 
 pub const RITUAL: Ritual = Ritual {

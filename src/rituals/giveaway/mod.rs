@@ -34,7 +34,7 @@ use crate::{
 };
 use crate::{
     engine::{Action, Engine, Person, commands::Outcome},
-    rituals::coupons::pools::Award,
+    rituals::coupons::awards::Award,
 };
 
 pub const RITUAL: Ritual = Ritual {

@@ -19,7 +19,7 @@ use crate::{
 };
 use crate::{
     engine::{Action, Button, Engine, Person},
-    rituals::coupons::pools::Win,
+    rituals::coupons::awards::Win,
 };
 
 impl Engine {

@@ -24,7 +24,7 @@ use crate::{
 };
 use crate::{
     engine::{Action, Engine, commands::Outcome, event::Person},
-    rituals::coupons::pools::Win,
+    rituals::coupons::awards::Win,
 };
 
 /// How often reached milestones are looked for: a congratulation a few

@@ -32,7 +32,7 @@ use crate::{
 };
 use crate::{
     engine::{Action, Engine, Person, commands::Outcome},
-    rituals::coupons::pools::Win,
+    rituals::coupons::awards::Win,
 };
 
 pub const RITUAL: Ritual = Ritual {

@@ -1,10 +1,14 @@
 //! Scheduled posts, time zones, the operator's snippets and group sets.
 
+pub(crate) mod manage;
+
 pub mod store;
 
 pub(crate) mod posts;
 
-pub(crate) mod commands;
+pub(crate) mod library;
+pub(crate) mod plan;
+pub mod texts;
 
 pub mod command;
 

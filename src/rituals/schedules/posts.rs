@@ -19,7 +19,6 @@ use crate::{
         RichText,
         schedule::{self, Due, Timing},
         template::{Template, Value, Values},
-        texts,
     },
     store::{self, groups::Group},
 };
@@ -182,8 +181,9 @@ impl Engine {
     ) -> anyhow::Result<RichText> {
         let tz = group.timezone;
         let local = schedule::local_of(tz, now);
-        let template = Template::parse_with(body, texts::POST_VARS, texts::POST_FUNCTIONS)
-            .with_context(|| format!("stored post template of {}", group.id))?;
+        let template =
+            Template::parse_with(body, super::texts::POST_VARS, super::texts::POST_FUNCTIONS)
+                .with_context(|| format!("stored post template of {}", group.id))?;
         let mut values: Values = HashMap::from([
             ("group", Value::Text(group.title.clone())),
             ("date", Value::Text(local.format("%Y-%m-%d").to_string())),
@@ -216,7 +216,7 @@ impl Engine {
         let countdown = |arg: &str| -> Option<Value> {
             let target = parse_moment(arg)?;
             let secs = (schedule::instant_of(tz, target) - now) / 1000;
-            Some(Value::Text(texts::countdown(lang, secs)))
+            Some(Value::Text(super::texts::countdown(lang, secs)))
         };
         let calls = |f: &str, arg: &str| -> Option<Value> {
             match f {
@@ -226,7 +226,7 @@ impl Engine {
                     // A snippet may use variables and countdowns, not other
                     // snippets: no loops, no surprises.
                     let inner =
-                        Template::parse_with(body, texts::POST_VARS, &["countdown"]).ok()?;
+                        Template::parse_with(body, super::texts::POST_VARS, &["countdown"]).ok()?;
                     Some(Value::Rich(inner.render_with(&values, &|f, a| {
                         (f == "countdown").then(|| countdown(a)).flatten()
                     })))
@@ -234,7 +234,7 @@ impl Engine {
                 _ => None,
             }
         };
-        let mut text = RichText::plain(texts::post_heading(kind));
+        let mut text = RichText::plain(super::texts::post_heading(kind));
         text.append(template.render_with(&values, &calls));
         Ok(text)
     }

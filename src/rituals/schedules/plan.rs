@@ -1,0 +1,184 @@
+//! What `/schedule`, `/timezone`, `/snippet` and `/groupset` write, planned
+//! while the command is checked and written with its reply in the command's
+//! transaction: a command that fails a check writes nothing.
+
+use sqlx::AnyConnection;
+
+use super::command::PostKind;
+use super::store::NewSchedule;
+use crate::engine::{Engine, commands::Outcome};
+use crate::{
+    domain::{ChatId, Lang, RichText, UserId},
+    store,
+};
+
+/// Writes a command plans, applied with its reply.
+pub(crate) enum Plan {
+    AddSchedules {
+        lang: Lang,
+        by: UserId,
+        items: Vec<Planned>,
+    },
+    Pause(i64),
+    Resume(i64, Option<(String, i64)>),
+    Delete(i64),
+    Timezone {
+        group: ChatId,
+        zone: chrono_tz::Tz,
+        moved: Vec<(i64, Option<(String, i64)>)>,
+    },
+    SaveSnippet {
+        owner: UserId,
+        name: String,
+        body: String,
+    },
+    DeleteSnippet {
+        owner: UserId,
+        name: String,
+        lang: Lang,
+    },
+    SaveGroupSet {
+        owner: UserId,
+        name: String,
+        groups: Vec<ChatId>,
+    },
+    DeleteGroupSet {
+        owner: UserId,
+        name: String,
+        lang: Lang,
+    },
+}
+
+/// One schedule about to be created, with what the reply shows of it.
+pub(crate) struct Planned {
+    pub(super) group: ChatId,
+    pub(super) title: String,
+    pub(super) kind: PostKind,
+    pub(super) timing: String,
+    pub(super) body: String,
+    pub(super) pin: bool,
+    pub(super) confirm: Option<String>,
+    pub(super) next: (String, i64),
+    pub(super) next_shown: String,
+    pub(super) preview: RichText,
+}
+
+impl Plan {
+    /// Applies the writes; returns a reply that replaces the planned one
+    /// when it depends on them (new ids, whether something existed).
+    pub(crate) async fn write(
+        self,
+        engine: &Engine,
+        conn: &mut AnyConnection,
+        now: i64,
+    ) -> anyhow::Result<Option<RichText>> {
+        match self {
+            Plan::AddSchedules { lang, by, items } => {
+                let mut reply = RichText::default();
+                // One preview is enough when one text goes to many groups.
+                let single = items.len() == 1;
+                let mut preview = None;
+                for (n, item) in items.into_iter().enumerate() {
+                    let id = super::store::insert(
+                        conn,
+                        &NewSchedule {
+                            group: &item.group,
+                            kind: item.kind,
+                            timing: &item.timing,
+                            body: &item.body,
+                            pin: item.pin,
+                            confirm: item.confirm.as_deref(),
+                            next: (&item.next.0, item.next.1),
+                            created_by: &by,
+                        },
+                        now,
+                    )
+                    .await?;
+                    if n > 0 {
+                        // Only a multi-group plan has a second item.
+                        reply.push_text("\n");
+                    }
+                    reply.push_text(&format!("{}#{id} · ", super::texts::schedule_saved(lang)));
+                    reply.push_text(&item.title);
+                    reply.push_text(super::texts::schedule_next_run(lang));
+                    reply.push_text(&item.next_shown);
+                    if single {
+                        reply.push_text(super::texts::preview_heading(lang));
+                        reply.append(item.preview);
+                    } else if n == 0 {
+                        preview = Some(item.preview);
+                    }
+                }
+                if let Some(preview) = preview {
+                    reply.push_text(super::texts::preview_heading(lang));
+                    reply.append(preview);
+                }
+                Ok(Some(reply))
+            }
+            Plan::Pause(id) => {
+                super::store::set_paused(conn, id, true).await?;
+                Ok(None)
+            }
+            Plan::Resume(id, next) => {
+                super::store::set_paused(conn, id, false).await?;
+                let next = next.as_ref().map(|(l, at)| (l.as_str(), *at));
+                super::store::advance(conn, id, next).await?;
+                Ok(None)
+            }
+            Plan::Delete(id) => {
+                super::store::delete(conn, id).await?;
+                engine.confirm_closed(id);
+                Ok(None)
+            }
+            Plan::Timezone { group, zone, moved } => {
+                store::groups::set_timezone(conn, &group, zone).await?;
+                for (id, next) in moved {
+                    let next = next.as_ref().map(|(l, at)| (l.as_str(), *at));
+                    super::store::advance(conn, id, next).await?;
+                }
+                Ok(None)
+            }
+            Plan::SaveSnippet { owner, name, body } => {
+                super::store::library::save_snippet(conn, &owner, &name, &body, now).await?;
+                Ok(None)
+            }
+            Plan::DeleteSnippet { owner, name, lang } => {
+                let gone = super::store::library::delete_snippet(conn, &owner, &name).await?;
+                Ok((!gone).then(|| RichText::plain(super::texts::snippet_missing(lang))))
+            }
+            Plan::SaveGroupSet {
+                owner,
+                name,
+                groups,
+            } => {
+                super::store::library::save_group_set(conn, &owner, &name, &groups).await?;
+                Ok(None)
+            }
+            Plan::DeleteGroupSet { owner, name, lang } => {
+                let gone = super::store::library::delete_group_set(conn, &owner, &name).await?;
+                Ok((!gone).then(|| RichText::plain(super::texts::group_set_missing(lang))))
+            }
+        }
+    }
+}
+
+pub(super) fn planned(reply: RichText, plan: Plan) -> Outcome {
+    Outcome {
+        reply,
+        effect: Some(Box::new(plan)),
+    }
+}
+
+pub(crate) fn say(text: impl Into<String>) -> Outcome {
+    RichText::plain(text.into()).into()
+}
+
+#[async_trait::async_trait]
+impl crate::engine::effect::Effect for Plan {
+    async fn apply(
+        self: Box<Self>,
+        cx: &mut crate::engine::effect::Cx<'_>,
+    ) -> anyhow::Result<Option<RichText>> {
+        self.write(cx.engine, cx.conn, cx.now).await
+    }
+}
