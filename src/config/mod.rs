@@ -92,28 +92,7 @@ impl Settings {
 
     /// Reads settings through `get`, so tests need not touch the environment.
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
-        let telegram = match get("HEARTH_TELEGRAM_TOKEN") {
-            None => None,
-            Some(token) => Some(TelegramSettings {
-                token: SecretString::from(parse_token(&token)?),
-                api_url: parse_api_url(get("HEARTH_TELEGRAM_API_URL").as_deref())?,
-                request_timeout: parse_seconds(
-                    "HEARTH_TELEGRAM_TIMEOUT_SECS",
-                    get("HEARTH_TELEGRAM_TIMEOUT_SECS"),
-                    20.0,
-                )
-                .and_then(|t| {
-                    if t.is_zero() {
-                        Err(invalid(
-                            "HEARTH_TELEGRAM_TIMEOUT_SECS",
-                            "must be more than 0".to_owned(),
-                        ))
-                    } else {
-                        Ok(t)
-                    }
-                })?,
-            }),
-        };
+        let telegram = parse_telegram(&get)?;
         let matrix = parse_matrix(&get)?;
         if telegram.is_none() && matrix.is_none() {
             return Err(invalid(
@@ -123,24 +102,8 @@ impl Settings {
             ));
         }
         let operators = parse_operators(get("HEARTH_OPERATORS").as_deref())?;
-        let timezone = match get("HEARTH_TIMEZONE") {
-            None => chrono_tz::UTC,
-            Some(tz) => tz.trim().parse().map_err(|_| {
-                invalid(
-                    "HEARTH_TIMEZONE",
-                    format!(
-                        "`{}` is not a time zone; use an IANA name such as Asia/Shanghai",
-                        tz.trim()
-                    ),
-                )
-            })?,
-        };
-        let lang = match get("HEARTH_LANG") {
-            None => Lang::En,
-            Some(l) => l
-                .parse()
-                .map_err(|e| invalid("HEARTH_LANG", format!("{e}")))?,
-        };
+        let timezone = parse_timezone(get("HEARTH_TIMEZONE").as_deref())?;
+        let lang = parse_lang(get("HEARTH_LANG").as_deref())?;
         Ok(Self {
             telegram,
             matrix,
@@ -195,6 +158,57 @@ impl Settings {
                     )
                 })
         })
+    }
+}
+
+fn parse_telegram(
+    get: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<TelegramSettings>, ConfigError> {
+    Ok(match get("HEARTH_TELEGRAM_TOKEN") {
+        None => None,
+        Some(token) => Some(TelegramSettings {
+            token: SecretString::from(parse_token(&token)?),
+            api_url: parse_api_url(get("HEARTH_TELEGRAM_API_URL").as_deref())?,
+            request_timeout: parse_seconds(
+                "HEARTH_TELEGRAM_TIMEOUT_SECS",
+                get("HEARTH_TELEGRAM_TIMEOUT_SECS"),
+                20.0,
+            )
+            .and_then(|t| {
+                if t.is_zero() {
+                    Err(invalid(
+                        "HEARTH_TELEGRAM_TIMEOUT_SECS",
+                        "must be more than 0".to_owned(),
+                    ))
+                } else {
+                    Ok(t)
+                }
+            })?,
+        }),
+    })
+}
+
+fn parse_timezone(raw: Option<&str>) -> Result<chrono_tz::Tz, ConfigError> {
+    match raw {
+        None => Ok(chrono_tz::UTC),
+        Some(tz) => tz.trim().parse().map_err(|_| {
+            invalid(
+                "HEARTH_TIMEZONE",
+                format!(
+                    "`{}` is not a time zone; use an IANA name such as Asia/Shanghai",
+                    tz.trim()
+                ),
+            )
+        }),
+    }
+}
+
+fn parse_lang(raw: Option<&str>) -> Result<Lang, ConfigError> {
+    match raw {
+        None => Ok(Lang::En),
+        Some(l) => l
+            .parse()
+            .map_err(|e| invalid("HEARTH_LANG", format!("{e}"))),
     }
 }
 

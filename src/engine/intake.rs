@@ -7,10 +7,10 @@
 use anyhow::Context;
 use sqlx::AnyConnection;
 
-use super::{Action, CacheChange, Engine, Event, Incoming, lanes, membership};
+use super::{Action, CacheChange, Engine, Event, Incoming, Person, lanes, membership};
 use crate::{
-    domain::{ChatId, RichText},
-    store::{self},
+    domain::{ChatId, RichText, UserId},
+    store,
 };
 
 impl Engine {
@@ -21,12 +21,7 @@ impl Engine {
         let mut tx: Option<store::Tx> = None;
         let mut cache = Vec::new();
         let mut members = Vec::new();
-        let mut acks = Vec::new();
-        let mut replies = Vec::new();
-        let mut spoke = Vec::new();
-        // Speakers seen first in this process, kept with their @username so
-        // an operator can name them.
-        let mut speakers = Vec::new();
+        let mut said = Said::default();
         let mut queued = false;
         for incoming in batch {
             if membership::is_member_event(&incoming.event) {
@@ -47,32 +42,7 @@ impl Engine {
                 reply_to,
             } = &incoming.event
             {
-                // Confirmations need no update key: counting a member twice
-                // is impossible by the table's key.
-                for post in self.confirmed_posts(group, text, reply_to.as_deref()) {
-                    acks.push((post, from.clone()));
-                }
-                // A reply may count in a reply game (one per member, by key).
-                if let Some(message) = reply_to
-                    && self.is_active(group)
-                {
-                    replies.push((group.clone(), message.clone(), from.clone()));
-                }
-                let key = (group.clone(), from.id.clone());
-                if self.is_active(group)
-                    && !self
-                        .memory
-                        .spoken
-                        .read()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .contains_key(&key)
-                    && !spoke.contains(&key)
-                {
-                    spoke.push(key);
-                    if from.handle.is_some() {
-                        speakers.push(from.seen());
-                    }
-                }
+                self.read_message(&mut said, group, from, text, reply_to.as_deref());
                 continue;
             }
             if !members.is_empty() {
@@ -103,19 +73,9 @@ impl Engine {
             let conn = self.open(&mut tx).await?;
             self.apply_member_events(conn, members, &cache).await?;
         }
-        if !acks.is_empty() {
+        if !said.is_empty() {
             let conn = self.open(&mut tx).await?;
-            self.record_acks(conn, &acks).await?;
-        }
-        if !replies.is_empty() {
-            let conn = self.open(&mut tx).await?;
-            self.record_replies(conn, &replies).await?;
-        }
-        if !spoke.is_empty() {
-            let conn = self.open(&mut tx).await?;
-            crate::rituals::channels::store::funnel::mark_spoke(conn, &spoke, self.now_ms())
-                .await?;
-            store::members::upsert_users(conn, &speakers).await?;
+            self.record_said(conn, &said).await?;
         }
         self.commit(tx, &mut cache).await?;
         if queued {
@@ -126,7 +86,7 @@ impl Engine {
             .spoken
             .write()
             .unwrap_or_else(|e| e.into_inner())
-            .extend(spoke.into_iter().map(|key| (key, ())));
+            .extend(said.spoke.into_iter().map(|key| (key, ())));
         Ok(())
     }
 
@@ -205,5 +165,80 @@ impl Engine {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// What a batch's group messages said: confirmations, replies that may
+/// count in a reply game, and first words of members not yet known to
+/// have spoken.
+#[derive(Default)]
+struct Said {
+    acks: Vec<(i64, Person)>,
+    replies: Vec<(ChatId, String, Person)>,
+    spoke: Vec<(ChatId, UserId)>,
+    /// Speakers seen first in this process, kept with their @username so
+    /// an operator can name them.
+    speakers: Vec<crate::store::members::SeenUser>,
+}
+
+impl Said {
+    fn is_empty(&self) -> bool {
+        self.acks.is_empty() && self.replies.is_empty() && self.spoke.is_empty()
+    }
+}
+
+impl Engine {
+    /// Notes what a group message says, to be written with the batch.
+    fn read_message(
+        &self,
+        said: &mut Said,
+        group: &ChatId,
+        from: &Person,
+        text: &str,
+        reply_to: Option<&str>,
+    ) {
+        // Confirmations need no update key: counting a member twice is
+        // impossible by the table's key.
+        for post in self.confirmed_posts(group, text, reply_to) {
+            said.acks.push((post, from.clone()));
+        }
+        // A reply may count in a reply game (one per member, by key).
+        if let Some(message) = reply_to
+            && self.is_active(group)
+        {
+            said.replies
+                .push((group.clone(), message.to_owned(), from.clone()));
+        }
+        let key = (group.clone(), from.id.clone());
+        if self.is_active(group)
+            && !self
+                .memory
+                .spoken
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains_key(&key)
+            && !said.spoke.contains(&key)
+        {
+            said.spoke.push(key);
+            if from.handle.is_some() {
+                said.speakers.push(from.seen());
+            }
+        }
+    }
+
+    /// Writes what a batch's messages said, in the batch's transaction.
+    async fn record_said(&self, conn: &mut AnyConnection, said: &Said) -> anyhow::Result<()> {
+        if !said.acks.is_empty() {
+            self.record_acks(conn, &said.acks).await?;
+        }
+        if !said.replies.is_empty() {
+            self.record_replies(conn, &said.replies).await?;
+        }
+        if !said.spoke.is_empty() {
+            crate::rituals::channels::store::funnel::mark_spoke(conn, &said.spoke, self.now_ms())
+                .await?;
+            store::members::upsert_users(conn, &said.speakers).await?;
+        }
+        Ok(())
     }
 }

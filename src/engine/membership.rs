@@ -59,6 +59,10 @@ struct Fold {
     joined: Vec<(MemberKey, DisplayName)>,
     /// Joins and voluntary leaves, for noticing accounts that sweep groups.
     moves: Vec<(ChatId, UserId, &'static str)>,
+    /// When the batch is applied (engine clock).
+    now: i64,
+    /// How long a newcomer waits before their greeting.
+    settle_ms: i64,
 }
 
 impl Fold {
@@ -66,7 +70,57 @@ impl Fold {
         self.users.insert(person.id.clone(), person.seen());
     }
 
-    fn apply(&mut self, key: MemberKey, change: &Change, now: i64, settle_ms: i64) {
+    /// A join: credited to the inviter the invite rule names from what is
+    /// known (the link's owner, a stored intent, who added them).
+    fn joined(
+        &mut self,
+        key: MemberKey,
+        member: &Person,
+        added_by: Option<&Person>,
+        link_owner: Option<UserId>,
+        through_link: bool,
+    ) {
+        self.see(member);
+        if !member.is_bot {
+            self.joined.push((key.clone(), member.name.clone()));
+            self.moves.push((key.0.clone(), key.1.clone(), "join"));
+        }
+        let intent = self
+            .new_intents
+            .remove(&key)
+            .or_else(|| self.stored_intents.remove(&key));
+        let adder = added_by.filter(|a| a.id != member.id && !a.is_bot);
+        if let Some(adder) = adder {
+            self.see(adder);
+        }
+        let inviter = invites::inviter_of(Arrival {
+            through_link,
+            link_owner: link_owner.as_ref(),
+            intent: intent.as_ref(),
+            acted_by: adder.map(|a| &a.id),
+        });
+        let is_bot = member.is_bot;
+        self.apply(key, &Change::Joined { inviter, is_bot });
+    }
+
+    /// A leave: credit withdrawn if they were counted; a removal by someone
+    /// else is no move of their own.
+    fn left(&mut self, key: MemberKey, member: &UserId, removed_by: Option<&UserId>) {
+        if !self.rows.contains_key(&key) {
+            return;
+        }
+        let change = match removed_by {
+            Some(by) if by != member => Change::Removed,
+            _ => {
+                self.moves.push((key.0.clone(), key.1.clone(), "leave"));
+                Change::Left
+            }
+        };
+        self.apply(key, &change);
+    }
+
+    fn apply(&mut self, key: MemberKey, change: &Change) {
+        let (now, settle_ms) = (self.now, self.settle_ms);
         let prior = self.rows.get(&key);
         let outcome = invites::apply(&key.1, prior.map(|r| &r.record), change);
         let credited_at = match outcome.credit {
@@ -102,14 +156,7 @@ impl Engine {
         overlay: &[CacheChange],
     ) -> anyhow::Result<()> {
         let now = self.now_ms();
-        let keys: Vec<&str> = batch.iter().map(|i| i.key.as_str()).collect();
-        let fresh = store::updates::claim_many(conn, &keys, now).await?;
-        let events: Vec<Event> = batch
-            .into_iter()
-            .filter(|i| fresh.contains(&i.key))
-            .map(|i| i.event)
-            .filter(|e| key_of(e).is_some_and(|(group, _)| self.is_active_with(&group, overlay)))
-            .collect();
+        let events = self.fresh_events(conn, batch, overlay, now).await?;
         if events.is_empty() {
             return Ok(());
         }
@@ -120,91 +167,36 @@ impl Engine {
                 .filter(|e| matches!(e, Event::MemberJoined { .. }))
                 .filter_map(key_of),
         );
-        let urls: Vec<&str> = events
-            .iter()
-            .filter_map(|e| match e {
-                Event::MemberJoined { link, .. } | Event::JoinRequested { link, .. } => {
-                    link.as_ref().map(|l| l.url.as_str())
-                }
-                _ => None,
-            })
-            .collect();
+        let urls = link_urls(&events);
         let owners = store::links::owners_of(conn, &urls).await?;
         let channels = crate::rituals::channels::store::of_urls(conn, &urls).await?;
-        let mut channel_joins = Vec::new();
         let mut fold = Fold {
             rows: store::members::get_many(conn, &member_keys).await?,
             stored_intents: store::links::take_intents(conn, &join_keys).await?,
+            now,
+            settle_ms: self.settings.greet_settle.as_millis() as i64,
             ..Fold::default()
         };
-        let settle_ms = self.settings.greet_settle.as_millis() as i64;
         for event in &events {
             let Some(key) = key_of(event) else { continue };
-            // Only the bot's personal links credit anyone: an admin's generic
-            // link (or the group's primary link) says nothing about who invited whom.
-            let owner = |group: &GroupInfo, link: &Option<super::LinkUse>| {
-                link.as_ref()
-                    .and_then(|l| owners.get(&l.url))
-                    .filter(|(g, _)| g == &group.id)
-                    .map(|(_, owner)| owner.clone())
-            };
+            let owner =
+                |group: &GroupInfo, link: &Option<super::LinkUse>| link_owner(&owners, group, link);
             match event {
                 Event::MemberJoined {
                     group,
                     member,
                     added_by,
                     link,
-                } => {
-                    fold.see(member);
-                    if !member.is_bot {
-                        fold.joined.push((key.clone(), member.name.clone()));
-                        fold.moves.push((key.0.clone(), key.1.clone(), "join"));
-                        if let Some(l) = link
-                            && let Some(channel) = channels.get(&l.url)
-                        {
-                            channel_joins.push((key.clone(), *channel, l.url.clone()));
-                        }
-                    }
-                    let intent = fold
-                        .new_intents
-                        .remove(&key)
-                        .or_else(|| fold.stored_intents.remove(&key));
-                    let adder = added_by.as_ref().filter(|a| a.id != member.id && !a.is_bot);
-                    if let Some(adder) = adder {
-                        fold.see(adder);
-                    }
-                    let link_owner = owner(group, link);
-                    let inviter = invites::inviter_of(Arrival {
-                        through_link: link.is_some(),
-                        link_owner: link_owner.as_ref(),
-                        intent: intent.as_ref(),
-                        acted_by: adder.map(|a| &a.id),
-                    });
-                    fold.apply(
-                        key,
-                        &Change::Joined {
-                            inviter,
-                            is_bot: member.is_bot,
-                        },
-                        now,
-                        settle_ms,
-                    );
-                }
+                } => fold.joined(
+                    key,
+                    member,
+                    added_by.as_ref(),
+                    owner(group, link),
+                    link.is_some(),
+                ),
                 Event::MemberLeft {
                     member, removed_by, ..
-                } => {
-                    if !fold.rows.contains_key(&key) {
-                        continue;
-                    }
-                    let change = match removed_by {
-                        Some(by) if by != &member.id => Change::Removed,
-                        _ => {
-                            fold.moves.push((key.0.clone(), key.1.clone(), "leave"));
-                            Change::Left
-                        }
-                    };
-                    fold.apply(key, &change, now, settle_ms);
-                }
+                } => fold.left(key, &member.id, removed_by.as_ref()),
                 Event::JoinRequested { group, link, .. } => {
                     if let Some(owner) = owner(group, link) {
                         fold.new_intents.insert(key.clone(), owner);
@@ -220,11 +212,29 @@ impl Engine {
                 _ => {}
             }
         }
-        for ((group, user), channel, url) in channel_joins {
+        for ((group, user), channel, url) in channel_joins(&events, &channels) {
             crate::rituals::channels::store::record_join(conn, &group, &user, channel, &url, now)
                 .await?;
         }
         self.write_fold(conn, fold, now).await
+    }
+
+    /// The member events of a batch not applied before, in served groups.
+    async fn fresh_events(
+        &self,
+        conn: &mut AnyConnection,
+        batch: Vec<Incoming>,
+        overlay: &[CacheChange],
+        now: i64,
+    ) -> anyhow::Result<Vec<Event>> {
+        let keys: Vec<&str> = batch.iter().map(|i| i.key.as_str()).collect();
+        let fresh = store::updates::claim_many(conn, &keys, now).await?;
+        Ok(batch
+            .into_iter()
+            .filter(|i| fresh.contains(&i.key))
+            .map(|i| i.event)
+            .filter(|e| key_of(e).is_some_and(|(group, _)| self.is_active_with(&group, overlay)))
+            .collect())
     }
 
     async fn write_fold(
@@ -344,6 +354,54 @@ impl Engine {
             welcome_template: None,
         }
     }
+}
+
+/// The invite links joins and join requests came through.
+fn link_urls(events: &[Event]) -> Vec<&str> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::MemberJoined { link, .. } | Event::JoinRequested { link, .. } => {
+                link.as_ref().map(|l| l.url.as_str())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whose personal link a join came through. Only the bot's personal links
+/// credit anyone: an admin's generic link (or the group's primary link)
+/// says nothing about who invited whom.
+fn link_owner(
+    owners: &HashMap<String, (ChatId, UserId)>,
+    group: &GroupInfo,
+    link: &Option<super::LinkUse>,
+) -> Option<UserId> {
+    link.as_ref()
+        .and_then(|l| owners.get(&l.url))
+        .filter(|(g, _)| g == &group.id)
+        .map(|(_, owner)| owner.clone())
+}
+
+/// Joins of members (not bots) through a channel's link, with the link.
+fn channel_joins(
+    events: &[Event],
+    channels: &HashMap<String, i64>,
+) -> Vec<(MemberKey, i64, String)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::MemberJoined {
+                member,
+                link: Some(l),
+                ..
+            } if !member.is_bot => {
+                let channel = channels.get(&l.url)?;
+                Some((key_of(e)?, *channel, l.url.clone()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 fn unique(keys: impl Iterator<Item = MemberKey>) -> Vec<MemberKey> {

@@ -12,7 +12,11 @@
 
 mod account;
 
+pub use self::pending::PendingJoin;
+
 use self::account::{device_store, session};
+use matrix_sdk::sync::{JoinedRoomUpdate, SyncResponse};
+mod pending;
 mod port;
 mod render;
 mod session_file;
@@ -32,7 +36,7 @@ use serde_json::Value;
 use crate::{
     config::MatrixSettings,
     domain::{ChatId, DisplayName, UserId},
-    engine::{Engine, Event, GroupInfo, Incoming},
+    engine::{Engine, Event, Incoming},
     store::{Store, platform_state},
 };
 
@@ -41,68 +45,11 @@ const SINCE_KEY: &str = "matrix.since";
 const DIRECT_KEY: &str = "matrix.direct.";
 /// Followed by a room id: the user whose direct room it is.
 const DIRECT_ROOM_KEY: &str = "matrix.direct_room.";
-/// Followed by a room id: an invite being taken, written before the join
-/// and dropped once the engine has recorded the group.
-const PENDING_JOIN_KEY: &str = "matrix.pending_join.";
 const SYNC_TIMEOUT: Duration = Duration::from_secs(25);
 /// Events per `/messages` page when recovering a gappy sync, and at most
 /// how many pages (5,000 events: a day of a busy group).
 const GAP_PAGE: u32 = 100;
 const MAX_GAP_PAGES: usize = 50;
-
-/// An invite being taken, as recorded before the bot joins the room: a
-/// crash between the join and the engine recording the group is mended at
-/// the next start, with the same update key, so nothing happens twice.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct PendingJoin {
-    pub key: String,
-    pub inviter: String,
-    pub title: String,
-}
-
-impl PendingJoin {
-    /// Records the invite to `room`.
-    pub async fn note(&self, store: &Store, room: &str) -> anyhow::Result<()> {
-        let mut conn = store.connection().await?;
-        let value = serde_json::to_string(self).context("encoding a pending join")?;
-        platform_state::set(&mut conn, &format!("{PENDING_JOIN_KEY}{room}"), &value).await?;
-        Ok(())
-    }
-
-    /// Forgets the invite to `room`: recorded by the engine, or declined.
-    async fn drop_for(store: &Store, room: &str) -> anyhow::Result<()> {
-        let mut conn = store.connection().await?;
-        platform_state::delete(&mut conn, &format!("{PENDING_JOIN_KEY}{room}")).await?;
-        Ok(())
-    }
-
-    /// Every invite recorded and not yet dropped, by room.
-    async fn all(store: &Store) -> anyhow::Result<Vec<(String, PendingJoin)>> {
-        let mut conn = store.connection().await?;
-        let mut out = Vec::new();
-        for (key, value) in platform_state::with_prefix(&mut conn, PENDING_JOIN_KEY).await? {
-            let room = key[PENDING_JOIN_KEY.len()..].to_owned();
-            match serde_json::from_str(&value) {
-                Ok(pending) => out.push((room, pending)),
-                Err(e) => tracing::warn!(%room, error = %e, "unreadable pending join skipped"),
-            }
-        }
-        Ok(out)
-    }
-
-    /// The engine's event for it.
-    fn event(&self, room: &str) -> Event {
-        Event::BotJoined {
-            group: GroupInfo {
-                id: ChatId::matrix(room),
-                title: self.title.clone(),
-                public_handle: None,
-            },
-            by: translate::person(&self.inviter, None),
-            can_invite: true,
-        }
-    }
-}
 
 /// A connected Matrix bot account.
 pub struct Matrix {
@@ -179,26 +126,82 @@ impl Matrix {
             .await
             .context("Matrix /sync")?;
         let mut batch = Vec::new();
-        // Rooms joined by a process that stopped before the engine recorded
-        // them: told now, under their first key (a replay if it did).
         let mut recorded = Vec::new();
         if full_state {
-            for (room, pending) in PendingJoin::all(&self.store).await? {
-                let joined = matrix_sdk::ruma::RoomId::parse(room.as_str())
-                    .is_ok_and(|id| response.rooms.joined.contains_key(&id));
-                if joined {
-                    tracing::info!(%room, "a room joined before a stop is recorded now");
-                    batch.push(Incoming {
-                        key: pending.key.clone(),
-                        event: pending.event(&room),
-                    });
-                    recorded.push(room);
-                } else {
-                    // Never joined: the invite, if it stands, comes again.
-                    PendingJoin::drop_for(&self.store, &room).await?;
-                }
+            self.joins_before_stop(&response, &mut batch, &mut recorded)
+                .await?;
+        }
+        self.take_invites(engine, &response, &mut batch, &mut recorded)
+            .await?;
+        // The first sync returns history, which is not news: only invites count.
+        if let Some(since) = &since {
+            for (room_id, joined) in &response.rooms.joined {
+                batch.extend(self.room_news(room_id, joined, since).await?);
+            }
+            // Rooms the bot left, was kicked or banned from: their timeline
+            // ends with its own leave, which lets the group go and tells its
+            // operator. Nothing else there is the bot's business any more.
+            for (room_id, left) in &response.rooms.left {
+                let events: Vec<Value> = left
+                    .timeline
+                    .events
+                    .iter()
+                    .filter_map(|e| serde_json::from_str::<Value>(e.raw().json().get()).ok())
+                    .collect();
+                let title = self.room_title(room_id);
+                let translated =
+                    translate::timeline(room_id.as_str(), &title, &events, self.me.native());
+                batch.extend(
+                    translated
+                        .into_iter()
+                        .filter(|i| matches!(i.event, Event::BotLeft { .. })),
+                );
             }
         }
+        engine.handle_batch(batch).await?;
+        for room in recorded {
+            PendingJoin::drop_for(&self.store, &room).await?;
+        }
+        let mut conn = self.store.pool().acquire().await?;
+        platform_state::set(&mut conn, SINCE_KEY, &response.next_batch).await?;
+        Ok(())
+    }
+
+    /// Rooms joined by a process that stopped before the engine recorded
+    /// them: told now, under their first key (a replay if it did).
+    async fn joins_before_stop(
+        &self,
+        response: &SyncResponse,
+        batch: &mut Vec<Incoming>,
+        recorded: &mut Vec<String>,
+    ) -> anyhow::Result<()> {
+        for (room, pending) in PendingJoin::all(&self.store).await? {
+            let joined = matrix_sdk::ruma::RoomId::parse(room.as_str())
+                .is_ok_and(|id| response.rooms.joined.contains_key(&id));
+            if joined {
+                tracing::info!(%room, "a room joined before a stop is recorded now");
+                batch.push(Incoming {
+                    key: pending.key.clone(),
+                    event: pending.event(&room),
+                });
+                recorded.push(room);
+            } else {
+                // Never joined: the invite, if it stands, comes again.
+                PendingJoin::drop_for(&self.store, &room).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Invites in this sync: each accepted (tried a few times) and told as
+    /// the bot's join, or recorded and declined.
+    async fn take_invites(
+        &self,
+        engine: &Engine,
+        response: &SyncResponse,
+        batch: &mut Vec<Incoming>,
+        recorded: &mut Vec<String>,
+    ) -> anyhow::Result<()> {
         for (room_id, invited) in &response.rooms.invited {
             let events: Vec<Value> = invited
                 .invite_state
@@ -240,77 +243,52 @@ impl Matrix {
                 }
             }
         }
-        // The first sync returns history, which is not news: only invites count.
-        if since.is_some() {
-            for (room_id, joined) in &response.rooms.joined {
-                // A gappy sync left out what happened between the last sync
-                // and this timeline: page back through it, so nothing is lost.
-                let mut events = match (&joined.timeline.prev_batch, &since) {
-                    (Some(prev), Some(since)) if joined.timeline.limited => {
-                        self.recover_gap(room_id, prev, since).await?
-                    }
-                    _ => Vec::new(),
-                };
-                events.extend(
-                    joined
-                        .timeline
-                        .events
-                        .iter()
-                        .filter_map(|e| serde_json::from_str::<Value>(e.raw().json().get()).ok()),
-                );
-                let lost = translate::undecryptable(&events);
-                if !lost.is_empty() {
-                    // A member's command the bot cannot read goes unanswered:
-                    // say so, or the operator sees only silence.
-                    tracing::warn!(
-                        room = %room_id, events = ?lost,
-                        "events this device cannot decrypt are skipped; if the bot's store \
-                         was lost, members' clients share keys with its new device from now on"
-                    );
-                }
-                let title = self.room_title(room_id);
-                let direct = {
-                    let mut conn = self.store.connection().await?;
-                    let key = format!("{DIRECT_ROOM_KEY}{room_id}");
-                    platform_state::get(&mut conn, &key).await?
-                };
-                let mut translated = match direct {
-                    // The private chat with a member: only their commands.
-                    Some(user) => translate::direct(&user, &events, self.me.native()),
-                    None => {
-                        translate::timeline(room_id.as_str(), &title, &events, self.me.native())
-                    }
-                };
-                self.name_senders(room_id, &mut translated).await;
-                batch.extend(translated);
-            }
-            // Rooms the bot left, was kicked or banned from: their timeline
-            // ends with its own leave, which lets the group go and tells its
-            // operator. Nothing else there is the bot's business any more.
-            for (room_id, left) in &response.rooms.left {
-                let events: Vec<Value> = left
-                    .timeline
-                    .events
-                    .iter()
-                    .filter_map(|e| serde_json::from_str::<Value>(e.raw().json().get()).ok())
-                    .collect();
-                let title = self.room_title(room_id);
-                let translated =
-                    translate::timeline(room_id.as_str(), &title, &events, self.me.native());
-                batch.extend(
-                    translated
-                        .into_iter()
-                        .filter(|i| matches!(i.event, Event::BotLeft { .. })),
-                );
-            }
-        }
-        engine.handle_batch(batch).await?;
-        for room in recorded {
-            PendingJoin::drop_for(&self.store, &room).await?;
-        }
-        let mut conn = self.store.pool().acquire().await?;
-        platform_state::set(&mut conn, SINCE_KEY, &response.next_batch).await?;
         Ok(())
+    }
+
+    /// What happened in a joined room since the last sync, translated.
+    async fn room_news(
+        &self,
+        room_id: &RoomId,
+        joined: &JoinedRoomUpdate,
+        since: &str,
+    ) -> anyhow::Result<Vec<Incoming>> {
+        // A gappy sync left out what happened between the last sync and
+        // this timeline: page back through it, so nothing is lost.
+        let mut events = match &joined.timeline.prev_batch {
+            Some(prev) if joined.timeline.limited => self.recover_gap(room_id, prev, since).await?,
+            _ => Vec::new(),
+        };
+        events.extend(
+            joined
+                .timeline
+                .events
+                .iter()
+                .filter_map(|e| serde_json::from_str::<Value>(e.raw().json().get()).ok()),
+        );
+        let lost = translate::undecryptable(&events);
+        if !lost.is_empty() {
+            // A member's command the bot cannot read goes unanswered: say
+            // so, or the operator sees only silence.
+            tracing::warn!(
+                room = %room_id, events = ?lost,
+                "events this device cannot decrypt are skipped; if the bot's store \
+                 was lost, members' clients share keys with its new device from now on"
+            );
+        }
+        let title = self.room_title(room_id);
+        let direct = {
+            let mut conn = self.store.connection().await?;
+            let key = format!("{DIRECT_ROOM_KEY}{room_id}");
+            platform_state::get(&mut conn, &key).await?
+        };
+        let mut translated = match direct {
+            // The private chat with a member: only their commands.
+            Some(user) => translate::direct(&user, &events, self.me.native()),
+            None => translate::timeline(room_id.as_str(), &title, &events, self.me.native()),
+        };
+        self.name_senders(room_id, &mut translated).await;
+        Ok(translated)
     }
 
     /// The events a gappy sync skipped in a room, oldest first: pages of

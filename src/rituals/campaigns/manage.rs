@@ -62,58 +62,12 @@ impl Engine {
                 }));
             }
             CampaignCommand::Start { name, date, groups } => {
-                let Some(source) = campaigns::playbook(conn, &name).await? else {
-                    return Ok(say(texts::no_playbook(lang, &name)));
-                };
-                let book = match playbook::parse(&source) {
-                    Ok(book) => book,
-                    Err(errors) => {
-                        let first = errors.first().map(ToString::to_string).unwrap_or_default();
-                        return Ok(say(texts::broken_playbook(lang, &name, &first)));
-                    }
-                };
-                if let Some(c) = campaigns::latest(conn, &name).await?
-                    && (c.state == campaigns::RUNNING || c.state == campaigns::PAUSED)
+                match self
+                    .plan_start(conn, &name, date, &groups, here, from, lang)
+                    .await?
                 {
-                    return Ok(say(texts::under_way(lang, &name, &c.state)));
-                }
-                let groups = if groups.is_empty() {
-                    match here {
-                        Some(g) => vec![g.clone()],
-                        None => {
-                            return Ok(say(schedule_texts::targets_needed(lang)));
-                        }
-                    }
-                } else {
-                    match self
-                        .owned_targets(conn, &groups, here, &from.id, lang)
-                        .await?
-                    {
-                        Ok(groups) => groups,
-                        Err(why) => return Ok(say(why)),
-                    }
-                };
-                if let Some(why) = missing_snippet(conn, &book, &groups, lang).await? {
-                    return Ok(say(why));
-                }
-                let now = self.now_ms();
-                let grace = self.settings().schedule_grace;
-                let any_ahead = groups.iter().any(|g| {
-                    book.steps.iter().any(|step| {
-                        let at = instant_of(g.timezone, step.local_on(date));
-                        schedule::due(at, now, grace) != Some(Due::Skip)
-                    })
-                });
-                if !any_ahead {
-                    return Ok(say(texts::all_past(lang)));
-                }
-                CampaignPlan::Start {
-                    lang,
-                    book,
-                    source,
-                    date,
-                    groups,
-                    by: from.id.clone(),
+                    Ok(plan) => plan,
+                    Err(why) => return Ok(say(why)),
                 }
             }
             CampaignCommand::Pause(name) => {
@@ -140,6 +94,75 @@ impl Engine {
             reply: RichText::default(),
             effect: Some(Box::new(plan)),
         })
+    }
+
+    /// `/campaign start`: the playbook loaded and sound, not under way
+    /// already, its groups the operator's, its snippets known there, and
+    /// some step still ahead; or the sentence saying which is not so.
+    #[allow(clippy::too_many_arguments)]
+    async fn plan_start(
+        &self,
+        conn: &mut AnyConnection,
+        name: &str,
+        date: NaiveDate,
+        groups: &[String],
+        here: Option<&Group>,
+        from: &Person,
+        lang: Lang,
+    ) -> anyhow::Result<Result<CampaignPlan, String>> {
+        let Some(source) = campaigns::playbook(conn, name).await? else {
+            return Ok(Err(texts::no_playbook(lang, name)));
+        };
+        let book = match playbook::parse(&source) {
+            Ok(book) => book,
+            Err(errors) => {
+                let first = errors.first().map(ToString::to_string).unwrap_or_default();
+                return Ok(Err(texts::broken_playbook(lang, name, &first)));
+            }
+        };
+        if let Some(c) = campaigns::latest(conn, name).await?
+            && (c.state == campaigns::RUNNING || c.state == campaigns::PAUSED)
+        {
+            return Ok(Err(texts::under_way(lang, name, &c.state)));
+        }
+        let groups = if groups.is_empty() {
+            match here {
+                Some(g) => vec![g.clone()],
+                None => {
+                    return Ok(Err(schedule_texts::targets_needed(lang).to_owned()));
+                }
+            }
+        } else {
+            match self
+                .owned_targets(conn, groups, here, &from.id, lang)
+                .await?
+            {
+                Ok(groups) => groups,
+                Err(why) => return Ok(Err(why)),
+            }
+        };
+        if let Some(why) = missing_snippet(conn, &book, &groups, lang).await? {
+            return Ok(Err(why));
+        }
+        let now = self.now_ms();
+        let grace = self.settings().schedule_grace;
+        let any_ahead = groups.iter().any(|g| {
+            book.steps.iter().any(|step| {
+                let at = instant_of(g.timezone, step.local_on(date));
+                schedule::due(at, now, grace) != Some(Due::Skip)
+            })
+        });
+        if !any_ahead {
+            return Ok(Err(texts::all_past(lang).to_owned()));
+        }
+        Ok(Ok(CampaignPlan::Start {
+            lang,
+            book,
+            source,
+            date,
+            groups,
+            by: from.id.clone(),
+        }))
     }
 }
 
@@ -174,29 +197,7 @@ impl CampaignPlan {
                     now,
                 )
                 .await?;
-                let mut past = 0;
-                for group in &groups {
-                    let zone = group.timezone;
-                    for (n, step) in book.steps.iter().enumerate() {
-                        let local = step.local_on(date);
-                        let due_at = instant_of(zone, local);
-                        let state = if schedule::due(due_at, now, grace) == Some(Due::Skip) {
-                            past += 1;
-                            campaigns::SKIPPED
-                        } else {
-                            campaigns::WAITING
-                        };
-                        let row = StepRow {
-                            campaign: id,
-                            step: n as i64,
-                            group: group.id.clone(),
-                            due_at,
-                            local: local.format(LOCAL_FORMAT).to_string(),
-                            state: state.to_owned(),
-                        };
-                        campaigns::add_step(conn, &row).await?;
-                    }
-                }
+                let past = add_steps(conn, id, &book, date, &groups, now, grace).await?;
                 let mut text = texts::started(
                     lang,
                     &book.name,
@@ -236,6 +237,44 @@ impl CampaignPlan {
 }
 
 /// `/campaign`: the playbooks and the campaigns under way.
+/// Writes each step of a started campaign for each group, due at the step's
+/// local time in the group's zone; returns how many were already too late
+/// to run and are written skipped.
+async fn add_steps(
+    conn: &mut AnyConnection,
+    id: i64,
+    book: &Playbook,
+    date: NaiveDate,
+    groups: &[Group],
+    now: i64,
+    grace: std::time::Duration,
+) -> anyhow::Result<u64> {
+    let mut past = 0;
+    for group in groups {
+        let zone = group.timezone;
+        for (n, step) in book.steps.iter().enumerate() {
+            let local = step.local_on(date);
+            let due_at = instant_of(zone, local);
+            let state = if schedule::due(due_at, now, grace) == Some(Due::Skip) {
+                past += 1;
+                campaigns::SKIPPED
+            } else {
+                campaigns::WAITING
+            };
+            let row = StepRow {
+                campaign: id,
+                step: n as i64,
+                group: group.id.clone(),
+                due_at,
+                local: local.format(LOCAL_FORMAT).to_string(),
+                state: state.to_owned(),
+            };
+            campaigns::add_step(conn, &row).await?;
+        }
+    }
+    Ok(past)
+}
+
 async fn list(conn: &mut AnyConnection, lang: Lang) -> anyhow::Result<String> {
     let names = campaigns::playbook_names(conn).await?;
     if names.is_empty() {

@@ -134,39 +134,54 @@ impl Engine {
                 }
             }
             Ritual::Run(line) => {
-                let port = self.port(group.id.platform())?;
-                let prefix = port.command_prefix();
-                let text = match line.strip_prefix('/') {
-                    Some(rest) if prefix != '/' => format!("{prefix}{rest}"),
-                    _ => line.clone(),
-                };
-                let from = {
-                    let mut conn = self.store().connection().await?;
-                    let name = store::members::name_of(&mut conn, &campaign.started_by).await?;
-                    Person {
-                        id: campaign.started_by.clone(),
-                        name: name.unwrap_or_else(|| DisplayName::from_stored("Operator".into())),
-                        is_bot: false,
-                        lang: None,
-                        handle: None,
-                    }
-                };
-                let info = GroupInfo {
-                    id: group.id.clone(),
-                    title: group.title.clone(),
-                    public_handle: group.public_handle.clone(),
-                };
-                let key = format!("campaign:{}:{}:{}", row.campaign, row.step, row.group);
-                // The key makes this once-only: after a crash between the
-                // command and the mark below, the replay is skipped.
-                self.handle_command(&key, group.id.clone(), Some(info), from, text)
-                    .await?;
-                let mut conn = self.store().connection().await?;
-                campaigns::finish_step(&mut conn, row, campaigns::STEP_DONE, now).await?;
+                self.run_command_step(row, campaign, &group, line, now)
+                    .await?
             }
         }
         tracing::info!(campaign = %campaign.name, step = row.step, group = %row.group,
             "campaign step ran");
         Ok(true)
+    }
+
+    /// A command step: typed in the group as the operator who started the
+    /// campaign, through the same checks and audit as a typed command.
+    async fn run_command_step(
+        &self,
+        row: &StepRow,
+        campaign: &Campaign,
+        group: &crate::store::groups::Group,
+        line: &str,
+        now: i64,
+    ) -> anyhow::Result<()> {
+        let port = self.port(group.id.platform())?;
+        let prefix = port.command_prefix();
+        let text = match line.strip_prefix('/') {
+            Some(rest) if prefix != '/' => format!("{prefix}{rest}"),
+            _ => line.to_owned(),
+        };
+        let from = {
+            let mut conn = self.store().connection().await?;
+            let name = store::members::name_of(&mut conn, &campaign.started_by).await?;
+            Person {
+                id: campaign.started_by.clone(),
+                name: name.unwrap_or_else(|| DisplayName::from_stored("Operator".into())),
+                is_bot: false,
+                lang: None,
+                handle: None,
+            }
+        };
+        let info = GroupInfo {
+            id: group.id.clone(),
+            title: group.title.clone(),
+            public_handle: group.public_handle.clone(),
+        };
+        let key = format!("campaign:{}:{}:{}", row.campaign, row.step, row.group);
+        // The key makes this once-only: after a crash between the
+        // command and the mark below, the replay is skipped.
+        self.handle_command(&key, group.id.clone(), Some(info), from, text)
+            .await?;
+        let mut conn = self.store().connection().await?;
+        campaigns::finish_step(&mut conn, row, campaigns::STEP_DONE, now).await?;
+        Ok(())
     }
 }

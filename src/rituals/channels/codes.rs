@@ -133,6 +133,22 @@ impl Engine {
         })
     }
 
+    /// Each group with its member count, as the platform tells it; a group
+    /// whose count is unknown is left out.
+    async fn member_counts(&self, groups: Vec<Group>) -> anyhow::Result<Vec<(Group, i64)>> {
+        let mut counted = Vec::new();
+        for group in groups {
+            let port = self.port(group.id.platform())?;
+            match port.member_count(&group.id).await {
+                Ok(n) => counted.push((group, i64::try_from(n).unwrap_or(i64::MAX))),
+                Err(e) => {
+                    tracing::warn!(group = %group.id, error = %e, "member count unknown; group skipped")
+                }
+            }
+        }
+        Ok(counted)
+    }
+
     /// `/start join_<name>` in private: a single-use link into the first
     /// group of the live code's set with room, or word that all are full
     /// (and, once a day, to the operator).
@@ -173,16 +189,7 @@ impl Engine {
             (code, groups)
         };
         // Member counts come from the platform, before the transaction.
-        let mut counted = Vec::new();
-        for group in groups {
-            let port = self.port(group.id.platform())?;
-            match port.member_count(&group.id).await {
-                Ok(n) => counted.push((group, i64::try_from(n).unwrap_or(i64::MAX))),
-                Err(e) => {
-                    tracing::warn!(group = %group.id, error = %e, "member count unknown; group skipped")
-                }
-            }
-        }
+        let counted = self.member_counts(groups).await?;
         let cap = code.live.as_ref().map_or(0, |(_, cap)| *cap);
         let mut tx = self.store().begin().await?;
         channels::lock(&mut tx, code.id).await?;

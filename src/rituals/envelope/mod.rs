@@ -70,6 +70,31 @@ pub(crate) enum EnvelopePlan {
     },
 }
 
+/// The group's post for a new envelope: who opened it, what it holds, how
+/// to grab, and the seed's commitment.
+fn opened_text(
+    lang: Lang,
+    by: &Person,
+    id: i64,
+    new: &NewEnvelope,
+    params: &EnvelopeParams,
+    buttons: bool,
+    commitment: &str,
+) -> RichText {
+    let mut text = RichText::default();
+    text.push_mention(&by.id, &by.name);
+    text.push_text(&texts::envelope_opened(lang, id, new.total, new.shares));
+    if let Some(prize) = &params.prize {
+        text.push_text(&texts::envelope_prize(lang, prize));
+    }
+    if params.share_pool.is_some() {
+        text.push_text(coupon_texts::shares_as_codes(lang));
+    }
+    text.push_text(&texts::envelope_howto(lang, buttons));
+    text.push_text(&draw_texts::commitment_line(lang, commitment));
+    text
+}
+
 impl EnvelopePlan {
     /// Writes the plan; the reply comes back (empty when the group's own
     /// post says it all).
@@ -100,9 +125,9 @@ impl EnvelopePlan {
                     decimals: new.total.decimals,
                     shares: new.shares,
                     min: 1,
-                    prize: new.prize,
-                    prize_pool: new.prize_pool,
-                    share_pool: new.share_pool,
+                    prize: new.prize.clone(),
+                    prize_pool: new.prize_pool.clone(),
+                    share_pool: new.share_pool.clone(),
                 };
                 let commitment = seed.commitment();
                 let id = crate::rituals::draws::store::insert(
@@ -121,17 +146,7 @@ impl EnvelopePlan {
                     now,
                 )
                 .await?;
-                let mut text = RichText::default();
-                text.push_mention(&by.id, &by.name);
-                text.push_text(&texts::envelope_opened(lang, id, new.total, new.shares));
-                if let Some(prize) = &params.prize {
-                    text.push_text(&texts::envelope_prize(lang, prize));
-                }
-                if params.share_pool.is_some() {
-                    text.push_text(coupon_texts::shares_as_codes(lang));
-                }
-                text.push_text(&texts::envelope_howto(lang, buttons));
-                text.push_text(&draw_texts::commitment_line(lang, &commitment));
+                let text = opened_text(lang, &by, id, &new, &params, buttons, &commitment);
                 let button = Button {
                     label: texts::grab_label(lang).to_owned(),
                     data: format!("draw:{id}"),

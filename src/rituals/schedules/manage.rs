@@ -14,6 +14,7 @@ use super::posts::{LOCAL_FORMAT, parse_moment};
 use super::{
     command::{NewPost, ScheduleCommand, When},
     store::Schedule,
+    texts,
 };
 use crate::engine::{Engine, Person, commands::Outcome};
 use crate::{
@@ -70,10 +71,10 @@ impl Engine {
                     .await?
                     .is_none() =>
             {
-                say(super::texts::schedule_not_found(lang, id))
+                say(texts::schedule_not_found(lang, id))
             }
             ScheduleCommand::Pause(id) => planned(
-                RichText::plain(super::texts::schedule_paused(lang, id)),
+                RichText::plain(texts::schedule_paused(lang, id)),
                 Plan::Pause(id),
             ),
             ScheduleCommand::Resume(id) => {
@@ -85,15 +86,15 @@ impl Engine {
                 let reply = match &next {
                     Some((local, _)) => RichText::plain(format!(
                         "{}{}",
-                        super::texts::schedule_resumed(lang, id),
+                        texts::schedule_resumed(lang, id),
                         shown(local, target.timezone)
                     )),
-                    None => RichText::plain(super::texts::schedule_finished(lang, id)),
+                    None => RichText::plain(texts::schedule_finished(lang, id)),
                 };
                 planned(reply, Plan::Resume(id, next))
             }
             ScheduleCommand::Delete(id) => planned(
-                RichText::plain(super::texts::schedule_deleted(lang, id)),
+                RichText::plain(texts::schedule_deleted(lang, id)),
                 Plan::Delete(id),
             ),
         })
@@ -112,11 +113,11 @@ impl Engine {
             let now = schedule::local_of(tz, self.now_ms());
             return Ok(say(format!(
                 "{}{}{}{}{}",
-                super::texts::timezone_current(lang),
+                texts::timezone_current(lang),
                 tz.name(),
-                super::texts::local_time_now(lang),
+                texts::local_time_now(lang),
                 now.format("%H:%M"),
-                super::texts::timezone_howto(lang)
+                texts::timezone_howto(lang)
             )));
         };
         let mut conn = self.store().connection().await?;
@@ -125,9 +126,9 @@ impl Engine {
         Ok(planned(
             RichText::plain(format!(
                 "{}{}{}{}",
-                super::texts::timezone_set(lang),
+                texts::timezone_set(lang),
                 tz.name(),
-                super::texts::local_time_now(lang),
+                texts::local_time_now(lang),
                 now.format("%H:%M")
             )),
             Plan::Timezone {
@@ -151,11 +152,11 @@ impl Engine {
         let targets = if post.targets.is_empty() {
             match here {
                 Some(g) => vec![g.clone()],
-                None => return Ok(say(super::texts::targets_needed(lang))),
+                None => return Ok(say(texts::targets_needed(lang))),
             }
         } else {
             if !self.is_operator(&from.id) {
-                return Ok(say(super::texts::targets_need_operator(lang)));
+                return Ok(say(texts::targets_need_operator(lang)));
             }
             match self
                 .owned_targets(conn, &post.targets, here, &from.id, lang)
@@ -165,20 +166,17 @@ impl Engine {
                 Err(why) => return Ok(say(why)),
             }
         };
-        let template = match Template::parse_with(
-            &post.text,
-            super::texts::POST_VARS,
-            super::texts::POST_FUNCTIONS,
-        ) {
-            Ok(t) => t,
-            Err(e) => {
-                return Ok(say(format!(
-                    "{}{}",
-                    super::texts::post_rejected(lang),
-                    e.explain(lang)
-                )));
-            }
-        };
+        let template =
+            match Template::parse_with(&post.text, texts::POST_VARS, texts::POST_FUNCTIONS) {
+                Ok(t) => t,
+                Err(e) => {
+                    return Ok(say(format!(
+                        "{}{}",
+                        texts::post_rejected(lang),
+                        e.explain(lang)
+                    )));
+                }
+            };
         // Member counts for the previews come from the platform while no
         // connection is held.
         drop(held);
@@ -191,33 +189,13 @@ impl Engine {
         let now = self.now_ms();
         let mut items = Vec::new();
         for (group, members) in targets.iter().zip(members) {
-            for (function, arg) in template.calls() {
-                let known = match function {
-                    "countdown" => parse_moment(arg).is_some(),
-                    _ => super::store::library::snippets(conn, &group.owner)
-                        .await?
-                        .iter()
-                        .any(|(name, _)| *name == arg.to_lowercase()),
-                };
-                if !known {
-                    let why = match function {
-                        "countdown" => super::texts::bad_countdown(lang, arg),
-                        _ => super::texts::unknown_snippet(lang, arg),
-                    };
-                    return Ok(say(format!("{}{why}", super::texts::post_rejected(lang))));
-                }
+            if let Some(why) = unknown_call(conn, &template, group, lang).await? {
+                return Ok(say(format!("{}{why}", texts::post_rejected(lang))));
             }
             let tz = group.timezone;
-            let now_local = schedule::local_of(tz, now);
-            let timing = match &post.when {
-                When::Cron(timing) => timing.clone(),
-                When::Once(at) => match Timing::once(at, now_local) {
-                    Ok(timing) => timing,
-                    Err(e) => return Ok(say(e.explain(lang))),
-                },
-            };
-            let Some(run) = timing.next_after(tz, now_local) else {
-                return Ok(say(schedule::TimingError::Never.explain(lang)));
+            let (timing, run) = match first_run(&post.when, tz, now, lang) {
+                Ok(found) => found,
+                Err(why) => return Ok(say(why)),
             };
             let local = run.local.format(LOCAL_FORMAT).to_string();
             items.push(Planned {
@@ -292,6 +270,46 @@ impl Engine {
     }
 }
 
+/// The first `{{countdown …}}` or `{{snippet …}}` of a template that does
+/// not resolve in `group`, as the sentence that says so.
+async fn unknown_call(
+    conn: &mut AnyConnection,
+    template: &Template,
+    group: &Group,
+    lang: Lang,
+) -> anyhow::Result<Option<String>> {
+    for (function, arg) in template.calls() {
+        let known = match function {
+            "countdown" => parse_moment(arg).is_some(),
+            _ => super::store::library::snippets(conn, &group.owner)
+                .await?
+                .iter()
+                .any(|(name, _)| *name == arg.to_lowercase()),
+        };
+        if !known {
+            return Ok(Some(match function {
+                "countdown" => texts::bad_countdown(lang, arg),
+                _ => texts::unknown_snippet(lang, arg),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// A new post's timing and its first run in zone `tz` after `now`, or the
+/// sentence saying why it has none.
+fn first_run(when: &When, tz: Tz, now: i64, lang: Lang) -> Result<(Timing, schedule::Run), String> {
+    let now_local = schedule::local_of(tz, now);
+    let timing = match when {
+        When::Cron(timing) => timing.clone(),
+        When::Once(at) => Timing::once(at, now_local).map_err(|e| e.explain(lang))?,
+    };
+    let run = timing
+        .next_after(tz, now_local)
+        .ok_or_else(|| schedule::TimingError::Never.explain(lang))?;
+    Ok((timing, run))
+}
+
 /// Where a resumed schedule picks up: its stored next run if still ahead,
 /// else the next run after now (none for a one-off whose time passed).
 fn resume_run(schedule: &Schedule, group: &Group, now: i64) -> Option<(String, i64)> {
@@ -322,7 +340,7 @@ async fn schedule_list(
     groups: &[Group],
     lang: Lang,
 ) -> anyhow::Result<RichText> {
-    let mut text = String::from(super::texts::schedule_list_header(lang));
+    let mut text = String::from(texts::schedule_list_header(lang));
     let mut any = false;
     for group in groups {
         let schedules = super::store::of_group(conn, &group.id).await?;
@@ -332,9 +350,9 @@ async fn schedule_list(
         for s in schedules {
             any = true;
             let when = match (&s.next, s.paused) {
-                (_, true) => super::texts::schedule_paused_mark(lang).to_owned(),
+                (_, true) => texts::schedule_paused_mark(lang).to_owned(),
                 (Some((local, _)), false) => shown(local, group.timezone),
-                (None, false) => super::texts::schedule_done_mark(lang).to_owned(),
+                (None, false) => texts::schedule_done_mark(lang).to_owned(),
             };
             let mut marks = String::new();
             if s.pin {
@@ -353,7 +371,7 @@ async fn schedule_list(
         }
     }
     if !any {
-        return Ok(RichText::plain(super::texts::schedule_list_empty(lang)));
+        return Ok(RichText::plain(texts::schedule_list_empty(lang)));
     }
     Ok(RichText::plain(text))
 }

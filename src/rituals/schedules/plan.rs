@@ -74,46 +74,7 @@ impl Plan {
     ) -> anyhow::Result<Option<RichText>> {
         match self {
             Plan::AddSchedules { lang, by, items } => {
-                let mut reply = RichText::default();
-                // One preview is enough when one text goes to many groups.
-                let single = items.len() == 1;
-                let mut preview = None;
-                for (n, item) in items.into_iter().enumerate() {
-                    let id = super::store::insert(
-                        conn,
-                        &NewSchedule {
-                            group: &item.group,
-                            kind: item.kind,
-                            timing: &item.timing,
-                            body: &item.body,
-                            pin: item.pin,
-                            confirm: item.confirm.as_deref(),
-                            next: (&item.next.0, item.next.1),
-                            created_by: &by,
-                        },
-                        now,
-                    )
-                    .await?;
-                    if n > 0 {
-                        // Only a multi-group plan has a second item.
-                        reply.push_text("\n");
-                    }
-                    reply.push_text(&format!("{}#{id} · ", super::texts::schedule_saved(lang)));
-                    reply.push_text(&item.title);
-                    reply.push_text(super::texts::schedule_next_run(lang));
-                    reply.push_text(&item.next_shown);
-                    if single {
-                        reply.push_text(super::texts::preview_heading(lang));
-                        reply.append(item.preview);
-                    } else if n == 0 {
-                        preview = Some(item.preview);
-                    }
-                }
-                if let Some(preview) = preview {
-                    reply.push_text(super::texts::preview_heading(lang));
-                    reply.append(preview);
-                }
-                Ok(Some(reply))
+                Ok(Some(add_schedules(conn, lang, &by, items, now).await?))
             }
             Plan::Pause(id) => {
                 super::store::set_paused(conn, id, true).await?;
@@ -160,6 +121,57 @@ impl Plan {
             }
         }
     }
+}
+
+/// Writes new schedules; the reply names each with its id and next run,
+/// and previews the post once.
+async fn add_schedules(
+    conn: &mut AnyConnection,
+    lang: Lang,
+    by: &UserId,
+    items: Vec<Planned>,
+    now: i64,
+) -> anyhow::Result<RichText> {
+    let mut reply = RichText::default();
+    // One preview is enough when one text goes to many groups.
+    let single = items.len() == 1;
+    let mut preview = None;
+    for (n, item) in items.into_iter().enumerate() {
+        let id = super::store::insert(
+            conn,
+            &NewSchedule {
+                group: &item.group,
+                kind: item.kind,
+                timing: &item.timing,
+                body: &item.body,
+                pin: item.pin,
+                confirm: item.confirm.as_deref(),
+                next: (&item.next.0, item.next.1),
+                created_by: by,
+            },
+            now,
+        )
+        .await?;
+        if n > 0 {
+            // Only a multi-group plan has a second item.
+            reply.push_text("\n");
+        }
+        reply.push_text(&format!("{}#{id} · ", super::texts::schedule_saved(lang)));
+        reply.push_text(&item.title);
+        reply.push_text(super::texts::schedule_next_run(lang));
+        reply.push_text(&item.next_shown);
+        if single {
+            reply.push_text(super::texts::preview_heading(lang));
+            reply.append(item.preview);
+        } else if n == 0 {
+            preview = Some(item.preview);
+        }
+    }
+    if let Some(preview) = preview {
+        reply.push_text(super::texts::preview_heading(lang));
+        reply.append(preview);
+    }
+    Ok(reply)
 }
 
 pub(super) fn planned(reply: RichText, plan: Plan) -> Outcome {

@@ -145,28 +145,7 @@ pub fn parse(args: &str) -> Result<ScreeningCommand, ScreeningArgsError> {
                 ScreeningCommand::Raid(n)
             }
         }
-        "words" | "word" => {
-            let add = match words.next().map(str::to_ascii_lowercase).as_deref() {
-                Some("add") => true,
-                Some("remove" | "delete") => false,
-                _ => return Err(ScreeningArgsError::Usage),
-            };
-            let list: Vec<String> = words.by_ref().map(str::to_owned).collect();
-            if list.is_empty() || list.len() > MAX_MARKERS {
-                return Err(ScreeningArgsError::Usage);
-            }
-            if let Some(bad) = list
-                .iter()
-                .find(|w| w.chars().count() > MAX_MARKER_CHARS || w.chars().any(char::is_control))
-            {
-                return Err(ScreeningArgsError::Word(bad.clone()));
-            }
-            if add {
-                ScreeningCommand::AddWords(list)
-            } else {
-                ScreeningCommand::RemoveWords(list)
-            }
-        }
+        "words" | "word" => parse_words(&mut words)?,
         "reset" => ScreeningCommand::Reset,
         _ => return Err(ScreeningArgsError::Usage),
     };
@@ -174,6 +153,32 @@ pub fn parse(args: &str) -> Result<ScreeningCommand, ScreeningArgsError> {
         return Err(ScreeningArgsError::Usage);
     }
     Ok(command)
+}
+
+/// `words add|remove <word>…`: marketing words, each within the limits.
+fn parse_words<'a>(
+    words: &mut impl Iterator<Item = &'a str>,
+) -> Result<ScreeningCommand, ScreeningArgsError> {
+    let add = match words.next().map(str::to_ascii_lowercase).as_deref() {
+        Some("add") => true,
+        Some("remove" | "delete") => false,
+        _ => return Err(ScreeningArgsError::Usage),
+    };
+    let list: Vec<String> = words.map(str::to_owned).collect();
+    if list.is_empty() || list.len() > MAX_MARKERS {
+        return Err(ScreeningArgsError::Usage);
+    }
+    if let Some(bad) = list
+        .iter()
+        .find(|w| w.chars().count() > MAX_MARKER_CHARS || w.chars().any(char::is_control))
+    {
+        return Err(ScreeningArgsError::Word(bad.clone()));
+    }
+    Ok(if add {
+        ScreeningCommand::AddWords(list)
+    } else {
+        ScreeningCommand::RemoveWords(list)
+    })
 }
 
 impl ScreeningCommand {

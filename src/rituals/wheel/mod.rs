@@ -9,6 +9,7 @@
 //! spin at once, and `hearth verify` can replay every spin.
 
 pub mod command;
+pub(crate) mod plan;
 pub mod rules;
 pub mod texts;
 
@@ -16,19 +17,16 @@ use anyhow::Context;
 use rand::rngs::OsRng;
 use sqlx::AnyConnection;
 
-use self::{
-    command::WheelCommand,
-    rules::{Prize, WheelParams},
-};
+use self::plan::{OpenWheel, WheelPlan};
+use self::{command::WheelCommand, rules::WheelParams};
 use super::{CommandSpec, Help, Ritual};
 use crate::{
     domain::{
-        ChatId, DisplayName, Lang, RichText, command::Access, deadline::moment_after,
-        draw::DrawKind, fairness::Seed, schedule::local_of,
+        DisplayName, Lang, RichText, command::Access, deadline::moment_after, draw::DrawKind,
+        fairness::Seed, schedule::local_of,
     },
     rituals::{
         command::Command,
-        coupons::{rules::PoolName, texts as coupon_texts},
         draws::{
             store::{Draw, Entry},
             texts as draw_texts,
@@ -73,31 +71,6 @@ const UNLIMITED_SPINS: i64 = 1 << 40;
 /// Winners named per prize in the results; beyond, only a count.
 const NAMED_WINNERS: usize = 50;
 
-/// A wheel command, written with its reply.
-pub(crate) enum WheelPlan {
-    /// Defines a wheel that waits for `/wheel open`.
-    Create {
-        lang: Lang,
-        by: Person,
-        prizes: Vec<Prize>,
-        seed: Seed,
-    },
-    /// Opens a waiting wheel (`None`: the newest) now (`opens_at` is
-    /// `None`) or sets when.
-    Open {
-        lang: Lang,
-        id: Option<i64>,
-        opens_at: Option<i64>,
-        closes_at: Option<i64>,
-        /// The window in the group's local time, for the reply.
-        window: (String, Option<String>),
-    },
-    Close {
-        lang: Lang,
-        id: i64,
-    },
-}
-
 /// What a spin led to.
 pub(crate) enum Spin {
     /// The prize, and its code when it is one from a pool.
@@ -130,128 +103,6 @@ impl Spin {
     }
 }
 
-impl WheelPlan {
-    pub(crate) async fn write(
-        self,
-        engine: &Engine,
-        conn: &mut AnyConnection,
-        group: &ChatId,
-        now: i64,
-    ) -> anyhow::Result<RichText> {
-        match self {
-            WheelPlan::Create {
-                lang,
-                by,
-                prizes,
-                seed,
-            } => {
-                let pools: Vec<&PoolName> = prizes.iter().filter_map(|p| p.pool.as_ref()).collect();
-                if let Some(missing) = engine.missing_pool(conn, group, &pools).await? {
-                    return Ok(RichText::plain(coupon_texts::pool_unknown(
-                        lang,
-                        missing.as_str(),
-                    )));
-                }
-                let params = WheelParams { prizes };
-                let slots = params
-                    .capacity()
-                    .and_then(|c| i64::try_from(c).ok())
-                    .unwrap_or(UNLIMITED_SPINS);
-                // The announcement names who made the wheel, maybe hours later.
-                store::members::upsert_users(conn, &[by.seen()]).await?;
-                let id = crate::rituals::draws::store::insert(
-                    conn,
-                    &crate::rituals::draws::store::NewDraw {
-                        group,
-                        kind: DrawKind::Wheel,
-                        params: &serde_json::to_string(&params)?,
-                        seed: &seed.to_hex(),
-                        commitment: &seed.commitment(),
-                        slots,
-                        created_by: &by.id,
-                        open: false,
-                        closes_at: None,
-                    },
-                    now,
-                )
-                .await?;
-                let mut text = RichText::plain(texts::wheel_ready(lang, id));
-                push_prizes(&mut text, &params, lang);
-                text.push_text(&texts::wheel_open_howto(lang, id));
-                tracing::info!(draw = id, "wheel defined");
-                Ok(text)
-            }
-            WheelPlan::Open {
-                lang,
-                id,
-                opens_at,
-                closes_at,
-                window,
-            } => {
-                let found = match id {
-                    Some(id) => {
-                        crate::rituals::draws::store::get_in(conn, group, DrawKind::Wheel, id)
-                            .await?
-                    }
-                    None => crate::rituals::draws::store::recent(conn, group, 50)
-                        .await?
-                        .into_iter()
-                        .find(|d| d.kind == DrawKind::Wheel && d.opened_at.is_none()),
-                };
-                let Some(draw) = found else {
-                    return Ok(RichText::plain(match id {
-                        Some(id) => texts::wheel_not_found(lang, id),
-                        None => texts::no_waiting_wheel(lang).to_owned(),
-                    }));
-                };
-                let id = draw.id;
-                if draw.closed_at.is_some() {
-                    return Ok(RichText::plain(texts::wheel_already_closed(lang, id)));
-                }
-                if draw.opened_at.is_some() {
-                    return Ok(RichText::plain(texts::wheel_already_open(lang, id)));
-                }
-                crate::rituals::draws::store::set_window(
-                    conn,
-                    id,
-                    opens_at.unwrap_or(now),
-                    closes_at,
-                )
-                .await?;
-                if opens_at.is_some() {
-                    let (at, until) = window;
-                    return Ok(RichText::plain(texts::wheel_opens_at(
-                        lang,
-                        id,
-                        &at,
-                        until.as_deref(),
-                    )));
-                }
-                if crate::rituals::draws::store::mark_opened(conn, id, now).await? {
-                    let draw =
-                        crate::rituals::draws::store::get_in(conn, group, DrawKind::Wheel, id)
-                            .await?
-                            .context("just opened")?;
-                    engine.announce_wheel(conn, &draw, lang, &window.1).await?;
-                }
-                Ok(RichText::default())
-            }
-            WheelPlan::Close { lang, id } => {
-                let Some(draw) =
-                    crate::rituals::draws::store::get_in(conn, group, DrawKind::Wheel, id).await?
-                else {
-                    return Ok(RichText::plain(texts::wheel_not_found(lang, id)));
-                };
-                if !crate::rituals::draws::store::close(conn, id, now).await? {
-                    return Ok(RichText::plain(texts::wheel_already_closed(lang, id)));
-                }
-                engine.post_wheel_results(conn, &draw, lang).await?;
-                Ok(RichText::default())
-            }
-        }
-    }
-}
-
 impl Engine {
     /// `/wheel …` in a served group, from an admin.
     pub(crate) fn wheel_command(
@@ -273,13 +124,13 @@ impl Engine {
                 let opens_at = at.map(|at| moment_after(at, zone, now));
                 let closes_at = until.map(|u| moment_after(u, zone, opens_at.unwrap_or(now)));
                 let local = |ms| local_of(zone, ms).format("%m-%d %H:%M").to_string();
-                WheelPlan::Open {
+                WheelPlan::Open(OpenWheel {
                     lang: group.lang,
                     id,
                     opens_at,
                     closes_at,
                     window: (local(opens_at.unwrap_or(now)), closes_at.map(local)),
-                }
+                })
             }
             WheelCommand::Close(id) => WheelPlan::Close {
                 lang: group.lang,
@@ -481,14 +332,4 @@ fn push_prizes(text: &mut RichText, params: &WheelParams, lang: Lang) {
 pub(crate) fn wheel_params(draw: &Draw) -> anyhow::Result<WheelParams> {
     serde_json::from_str(&draw.params)
         .with_context(|| format!("draw {} has unreadable parameters", draw.id))
-}
-
-#[async_trait::async_trait]
-impl crate::engine::effect::Effect for WheelPlan {
-    async fn apply(
-        self: Box<Self>,
-        cx: &mut crate::engine::effect::Cx<'_>,
-    ) -> anyhow::Result<Option<RichText>> {
-        Ok(Some(self.write(cx.engine, cx.conn, cx.chat, cx.now).await?))
-    }
 }

@@ -166,67 +166,10 @@ pub fn parse(source: &str) -> Result<Playbook, Vec<PlaybookError>> {
     let mut steps = Vec::new();
     for (i, spanned) in file.step.iter().enumerate() {
         let number = i + 1;
-        let (span, step) = (spanned.span(), spanned.get_ref());
         let mut fail = |span: std::ops::Range<usize>, field: &str, message: String| {
             errors.push(at(span, format!("step {number}, `{field}`: {message}")));
         };
-        let day = *step.day.get_ref();
-        if !(1..=i64::from(MAX_DAYS)).contains(&day) {
-            fail(
-                step.day.span(),
-                "day",
-                format!("must be 1 to {MAX_DAYS} (1 is the start date)"),
-            );
-        }
-        let time = NaiveTime::parse_from_str(step.at.get_ref().trim(), "%H:%M");
-        if time.is_err() {
-            fail(
-                step.at.span(),
-                "at",
-                format!("{:?} is not a local time like \"20:30\"", step.at.get_ref()),
-            );
-        }
-        let what = match (&step.post, &step.run) {
-            (Some(_), Some(run)) => {
-                fail(
-                    run.span(),
-                    "run",
-                    "a step either posts or runs a command, not both".to_owned(),
-                );
-                None
-            }
-            (None, None) => {
-                fail(
-                    span.clone(),
-                    "post",
-                    "say what the step does: post = \"notice\" with a text, or run = \"/command …\""
-                        .to_owned(),
-                );
-                None
-            }
-            (Some(kind), None) => check_post(step, kind, &mut fail),
-            (None, Some(run)) => {
-                if step.text.is_some() || step.confirm.is_some() || step.pin {
-                    fail(
-                        run.span(),
-                        "run",
-                        "text, confirm and pin belong to posts; a command carries its own arguments"
-                            .to_owned(),
-                    );
-                }
-                check_run(run, &mut fail)
-            }
-        };
-        if let (Ok(day), Ok(at), Some(what)) = (u32::try_from(day), time, what)
-            && (1..=MAX_DAYS).contains(&day)
-        {
-            steps.push(Step {
-                day,
-                at,
-                what,
-                note: step.note.clone(),
-            });
-        }
+        steps.extend(check_step(spanned, &mut fail));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -238,6 +181,73 @@ pub fn parse(source: &str) -> Result<Playbook, Vec<PlaybookError>> {
         name,
         steps,
     })
+}
+
+/// One step checked: its day, time and what it does; each mistake goes to
+/// `fail`, and a step with any is left out.
+fn check_step(
+    spanned: &Spanned<StepFile>,
+    fail: &mut impl FnMut(std::ops::Range<usize>, &str, String),
+) -> Option<Step> {
+    let (span, step) = (spanned.span(), spanned.get_ref());
+    let day = *step.day.get_ref();
+    if !(1..=i64::from(MAX_DAYS)).contains(&day) {
+        fail(
+            step.day.span(),
+            "day",
+            format!("must be 1 to {MAX_DAYS} (1 is the start date)"),
+        );
+    }
+    let time = NaiveTime::parse_from_str(step.at.get_ref().trim(), "%H:%M");
+    if time.is_err() {
+        fail(
+            step.at.span(),
+            "at",
+            format!("{:?} is not a local time like \"20:30\"", step.at.get_ref()),
+        );
+    }
+    let what = match (&step.post, &step.run) {
+        (Some(_), Some(run)) => {
+            fail(
+                run.span(),
+                "run",
+                "a step either posts or runs a command, not both".to_owned(),
+            );
+            None
+        }
+        (None, None) => {
+            fail(
+                span.clone(),
+                "post",
+                "say what the step does: post = \"notice\" with a text, or run = \"/command …\""
+                    .to_owned(),
+            );
+            None
+        }
+        (Some(kind), None) => check_post(step, kind, fail),
+        (None, Some(run)) => {
+            if step.text.is_some() || step.confirm.is_some() || step.pin {
+                fail(
+                    run.span(),
+                    "run",
+                    "text, confirm and pin belong to posts; a command carries its own arguments"
+                        .to_owned(),
+                );
+            }
+            check_run(run, fail)
+        }
+    };
+    if let (Ok(day), Ok(at), Some(what)) = (u32::try_from(day), time, what)
+        && (1..=MAX_DAYS).contains(&day)
+    {
+        return Some(Step {
+            day,
+            at,
+            what,
+            note: step.note.clone(),
+        });
+    }
+    None
 }
 
 fn check_post(

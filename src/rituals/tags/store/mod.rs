@@ -111,63 +111,8 @@ pub async fn segment(
         return Ok(Vec::new());
     }
     let n = groups.len();
-    let list = crate::store::in_list(n);
-    let name = |i: usize| format!("${}", n + i);
-    let (source, binds): (String, Vec<String>) = match segment {
-        Segment::All => (
-            format!("SELECT group_id, user_id FROM memberships WHERE group_id IN {list}"),
-            Vec::new(),
-        ),
-        Segment::Tagged(Tag::Manual(tag)) => (
-            format!(
-                "SELECT group_id, user_id FROM member_tags WHERE group_id IN {list} AND tag = {}",
-                name(1)
-            ),
-            vec![tag.clone()],
-        ),
-        Segment::Tagged(Tag::Winner) => (
-            format!(
-                "SELECT d.group_id, w.user_id FROM draw_winners w JOIN draws d ON d.id = w.draw_id
-                 WHERE d.group_id IN {list} AND w.replaced_at IS NULL"
-            ),
-            Vec::new(),
-        ),
-        Segment::Tagged(Tag::Coupon) => (
-            format!(
-                "SELECT group_id, user_id FROM coupon_codes
-                 WHERE group_id IN {list} AND user_id IS NOT NULL"
-            ),
-            Vec::new(),
-        ),
-        Segment::Tagged(Tag::Top) if top.is_empty() => return Ok(Vec::new()),
-        Segment::Tagged(Tag::Top) => (
-            format!(
-                "SELECT group_id, first_inviter AS user_id FROM memberships
-                 WHERE group_id IN {list} AND credited = 1 AND first_inviter IN ({})",
-                (1..=top.len()).map(name).collect::<Vec<_>>().join(", ")
-            ),
-            top.iter().map(|u| u.as_str().to_owned()).collect(),
-        ),
-        Segment::Tagged(Tag::Channel(channel)) => (
-            format!(
-                "SELECT mc.group_id, mc.user_id FROM member_channels mc
-                 JOIN channels c ON c.id = mc.channel_id
-                 WHERE mc.group_id IN {list} AND c.name = {}",
-                name(1)
-            ),
-            vec![channel.clone()],
-        ),
-        Segment::Tagged(Tag::Campaign(campaign)) => (
-            format!(
-                "SELECT m.group_id, m.user_id FROM memberships m
-                 WHERE m.group_id IN {list} AND EXISTS (
-                     SELECT 1 FROM campaigns c JOIN campaign_steps s ON s.campaign_id = c.id
-                     WHERE c.name = {} AND s.group_id = m.group_id
-                     AND m.first_joined_at >= c.started_at)",
-                name(1)
-            ),
-            vec![campaign.clone()],
-        ),
+    let Some((source, binds)) = source_of(segment, n, top) else {
+        return Ok(Vec::new());
     };
     let sql = format!(
         "SELECT DISTINCT f.user_id, p.user_id AS started, o.user_id AS stopped
@@ -200,6 +145,70 @@ pub async fn segment(
             })
         })
         .collect()
+}
+
+/// The query that finds a segment's members in the `n` groups bound first
+/// (`$1`…`$n`), with the values it binds after them; `None` when it can
+/// find no one.
+fn source_of(segment: &Segment, n: usize, top: &[UserId]) -> Option<(String, Vec<String>)> {
+    let list = crate::store::in_list(n);
+    let name = |i: usize| format!("${}", n + i);
+    Some(match segment {
+        Segment::All => (
+            format!("SELECT group_id, user_id FROM memberships WHERE group_id IN {list}"),
+            Vec::new(),
+        ),
+        Segment::Tagged(Tag::Manual(tag)) => (
+            format!(
+                "SELECT group_id, user_id FROM member_tags WHERE group_id IN {list} AND tag = {}",
+                name(1)
+            ),
+            vec![tag.clone()],
+        ),
+        Segment::Tagged(Tag::Winner) => (
+            format!(
+                "SELECT d.group_id, w.user_id FROM draw_winners w JOIN draws d ON d.id = w.draw_id
+                 WHERE d.group_id IN {list} AND w.replaced_at IS NULL"
+            ),
+            Vec::new(),
+        ),
+        Segment::Tagged(Tag::Coupon) => (
+            format!(
+                "SELECT group_id, user_id FROM coupon_codes
+                 WHERE group_id IN {list} AND user_id IS NOT NULL"
+            ),
+            Vec::new(),
+        ),
+        Segment::Tagged(Tag::Top) if top.is_empty() => return None,
+        Segment::Tagged(Tag::Top) => (
+            format!(
+                "SELECT group_id, first_inviter AS user_id FROM memberships
+                 WHERE group_id IN {list} AND credited = 1 AND first_inviter IN ({})",
+                (1..=top.len()).map(name).collect::<Vec<_>>().join(", ")
+            ),
+            top.iter().map(|u| u.as_str().to_owned()).collect(),
+        ),
+        Segment::Tagged(Tag::Channel(channel)) => (
+            format!(
+                "SELECT mc.group_id, mc.user_id FROM member_channels mc
+                 JOIN channels c ON c.id = mc.channel_id
+                 WHERE mc.group_id IN {list} AND c.name = {}",
+                name(1)
+            ),
+            vec![channel.clone()],
+        ),
+        Segment::Tagged(Tag::Campaign(campaign)) => (
+            format!(
+                "SELECT m.group_id, m.user_id FROM memberships m
+                 WHERE m.group_id IN {list} AND EXISTS (
+                     SELECT 1 FROM campaigns c JOIN campaign_steps s ON s.campaign_id = c.id
+                     WHERE c.name = {} AND s.group_id = m.group_id
+                     AND m.first_joined_at >= c.started_at)",
+                name(1)
+            ),
+            vec![campaign.clone()],
+        ),
+    })
 }
 
 /// A member's manual tags in a group, by name.
