@@ -17,5 +17,5 @@ fuzz_target!(|source: &str| {
         }
         Err(e) => assert!(!e.explain(Lang::Zh).trim().is_empty()),
     }
-    let _ = Template::parse(source, texts::WELCOME_VARS);
+    let _ = Template::parse(source, hearth::rituals::greeting::texts::WELCOME_VARS);
 });

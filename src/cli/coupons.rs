@@ -1,7 +1,7 @@
 //! `hearth coupons import <pool> <file.csv>`: codes into a pool from the
 //! command line, a thousand per transaction, with progress and a summary.
 //! The same file sent to the bot in private goes through the same reading
-//! rules (`domain::coupon::read_codes`).
+//! rules (`rituals::coupons::rules::read_codes`).
 
 use std::path::PathBuf;
 

@@ -4,10 +4,7 @@
 //! text are never formatted in here: callers insert them as mentions or text
 //! spans, so these strings are free of user input.
 
-use super::{
-    Lang::{self, En, Zh},
-    lang::en_count,
-};
+use super::Lang::{self, En, Zh};
 
 /// Rewrites command mentions (`/invite`) for a platform whose commands start
 /// with another prefix (`!invite` on Matrix). Only a `/` at the start of a
@@ -27,29 +24,6 @@ pub fn with_command_prefix(text: &str, prefix: char) -> String {
         prev = Some(c);
     }
     out
-}
-
-/// Variables a welcome template may use.
-pub const WELCOME_VARS: &[&str] = &["newcomer", "inviter", "count", "rank", "group"];
-
-/// The welcome template a group starts with; rendered once per inviter line.
-pub fn default_welcome(lang: Lang) -> &'static str {
-    match lang {
-        Zh => {
-            "👋 欢迎 {{newcomer}} 加入 {{group}}！{{#inviter}}感谢 {{inviter}} 的邀请，当前有效邀请 {{count}} 人，排名第 {{rank}}。{{/inviter}}"
-        }
-        En => {
-            "👋 Welcome {{newcomer}} to {{group}}!{{#inviter}} Thanks to {{inviter}} (effective invites: {{count}}, rank #{{rank}}).{{/inviter}}"
-        }
-    }
-}
-
-/// Closing line of every greeting message.
-pub fn welcome_footer(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "发送 /invite 邀请好友，冲榜赢奖励！",
-        En => "Send /invite to bring friends and climb the leaderboard!",
-    }
 }
 
 /// Separator between newcomer names in one line.
@@ -85,15 +59,6 @@ pub fn not_served(lang: Lang) -> &'static str {
         Zh => "这个群还未由运营者登记。运营者（需是本群管理员）可发送 /adopt 登记。",
         En => {
             "This group is not registered by an operator yet. An operator who is an admin here can send /adopt."
-        }
-    }
-}
-
-pub fn adopted(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "本群已登记，Hearth 开始服务。发送 /help 查看命令。",
-        En => {
-            "This group is now registered and Hearth is at your service. Send /help for commands."
         }
     }
 }
@@ -238,24 +203,6 @@ pub fn use_in_group(lang: Lang) -> &'static str {
     }
 }
 
-pub fn invite_link_intro(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "，这是你的专属邀请链接，通过它入群的好友都会记在你名下：\n",
-        En => ", here is your own invite link; everyone who joins through it counts for you:\n",
-    }
-}
-
-pub fn invite_howto_without_links(lang: Lang) -> &'static str {
-    match lang {
-        Zh => {
-            "，在这里请直接用你的客户端邀请好友进群（房间成员列表 → 邀请）；他们加入后会记在你名下。"
-        }
-        En => {
-            ", here you invite friends from your client (room members → Invite); when they join, they count for you."
-        }
-    }
-}
-
 pub fn invite_needs_right(lang: Lang) -> &'static str {
     match lang {
         Zh => {
@@ -264,121 +211,6 @@ pub fn invite_needs_right(lang: Lang) -> &'static str {
         En => {
             ", I cannot create invite links yet. Admins: make me an admin with the “Invite Users via Link” right in the group settings."
         }
-    }
-}
-
-pub fn top_header(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "🏆 有效邀请排行榜",
-        En => "🏆 Effective invites leaderboard",
-    }
-}
-
-pub fn top_all_header(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "🏆 所有群的有效邀请排行榜",
-        En => "🏆 Effective invites across all your groups",
-    }
-}
-
-pub fn top_empty(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "还没有人有有效邀请。发送 /invite 邀请好友，成为第一名！",
-        En => "Nobody has an effective invite yet. Send /invite to bring friends and be the first!",
-    }
-}
-
-/// `N. ` prefix and ` — K` suffix of one leaderboard row.
-pub fn top_row_count(lang: Lang, count: i64) -> String {
-    match lang {
-        Zh => format!("：{count} 人"),
-        En => format!(" — {count}"),
-    }
-}
-
-pub fn my_invites(lang: Lang, count: i64, rank: Option<usize>) -> String {
-    match (lang, rank) {
-        (Zh, Some(r)) => format!("，你的有效邀请：{count} 人，排名第 {r}。"),
-        (En, Some(r)) => format!(
-            ", you have {}, rank #{r}.",
-            en_count(count, "effective invite", "effective invites")
-        ),
-        (Zh, None) => "，你还没有有效邀请。发送 /invite 邀请好友。".to_owned(),
-        (En, None) => {
-            ", you have no effective invites yet. Send /invite to bring friends.".to_owned()
-        }
-    }
-}
-
-pub fn welcome_current(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "当前欢迎模板：\n",
-        En => "Current welcome template:\n",
-    }
-}
-
-pub fn welcome_howto(lang: Lang) -> &'static str {
-    match lang {
-        Zh => {
-            "\n\n修改：/setwelcome <模板>。可用变量：{{newcomer}} 新成员，{{inviter}} 邀请人，{{count}} 邀请人的有效邀请数，{{rank}} 排名，{{group}} 群名；{{#inviter}}…{{/inviter}} 之间的内容只在有邀请人时显示。"
-        }
-        En => {
-            "\n\nChange it with /setwelcome <template>. Variables: {{newcomer}} the newcomer(s), {{inviter}} their inviter, {{count}} the inviter's effective invites, {{rank}} their rank, {{group}} the group title; text between {{#inviter}} and {{/inviter}} shows only when there is an inviter."
-        }
-    }
-}
-
-pub fn welcome_saved_preview(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "✅ 欢迎模板已保存。预览：\n",
-        En => "✅ Welcome template saved. Preview:\n",
-    }
-}
-
-pub fn welcome_rejected(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "❌ 模板有误，原模板保持不变：",
-        En => "❌ That template has a mistake, the old one stays: ",
-    }
-}
-
-pub fn lang_set(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "✅ 本群语言已设为简体中文。",
-        En => "✅ This group now speaks English.",
-    }
-}
-
-pub fn start_private(lang: Lang) -> &'static str {
-    match lang {
-        Zh => {
-            "你好！我是 Hearth，帮运营者在群里欢迎新成员、统计有效邀请。在群里发送 /invite 邀请好友，/myinvites 查看你的成绩。你在活动中获得的券码会在这里私聊发给你。"
-        }
-        En => {
-            "Hi! I am Hearth: I welcome newcomers in groups and count effective invites. In a group, send /invite to bring friends and /myinvites for your score. Codes you win come to you here, in private."
-        }
-    }
-}
-
-/// Sample names shown in a template preview.
-pub fn preview_names(lang: Lang) -> (&'static str, &'static str) {
-    match lang {
-        Zh => ("小明", "小红"),
-        En => ("Alex", "Sam"),
-    }
-}
-
-pub fn help_member_header(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "你可以使用：",
-        En => "What you can do here:",
-    }
-}
-
-pub fn help_admin_header(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "管理员命令：",
-        En => "Admin commands:",
     }
 }
 

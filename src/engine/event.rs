@@ -25,6 +25,19 @@ pub struct Person {
 }
 
 impl Person {
+    /// A member known from the store by id and name rather than from an
+    /// event (a draw's winner, the operator behind a campaign): not a bot,
+    /// language and @username unknown.
+    pub(crate) fn known(id: UserId, name: DisplayName) -> Self {
+        Self {
+            id,
+            name,
+            is_bot: false,
+            lang: None,
+            handle: None,
+        }
+    }
+
     /// What the store keeps of them.
     pub(crate) fn seen(&self) -> crate::store::members::SeenUser {
         crate::store::members::SeenUser {
@@ -59,7 +72,7 @@ pub enum Event {
     /// A member is in the group. `added_by` is whoever else made the change
     /// (an admin who added them, or who approved their request); `link` the
     /// invite link they used. Either may be missing; who earns the credit is
-    /// the domain's rule (`domain::invites::inviter_of`), not the adapter's.
+    /// the domain's rule (`rituals::greeting::invites::inviter_of`), not the adapter's.
     MemberJoined {
         group: GroupInfo,
         member: Person,

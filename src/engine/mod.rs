@@ -24,6 +24,7 @@ pub mod port;
 pub(crate) mod presence;
 pub(crate) mod retry;
 pub(crate) mod roles;
+pub(crate) mod scheduler;
 
 use std::{
     collections::{HashMap, HashSet},

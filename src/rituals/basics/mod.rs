@@ -1,12 +1,16 @@
 //! What every group has: the start, help, its language, adopting a group, the
 //! bot's status, and pruning old records.
 
+pub mod texts;
+
+pub(crate) mod pruning;
+
 use crate::rituals::command::CommandError;
 use async_trait::async_trait;
 
 use super::{CommandSpec, Help, Job, Ritual};
 use crate::{
-    domain::{ChatId, Lang, RichText, command::Access, texts},
+    domain::{ChatId, Lang, RichText, command::Access},
     engine::{
         commands::Outcome,
         effect::{Cx, Effect},

@@ -1,17 +1,12 @@
 //! Campaign playbooks: dated steps started, followed, paused and stopped.
 
-pub mod store;
-
+pub mod command;
 pub(crate) mod manage;
-pub(crate) mod steps;
-
 pub mod playbook;
-
+pub(crate) mod steps;
+pub mod store;
 pub mod texts;
 
-pub mod command;
-
-use self::command as campaign_command;
 use super::{CommandSpec, Help, Job, Ritual};
 use crate::{domain::command::Access, rituals::command::Command};
 
@@ -31,7 +26,7 @@ pub const RITUAL: Ritual = Ritual {
             en: "Campaign playbooks: start <playbook> <date> [--groups …], status, pause, resume, stop (operators)",
             zh: "活动剧本：start <剧本> <日期> [--groups …]、status、pause、resume、stop（运营者）",
         },
-        parse: |args| Ok(Command::Campaign(campaign_command::parse(args)?)),
+        parse: |args| Ok(Command::Campaign(command::parse(args)?)),
     }],
     jobs: &[Job {
         name: "campaign steps",

@@ -162,13 +162,10 @@ impl Engine {
         let from = {
             let mut conn = self.store().connection().await?;
             let name = store::members::name_of(&mut conn, &campaign.started_by).await?;
-            Person {
-                id: campaign.started_by.clone(),
-                name: name.unwrap_or_else(|| DisplayName::from_stored("Operator".into())),
-                is_bot: false,
-                lang: None,
-                handle: None,
-            }
+            Person::known(
+                campaign.started_by.clone(),
+                name.unwrap_or_else(|| DisplayName::from_stored("Operator".into())),
+            )
         };
         let info = GroupInfo {
             id: group.id.clone(),

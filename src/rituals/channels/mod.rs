@@ -1,16 +1,11 @@
 //! Channels and live codes: named entry links, and what each brought.
 
-pub mod store;
-
-pub(crate) mod funnel;
-
 pub(crate) mod codes;
-
+pub mod command;
+pub(crate) mod funnel;
+pub mod store;
 pub mod texts;
 
-pub mod command;
-
-use self::command as channel_command;
 use super::{CommandSpec, Help, Ritual};
 use crate::{domain::command::Access, rituals::command::Command};
 
@@ -32,7 +27,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Channel links: /channel add <name>; live codes: /channel live <name> <set> [cap] (operators)",
                 zh: "渠道链接：/channel add <名称>；群活码：/channel live <名称> <群组> [上限]（运营者）",
             },
-            parse: |args| Ok(Command::Channel(channel_command::parse(args)?)),
+            parse: |args| Ok(Command::Channel(command::parse(args)?)),
         },
         CommandSpec {
             name: "channels",

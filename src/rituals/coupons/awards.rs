@@ -4,6 +4,7 @@
 //! The pool's owner hears when it runs low or dry.
 
 use crate::engine::{Action, Engine, Person};
+use crate::rituals::draws::store::Draw;
 use crate::{
     domain::{ChatId, Lang, RichText},
     store::{self},
@@ -68,6 +69,21 @@ pub(crate) struct Win<'a> {
     /// The code's value for this win (an envelope's share), if not the imported one.
     pub(crate) value: Option<String>,
     pub(crate) lang: Lang,
+}
+
+impl<'a> Win<'a> {
+    /// A draw's prize won by `winner`: the code's reason names the draw,
+    /// so `hearth export codes` ties each code to what won it.
+    pub(crate) fn in_draw(winner: &'a Person, draw: &'a Draw, prize: &'a str, lang: Lang) -> Self {
+        Self {
+            winner,
+            group: &draw.group,
+            reason: format!("draw:{}", draw.id),
+            prize,
+            value: None,
+            lang,
+        }
+    }
 }
 
 impl Engine {

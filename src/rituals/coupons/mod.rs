@@ -1,21 +1,16 @@
 //! Unique coupon codes: pools, claims, members' codes and redemption.
 
-pub mod store;
-
 pub(crate) mod awards;
+pub mod command;
 pub(crate) mod pools;
-
+pub mod rules;
+pub mod store;
 pub mod texts;
 
-pub mod command;
-
-pub mod rules;
-
-use self::command as coupon_command;
 use super::{CommandSpec, Help, Ritual};
 use crate::{domain::command::Access, rituals::command::Command};
 
-use self::{command::CouponsCommand, pools::CouponPlan, rules::Code, texts as coupon_texts};
+use self::{command::CouponsCommand, pools::CouponPlan, rules::Code};
 use crate::{
     engine::{Engine, Person, commands::Outcome},
     store::groups::Group,
@@ -32,7 +27,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Coupon stock; limit <pool> <n> per member; alert <pool> <n> low-stock alert; allow <pool> <groups> where it pays (admins)",
                 zh: "券池库存；limit <券池> <n> 每人数量；alert <券池> <n> 库存提醒；allow <券池> <群…> 可用的群（管理员）",
             },
-            parse: |args| Ok(Command::Coupons(coupon_command::parse_coupons(args)?)),
+            parse: |args| Ok(Command::Coupons(command::parse_coupons(args)?)),
         },
         CommandSpec {
             name: "redeem",
@@ -42,7 +37,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Mark a code used: /redeem <code> (admins)",
                 zh: "核销券码：/redeem <券码>（管理员）",
             },
-            parse: |args| Ok(Command::Redeem(coupon_command::parse_redeem(args)?)),
+            parse: |args| Ok(Command::Redeem(command::parse_redeem(args)?)),
         },
         CommandSpec {
             name: "mycodes",
@@ -82,5 +77,5 @@ pub(crate) fn redeem_in_group(code: Code, group: &Group) -> Outcome {
 
 /// `/mycodes` in a group: codes are never shown there.
 pub(crate) fn my_codes_in_group(group: &Group) -> Outcome {
-    crate::domain::RichText::plain(coupon_texts::codes_in_private(group.lang)).into()
+    crate::domain::RichText::plain(texts::codes_in_private(group.lang)).into()
 }

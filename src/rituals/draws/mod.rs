@@ -1,10 +1,8 @@
 //! What every draw shares: the list of a group's draws, and their windows
 //! opening and closing on time.
 
-pub mod store;
-
 pub(crate) mod presses;
-
+pub mod store;
 pub mod texts;
 
 use super::{CommandSpec, Help, Job, Ritual};

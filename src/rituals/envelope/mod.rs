@@ -340,21 +340,8 @@ impl Engine {
             if let Some(prize) = &params.prize {
                 text.push_text(&texts::prize_for_luckiest(lang, prize));
                 if let Some(pool) = &params.prize_pool {
-                    let winner = Person {
-                        id: best.user.clone(),
-                        name: best.name.clone(),
-                        is_bot: false,
-                        lang: None,
-                        handle: None,
-                    };
-                    let win = Win {
-                        winner: &winner,
-                        group: &draw.group,
-                        reason: format!("draw:{}", draw.id),
-                        prize,
-                        value: None,
-                        lang,
-                    };
+                    let winner = Person::known(best.user.clone(), best.name.clone());
+                    let win = Win::in_draw(&winner, draw, prize, lang);
                     let award = self.award_code(conn, pool, win).await?;
                     text.push_text(&award.in_group(lang));
                 }

@@ -8,11 +8,10 @@
 //! close, and a claim is a conditional update, so a replayed press or a
 //! restart never claims, awards or draws twice.
 
-pub mod store;
-
 pub mod command;
 pub mod rounds;
 pub mod rules;
+pub mod store;
 pub mod texts;
 
 use rand::rngs::OsRng;

@@ -113,14 +113,7 @@ impl Engine {
         let award = match (&params.pool, &params.prize) {
             (Some(pool), prize) => {
                 let fallback = texts::claimed(lang, None);
-                let win = Win {
-                    winner: from,
-                    group: &draw.group,
-                    reason: format!("draw:{}", draw.id),
-                    prize: prize.as_deref().unwrap_or(&fallback),
-                    value: None,
-                    lang,
-                };
+                let win = Win::in_draw(from, draw, prize.as_deref().unwrap_or(&fallback), lang);
                 Some(self.award_code(&mut tx, pool, win).await?)
             }
             (None, _) => None,

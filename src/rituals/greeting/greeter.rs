@@ -112,7 +112,7 @@ fn compose(group: &Group, lines: &[Line], standings: &[Standing]) -> RichText {
     let template = group
         .welcome_template
         .as_deref()
-        .and_then(|src| match Template::parse(src, texts::WELCOME_VARS) {
+        .and_then(|src| match Template::parse(src, super::texts::WELCOME_VARS) {
             Ok(t) => Some(t),
             Err(e) => {
                 tracing::warn!(group = %group.id, error = %e, "stored welcome template no longer parses; using the default");
@@ -149,24 +149,33 @@ fn compose(group: &Group, lines: &[Line], standings: &[Standing]) -> RichText {
         text.append(template.render(&values));
         text.push_text("\n");
     }
-    text.push_text(texts::welcome_footer(group.lang));
+    text.push_text(super::texts::welcome_footer(group.lang));
     text
 }
 
 fn default_template(group: &Group) -> Template {
-    Template::parse(texts::default_welcome(group.lang), texts::WELCOME_VARS)
-        .unwrap_or_else(|e| unreachable!("built-in welcome template is valid: {e}"))
+    Template::parse(
+        super::texts::default_welcome(group.lang),
+        super::texts::WELCOME_VARS,
+    )
+    .unwrap_or_else(|e| unreachable!("built-in welcome template is valid: {e}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Lang, texts};
+    use crate::domain::Lang;
 
     #[test]
     fn built_in_templates_parse_in_every_language() {
         for lang in [Lang::Zh, Lang::En] {
-            assert!(Template::parse(texts::default_welcome(lang), texts::WELCOME_VARS).is_ok());
+            assert!(
+                Template::parse(
+                    crate::rituals::greeting::texts::default_welcome(lang),
+                    crate::rituals::greeting::texts::WELCOME_VARS
+                )
+                .is_ok()
+            );
         }
     }
 }

@@ -1,16 +1,16 @@
 //! Greetings and invites: the welcome that mentions the newcomer and their
 //! inviter, and members' own invite links.
 //!
-//! The greeting itself is the greeter's (`engine::greeter`), the invite
-//! accounting the domain's (`domain::invites`); what members type is here.
+//! The greeter (`greeter.rs`) posts the greetings, folded per group; the
+//! invite rule (`invites.rs`) decides who is credited; `/invite`,
+//! `/myinvites` and `/setwelcome` are here.
 
-pub mod store;
+pub mod texts;
 
 pub(crate) mod greeter;
-
 pub mod invites;
-
 pub mod rules;
+pub mod store;
 
 use crate::domain::template::MAX_TEMPLATE_CHARS;
 use crate::rituals::command::CommandError;
@@ -26,7 +26,6 @@ use crate::{
         command::Access,
         schedule::local_of,
         template::{Template, Value, Values},
-        texts,
     },
     engine::{
         Engine, Person, PortError,
@@ -90,7 +89,7 @@ impl Engine {
         if let Some(url) = known {
             return Ok(addressed(from, &format!("{}{url}", texts::invite_link_intro(lang))).into());
         }
-        let needs_right = || addressed(from, texts::invite_needs_right(lang));
+        let needs_right = || addressed(from, crate::domain::texts::invite_needs_right(lang));
         if !group.can_invite {
             return Ok(needs_right().into());
         }
@@ -117,9 +116,13 @@ impl Engine {
             }
             Err(PortError::Unexpected(e)) => {
                 tracing::warn!(group = %group.id, error = ?e, "the platform refused an invite link");
-                let reason = texts::short_reason(&e.root_cause().to_string());
+                let reason = crate::domain::texts::short_reason(&e.root_cause().to_string());
                 let platform = group.id.platform().name();
-                Ok(addressed(from, &texts::invite_refused(lang, platform, &reason)).into())
+                Ok(addressed(
+                    from,
+                    &crate::domain::texts::invite_refused(lang, platform, &reason),
+                )
+                .into())
             }
         }
     }

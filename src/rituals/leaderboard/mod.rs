@@ -1,5 +1,7 @@
 //! The effective-invite leaderboard of a group, or of all an operator's groups.
 
+pub mod texts;
+
 pub mod command;
 pub mod rules;
 
@@ -8,7 +10,7 @@ use sqlx::AnyConnection;
 use self::{command::TopScope, rules::Standing};
 use super::{CommandSpec, Help, Ritual};
 use crate::{
-    domain::{DisplayName, Lang, RichText, command::Access, texts},
+    domain::{DisplayName, Lang, RichText, command::Access},
     engine::{Engine, Person},
     rituals::command::Command,
     store::{self, groups::Group},

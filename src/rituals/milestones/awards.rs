@@ -210,13 +210,7 @@ impl Engine {
         text.push_mention(user, name);
         text.push_text(&texts::reached(lang, milestone.invites));
         if let Some(pool) = &milestone.pool {
-            let winner = Person {
-                id: user.clone(),
-                name: name.clone(),
-                is_bot: false,
-                lang: None,
-                handle: None,
-            };
+            let winner = Person::known(user.clone(), name.clone());
             let win = Win {
                 winner: &winner,
                 group: &group.id,

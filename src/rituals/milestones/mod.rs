@@ -1,14 +1,10 @@
 //! Invite-contest milestones: a code and a certificate at N invites.
 
-pub mod store;
-
 pub(crate) mod awards;
-
+pub mod command;
+pub mod store;
 pub mod texts;
 
-pub mod command;
-
-use self::command as milestone_command;
 use super::{CommandSpec, Help, Job, Ritual};
 use crate::{domain::command::Access, rituals::command::Command};
 
@@ -28,7 +24,7 @@ pub const RITUAL: Ritual = Ritual {
             en: "Invite milestones: /milestone add <invites> [pool] gives a code and a certificate; remove <invites> (admins)",
             zh: "邀请里程碑：/milestone add <人数> [券池] 发放券码和证书；remove <人数> 删除（管理员）",
         },
-        parse: |args| Ok(Command::Milestone(milestone_command::parse(args)?)),
+        parse: |args| Ok(Command::Milestone(command::parse(args)?)),
     }],
     jobs: &[Job {
         name: "milestones",

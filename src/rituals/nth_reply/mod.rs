@@ -278,21 +278,8 @@ impl Engine {
                 text.push_text(entry.name.as_str());
             }
             if let (Some(pool), Some(prize)) = (&params.pool, &params.prize) {
-                let winner = Person {
-                    id: entry.user.clone(),
-                    name: entry.name.clone(),
-                    is_bot: false,
-                    lang: None,
-                    handle: None,
-                };
-                let win = Win {
-                    winner: &winner,
-                    group: &draw.group,
-                    reason: format!("draw:{}", draw.id),
-                    prize,
-                    value: None,
-                    lang,
-                };
+                let winner = Person::known(entry.user.clone(), entry.name.clone());
+                let win = Win::in_draw(&winner, draw, prize, lang);
                 let award = self.award_code(conn, pool, win).await?;
                 text.push_text(&award.in_group(lang));
             }

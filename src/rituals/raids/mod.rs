@@ -1,10 +1,8 @@
 //! Raids: a burst of joins held back and summed up when it ends.
 
-pub mod store;
-
-pub(crate) mod watch;
-
 pub mod rules;
+pub mod store;
+pub(crate) mod watch;
 
 use super::{Job, Ritual};
 

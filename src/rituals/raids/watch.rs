@@ -2,9 +2,9 @@
 //! transaction, a raid started and told once, greetings summed up while it
 //! lasts, and its end after quiet minutes.
 
+use super::rules;
 use sqlx::AnyConnection;
 
-use super::rules as raid;
 use crate::engine::{Action, Engine};
 use crate::{
     domain::{ChatId, RichText},
@@ -30,9 +30,9 @@ impl Engine {
             return Ok(false);
         }
         let joins = i64::try_from(joins).unwrap_or(i64::MAX);
-        let minute = raid::minute_of(now);
+        let minute = rules::minute_of(now);
         let this_minute = super::store::count_joins(conn, &group.id, minute, joins).await?;
-        let busy = raid::is_raid(this_minute, rules.raid_joins);
+        let busy = rules::is_raid(this_minute, rules.raid_joins);
         if super::store::active(conn, &group.id).await?.is_some() {
             super::store::record(conn, &group.id, joins, busy, now).await?;
             return Ok(true);
@@ -59,12 +59,12 @@ impl Engine {
         let now = self.now_ms();
         let raids = {
             let mut conn = self.store().connection().await?;
-            super::store::forget_minutes_before(&mut conn, raid::minute_of(now) - 60).await?;
+            super::store::forget_minutes_before(&mut conn, rules::minute_of(now) - 60).await?;
             store::moves::forget_before(&mut conn, now - 24 * 3600 * 1000).await?;
             super::store::all(&mut conn).await?
         };
         let mut ended = 0;
-        for r in raids.into_iter().filter(|r| raid::is_over(r.busy_at, now)) {
+        for r in raids.into_iter().filter(|r| rules::is_over(r.busy_at, now)) {
             let mut tx = self.store().begin().await?;
             if super::store::end(&mut tx, &r.group).await?
                 && let Some(group) = store::groups::get(&mut tx, &r.group).await?

@@ -1,10 +1,8 @@
 //! Assistants an operator trusts with admin commands in one group.
 
+pub mod command;
 pub mod texts;
 
-pub mod command;
-
-use self::command as role_command;
 use super::{CommandSpec, Help, Ritual};
 use crate::{domain::command::Access, rituals::command::Command};
 
@@ -24,7 +22,7 @@ pub const RITUAL: Ritual = Ritual {
             en: "Assistants here: /assistant add|remove <member>; they may use admin commands (operators)",
             zh: "本群助理：/assistant add|remove <成员>，助理可用管理员命令（运营者）",
         },
-        parse: |args| Ok(Command::Assistant(role_command::parse_assistant(args)?)),
+        parse: |args| Ok(Command::Assistant(command::parse_assistant(args)?)),
     }],
     jobs: &[],
 };

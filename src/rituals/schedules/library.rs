@@ -4,6 +4,7 @@
 use sqlx::AnyConnection;
 
 use super::command::{GroupSetCommand, SnippetCommand};
+use super::texts;
 use crate::engine::{Engine, Person, commands::Outcome};
 use crate::{
     domain::{ChatId, Lang, RichText, UserId, template::Template},
@@ -28,9 +29,9 @@ impl Engine {
                 let mut conn = self.store().connection().await?;
                 let snippets = super::store::library::snippets(&mut conn, &owner).await?;
                 if snippets.is_empty() {
-                    say(super::texts::snippet_list_empty(lang))
+                    say(texts::snippet_list_empty(lang))
                 } else {
-                    let mut text = String::from(super::texts::snippet_list_header(lang));
+                    let mut text = String::from(texts::snippet_list_header(lang));
                     for (name, body) in snippets {
                         text.push_str(&format!("\n• {name}: {}", preview_of(&body)));
                     }
@@ -38,16 +39,12 @@ impl Engine {
                 }
             }
             SnippetCommand::Save { name, text } => {
-                match Template::parse_with(&text, super::texts::POST_VARS, &["countdown"]) {
-                    Err(e) => say(format!(
-                        "{}{}",
-                        super::texts::post_rejected(lang),
-                        e.explain(lang)
-                    )),
+                match Template::parse_with(&text, texts::POST_VARS, &["countdown"]) {
+                    Err(e) => say(format!("{}{}", texts::post_rejected(lang), e.explain(lang))),
                     Ok(_) => planned(
                         RichText::plain(format!(
                             "{}{{{{snippet {name}}}}}",
-                            super::texts::snippet_saved(lang)
+                            texts::snippet_saved(lang)
                         )),
                         Plan::SaveSnippet {
                             owner,
@@ -58,7 +55,7 @@ impl Engine {
                 }
             }
             SnippetCommand::Delete(name) => planned(
-                RichText::plain(super::texts::snippet_deleted(lang)),
+                RichText::plain(texts::snippet_deleted(lang)),
                 Plan::DeleteSnippet { owner, name, lang },
             ),
         })
@@ -73,17 +70,14 @@ impl Engine {
         let mut conn = self.store().connection().await?;
         let groups = self.groups_of(&mut conn, &from.id).await?;
         if groups.is_empty() {
-            return Ok(say(super::texts::groups_empty(lang)));
+            return Ok(say(texts::groups_empty(lang)));
         }
-        let mut text = String::from(super::texts::groups_header(lang));
+        let mut text = String::from(texts::groups_header(lang));
         for g in &groups {
             text.push_str(&format!("\n• {} — {}", g.title, g.id));
         }
         for (name, ids) in super::store::library::group_sets(&mut conn, &from.id).await? {
-            text.push_str(&format!(
-                "\n\n{} {name}: ",
-                super::texts::group_sets_header(lang)
-            ));
+            text.push_str(&format!("\n\n{} {name}: ", texts::group_sets_header(lang)));
             let ids: Vec<&str> = ids.iter().map(ChatId::as_str).collect();
             text.push_str(&ids.join(", "));
         }
@@ -102,7 +96,7 @@ impl Engine {
         Ok(match command {
             GroupSetCommand::List => {
                 let mut conn = self.store().connection().await?;
-                let mut text = String::from(super::texts::group_sets_header(lang));
+                let mut text = String::from(texts::group_sets_header(lang));
                 for (name, ids) in super::store::library::group_sets(&mut conn, &from.id).await? {
                     let ids: Vec<&str> = ids.iter().map(ChatId::as_str).collect();
                     text.push_str(&format!("\n• {name}: {}", ids.join(", ")));
@@ -115,14 +109,14 @@ impl Engine {
                 for raw in &groups {
                     match self.owned_group(&mut conn, raw, group, &from.id).await? {
                         Some(g) => ids.push(g.id),
-                        None => return Ok(say(super::texts::not_your_group(lang, raw))),
+                        None => return Ok(say(texts::not_your_group(lang, raw))),
                     }
                 }
                 let list: Vec<&str> = ids.iter().map(ChatId::as_str).collect();
                 planned(
                     RichText::plain(format!(
                         "{}{name} = {}",
-                        super::texts::group_set_saved(lang),
+                        texts::group_set_saved(lang),
                         list.join(", ")
                     )),
                     Plan::SaveGroupSet {
@@ -133,7 +127,7 @@ impl Engine {
                 )
             }
             GroupSetCommand::Delete(name) => planned(
-                RichText::plain(super::texts::group_set_deleted(lang)),
+                RichText::plain(texts::group_set_deleted(lang)),
                 Plan::DeleteGroupSet {
                     owner: from.id.clone(),
                     name,
@@ -172,7 +166,7 @@ impl Engine {
                 found
             };
             if found.is_empty() {
-                return Ok(Err(super::texts::not_your_group(lang, raw)));
+                return Ok(Err(texts::not_your_group(lang, raw)));
             }
             for g in found {
                 if !groups.iter().any(|known| known.id == g.id) {

@@ -1,18 +1,13 @@
 //! Scheduled posts, time zones, the operator's snippets and group sets.
 
-pub(crate) mod manage;
-
-pub mod store;
-
-pub(crate) mod posts;
-
+pub mod command;
 pub(crate) mod library;
+pub(crate) mod manage;
 pub(crate) mod plan;
+pub(crate) mod posts;
+pub mod store;
 pub mod texts;
 
-pub mod command;
-
-use self::command as schedule_command;
 use super::{CommandSpec, Help, Job, Ritual};
 use crate::{domain::command::Access, rituals::command::Command};
 
@@ -27,7 +22,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Scheduled posts: list, add, once, pause, resume, delete (admins)",
                 zh: "定时帖子：list、add、once、pause、resume、delete（管理员）",
             },
-            parse: |args| Ok(Command::Schedule(schedule_command::parse_schedule(args)?)),
+            parse: |args| Ok(Command::Schedule(command::parse_schedule(args)?)),
         },
         CommandSpec {
             name: "timezone",
@@ -47,7 +42,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Reusable wording: list, save, delete (admins)",
                 zh: "话术库：list、save、delete（管理员）",
             },
-            parse: |args| Ok(Command::Snippet(schedule_command::parse_snippet(args)?)),
+            parse: |args| Ok(Command::Snippet(command::parse_snippet(args)?)),
         },
         CommandSpec {
             name: "groups",
@@ -67,7 +62,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Name a set of groups for posting to all (operators)",
                 zh: "命名群组，用于多群定时（运营者）",
             },
-            parse: |args| Ok(Command::GroupSet(schedule_command::parse_group_set(args)?)),
+            parse: |args| Ok(Command::GroupSet(command::parse_group_set(args)?)),
         },
     ],
     jobs: &[Job {

@@ -6,6 +6,7 @@ use sqlx::AnyConnection;
 
 use super::command::PostKind;
 use super::store::NewSchedule;
+use super::texts;
 use crate::engine::{Engine, commands::Outcome};
 use crate::{
     domain::{ChatId, Lang, RichText, UserId},
@@ -105,7 +106,7 @@ impl Plan {
             }
             Plan::DeleteSnippet { owner, name, lang } => {
                 let gone = super::store::library::delete_snippet(conn, &owner, &name).await?;
-                Ok((!gone).then(|| RichText::plain(super::texts::snippet_missing(lang))))
+                Ok((!gone).then(|| RichText::plain(texts::snippet_missing(lang))))
             }
             Plan::SaveGroupSet {
                 owner,
@@ -117,7 +118,7 @@ impl Plan {
             }
             Plan::DeleteGroupSet { owner, name, lang } => {
                 let gone = super::store::library::delete_group_set(conn, &owner, &name).await?;
-                Ok((!gone).then(|| RichText::plain(super::texts::group_set_missing(lang))))
+                Ok((!gone).then(|| RichText::plain(texts::group_set_missing(lang))))
             }
         }
     }
@@ -156,19 +157,19 @@ async fn add_schedules(
             // Only a multi-group plan has a second item.
             reply.push_text("\n");
         }
-        reply.push_text(&format!("{}#{id} · ", super::texts::schedule_saved(lang)));
+        reply.push_text(&format!("{}#{id} · ", texts::schedule_saved(lang)));
         reply.push_text(&item.title);
-        reply.push_text(super::texts::schedule_next_run(lang));
+        reply.push_text(texts::schedule_next_run(lang));
         reply.push_text(&item.next_shown);
         if single {
-            reply.push_text(super::texts::preview_heading(lang));
+            reply.push_text(texts::preview_heading(lang));
             reply.append(item.preview);
         } else if n == 0 {
             preview = Some(item.preview);
         }
     }
     if let Some(preview) = preview {
-        reply.push_text(super::texts::preview_heading(lang));
+        reply.push_text(texts::preview_heading(lang));
         reply.append(preview);
     }
     Ok(reply)

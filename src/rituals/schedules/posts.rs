@@ -6,13 +6,14 @@
 //! nor posted twice. After downtime a run missed by less than the grace is
 //! posted late, once; an older one is skipped and logged, never flooded.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::collections::HashMap;
 
 use anyhow::Context;
 use chrono::{NaiveDateTime, NaiveTime};
 use sqlx::AnyConnection;
 
 use super::store::{OpenConfirm, Schedule};
+use super::texts;
 use crate::engine::{Action, Engine};
 use crate::{
     domain::{
@@ -23,8 +24,6 @@ use crate::{
     store::{self, groups::Group},
 };
 
-/// How often the scheduler looks for due runs when nothing wakes it.
-const TICK: Duration = Duration::from_millis(250);
 /// Runs looked at per pass.
 const BATCH: i64 = 500;
 /// Local time format of stored runs.
@@ -181,9 +180,8 @@ impl Engine {
     ) -> anyhow::Result<RichText> {
         let tz = group.timezone;
         let local = schedule::local_of(tz, now);
-        let template =
-            Template::parse_with(body, super::texts::POST_VARS, super::texts::POST_FUNCTIONS)
-                .with_context(|| format!("stored post template of {}", group.id))?;
+        let template = Template::parse_with(body, texts::POST_VARS, texts::POST_FUNCTIONS)
+            .with_context(|| format!("stored post template of {}", group.id))?;
         let mut values: Values = HashMap::from([
             ("group", Value::Text(group.title.clone())),
             ("date", Value::Text(local.format("%Y-%m-%d").to_string())),
@@ -216,7 +214,7 @@ impl Engine {
         let countdown = |arg: &str| -> Option<Value> {
             let target = parse_moment(arg)?;
             let secs = (schedule::instant_of(tz, target) - now) / 1000;
-            Some(Value::Text(super::texts::countdown(lang, secs)))
+            Some(Value::Text(texts::countdown(lang, secs)))
         };
         let calls = |f: &str, arg: &str| -> Option<Value> {
             match f {
@@ -226,7 +224,7 @@ impl Engine {
                     // A snippet may use variables and countdowns, not other
                     // snippets: no loops, no surprises.
                     let inner =
-                        Template::parse_with(body, super::texts::POST_VARS, &["countdown"]).ok()?;
+                        Template::parse_with(body, texts::POST_VARS, &["countdown"]).ok()?;
                     Some(Value::Rich(inner.render_with(&values, &|f, a| {
                         (f == "countdown").then(|| countdown(a)).flatten()
                     })))
@@ -234,69 +232,9 @@ impl Engine {
                 _ => None,
             }
         };
-        let mut text = RichText::plain(super::texts::post_heading(kind));
+        let mut text = RichText::plain(texts::post_heading(kind));
         text.append(template.render_with(&values, &calls));
         Ok(text)
-    }
-
-    /// Runs the scheduler until the task is dropped: campaign steps, scheduled posts,
-    /// automatic-mode reports, the end of quiet raids, and draws whose time
-    /// to open or close has come.
-    pub async fn run_scheduler(self: Arc<Self>) -> anyhow::Result<()> {
-        self.run_passes("scheduler", TICK, |engine| async move {
-            engine.run_jobs_once().await;
-            anyhow::Ok(())
-        })
-        .await
-    }
-
-    /// Runs every ritual's scheduler jobs once, each standing alone: a job
-    /// that fails is logged with its cause chain and the others still run
-    /// on the same tick. Returns the names of the jobs that failed. The
-    /// scheduler and the tests run this same list.
-    pub async fn run_jobs_once(&self) -> Vec<&'static str> {
-        let mut failed = Vec::new();
-        for job in crate::rituals::jobs() {
-            if let Err(e) = (job.run)(self).await {
-                tracing::error!(job = job.name, error = ?e, "a scheduled job failed; the others go on");
-                failed.push(job.name);
-            }
-        }
-        failed
-    }
-}
-
-/// How often old records are pruned.
-const PRUNE_EVERY_MS: i64 = 60 * 60 * 1000;
-
-impl Engine {
-    /// Forgets processed update keys and delivered messages past their
-    /// retention, at most once an hour; returns how many rows went.
-    pub async fn prune_old_records(&self) -> anyhow::Result<usize> {
-        use std::sync::atomic::Ordering;
-        let now = self.now_ms();
-        let last = self.memory().pruned.load(Ordering::Relaxed);
-        if last != i64::MIN && now - last < PRUNE_EVERY_MS {
-            return Ok(0);
-        }
-        let retention = self.settings().retention;
-        let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-        let mut conn = self.store().connection().await?;
-        let keys = store::updates::prune(&mut conn, now - ms(retention.update_keys)).await?;
-        let sent = store::outbox::prune_sent(&mut conn, now - ms(retention.sent)).await?;
-        // An invite or a join request untouched as long as a delivered
-        // message is kept will not be taken up any more.
-        let intents = store::links::prune_intents(&mut conn, now - ms(retention.sent)).await?;
-        self.memory().pruned.store(now, Ordering::Relaxed);
-        if keys + sent + intents > 0 {
-            tracing::info!(
-                keys,
-                sent,
-                intents,
-                "pruned old update keys, delivered messages and intents"
-            );
-        }
-        Ok(usize::try_from(keys + sent + intents).unwrap_or(usize::MAX))
     }
 }
 

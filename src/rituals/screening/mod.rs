@@ -1,20 +1,13 @@
 //! Screening newcomers, and the review of suspects.
 
-pub mod store;
-
+pub mod command;
 pub(crate) mod profiles;
-
 pub(crate) mod review;
-
+pub mod rules;
 pub(crate) mod screen;
-
+pub mod store;
 pub mod texts;
 
-pub mod command;
-
-pub mod rules;
-
-use self::command as screening_command;
 use super::{CommandSpec, Help, Job, Ritual};
 use crate::{domain::command::Access, rituals::command::Command};
 
@@ -65,7 +58,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Screening rules: threshold, auto, newids, words, reset (admins)",
                 zh: "新成员筛查规则：threshold、auto、newids、words、reset（管理员）",
             },
-            parse: |args| Ok(Command::Screening(screening_command::parse(args)?)),
+            parse: |args| Ok(Command::Screening(command::parse(args)?)),
         },
     ],
     jobs: &[Job {

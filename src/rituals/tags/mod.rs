@@ -1,16 +1,12 @@
 //! Manual tags, and paced private broadcasts to a segment.
 
-pub mod store;
-
 pub(crate) mod broadcasts;
-
-pub mod texts;
-
 pub mod command;
+pub mod store;
+pub mod texts;
 
 use async_trait::async_trait;
 
-use self::{command as tag_command, texts as tag_texts};
 use super::{CommandSpec, Help, Job, Ritual};
 use crate::engine::{
     commands::Outcome,
@@ -38,7 +34,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Tag a member: /tag <member> <tag>; /untag takes it away (admins)",
                 zh: "给成员加标签：/tag <成员> <标签>；/untag 移除（管理员）",
             },
-            parse: |args| Ok(Command::Tag(tag_command::parse_tag_command(args)?)),
+            parse: |args| Ok(Command::Tag(command::parse_tag_command(args)?)),
         },
         CommandSpec {
             name: "untag",
@@ -48,7 +44,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Take a tag away: /untag <member> <tag> (admins)",
                 zh: "移除成员的标签：/untag <成员> <标签>（管理员）",
             },
-            parse: |args| Ok(Command::Tag(tag_command::parse_untag(args)?)),
+            parse: |args| Ok(Command::Tag(command::parse_untag(args)?)),
         },
         CommandSpec {
             name: "tags",
@@ -58,7 +54,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "The group's tags and how many carry each; /tags <member> for one member (admins)",
                 zh: "本群的标签和人数；/tags <成员> 查看某人的标签（管理员）",
             },
-            parse: |args| Ok(Command::Tag(tag_command::parse_tags(args)?)),
+            parse: |args| Ok(Command::Tag(command::parse_tags(args)?)),
         },
         CommandSpec {
             name: "broadcast",
@@ -68,7 +64,7 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Private message to a segment: /broadcast tag:<tag> <text> or /broadcast all <text> (operators)",
                 zh: "按分组私信群发：/broadcast tag:<标签> <内容> 或 /broadcast all <内容>（运营者）",
             },
-            parse: |args| Ok(Command::Broadcast(tag_command::parse_broadcast(args)?)),
+            parse: |args| Ok(Command::Broadcast(command::parse_broadcast(args)?)),
         },
         CommandSpec {
             name: "stop",
@@ -90,7 +86,7 @@ pub const RITUAL: Ritual = Ritual {
 /// `/stop` in private: no more broadcasts.
 pub(crate) fn stop(lang: Lang) -> Outcome {
     Outcome {
-        reply: RichText::plain(tag_texts::stopped(lang)),
+        reply: RichText::plain(texts::stopped(lang)),
         effect: Some(Box::new(OptOut)),
     }
 }

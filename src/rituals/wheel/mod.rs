@@ -220,14 +220,7 @@ impl Engine {
         let won = &params.prizes[prize];
         let award = match &won.pool {
             Some(pool) => {
-                let win = Win {
-                    winner: from,
-                    group: &draw.group,
-                    reason: format!("draw:{}", draw.id),
-                    prize: &won.name,
-                    value: None,
-                    lang,
-                };
+                let win = Win::in_draw(from, draw, &won.name, lang);
                 Some(self.award_code(&mut tx, pool, win).await?)
             }
             None => None,

@@ -2,7 +2,6 @@
 //! automatic-removal report last went out.
 
 pub mod profile_checks;
-
 pub mod suspects;
 
 use sqlx::{AnyConnection, Row};
