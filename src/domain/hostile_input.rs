@@ -6,14 +6,12 @@
 
 use proptest::prelude::*;
 
-use {
-    super::{ChatId, Lang, UserId, schedule::Timing},
-    crate::rituals::{
-        campaigns::{command as campaign_command, playbook},
-        channels::command as channel_command,
-        coupons::{command as coupon_command, rules as coupon},
-        screening::rules::Rules,
-    },
+use super::{ChatId, Lang, UserId, schedule::Timing};
+use crate::rituals::{
+    campaigns::{command as campaign_command, playbook},
+    channels::command as channel_command,
+    coupons::{command as coupon_command, rules as coupon},
+    screening::rules::Rules,
 };
 
 /// Text shaped like what the parsers expect (words, numbers, quotes,

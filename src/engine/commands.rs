@@ -39,6 +39,12 @@ impl From<RichText> for Outcome {
     }
 }
 
+/// A reply of plain text that changes nothing: an answer, or the sentence
+/// saying why a command was refused.
+pub(crate) fn say(text: impl Into<String>) -> Outcome {
+    RichText::plain(text.into()).into()
+}
+
 impl Engine {
     #[tracing::instrument(skip_all, fields(chat = %chat, from = %from.id))]
     pub(crate) async fn handle_command(

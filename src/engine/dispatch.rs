@@ -2,6 +2,13 @@
 //! chat, or in a group the bot does not serve. One arm per command, each
 //! handing the command to the ritual that owns it.
 
+use super::{
+    Engine, GroupInfo, Person,
+    commands::{Outcome, addressed},
+    effect::InLang,
+    roles::{Refused, Role},
+};
+use crate::rituals::coupons::pools::CouponPlan;
 use crate::{
     domain::{ChatId, Lang, RichText, command::Access, texts},
     rituals::{
@@ -9,15 +16,6 @@ use crate::{
         coupons, draws, greeting, milestones, roles, screening, tags, tags::texts as tag_texts,
     },
     store::{self, groups::Group},
-};
-use {
-    super::{
-        Engine, GroupInfo, Person,
-        commands::{Outcome, addressed},
-        effect::InLang,
-        roles::{Refused, Role},
-    },
-    crate::rituals::coupons::pools::CouponPlan,
 };
 
 impl Engine {

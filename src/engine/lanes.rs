@@ -19,13 +19,11 @@ use std::{
 use sqlx::AnyConnection;
 use tokio::task::JoinSet;
 
+use super::{Engine, Event, Incoming};
+use crate::rituals::coupons::pools::Upload;
 use crate::{
     domain::ChatId,
     store::{self, lanes::Waiting},
-};
-use {
-    super::{Engine, Event, Incoming},
-    crate::rituals::coupons::pools::Upload,
 };
 
 /// Chats whose commands run at the same time.

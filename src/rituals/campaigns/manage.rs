@@ -8,6 +8,7 @@ use super::{
     store::{self as campaigns, Campaign, NewCampaign, StepRow},
     texts,
 };
+use crate::engine::commands::say;
 use crate::rituals::schedules::texts as schedule_texts;
 use crate::{
     domain::{
@@ -37,10 +38,6 @@ pub(crate) enum CampaignPlan {
     Pause(Lang, Campaign),
     Resume(Lang, Campaign),
     Stop(Lang, Campaign),
-}
-
-fn say(text: impl Into<String>) -> Outcome {
-    RichText::plain(text.into()).into()
 }
 
 impl Engine {

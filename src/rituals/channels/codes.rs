@@ -7,6 +7,7 @@
 //! many visitors arrive at once, no group is handed more links than it has
 //! room for.
 
+use crate::engine::commands::say;
 use sqlx::AnyConnection;
 
 use super::{
@@ -43,10 +44,6 @@ pub(crate) enum ChannelPlan {
         url: String,
         owner: UserId,
     },
-}
-
-fn say(text: impl Into<String>) -> Outcome {
-    RichText::plain(text.into()).into()
 }
 
 impl Engine {

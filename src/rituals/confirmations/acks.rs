@@ -11,7 +11,7 @@ use crate::{
     store::groups::Group,
 };
 
-use crate::rituals::schedules::plan::say;
+use crate::engine::commands::say;
 
 /// A member who confirmed a post, with their name.
 type Ack = (UserId, String);

@@ -3,6 +3,14 @@
 //! the winner in private (at once, or through a claim link that opens it).
 //! The pool's owner hears when it runs low or dry.
 
+use super::{
+    rules::PoolName,
+    store::{
+        PoolScope,
+        codes::{Grant, Held, Taken},
+    },
+    texts,
+};
 use crate::engine::{Action, Engine, Person};
 use crate::rituals::draws::store::Draw;
 use crate::{
@@ -11,10 +19,6 @@ use crate::{
 };
 use rand::{RngCore, rngs::OsRng};
 use sqlx::AnyConnection;
-use {
-    super::store::codes::{Grant, Held, Taken},
-    super::{rules::PoolName, store::PoolScope, texts},
-};
 
 /// The `/start` payload prefix of a claim link.
 pub const CLAIM_PREFIX: &str = "claim_";
@@ -160,6 +164,21 @@ impl Engine {
             }
         }
         Ok(None)
+    }
+
+    /// The refusal of a draw naming a pool `group` may not pay from, in
+    /// the group's language; `None` when every pool named may pay.
+    pub(crate) async fn refuse_missing_pool(
+        &self,
+        conn: &mut AnyConnection,
+        group: &ChatId,
+        pools: &[&PoolName],
+        lang: Lang,
+    ) -> anyhow::Result<Option<RichText>> {
+        Ok(self
+            .missing_pool(conn, group, pools)
+            .await?
+            .map(|missing| RichText::plain(texts::pool_unknown(lang, missing.as_str()))))
     }
 
     /// Queues codes to their holder's private chat and records them shown.

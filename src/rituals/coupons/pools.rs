@@ -10,19 +10,19 @@
 use sqlx::AnyConnection;
 
 use super::awards::{CLAIM_PREFIX, code_text};
+use super::{
+    command::CouponsCommand,
+    rules::{CodeFile, FileError, MAX_IMPORT_BYTES, PoolName, read_codes},
+    store::{
+        PoolScope,
+        codes::{Held, Redeemed},
+    },
+    texts,
+};
 use crate::engine::{Engine, Person, answers::Routing, commands::Outcome};
 use crate::{
     domain::{ChatId, Lang, RichText},
     store::{self, groups::Group},
-};
-use {
-    super::store::codes::{Held, Redeemed},
-    super::{
-        command::CouponsCommand,
-        rules::{CodeFile, FileError, MAX_IMPORT_BYTES, PoolName, read_codes},
-        store::PoolScope,
-        texts,
-    },
 };
 
 /// A coupon command or import, written with its reply. Pools are the

@@ -114,11 +114,11 @@ impl EnvelopePlan {
                 buttons,
             } => {
                 let pools: Vec<_> = new.prize_pool.iter().chain(&new.share_pool).collect();
-                if let Some(missing) = engine.missing_pool(conn, group, &pools).await? {
-                    return Ok(RichText::plain(coupon_texts::pool_unknown(
-                        lang,
-                        missing.as_str(),
-                    )));
+                if let Some(refusal) = engine
+                    .refuse_missing_pool(conn, group, &pools, lang)
+                    .await?
+                {
+                    return Ok(refusal);
                 }
                 let params = EnvelopeParams {
                     total: new.total.units,

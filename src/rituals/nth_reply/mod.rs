@@ -23,11 +23,7 @@ use crate::{
         ChatId, Lang, RichText, command::Access, deadline::moment_after, draw::DrawKind,
         schedule::local_of,
     },
-    rituals::{
-        command::Command,
-        coupons::{rules::PoolName, texts as coupon_texts},
-        draws::store::Draw,
-    },
+    rituals::{command::Command, coupons::rules::PoolName, draws::store::Draw},
     store::{self, groups::Group},
 };
 use crate::{
@@ -91,11 +87,11 @@ impl NthPlan {
                 pool,
             } => {
                 let pools: Vec<&PoolName> = pool.iter().collect();
-                if let Some(missing) = engine.missing_pool(conn, group, &pools).await? {
-                    return Ok(RichText::plain(coupon_texts::pool_unknown(
-                        lang,
-                        missing.as_str(),
-                    )));
+                if let Some(refusal) = engine
+                    .refuse_missing_pool(conn, group, &pools, lang)
+                    .await?
+                {
+                    return Ok(refusal);
                 }
                 let params = NthParams {
                     rule,

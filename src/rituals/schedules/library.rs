@@ -12,7 +12,8 @@ use crate::{
 };
 
 use super::manage::preview_of;
-use super::plan::{Plan, planned, say};
+use super::plan::{Plan, planned};
+use crate::engine::commands::say;
 
 impl Engine {
     /// `/snippet`: the owner's snippets listed, saved or deleted.

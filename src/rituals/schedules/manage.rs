@@ -26,7 +26,8 @@ use crate::{
     store::{self, groups::Group},
 };
 
-use super::plan::{Plan, Planned, planned, say};
+use super::plan::{Plan, Planned, planned};
+use crate::engine::commands::say;
 
 /// Longest preview of a post in `/schedule list`.
 const PREVIEW_CHARS: usize = 40;

@@ -182,10 +182,6 @@ pub(super) fn planned(reply: RichText, plan: Plan) -> Outcome {
     }
 }
 
-pub(crate) fn say(text: impl Into<String>) -> Outcome {
-    RichText::plain(text.into()).into()
-}
-
 #[async_trait::async_trait]
 impl crate::engine::effect::Effect for Plan {
     async fn apply(

@@ -9,6 +9,7 @@
 //! skipped. The report goes where the broadcast was asked for once every
 //! message has gone or failed.
 
+use crate::engine::commands::say;
 use anyhow::Context;
 use sqlx::AnyConnection;
 
@@ -44,10 +45,6 @@ pub(crate) struct BroadcastPlan {
     message: RichText,
     recipients: Vec<UserId>,
     unreachable: usize,
-}
-
-fn say(text: impl Into<String>) -> Outcome {
-    RichText::plain(text.into()).into()
 }
 
 impl Engine {

@@ -6,7 +6,7 @@ use super::{UNLIMITED_SPINS, push_prizes, texts};
 use crate::engine::{Engine, Person};
 use crate::{
     domain::{ChatId, Lang, RichText, draw::DrawKind, fairness::Seed},
-    rituals::coupons::{rules::PoolName, texts as coupon_texts},
+    rituals::coupons::rules::PoolName,
     store::{self},
 };
 use anyhow::Context;
@@ -55,11 +55,11 @@ impl WheelPlan {
                 seed,
             } => {
                 let pools: Vec<&PoolName> = prizes.iter().filter_map(|p| p.pool.as_ref()).collect();
-                if let Some(missing) = engine.missing_pool(conn, group, &pools).await? {
-                    return Ok(RichText::plain(coupon_texts::pool_unknown(
-                        lang,
-                        missing.as_str(),
-                    )));
+                if let Some(refusal) = engine
+                    .refuse_missing_pool(conn, group, &pools, lang)
+                    .await?
+                {
+                    return Ok(refusal);
                 }
                 let params = WheelParams { prizes };
                 let slots = params
