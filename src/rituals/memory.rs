@@ -18,6 +18,7 @@ const SPOKEN_CACHE: usize = 50_000;
 /// `told_in_room`).
 const TOLD_IN_ROOM: usize = 10_000;
 
+/// The rituals' memory, one part per ritual that keeps any.
 pub struct Memory {
     /// Confirmations: the notices being confirmed, per group, so a message
     /// that confirms nothing costs no query.
