@@ -91,6 +91,13 @@ async fn run(label: &str, url: &str, batch: usize) -> anyhow::Result<()> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // `RUST_LOG=sqlx=debug` shows each statement with its time.
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     support::on_both_databases("invites100", |label, url| async move {
         run(label, &url, 100).await
     })

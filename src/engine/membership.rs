@@ -212,10 +212,12 @@ impl Engine {
                 _ => {}
             }
         }
-        for ((group, user), channel, url) in channel_joins(&events, &channels) {
-            crate::rituals::channels::store::record_join(conn, &group, &user, channel, &url, now)
-                .await?;
-        }
+        crate::rituals::channels::store::record_joins(
+            conn,
+            &channel_joins(&events, &channels),
+            now,
+        )
+        .await?;
         self.write_fold(conn, fold, now).await
     }
 

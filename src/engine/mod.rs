@@ -165,23 +165,29 @@ impl Engine {
     }
 
     pub(crate) fn port(&self, platform: Platform) -> anyhow::Result<Arc<dyn Port>> {
+        self.attached(platform)
+            .with_context(|| format!("no adapter attached for {platform:?}"))
+    }
+
+    /// The adapter attached for `platform`, without making an error (and
+    /// its backtrace) on the join path when there is none.
+    fn attached(&self, platform: Platform) -> Option<Arc<dyn Port>> {
         self.ports
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(&platform)
             .cloned()
-            .with_context(|| format!("no adapter attached for {platform:?}"))
     }
 
     /// Whether `platform`'s messages carry buttons (Matrix's do not: members
     /// react instead); a platform not attached counts as having them.
     pub(crate) fn has_buttons(&self, platform: Platform) -> bool {
-        self.port(platform).map(|p| p.has_buttons()).unwrap_or(true)
+        self.attached(platform).is_none_or(|p| p.has_buttons())
     }
 
     /// Whether newcomers' profiles on `platform` are read and screened.
     pub(crate) fn reads_profiles(&self, platform: Platform) -> bool {
-        self.port(platform).is_ok_and(|p| p.reads_profiles())
+        self.attached(platform).is_some_and(|p| p.reads_profiles())
     }
 
     pub(crate) fn is_active(&self, group: &ChatId) -> bool {

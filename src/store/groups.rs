@@ -1,6 +1,10 @@
 //! Registered groups and their settings.
 
-use sqlx::{AnyConnection, Row, any::AnyRow};
+use std::collections::HashMap;
+
+use sqlx::{AnyConnection, AssertSqlSafe, Row, any::AnyRow};
+
+use super::bulk::{self, Col};
 
 use crate::domain::{ChatId, Lang, UserId, lang::UnknownLang};
 
@@ -42,16 +46,31 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Group> {
 
 /// The group, registered or not, active or not.
 pub async fn get(conn: &mut AnyConnection, id: &ChatId) -> sqlx::Result<Option<Group>> {
-    sqlx::query(
-        "SELECT id, title, owner, lang, timezone, public_handle, can_invite, active, welcome_template
-         FROM groups WHERE id = $1",
-    )
-        .bind(id.as_str())
-        .fetch_optional(conn)
+    Ok(get_many(conn, std::slice::from_ref(id)).await?.remove(id))
+}
+
+/// The groups among `ids` that were ever registered, by id.
+pub async fn get_many(
+    conn: &mut AnyConnection,
+    ids: &[ChatId],
+) -> sqlx::Result<HashMap<ChatId, Group>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let wanted = bulk::rows(conn, 1, "w", &[Col::Text("id")]);
+    let sql = format!(
+        "SELECT g.id, g.title, g.owner, g.lang, g.timezone, g.public_handle, g.can_invite, g.active,
+                g.welcome_template
+         FROM {wanted} JOIN groups g ON g.id = w.id"
+    );
+    let json: Vec<[&str; 1]> = ids.iter().map(|id| [id.as_str()]).collect();
+    sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&json))
+        .fetch_all(conn)
         .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+        .iter()
+        .map(|row| from_row(row).map(|g| (g.id.clone(), g)))
+        .collect()
 }
 
 /// Registers a group, or re-activates it keeping its settings.

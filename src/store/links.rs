@@ -4,7 +4,10 @@ use std::collections::HashMap;
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
-use super::members::MemberKey;
+use super::{
+    bulk::{self, Col},
+    members::MemberKey,
+};
 
 use crate::domain::{ChatId, UserId};
 
@@ -28,22 +31,24 @@ pub async fn owners_of(
     urls: &[&str],
 ) -> sqlx::Result<HashMap<String, (ChatId, UserId)>> {
     let mut out = HashMap::new();
-    for chunk in urls.chunks(super::MAX_ROWS) {
-        let sql = format!(
-            "SELECT url, group_id, owner FROM invite_links WHERE url IN {}",
-            super::in_list(chunk.len())
+    if urls.is_empty() {
+        return Ok(out);
+    }
+    let wanted = bulk::rows(conn, 1, "w", &[Col::Text("url")]);
+    let sql = format!(
+        "SELECT l.url, l.group_id, l.owner FROM {wanted} JOIN invite_links l ON l.url = w.url"
+    );
+    let rows: Vec<[&str; 1]> = urls.iter().map(|u| [*u]).collect();
+    let found = sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&rows))
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in found {
+        let group = ChatId::from_stored(r.try_get("group_id")?);
+        out.insert(
+            r.try_get("url")?,
+            (group, UserId::from_stored(r.try_get("owner")?)),
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
-        for url in chunk {
-            query = query.bind(*url);
-        }
-        for r in query.fetch_all(&mut *conn).await? {
-            let group = ChatId::from_stored(r.try_get("group_id")?);
-            out.insert(
-                r.try_get("url")?,
-                (group, UserId::from_stored(r.try_get("owner")?)),
-            );
-        }
     }
     Ok(out)
 }
@@ -79,22 +84,33 @@ pub async fn record_intents(
     intents: &[(MemberKey, UserId)],
     now_ms: i64,
 ) -> sqlx::Result<()> {
-    for chunk in intents.chunks(super::MAX_ROWS) {
-        let sql = format!(
-            "INSERT INTO join_intents (group_id, user_id, inviter, at) VALUES {}
-             ON CONFLICT (group_id, user_id) DO UPDATE SET inviter = excluded.inviter, at = excluded.at",
-            super::tuples(chunk.len(), 4)
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
-        for ((group, user), inviter) in chunk {
-            query = query
-                .bind(group.as_str())
-                .bind(user.as_str())
-                .bind(inviter.as_str())
-                .bind(now_ms);
-        }
-        query.execute(&mut *conn).await?;
+    if intents.is_empty() {
+        return Ok(());
     }
+    let new = bulk::rows(
+        conn,
+        1,
+        "n",
+        &[
+            Col::Text("group_id"),
+            Col::Text("user_id"),
+            Col::Text("inviter"),
+        ],
+    );
+    let sql = format!(
+        "INSERT INTO join_intents (group_id, user_id, inviter, at)
+         SELECT group_id, user_id, inviter, $2 FROM {new} WHERE true
+         ON CONFLICT (group_id, user_id) DO UPDATE SET inviter = excluded.inviter, at = excluded.at"
+    );
+    let rows: Vec<_> = intents
+        .iter()
+        .map(|((g, u), by)| (g.as_str(), u.as_str(), by.as_str()))
+        .collect();
+    sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&rows))
+        .bind(now_ms)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -114,22 +130,25 @@ pub async fn take_intents(
     keys: &[MemberKey],
 ) -> sqlx::Result<HashMap<MemberKey, UserId>> {
     let mut out = HashMap::new();
-    for chunk in keys.chunks(super::MAX_ROWS) {
-        let sql = format!(
-            "DELETE FROM join_intents WHERE (group_id, user_id) IN (VALUES {}) RETURNING group_id, user_id, inviter",
-            super::tuples(chunk.len(), 2)
+    if keys.is_empty() {
+        return Ok(out);
+    }
+    let wanted = bulk::rows(conn, 1, "k", &[Col::Text("g"), Col::Text("u")]);
+    let sql = format!(
+        "DELETE FROM join_intents WHERE (group_id, user_id) IN (SELECT g, u FROM {wanted})
+         RETURNING group_id, user_id, inviter"
+    );
+    let rows: Vec<_> = keys.iter().map(|(g, u)| (g.as_str(), u.as_str())).collect();
+    let taken = sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&rows))
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in taken {
+        let key = (
+            ChatId::from_stored(r.try_get("group_id")?),
+            UserId::from_stored(r.try_get("user_id")?),
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
-        for (group, user) in chunk {
-            query = query.bind(group.as_str()).bind(user.as_str());
-        }
-        for r in query.fetch_all(&mut *conn).await? {
-            let key = (
-                ChatId::from_stored(r.try_get("group_id")?),
-                UserId::from_stored(r.try_get("user_id")?),
-            );
-            out.insert(key, UserId::from_stored(r.try_get("inviter")?));
-        }
+        out.insert(key, UserId::from_stored(r.try_get("inviter")?));
     }
     Ok(out)
 }

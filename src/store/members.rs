@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
+use super::bulk::{self, Col};
 use crate::{
     domain::{ChatId, DisplayName, UserId},
     rituals::{
@@ -35,23 +36,40 @@ pub struct SeenUser {
 
 /// Remembers users' current display names (one row per id).
 pub async fn upsert_users(conn: &mut AnyConnection, users: &[SeenUser]) -> sqlx::Result<()> {
-    for chunk in users.chunks(super::MAX_ROWS) {
-        let sql = format!(
-            "INSERT INTO users (id, name, is_bot, handle) VALUES {}
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, is_bot = excluded.is_bot,
-               handle = COALESCE(excluded.handle, users.handle)",
-            super::tuples(chunk.len(), 4)
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
-        for user in chunk {
-            query = query
-                .bind(user.id.as_str())
-                .bind(user.name.as_str())
-                .bind(i64::from(user.is_bot))
-                .bind(user.handle.as_deref());
-        }
-        query.execute(&mut *conn).await?;
+    if users.is_empty() {
+        return Ok(());
     }
+    let seen = bulk::rows(
+        conn,
+        1,
+        "s",
+        &[
+            Col::Text("id"),
+            Col::Text("name"),
+            Col::Int("is_bot"),
+            Col::Text("handle"),
+        ],
+    );
+    let sql = format!(
+        "INSERT INTO users (id, name, is_bot, handle) SELECT id, name, is_bot, handle FROM {seen} WHERE true
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, is_bot = excluded.is_bot,
+           handle = COALESCE(excluded.handle, users.handle)"
+    );
+    let rows: Vec<_> = users
+        .iter()
+        .map(|u| {
+            (
+                u.id.as_str(),
+                u.name.as_str(),
+                i64::from(u.is_bot),
+                u.handle.as_deref(),
+            )
+        })
+        .collect();
+    sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&rows))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -134,37 +152,40 @@ pub async fn get_many(
     keys: &[MemberKey],
 ) -> sqlx::Result<HashMap<MemberKey, MemberRow>> {
     let mut out = HashMap::new();
-    for chunk in keys.chunks(super::MAX_ROWS) {
-        let sql = format!(
-            "SELECT group_id, user_id, first_inviter, present, removed_by_admin, is_bot, credited_at
-             FROM memberships WHERE (group_id, user_id) IN (VALUES {})",
-            super::tuples(chunk.len(), 2)
+    if keys.is_empty() {
+        return Ok(out);
+    }
+    let wanted = bulk::rows(conn, 1, "k", &[Col::Text("g"), Col::Text("u")]);
+    let sql = format!(
+        "SELECT m.group_id, m.user_id, m.first_inviter, m.present, m.removed_by_admin, m.is_bot,
+                m.credited_at
+         FROM {wanted} JOIN memberships m ON m.group_id = k.g AND m.user_id = k.u"
+    );
+    let rows: Vec<_> = keys.iter().map(|(g, u)| (g.as_str(), u.as_str())).collect();
+    let found = sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&rows))
+        .fetch_all(&mut *conn)
+        .await?;
+    for r in found {
+        let key = (
+            ChatId::from_stored(r.try_get("group_id")?),
+            UserId::from_stored(r.try_get("user_id")?),
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
-        for (group, member) in chunk {
-            query = query.bind(group.as_str()).bind(member.as_str());
-        }
-        for r in query.fetch_all(&mut *conn).await? {
-            let key = (
-                ChatId::from_stored(r.try_get("group_id")?),
-                UserId::from_stored(r.try_get("user_id")?),
-            );
-            let record = MemberRecord {
-                first_inviter: r
-                    .try_get::<Option<String>, _>("first_inviter")?
-                    .map(UserId::from_stored),
-                present: super::flag(&r, "present")?,
-                removed_by_admin: super::flag(&r, "removed_by_admin")?,
-                is_bot: super::flag(&r, "is_bot")?,
-            };
-            out.insert(
-                key,
-                MemberRow {
-                    record,
-                    credited_at: r.try_get("credited_at")?,
-                },
-            );
-        }
+        let record = MemberRecord {
+            first_inviter: r
+                .try_get::<Option<String>, _>("first_inviter")?
+                .map(UserId::from_stored),
+            present: super::flag(&r, "present")?,
+            removed_by_admin: super::flag(&r, "removed_by_admin")?,
+            is_bot: super::flag(&r, "is_bot")?,
+        };
+        out.insert(
+            key,
+            MemberRow {
+                record,
+                credited_at: r.try_get("credited_at")?,
+            },
+        );
     }
     Ok(out)
 }
@@ -176,33 +197,55 @@ pub async fn put_many(
     rows: &[(MemberKey, MemberRow)],
     now_ms: i64,
 ) -> sqlx::Result<()> {
-    for chunk in rows.chunks(super::MAX_ROWS) {
-        let sql = format!(
-            "INSERT INTO memberships (group_id, user_id, first_inviter, present, removed_by_admin, is_bot,
-                                      credited, credited_at, first_joined_at)
-             VALUES {}
-             ON CONFLICT (group_id, user_id) DO UPDATE SET
-                first_inviter = excluded.first_inviter, present = excluded.present,
-                removed_by_admin = excluded.removed_by_admin, is_bot = excluded.is_bot,
-                credited = excluded.credited, credited_at = excluded.credited_at",
-            super::tuples(chunk.len(), 9)
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
-        for ((group, member), row) in chunk {
-            let rec = &row.record;
-            query = query
-                .bind(group.as_str())
-                .bind(member.as_str())
-                .bind(rec.first_inviter.as_ref().map(UserId::as_str))
-                .bind(i64::from(rec.present))
-                .bind(i64::from(rec.removed_by_admin))
-                .bind(i64::from(rec.is_bot))
-                .bind(i64::from(rec.is_credited(member)))
-                .bind(row.credited_at)
-                .bind(now_ms);
-        }
-        query.execute(&mut *conn).await?;
+    if rows.is_empty() {
+        return Ok(());
     }
+    let states = bulk::rows(
+        conn,
+        1,
+        "s",
+        &[
+            Col::Text("group_id"),
+            Col::Text("user_id"),
+            Col::Text("first_inviter"),
+            Col::Int("present"),
+            Col::Int("removed_by_admin"),
+            Col::Int("is_bot"),
+            Col::Int("credited"),
+            Col::Int("credited_at"),
+        ],
+    );
+    let sql = format!(
+        "INSERT INTO memberships (group_id, user_id, first_inviter, present, removed_by_admin, is_bot,
+                                  credited, credited_at, first_joined_at)
+         SELECT group_id, user_id, first_inviter, present, removed_by_admin, is_bot, credited,
+                credited_at, $2 FROM {states} WHERE true
+         ON CONFLICT (group_id, user_id) DO UPDATE SET
+            first_inviter = excluded.first_inviter, present = excluded.present,
+            removed_by_admin = excluded.removed_by_admin, is_bot = excluded.is_bot,
+            credited = excluded.credited, credited_at = excluded.credited_at"
+    );
+    let json: Vec<_> = rows
+        .iter()
+        .map(|((group, member), row)| {
+            let rec = &row.record;
+            (
+                group.as_str(),
+                member.as_str(),
+                rec.first_inviter.as_ref().map(UserId::as_str),
+                i64::from(rec.present),
+                i64::from(rec.removed_by_admin),
+                i64::from(rec.is_bot),
+                i64::from(rec.is_credited(member)),
+                row.credited_at,
+            )
+        })
+        .collect();
+    sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&json))
+        .bind(now_ms)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

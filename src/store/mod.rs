@@ -7,6 +7,7 @@
 //! fact commits together with the messages it causes.
 
 pub mod audit;
+pub(crate) mod bulk;
 pub mod failures;
 pub mod groups;
 pub mod lanes;

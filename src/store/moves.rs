@@ -5,6 +5,8 @@ use std::collections::HashMap;
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
+use super::bulk::{self, Col};
+
 use crate::domain::{ChatId, UserId};
 
 /// Records joins and leaves (`kind` is `join` or `leave`).
@@ -16,21 +18,29 @@ pub async fn record_moves(
     if moves.is_empty() {
         return Ok(());
     }
-    for chunk in moves.chunks(super::MAX_ROWS) {
-        let sql = format!(
-            "INSERT INTO member_moves (group_id, user_id, kind, at) VALUES {}",
-            super::tuples(chunk.len(), 4)
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
-        for (group, user, kind) in chunk {
-            query = query
-                .bind(group.as_str())
-                .bind(user.as_str())
-                .bind(*kind)
-                .bind(now_ms);
-        }
-        query.execute(&mut *conn).await?;
-    }
+    let new = bulk::rows(
+        conn,
+        1,
+        "n",
+        &[
+            Col::Text("group_id"),
+            Col::Text("user_id"),
+            Col::Text("kind"),
+        ],
+    );
+    let sql = format!(
+        "INSERT INTO member_moves (group_id, user_id, kind, at)
+         SELECT group_id, user_id, kind, $2 FROM {new}"
+    );
+    let json: Vec<_> = moves
+        .iter()
+        .map(|(g, u, kind)| (g.as_str(), u.as_str(), kind))
+        .collect();
+    sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&json))
+        .bind(now_ms)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -43,44 +53,45 @@ pub async fn forget_before(conn: &mut AnyConnection, before_ms: i64) -> sqlx::Re
     Ok(())
 }
 
-/// For each of `users`, how many of `owner`'s groups other than `group`
-/// they both joined and left since `since_ms`; users with none are left out.
-/// One statement for a whole batch of newcomers.
+/// For each newcomer (group, user), how many other groups of the same
+/// operator they both joined and left since `since_ms`; newcomers with none
+/// are left out. One statement for a whole batch, whatever its groups.
 pub async fn hops(
     conn: &mut AnyConnection,
-    users: &[UserId],
-    owner: &UserId,
-    group: &ChatId,
+    newcomers: &[(ChatId, UserId)],
     since_ms: i64,
-) -> sqlx::Result<HashMap<UserId, i64>> {
+) -> sqlx::Result<HashMap<(ChatId, UserId), i64>> {
     let mut out = HashMap::new();
-    for chunk in users.chunks(super::MAX_ROWS) {
-        let list = (0..chunk.len())
-            .map(|i| format!("${}", i + 4))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
-            "SELECT l.user_id, COUNT(DISTINCT l.group_id) AS n FROM member_moves l
-             JOIN groups g ON g.id = l.group_id
-             WHERE l.kind = 'leave' AND l.at >= $1 AND g.owner = $2 AND l.group_id <> $3
-               AND l.user_id IN ({list})
-               AND EXISTS (SELECT 1 FROM member_moves j WHERE j.user_id = l.user_id
-                           AND j.group_id = l.group_id AND j.kind = 'join' AND j.at >= $1)
-             GROUP BY l.user_id"
+    if newcomers.is_empty() {
+        return Ok(out);
+    }
+    let new = bulk::rows(conn, 1, "n", &[Col::Text("g"), Col::Text("u")]);
+    let sql = format!(
+        "SELECT n.g, n.u, COUNT(DISTINCT l.group_id) AS hops
+         FROM {new}
+         JOIN groups here ON here.id = n.g
+         JOIN member_moves l ON l.user_id = n.u AND l.group_id <> n.g
+         JOIN groups g ON g.id = l.group_id AND g.owner = here.owner
+         WHERE l.kind = 'leave' AND l.at >= $2
+           AND EXISTS (SELECT 1 FROM member_moves j WHERE j.user_id = l.user_id
+                       AND j.group_id = l.group_id AND j.kind = 'join' AND j.at >= $2)
+         GROUP BY n.g, n.u"
+    );
+    let json: Vec<_> = newcomers
+        .iter()
+        .map(|(g, u)| (g.as_str(), u.as_str()))
+        .collect();
+    let found = sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&json))
+        .bind(since_ms)
+        .fetch_all(&mut *conn)
+        .await?;
+    for row in found {
+        let key = (
+            ChatId::from_stored(row.try_get("g")?),
+            UserId::from_stored(row.try_get("u")?),
         );
-        let mut query = sqlx::query(AssertSqlSafe(sql)) // only `$N` placeholders are interpolated
-            .bind(since_ms)
-            .bind(owner.as_str())
-            .bind(group.as_str());
-        for user in chunk {
-            query = query.bind(user.as_str());
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            out.insert(
-                UserId::from_stored(row.try_get("user_id")?),
-                row.try_get("n")?,
-            );
-        }
+        out.insert(key, row.try_get("hops")?);
     }
     Ok(out)
 }

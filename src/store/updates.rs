@@ -4,6 +4,8 @@ use std::collections::HashSet;
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
+use super::bulk::{self, Col};
+
 /// Records `key`; false when it was already recorded (a replay).
 pub async fn claim(conn: &mut AnyConnection, key: &str, now_ms: i64) -> sqlx::Result<bool> {
     let done = sqlx::query(
@@ -36,24 +38,52 @@ pub async fn is_processed(conn: &mut AnyConnection, key: &str) -> sqlx::Result<b
 }
 
 /// Records many keys at once; returns those that were new (not replays).
+///
+/// Replays are rare, so the keys already recorded are asked for first
+/// (usually no row comes back) and the rest inserted without `RETURNING`:
+/// on SQLite every returned row is a hand-off between threads. A key
+/// recorded meanwhile by another connection fails the call instead of
+/// being applied twice; the caller retries and sees it as a replay.
 pub async fn claim_many(
     conn: &mut AnyConnection,
     keys: &[&str],
     now_ms: i64,
-) -> sqlx::Result<HashSet<String>> {
-    let mut fresh = HashSet::new();
-    for chunk in keys.chunks(super::MAX_ROWS) {
-        let sql = format!(
-            "INSERT INTO processed_updates (key, at) VALUES {} ON CONFLICT (key) DO NOTHING RETURNING key",
-            super::tuples(chunk.len(), 2)
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
-        for key in chunk {
-            query = query.bind(*key).bind(now_ms);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            fresh.insert(row.try_get("key")?);
-        }
+) -> anyhow::Result<HashSet<String>> {
+    if keys.is_empty() {
+        return Ok(HashSet::new());
     }
+    let keys_table = bulk::rows(conn, 1, "k", &[Col::Text("key")]);
+    let json: Vec<[&str; 1]> = keys.iter().map(|k| [*k]).collect();
+    let json = bulk::json(&json);
+    let sql = format!("SELECT p.key FROM {keys_table} JOIN processed_updates p ON p.key = k.key");
+    let seen: HashSet<String> = sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(&json)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| row.try_get("key"))
+        .collect::<sqlx::Result<_>>()?;
+    let fresh: HashSet<String> = keys
+        .iter()
+        .filter(|k| !seen.contains(**k))
+        .map(|k| (*k).to_owned())
+        .collect();
+    if fresh.is_empty() {
+        return Ok(fresh);
+    }
+    // `WHERE true`: SQLite's parser needs it before an upsert's ON CONFLICT.
+    let sql = format!(
+        "INSERT INTO processed_updates (key, at) SELECT DISTINCT key, $2 FROM {keys_table} WHERE true
+         ON CONFLICT (key) DO NOTHING"
+    );
+    let done = sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(&json)
+        .bind(now_ms)
+        .execute(&mut *conn)
+        .await?;
+    anyhow::ensure!(
+        done.rows_affected() == fresh.len() as u64,
+        "updates were recorded by another connection while this batch was applied"
+    );
     Ok(fresh)
 }

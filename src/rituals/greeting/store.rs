@@ -4,41 +4,52 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use super::rules::Newcomer;
 use crate::domain::{ChatId, DisplayName, UserId};
-use crate::store::members::MemberKey;
+use crate::store::{
+    bulk::{self, Col},
+    members::MemberKey,
+};
 
 /// Queues newcomers; a second report of the same join adds nothing.
 pub async fn add_many(conn: &mut AnyConnection, rows: &[(MemberKey, i64)]) -> sqlx::Result<()> {
-    for chunk in rows.chunks(crate::store::MAX_ROWS) {
-        let sql = format!(
-            "INSERT INTO pending_greetings (group_id, member_id, ready_at) VALUES {}
-             ON CONFLICT (group_id, member_id) DO NOTHING",
-            crate::store::tuples(chunk.len(), 3)
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
-        for ((group, member), ready_at) in chunk {
-            query = query
-                .bind(group.as_str())
-                .bind(member.as_str())
-                .bind(*ready_at);
-        }
-        query.execute(&mut *conn).await?;
+    if rows.is_empty() {
+        return Ok(());
     }
+    let queued = bulk::rows(
+        conn,
+        1,
+        "q",
+        &[Col::Text("g"), Col::Text("m"), Col::Int("ready_at")],
+    );
+    let sql = format!(
+        "INSERT INTO pending_greetings (group_id, member_id, ready_at)
+         SELECT g, m, ready_at FROM {queued} WHERE true
+         ON CONFLICT (group_id, member_id) DO NOTHING"
+    );
+    let json: Vec<_> = rows
+        .iter()
+        .map(|((g, m), at)| (g.as_str(), m.as_str(), at))
+        .collect();
+    sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&json))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
 /// Drops queued greetings of newcomers who already left.
 pub async fn remove_many(conn: &mut AnyConnection, keys: &[MemberKey]) -> sqlx::Result<()> {
-    for chunk in keys.chunks(crate::store::MAX_ROWS) {
-        let sql = format!(
-            "DELETE FROM pending_greetings WHERE (group_id, member_id) IN (VALUES {})",
-            crate::store::tuples(chunk.len(), 2)
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
-        for (group, member) in chunk {
-            query = query.bind(group.as_str()).bind(member.as_str());
-        }
-        query.execute(&mut *conn).await?;
+    if keys.is_empty() {
+        return Ok(());
     }
+    let gone = bulk::rows(conn, 1, "k", &[Col::Text("g"), Col::Text("m")]);
+    let sql = format!(
+        "DELETE FROM pending_greetings WHERE (group_id, member_id) IN (SELECT g, m FROM {gone})"
+    );
+    let json: Vec<_> = keys.iter().map(|(g, m)| (g.as_str(), m.as_str())).collect();
+    sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&json))
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

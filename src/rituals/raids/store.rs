@@ -1,8 +1,13 @@
 //! Join counts per minute and the raids they start.
 
-use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
 
-use crate::domain::ChatId;
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
+
+use crate::{
+    domain::ChatId,
+    store::bulk::{self, Col},
+};
 
 /// A raid going on in a group.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,24 +19,36 @@ pub struct Raid {
     pub joins: i64,
 }
 
-/// Adds `joins` to the group's count for `minute` and returns the new count.
+/// Adds each group's joins to its count for `minute` and returns the new
+/// counts: one statement for a batch's groups.
 pub async fn count_joins(
     conn: &mut AnyConnection,
-    group: &ChatId,
+    joins: &[(&ChatId, i64)],
     minute: i64,
-    joins: i64,
-) -> sqlx::Result<i64> {
-    sqlx::query(
-        "INSERT INTO join_minutes (group_id, minute, joins) VALUES ($1, $2, $3)
+) -> sqlx::Result<HashMap<ChatId, i64>> {
+    if joins.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let new = bulk::rows(conn, 1, "n", &[Col::Text("g"), Col::Int("joins")]);
+    let sql = format!(
+        "INSERT INTO join_minutes (group_id, minute, joins) SELECT g, $2, joins FROM {new} WHERE true
          ON CONFLICT (group_id, minute) DO UPDATE SET joins = join_minutes.joins + excluded.joins
-         RETURNING joins",
-    )
-    .bind(group.as_str())
-    .bind(minute)
-    .bind(joins)
-    .fetch_one(conn)
-    .await?
-    .try_get("joins")
+         RETURNING group_id, joins"
+    );
+    let json: Vec<_> = joins.iter().map(|(g, n)| (g.as_str(), n)).collect();
+    sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&json))
+        .bind(minute)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok((
+                ChatId::from_stored(row.try_get("group_id")?),
+                row.try_get("joins")?,
+            ))
+        })
+        .collect()
 }
 
 /// Forgets join counts from before `minute` (the scheduler's pass keeps an
@@ -55,12 +72,30 @@ fn raid(row: sqlx::any::AnyRow) -> sqlx::Result<Raid> {
 
 /// The raid going on in `group`, if any.
 pub async fn active(conn: &mut AnyConnection, group: &ChatId) -> sqlx::Result<Option<Raid>> {
-    sqlx::query("SELECT group_id, started_at, busy_at, joins FROM raids WHERE group_id = $1")
-        .bind(group.as_str())
-        .fetch_optional(conn)
+    Ok(active_many(conn, &[group]).await?.remove(group))
+}
+
+/// The raids going on in any of `groups`, by group.
+pub async fn active_many(
+    conn: &mut AnyConnection,
+    groups: &[&ChatId],
+) -> sqlx::Result<HashMap<ChatId, Raid>> {
+    if groups.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let wanted = bulk::rows(conn, 1, "w", &[Col::Text("g")]);
+    let sql = format!(
+        "SELECT r.group_id, r.started_at, r.busy_at, r.joins FROM {wanted}
+         JOIN raids r ON r.group_id = w.g"
+    );
+    let json: Vec<[&str; 1]> = groups.iter().map(|g| [g.as_str()]).collect();
+    sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&json))
+        .fetch_all(conn)
         .await?
-        .map(raid)
-        .transpose()
+        .into_iter()
+        .map(|row| raid(row).map(|r| (r.group.clone(), r)))
+        .collect()
 }
 
 /// Every raid going on.

@@ -2,8 +2,11 @@
 //! transaction, a raid started and told once, greetings summed up while it
 //! lasts, and its end after quiet minutes.
 
-use super::rules;
+use std::collections::HashSet;
+
 use sqlx::AnyConnection;
+
+use super::rules;
 
 use crate::engine::{Action, Engine};
 use crate::{
@@ -13,33 +16,53 @@ use crate::{
 };
 
 impl Engine {
-    /// Counts `joins` newcomers of `group` at `now`: starts a raid when this
-    /// minute reached the group's limit (told in the group and to its
-    /// operator, once), or keeps one going. True while a raid is on.
-    pub(crate) async fn watch_for_raid(
+    /// Counts each group's newcomers of a batch at `now`: starts a raid
+    /// where this minute reached the group's limit (told in the group and
+    /// to its operator, once), or keeps one going. Returns the groups where
+    /// a raid is on. Two statements for all of a batch's groups.
+    pub(crate) async fn watch_for_raids(
+        &self,
+        conn: &mut AnyConnection,
+        arrivals: &[(&Group, &Rules, usize)],
+        now: i64,
+    ) -> anyhow::Result<HashSet<ChatId>> {
+        // Raid mode off: no counting, so the join path pays nothing for it.
+        // A raid still going ends by itself.
+        let watched: Vec<_> = arrivals
+            .iter()
+            .filter(|(_, rules, _)| rules.raid_joins > 0)
+            .collect();
+        let counts: Vec<(&ChatId, i64)> = watched
+            .iter()
+            .map(|(group, _, joins)| (&group.id, i64::try_from(*joins).unwrap_or(i64::MAX)))
+            .collect();
+        let minute = rules::minute_of(now);
+        let this_minute = super::store::count_joins(conn, &counts, minute).await?;
+        let ids: Vec<&ChatId> = counts.iter().map(|(id, _)| *id).collect();
+        let going = super::store::active_many(conn, &ids).await?;
+        let mut raiding = HashSet::new();
+        for ((group, rules, _), (_, joins)) in watched.iter().zip(&counts) {
+            let this_minute = this_minute.get(&group.id).copied().unwrap_or(*joins);
+            let busy = rules::is_raid(this_minute, rules.raid_joins);
+            if going.contains_key(&group.id) {
+                super::store::record(conn, &group.id, *joins, busy, now).await?;
+            } else if busy {
+                self.start_raid(conn, group, this_minute, now).await?;
+            } else {
+                continue;
+            }
+            raiding.insert(group.id.clone());
+        }
+        Ok(raiding)
+    }
+
+    async fn start_raid(
         &self,
         conn: &mut AnyConnection,
         group: &Group,
-        rules: &Rules,
-        joins: usize,
+        this_minute: i64,
         now: i64,
-    ) -> anyhow::Result<bool> {
-        // Raid mode off: no counting, so the join path pays nothing for it.
-        // A raid still going ends by itself.
-        if rules.raid_joins == 0 {
-            return Ok(false);
-        }
-        let joins = i64::try_from(joins).unwrap_or(i64::MAX);
-        let minute = rules::minute_of(now);
-        let this_minute = super::store::count_joins(conn, &group.id, minute, joins).await?;
-        let busy = rules::is_raid(this_minute, rules.raid_joins);
-        if super::store::active(conn, &group.id).await?.is_some() {
-            super::store::record(conn, &group.id, joins, busy, now).await?;
-            return Ok(true);
-        }
-        if !busy {
-            return Ok(false);
-        }
+    ) -> anyhow::Result<()> {
         if super::store::start(conn, &group.id, this_minute, now).await? {
             tracing::warn!(group = %group.id, joins = this_minute, "raid mode on");
             let text = RichText::plain(texts::raid_started(group.lang, &group.title, this_minute));
@@ -49,7 +72,7 @@ impl Engine {
             self.enqueue(conn, &operator, &Action::Send { text })
                 .await?;
         }
-        Ok(true)
+        Ok(())
     }
 
     /// Ends every raid that has been quiet long enough, each told once in

@@ -46,58 +46,64 @@ impl Engine {
         joined: Vec<(MemberKey, DisplayName)>,
         now: i64,
     ) -> anyhow::Result<()> {
-        // The batch's newcomers by group, in order of first appearance.
-        let mut by_group: Vec<(ChatId, Vec<(UserId, DisplayName)>)> = Vec::new();
-        for ((group, user), name) in joined {
-            match by_group.iter_mut().find(|(g, _)| *g == group) {
-                Some((_, list)) => list.push((user, name)),
-                None => by_group.push((group, vec![(user, name)])),
+        if joined.is_empty() {
+            return Ok(());
+        }
+        // A fixed number of statements for the whole batch, whatever its
+        // groups: their rows, their rules, raid counts, hops.
+        let mut ids: Vec<ChatId> = joined.iter().map(|((g, _), _)| g.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        let groups = store::groups::get_many(conn, &ids).await?;
+        let owners: Vec<(ChatId, UserId)> = groups
+            .values()
+            .map(|g| (g.id.clone(), g.owner.clone()))
+            .collect();
+        let mut rules = screening_rules::effective_many(conn, &owners).await?;
+        let arrivals: Vec<(&Group, &Rules, usize)> = groups
+            .values()
+            .filter_map(|g| {
+                let joins = joined.iter().filter(|((id, _), _)| *id == g.id).count();
+                Some((g, &rules.get(&g.id)?.0, joins))
+            })
+            .collect();
+        for id in self.watch_for_raids(conn, &arrivals, now).await? {
+            if let Some((r, _)) = rules.get_mut(&id) {
+                r.threshold = raid::tightened(r.threshold);
             }
         }
-        for (group_id, newcomers) in by_group {
-            let Some(group) = store::groups::get(conn, &group_id).await? else {
+        let keys: Vec<MemberKey> = joined.iter().map(|(k, _)| k.clone()).collect();
+        let since = now - screening::HOP_MINUTES * 60_000;
+        let hops = store::moves::hops(conn, &keys, since).await?;
+        let mut checks = Vec::new();
+        for ((group_id, user), name) in &joined {
+            let Some((rules, _)) = rules.get(group_id) else {
                 continue;
             };
-            let (mut rules, _) = screening_rules::effective(conn, &group_id, &group.owner).await?;
-            if self
-                .watch_for_raid(conn, &group, &rules, newcomers.len(), now)
-                .await?
-            {
-                rules.threshold = raid::tightened(rules.threshold);
-            }
-            let since = now - screening::HOP_MINUTES * 60_000;
-            let users: Vec<UserId> = newcomers.iter().map(|(u, _)| u.clone()).collect();
-            let hops = store::moves::hops(conn, &users, &group.owner, &group_id, since).await?;
-            let profiles = self.reads_profiles(group_id.platform());
-            for (user, name) in newcomers {
-                let hops = hops.get(&user).copied().unwrap_or(0);
-                let found = screening::screen_newcomer(
-                    name.as_str(),
-                    user.as_telegram(),
-                    u32::try_from(hops).unwrap_or(u32::MAX),
-                    &rules,
-                );
-                let screened = Screened {
-                    group: &group_id,
-                    user: &user,
-                    name: &name,
-                    score: found.score,
-                    reasons: &found.reasons,
-                };
-                let removed = self.act_on(conn, &rules, &screened, now).await?;
-                if profiles && !removed {
-                    super::store::profile_checks::queue(
-                        conn,
-                        &group_id,
-                        &user,
-                        &name,
-                        &found.reasons,
-                        now,
-                    )
-                    .await?;
-                }
+            let hops = hops.get(&(group_id.clone(), user.clone())).copied();
+            let found = screening::screen_newcomer(
+                name.as_str(),
+                user.as_telegram(),
+                u32::try_from(hops.unwrap_or(0)).unwrap_or(u32::MAX),
+                rules,
+            );
+            let screened = Screened {
+                group: group_id,
+                user,
+                name,
+                score: found.score,
+                reasons: &found.reasons,
+            };
+            let removed = self.act_on(conn, rules, &screened, now).await?;
+            if !removed && self.reads_profiles(group_id.platform()) {
+                checks.push((group_id, user, name, found.reasons));
             }
         }
+        let checks: Vec<_> = checks
+            .iter()
+            .map(|(g, u, n, reasons)| (*g, *u, *n, reasons.as_slice()))
+            .collect();
+        super::store::profile_checks::queue_many(conn, &checks, now).await?;
         Ok(())
     }
 

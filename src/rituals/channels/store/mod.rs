@@ -7,7 +7,13 @@ use std::collections::HashMap;
 
 use sqlx::{AnyConnection, AssertSqlSafe, Row, any::AnyRow};
 
-use crate::domain::{ChatId, UserId};
+use crate::{
+    domain::{ChatId, UserId},
+    store::{
+        bulk::{self, Col},
+        members::MemberKey,
+    },
+};
 
 /// A named entry point.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,51 +237,70 @@ pub async fn release(conn: &mut AnyConnection, channel: i64, visitor: &UserId) -
 }
 
 /// The channels the given invite links belong to (channel links and links
-/// live codes handed out), by URL: one statement per chunk, as this runs in
-/// every batch of joins that used links.
+/// live codes handed out), by URL: one statement, as this runs in every
+/// batch of joins that used links.
 pub async fn of_urls(
     conn: &mut AnyConnection,
     urls: &[&str],
 ) -> sqlx::Result<HashMap<String, i64>> {
-    let mut out = HashMap::new();
-    for chunk in urls.chunks(crate::store::MAX_ROWS) {
-        let list = crate::store::in_list(chunk.len());
-        let sql = format!(
-            "SELECT url, id FROM channels WHERE url IN {list}
-             UNION ALL SELECT url, channel_id AS id FROM live_links WHERE url IN {list}"
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
-        for url in chunk {
-            query = query.bind(*url);
-        }
-        for row in query.fetch_all(&mut *conn).await? {
-            out.insert(row.try_get("url")?, row.try_get("id")?);
-        }
+    if urls.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(out)
+    let wanted = bulk::rows(conn, 1, "w", &[Col::Text("url")]);
+    let sql = format!(
+        "SELECT c.url, c.id FROM {wanted} JOIN channels c ON c.url = w.url
+         UNION ALL SELECT l.url, l.channel_id AS id FROM {wanted} JOIN live_links l ON l.url = w.url"
+    );
+    let json: Vec<[&str; 1]> = urls.iter().map(|u| [*u]).collect();
+    sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&json))
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get("url")?, row.try_get("id")?)))
+        .collect()
 }
 
-/// Records the channel a member came through (the first one counts) and
-/// marks a live code's link used.
-pub async fn record_join(
+/// Records the channel each member came through (the first one counts)
+/// and marks the live codes' links used: two statements for a batch.
+pub async fn record_joins(
     conn: &mut AnyConnection,
-    group: &ChatId,
-    user: &UserId,
-    channel: i64,
-    url: &str,
+    joins: &[(MemberKey, i64, String)],
     now_ms: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO member_channels (group_id, user_id, channel_id) VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING",
-    )
-    .bind(group.as_str())
-    .bind(user.as_str())
-    .bind(channel)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE live_links SET used_at = $2 WHERE url = $1 AND used_at IS NULL")
-        .bind(url)
+    if joins.is_empty() {
+        return Ok(());
+    }
+    let new = bulk::rows(
+        conn,
+        1,
+        "n",
+        &[
+            Col::Text("g"),
+            Col::Text("u"),
+            Col::Int("channel"),
+            Col::Text("url"),
+        ],
+    );
+    let json: Vec<_> = joins
+        .iter()
+        .map(|((g, u), channel, url)| (g.as_str(), u.as_str(), channel, url))
+        .collect();
+    let json = bulk::json(&json);
+    let sql = format!(
+        "INSERT INTO member_channels (group_id, user_id, channel_id)
+         SELECT g, u, channel FROM {new} WHERE true ON CONFLICT DO NOTHING"
+    );
+    sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(&json)
+        .execute(&mut *conn)
+        .await?;
+    let sql = format!(
+        "UPDATE live_links SET used_at = $2
+         WHERE used_at IS NULL AND url IN (SELECT url FROM {new})"
+    );
+    sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(&json)
         .bind(now_ms)
         .execute(conn)
         .await?;

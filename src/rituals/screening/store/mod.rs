@@ -4,12 +4,15 @@
 pub mod profile_checks;
 pub mod suspects;
 
-use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
+
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 pub use crate::rituals::screening::rules::RulesSource as Source;
 use crate::{
     domain::{ChatId, UserId},
     rituals::screening::rules::Rules,
+    store::bulk::{self, Col},
 };
 
 /// The rules stored under `scope` (a group id or an operator's user id).
@@ -69,27 +72,53 @@ pub async fn effective(
     group: &ChatId,
     owner: &UserId,
 ) -> sqlx::Result<(Rules, Source)> {
-    // One statement: this runs for every group in every batch of joins.
-    let rows = sqlx::query("SELECT scope, rules FROM screening_rules WHERE scope IN ($1, $2)")
-        .bind(group.as_str())
-        .bind(owner.as_str())
-        .fetch_all(conn)
-        .await?;
-    let mut found = (None, None);
-    for row in rows {
-        let scope: String = row.try_get("scope")?;
-        let rules = stored(&scope, &row.try_get::<String, _>("rules")?);
-        if scope == group.as_str() {
-            found.0 = rules;
-        } else {
-            found.1 = rules;
+    let mut all = effective_many(conn, &[(group.clone(), owner.clone())]).await?;
+    Ok(all
+        .remove(group)
+        .unwrap_or((Rules::default(), Source::Defaults)))
+}
+
+/// [`effective`] for several (group, owner) pairs in one statement: this
+/// runs for every batch of joins.
+pub async fn effective_many(
+    conn: &mut AnyConnection,
+    groups: &[(ChatId, UserId)],
+) -> sqlx::Result<HashMap<ChatId, (Rules, Source)>> {
+    let mut stored_rules = HashMap::new();
+    if !groups.is_empty() {
+        let scopes = bulk::rows(conn, 1, "w", &[Col::Text("scope")]);
+        let sql = format!(
+            "SELECT r.scope, r.rules FROM screening_rules r WHERE r.scope IN (SELECT scope FROM {scopes})"
+        );
+        let json: Vec<[&str; 1]> = groups
+            .iter()
+            .flat_map(|(g, owner)| [[g.as_str()], [owner.as_str()]])
+            .collect();
+        for row in sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+            .bind(bulk::json(&json))
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            let scope: String = row.try_get("scope")?;
+            if let Some(rules) = stored(&scope, &row.try_get::<String, _>("rules")?) {
+                stored_rules.insert(scope, rules);
+            }
         }
     }
-    Ok(match found {
-        (Some(rules), _) => (rules, Source::Group),
-        (None, Some(rules)) => (rules, Source::Operator),
-        (None, None) => (Rules::default(), Source::Defaults),
-    })
+    Ok(groups
+        .iter()
+        .map(|(group, owner)| {
+            let found = match (
+                stored_rules.get(group.as_str()),
+                stored_rules.get(owner.as_str()),
+            ) {
+                (Some(rules), _) => (rules.clone(), Source::Group),
+                (None, Some(rules)) => (rules.clone(), Source::Operator),
+                (None, None) => (Rules::default(), Source::Defaults),
+            };
+            (group.clone(), found)
+        })
+        .collect())
 }
 
 /// Starts a group's report day at its first automatic removal; a day

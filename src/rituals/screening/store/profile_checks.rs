@@ -1,10 +1,11 @@
 //! Newcomers whose profile is still to be read, with what their name scored.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, AssertSqlSafe, Row};
 
 use crate::{
     domain::{ChatId, DisplayName, UserId},
     rituals::screening::rules::Reason,
+    store::bulk::{self, Col},
 };
 
 /// A profile to read, and what the join's screening found.
@@ -17,27 +18,48 @@ pub struct Check {
     pub tries: i64,
 }
 
-/// Queues a newcomer's profile; a replayed join queues nothing new.
-pub async fn queue(
+/// Queues newcomers' profiles (group, user, name, what screening found);
+/// a replayed join queues nothing new.
+pub async fn queue_many(
     conn: &mut AnyConnection,
-    group: &ChatId,
-    user: &UserId,
-    name: &DisplayName,
-    reasons: &[Reason],
+    checks: &[(&ChatId, &UserId, &DisplayName, &[Reason])],
     now_ms: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
+    if checks.is_empty() {
+        return Ok(());
+    }
+    let new = bulk::rows(
+        conn,
+        1,
+        "n",
+        &[
+            Col::Text("group_id"),
+            Col::Text("user_id"),
+            Col::Text("name"),
+            Col::Text("reasons"),
+        ],
+    );
+    let sql = format!(
         "INSERT INTO profile_checks (group_id, user_id, name, reasons, due_at)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (group_id, user_id) DO NOTHING",
-    )
-    .bind(group.as_str())
-    .bind(user.as_str())
-    .bind(name.as_str())
-    .bind(serde_json::to_string(reasons).unwrap_or_else(|_| "[]".to_owned()))
-    .bind(now_ms)
-    .execute(conn)
-    .await?;
+         SELECT group_id, user_id, name, reasons, $2 FROM {new} WHERE true
+         ON CONFLICT (group_id, user_id) DO NOTHING"
+    );
+    let json: Vec<_> = checks
+        .iter()
+        .map(|(group, user, name, reasons)| {
+            (
+                group.as_str(),
+                user.as_str(),
+                name.as_str(),
+                serde_json::to_string(reasons).unwrap_or_else(|_| "[]".to_owned()),
+            )
+        })
+        .collect();
+    sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
+        .bind(bulk::json(&json))
+        .bind(now_ms)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
