@@ -1,10 +1,10 @@
-//! The scheduler under an operator's whole estate: 1,000 groups with three
+//! The scheduler under an operator's whole estate: 10,000 groups with three
 //! daily rituals each (a teaser, a notice and a draw announcement), all due
-//! at 20:30 in Asia/Shanghai: 3,000 posts in the same minute.
+//! at 20:30 in Asia/Shanghai: 30,000 posts in the same minute.
 //!
 //! Simulates a day in one-minute ticks of a manual clock and prints the
 //! posts fired, the cost of an idle tick, the wall and CPU time of the busy
-//! minute (3,000 posts written with their outbox entries), and when the last
+//! minute (30,000 posts written with their outbox entries), and when the last
 //! of them goes out at Telegram's pace (by the delivery pacer, with an
 //! instant platform), on SQLite and PostgreSQL. Run with `scripts/bench` or
 //! `cargo bench --bench scheduler`.
@@ -24,7 +24,7 @@ use hearth::{
 
 mod support;
 
-const GROUPS: i64 = 1_000;
+const GROUPS: i64 = 10_000;
 const ZONE: chrono_tz::Tz = chrono_tz::Asia::Shanghai;
 const RITUALS: [(&str, PostKind, &str); 3] = [
     (

@@ -7,10 +7,7 @@ use sqlx::{AnyConnection, AssertSqlSafe, Row};
 use super::bulk::{self, Col};
 use crate::{
     domain::{ChatId, DisplayName, UserId},
-    rituals::{
-        greeting::invites::MemberRecord,
-        leaderboard::rules::{self as leaderboard, Standing},
-    },
+    rituals::{greeting::invites::MemberRecord, leaderboard::store as leaderboard},
 };
 
 /// One member's stored state in one group.
@@ -244,39 +241,15 @@ pub async fn put_many(
     sqlx::query(AssertSqlSafe(sql)) // only trusted table text is interpolated
         .bind(bulk::json(&json))
         .bind(now_ms)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(())
-}
-
-/// Every inviter's standing in the given groups, ranked.
-pub async fn standings(conn: &mut AnyConnection, groups: &[ChatId]) -> sqlx::Result<Vec<Standing>> {
-    if groups.is_empty() {
-        return Ok(Vec::new());
-    }
-    let placeholders: Vec<String> = (1..=groups.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT first_inviter, COUNT(*) AS n, MAX(credited_at) AS reached
-         FROM memberships WHERE credited = 1 AND group_id IN ({}) GROUP BY first_inviter",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query(AssertSqlSafe(sql)); // only `$N` placeholders are interpolated
-    for g in groups {
-        query = query.bind(g.as_str());
-    }
-    let rows = query.fetch_all(conn).await?;
-    let mut out = rows
+    // A member's first inviter is set once and never changes, so the
+    // inviters written here are all whose counts may have moved.
+    let inviters: Vec<(&ChatId, &UserId)> = rows
         .iter()
-        .map(|r| {
-            Ok(Standing {
-                inviter: UserId::from_stored(r.try_get("first_inviter")?),
-                count: r.try_get("n")?,
-                reached_at: r.try_get::<Option<i64>, _>("reached")?.unwrap_or(0),
-            })
-        })
-        .collect::<sqlx::Result<Vec<_>>>()?;
-    leaderboard::rank(&mut out);
-    Ok(out)
+        .filter_map(|((group, _), row)| Some((group, row.record.first_inviter.as_ref()?)))
+        .collect();
+    leaderboard::refresh(conn, &inviters).await
 }
 
 /// Whether someone is in a group and since when the bot knows them there:
@@ -340,20 +313,6 @@ pub async fn invites_of(
     .fetch_one(conn)
     .await?
     .try_get("n")
-}
-
-/// Count and rank (1-based) of one inviter in one group; rank is `None` with no invites.
-pub async fn standing_of(
-    conn: &mut AnyConnection,
-    group: &ChatId,
-    inviter: &UserId,
-) -> sqlx::Result<(i64, Option<usize>)> {
-    let all = standings(conn, std::slice::from_ref(group)).await?;
-    Ok(all
-        .iter()
-        .position(|s| &s.inviter == inviter)
-        .map(|i| (all[i].count, Some(i + 1)))
-        .unwrap_or((0, None)))
 }
 
 /// The member with most effective invites credited since `since_ms` in a

@@ -3,7 +3,7 @@
 use crate::{on_both_databases, support};
 use hearth::{
     domain::{ChatId, DisplayName, Lang, UserId},
-    rituals::greeting::invites::MemberRecord,
+    rituals::{greeting::invites::MemberRecord, leaderboard::store as leaderboard},
     store::{self, Store, groups::Group, members::MemberRow},
 };
 use support::TestDb;
@@ -92,25 +92,45 @@ async fn standings_count_only_credited_members_and_rank_ties_by_time(db: TestDb)
         (key(12), row(&a, false, 300)),
     ];
     store::members::put_many(&mut conn, &rows, 0).await.unwrap();
-    let standings = store::members::standings(&mut conn, std::slice::from_ref(&g))
-        .await
-        .unwrap();
+    let standings = leaderboard::top(&mut conn, &g, 10).await.unwrap();
     let order: Vec<_> = standings
         .iter()
         .map(|s| (s.inviter.clone(), s.count))
         .collect();
     assert_eq!(order, vec![(b.clone(), 1), (a.clone(), 1)]);
     assert_eq!(
-        store::members::standing_of(&mut conn, &g, &a)
-            .await
-            .unwrap(),
+        leaderboard::standing_of(&mut conn, &g, &a).await.unwrap(),
         (1, Some(2))
     );
     assert_eq!(
-        store::members::standing_of(&mut conn, &g, &UserId::telegram(9))
+        leaderboard::standing_of(&mut conn, &g, &UserId::telegram(9))
             .await
             .unwrap(),
         (0, None)
+    );
+    // Across groups the counts add up; one leaving takes theirs back.
+    let other = ChatId::telegram(-6);
+    let elsewhere = (other.clone(), UserId::telegram(20));
+    store::members::put_many(&mut conn, &[(elsewhere.clone(), row(&a, true, 400))], 0)
+        .await
+        .unwrap();
+    let both = [g.clone(), other.clone()];
+    let across = leaderboard::top_across(&mut conn, &both, 10).await.unwrap();
+    assert_eq!((across[0].inviter.clone(), across[0].count), (a.clone(), 2));
+    store::members::put_many(&mut conn, &[(elsewhere, row(&a, false, 400))], 0)
+        .await
+        .unwrap();
+    let across = leaderboard::top_across(&mut conn, &both, 10).await.unwrap();
+    let order: Vec<_> = across
+        .iter()
+        .map(|s| (s.inviter.clone(), s.count))
+        .collect();
+    assert_eq!(order, vec![(b.clone(), 1), (a.clone(), 1)]);
+    assert!(
+        leaderboard::top(&mut conn, &other, 10)
+            .await
+            .unwrap()
+            .is_empty()
     );
     let back = store::members::get_many(&mut conn, &[key(12), key(99)])
         .await

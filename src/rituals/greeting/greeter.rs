@@ -13,12 +13,12 @@ use super::rules::{self as greeting, Line, MAX_MENTIONS_PER_MESSAGE};
 use crate::engine::{Action, Engine};
 use crate::{
     domain::{
-        ChatId, RichText,
+        ChatId, RichText, UserId,
         template::{Template, Value, Values},
         texts,
     },
     rituals::{
-        leaderboard::rules::Standing, raids::rules as raid, screening::texts as review_texts,
+        leaderboard::store::standing_of, raids::rules as raid, screening::texts as review_texts,
     },
     store::{self, groups::Group},
 };
@@ -84,8 +84,12 @@ impl Engine {
         if taken == 0 {
             return Ok(false);
         }
-        let standings = store::members::standings(&mut tx, std::slice::from_ref(group_id)).await?;
-        let text = compose(&group, &lines, &standings);
+        let mut ranks = HashMap::new();
+        for (inviter, _) in lines.iter().filter_map(|l| l.inviter.as_ref()) {
+            let (count, rank) = standing_of(&mut tx, group_id, inviter).await?;
+            ranks.insert(inviter.clone(), (count, rank.unwrap_or(0)));
+        }
+        let text = compose(&group, &lines, &ranks);
         self.enqueue(&mut tx, group_id, &Action::Send { text })
             .await?;
         let ids: Vec<i64> = waiting[..taken].iter().map(|(id, _)| *id).collect();
@@ -108,7 +112,7 @@ impl Engine {
 }
 
 /// One message: a rendered template line per inviter, then the footer.
-fn compose(group: &Group, lines: &[Line], standings: &[Standing]) -> RichText {
+fn compose(group: &Group, lines: &[Line], ranks: &HashMap<UserId, (i64, usize)>) -> RichText {
     let template = group
         .welcome_template
         .as_deref()
@@ -120,11 +124,6 @@ fn compose(group: &Group, lines: &[Line], standings: &[Standing]) -> RichText {
             }
         })
         .unwrap_or_else(|| default_template(group));
-    let ranks: HashMap<_, _> = standings
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (&s.inviter, (s.count, i + 1)))
-        .collect();
     let mut text = RichText::default();
     for line in lines {
         let mut newcomers = RichText::default();

@@ -168,7 +168,8 @@ pub(crate) async fn my_invites(
     from: &Person,
 ) -> anyhow::Result<RichText> {
     let lang = group.lang;
-    let (count, rank) = crate::store::members::standing_of(conn, &group.id, &from.id).await?;
+    let (count, rank) =
+        crate::rituals::leaderboard::store::standing_of(conn, &group.id, &from.id).await?;
     let mut text = addressed(from, &texts::my_invites(lang, count, rank));
     let zone = group.timezone;
     for (name, at) in

@@ -4,6 +4,7 @@ pub mod texts;
 
 pub mod command;
 pub mod rules;
+pub mod store;
 
 use sqlx::AnyConnection;
 
@@ -13,7 +14,7 @@ use crate::{
     domain::{DisplayName, Lang, RichText, command::Access},
     engine::{Engine, Person},
     rituals::command::Command,
-    store::{self, groups::Group},
+    store::{groups::Group, groups::owned_by, members::name_of},
 };
 
 pub const RITUAL: Ritual = Ritual {
@@ -44,12 +45,12 @@ impl Engine {
         let (header, groups, n) = match scope {
             TopScope::Group(n) => (texts::top_header(lang), vec![group.id.clone()], n),
             TopScope::AllGroups(n) => {
-                let groups = store::groups::owned_by(&mut conn, &from.id).await?;
+                let groups = owned_by(&mut conn, &from.id).await?;
                 (texts::top_all_header(lang), groups, n)
             }
         };
-        let standings = store::members::standings(&mut conn, &groups).await?;
-        leaderboard(&mut conn, header, &standings, n, lang).await
+        let standings = store::top_across(&mut conn, &groups, n).await?;
+        leaderboard(&mut conn, header, &standings, lang).await
     }
 }
 
@@ -57,7 +58,6 @@ async fn leaderboard(
     conn: &mut AnyConnection,
     header: &str,
     standings: &[Standing],
-    n: u32,
     lang: Lang,
 ) -> anyhow::Result<RichText> {
     if standings.is_empty() {
@@ -65,8 +65,8 @@ async fn leaderboard(
     }
     let mut text = RichText::plain(header);
     // Names, not mentions: a leaderboard must not ping everyone on it.
-    for (i, s) in standings.iter().take(n as usize).enumerate() {
-        let name = store::members::name_of(conn, &s.inviter).await?;
+    for (i, s) in standings.iter().enumerate() {
+        let name = name_of(conn, &s.inviter).await?;
         let name = name.as_ref().map(DisplayName::as_str).unwrap_or("?");
         text.push_text(&format!(
             "\n{}. {name}{}",

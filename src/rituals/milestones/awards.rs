@@ -125,10 +125,10 @@ impl Engine {
             return Ok(0);
         };
         let done = super::store::awarded(&mut conn, id).await?;
-        let standings = store::members::standings(&mut conn, std::slice::from_ref(id)).await?;
+        let standings =
+            crate::rituals::leaderboard::store::at_least(&mut conn, id, lowest, None).await?;
         let mut due = Vec::new();
-        // Standings run from the most invites down.
-        for standing in standings.iter().take_while(|s| s.count >= lowest) {
+        for standing in &standings {
             let reached: Vec<&Milestone> = milestones
                 .iter()
                 .filter(|m| standing.count >= m.invites)

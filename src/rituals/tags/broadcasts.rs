@@ -27,7 +27,7 @@ use crate::{
 /// A broadcast's messages in the outbox at once.
 const WINDOW: i64 = 20;
 /// How many of a group's inviters carry the `top` tag.
-const TOP: usize = 10;
+const TOP: u32 = 10;
 
 /// What `/tag` (`add`) and `/untag` change.
 pub(crate) struct TagPlan {
@@ -364,8 +364,8 @@ impl BroadcastPlan {
 async fn top_inviters(conn: &mut AnyConnection, groups: &[ChatId]) -> anyhow::Result<Vec<UserId>> {
     let mut top = Vec::new();
     for group in groups {
-        let standings = store::members::standings(conn, std::slice::from_ref(group)).await?;
-        top.extend(standings.into_iter().take(TOP).map(|s| s.inviter));
+        let standings = crate::rituals::leaderboard::store::top(conn, group, TOP).await?;
+        top.extend(standings.into_iter().map(|s| s.inviter));
     }
     top.sort();
     top.dedup();
