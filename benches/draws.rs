@@ -123,6 +123,18 @@ fn report(db: &str, label: &str, (mut latencies, wall): (Vec<Duration>, Duration
         support::quantile(&latencies, 0.5),
         support::quantile(&latencies, 0.99),
     );
+    let kind = label.split_whitespace().next().unwrap_or(label);
+    let name = format!("presses.{db}.{kind}");
+    support::figure(
+        &format!("{name}.presses_per_s"),
+        latencies.len() as f64 / wall.as_secs_f64(),
+        "presses/s",
+    );
+    support::figure(
+        &format!("{name}.p99"),
+        support::ms(support::quantile(&latencies, 0.99)),
+        "ms",
+    );
 }
 
 async fn run(db: &'static str, url: String) -> anyhow::Result<()> {

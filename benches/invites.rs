@@ -29,6 +29,13 @@ fn person(id: i64) -> Person {
     }
 }
 
+/// `HEARTH_BENCH_EVENTS=n`: only n events in batches of 100 on SQLite, for
+/// counting instructions under callgrind (`scripts/bench` runs two sizes and
+/// divides the difference, so set-up cancels out).
+fn events_wanted() -> Option<usize> {
+    std::env::var("HEARTH_BENCH_EVENTS").ok()?.parse().ok()
+}
+
 /// Joins mostly added by an earlier member, and one leave in five.
 fn workload(n: usize, batch: usize) -> Vec<Vec<Incoming>> {
     let mut events = Vec::with_capacity(n);
@@ -67,7 +74,11 @@ fn workload(n: usize, batch: usize) -> Vec<Vec<Incoming>> {
 
 async fn run(label: &str, url: &str, batch: usize) -> anyhow::Result<()> {
     let engine = support::engine(url, GROUPS, "UTC", Arc::new(SystemClock)).await?;
-    let n = if batch == 1 { EVENTS_UNBATCHED } else { EVENTS };
+    let n = match (batch, events_wanted()) {
+        (_, Some(n)) => n,
+        (1, None) => EVENTS_UNBATCHED,
+        _ => EVENTS,
+    };
     let batches = workload(n, batch);
     let mut latencies = Vec::with_capacity(batches.len());
     let start = Instant::now();
@@ -86,6 +97,14 @@ async fn run(label: &str, url: &str, batch: usize) -> anyhow::Result<()> {
         pct(0.50),
         pct(0.99),
     );
+    let name = format!("intake.{label}.batch{batch}");
+    support::figure(
+        &format!("{name}.events_per_s"),
+        n as f64 / total.as_secs_f64(),
+        "events/s",
+    );
+    support::figure(&format!("{name}.p50"), support::ms(pct(0.50)), "ms");
+    support::figure(&format!("{name}.p99"), support::ms(pct(0.99)), "ms");
     Ok(())
 }
 
@@ -97,6 +116,12 @@ async fn main() -> anyhow::Result<()> {
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_writer(std::io::stderr)
             .init();
+    }
+    if let Some(n) = events_wanted() {
+        let dir = tempfile::tempdir()?;
+        let url = format!("sqlite://{}", dir.path().join("counted.db").display());
+        println!("counting {n} events");
+        return run("sqlite", &url, 100).await;
     }
     support::on_both_databases("invites100", |label, url| async move {
         run(label, &url, 100).await

@@ -81,6 +81,20 @@ async fn populate(conn: &mut sqlx::AnyConnection, group: &ChatId) -> anyhow::Res
 
 fn report(label: &str, what: &str, times: &mut [Duration]) {
     times.sort();
+    let name = format!(
+        "leaderboard.{label}.{}",
+        what.trim_start_matches('/').replace(' ', "_")
+    );
+    support::figure(
+        &format!("{name}.p50"),
+        support::ms(support::quantile(times, 0.50)),
+        "ms",
+    );
+    support::figure(
+        &format!("{name}.p99"),
+        support::ms(support::quantile(times, 0.99)),
+        "ms",
+    );
     println!(
         "{label:<10} {what:<11} at {MEMBERS} members, {INVITERS} inviters: p50 {:>8.2?} p99 {:>8.2?}",
         support::quantile(times, 0.50),

@@ -82,6 +82,11 @@ async fn run(label: &str, url: &str) -> anyhow::Result<()> {
         status_mb("VmHWM"),
         start.elapsed()
     );
+    support::figure(
+        &format!("memory.{label}.peak_rss"),
+        status_mb("VmHWM"),
+        "MB",
+    );
     Ok(())
 }
 

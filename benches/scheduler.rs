@@ -108,6 +108,22 @@ async fn run(label: &str, url: &str) -> anyhow::Result<()> {
         posts as f64 / wall.as_secs_f64(),
         paced_delivery(posts),
     );
+    let name = format!("scheduler.{label}");
+    support::figure(
+        &format!("{name}.idle_tick.p50"),
+        support::ms(support::quantile(&idle, 0.50)),
+        "ms",
+    );
+    support::figure(
+        &format!("{name}.idle_tick.p99"),
+        support::ms(support::quantile(&idle, 0.99)),
+        "ms",
+    );
+    support::figure(
+        &format!("{name}.busy_minute"),
+        posts as f64 / wall.as_secs_f64(),
+        "posts/s",
+    );
     anyhow::ensure!(
         fired == 3 * GROUPS as usize,
         "expected {} posts, fired {fired}",

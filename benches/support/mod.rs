@@ -93,3 +93,29 @@ where
 pub fn quantile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration {
     sorted[((sorted.len() as f64 * p) as usize).min(sorted.len() - 1)]
 }
+
+/// Records one figure for `scripts/bench`, which prints it beside the
+/// committed baseline (`benches/baseline.json`): appended as a
+/// `name<TAB>value<TAB>unit` line to the file `HEARTH_BENCH_FIGURES` names,
+/// when it names one. Units ending in `/s` are better higher, the rest
+/// (times, bytes, instructions) better lower.
+pub fn figure(name: &str, value: f64, unit: &str) {
+    use std::io::Write;
+    let Some(path) = std::env::var_os("HEARTH_BENCH_FIGURES") else {
+        return;
+    };
+    let line = format!("{name}\t{value}\t{unit}\n");
+    let written = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| f.write_all(line.as_bytes()));
+    if let Err(e) = written {
+        eprintln!("could not record {name} in {}: {e}", path.to_string_lossy());
+    }
+}
+
+/// Milliseconds, as figures are kept.
+pub fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1_000.0
+}
