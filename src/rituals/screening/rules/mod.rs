@@ -274,7 +274,7 @@ fn selling(bio: &str, rules: &Rules) -> Option<String> {
     if let Some(marker) = rules
         .markers
         .iter()
-        .find(|m| !m.is_empty() && lower.contains(&m.to_lowercase()))
+        .find(|m| !m.is_empty() && lower.contains(lowercase(m).as_ref()))
     {
         return Some(marker.clone());
     }
@@ -301,7 +301,7 @@ pub fn screen(name: &str, rules: &Rules) -> Suspicion {
     if let Some(marker) = rules
         .markers
         .iter()
-        .find(|m| !m.is_empty() && lower.contains(&m.to_lowercase()))
+        .find(|m| !m.is_empty() && lower.contains(lowercase(m).as_ref()))
     {
         reasons.push(Reason::Marker(marker.clone()));
     }
@@ -320,6 +320,19 @@ pub fn screen(name: &str, rules: &Rules) -> Suspicion {
     Suspicion {
         score: reasons.iter().map(Reason::points).sum(),
         reasons,
+    }
+}
+
+/// `text` in lower case, copied only when lowering changes it: markers are
+/// mostly Chinese, and every newcomer is checked against all of them.
+fn lowercase(text: &str) -> std::borrow::Cow<'_, str> {
+    if text
+        .chars()
+        .any(|c| c.to_lowercase().ne(std::iter::once(c)))
+    {
+        std::borrow::Cow::Owned(text.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
