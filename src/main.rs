@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use hearth::cli::{self, Tool, campaign::CampaignCmd};
+use hearth::cli::{self, Offline, Tool, campaign::CampaignCmd};
 
 /// Hearth runs community rituals in Telegram groups for the operators who own them.
 #[derive(Parser)]
@@ -16,26 +16,22 @@ struct Cli {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let command = Cli::parse().command.unwrap_or(Tool::Run);
-    // Checking a file needs no settings and no database.
-    if let Tool::Campaign {
-        command: CampaignCmd::Check { file },
-    } = &command
-    {
-        return cli::campaign::check_file(file);
+    match Cli::parse().command.unwrap_or(Tool::Run) {
+        // Checking a file needs no settings and no database.
+        Tool::Offline(Offline::Campaign {
+            command: CampaignCmd::Check { file },
+        }) => cli::campaign::check_file(&file),
+        Tool::Offline(tool) => match cli::store_settings() {
+            Some(settings) => cli::finish(cli::offline(tool, &settings).await),
+            None => ExitCode::from(2),
+        },
+        Tool::CheckConfig => match cli::settings() {
+            Some(settings) => cli::finish(cli::check_config(&settings)),
+            None => ExitCode::from(2),
+        },
+        Tool::Run => match cli::settings() {
+            Some(settings) => cli::finish(cli::run(settings).await),
+            None => ExitCode::from(2),
+        },
     }
-    let Some(settings) = cli::settings() else {
-        return ExitCode::from(2);
-    };
-    cli::finish(match command {
-        Tool::Run => cli::run(settings).await,
-        Tool::Migrate => cli::migrate(&settings).await,
-        Tool::CheckConfig => cli::check_config(&settings),
-        Tool::Verify { draw } => cli::verify::run(&settings, &draw).await,
-        Tool::Coupons { command } => cli::coupons::run(&settings, command).await,
-        Tool::Screening { command } => cli::screening::run(&settings, command).await,
-        Tool::Export { what, output } => cli::export::run(&settings, what, output).await,
-        Tool::Campaign { command } => cli::campaign::run(&settings, command).await,
-        Tool::Failures { limit } => cli::failures(&settings, limit).await,
-    })
 }

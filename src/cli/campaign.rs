@@ -10,7 +10,7 @@ use clap::Subcommand;
 use anyhow::Context;
 
 use crate::{
-    config::Settings,
+    config::StoreSettings,
     domain::lang::en_count,
     rituals::campaigns::playbook::{self, Playbook, Ritual},
     store::{self, Store, audit::CLI_ACTOR},
@@ -89,7 +89,7 @@ pub enum CampaignCmd {
     Load { file: PathBuf },
 }
 
-pub async fn run(settings: &Settings, command: CampaignCmd) -> anyhow::Result<()> {
+pub async fn run(settings: &StoreSettings, command: CampaignCmd) -> anyhow::Result<()> {
     let CampaignCmd::Load { file } = command else {
         unreachable!("`campaign check` runs before the settings are read")
     };

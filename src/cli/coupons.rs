@@ -1,4 +1,4 @@
-//! `hearth coupons import <pool> <file.csv>`: codes into a pool from the
+//! `hearth coupons import <pool> <file>`: codes into a pool from the
 //! command line, a thousand per transaction, with progress and a summary.
 //! The same file sent to the bot in private goes through the same reading
 //! rules (`rituals::coupons::rules::read_codes`).
@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use crate::{
-    config::Settings,
+    config::StoreSettings,
     domain::{Lang, UserId, lang::en_count},
     rituals::coupons::{
         rules::{CodeFile, PoolName, read_codes},
@@ -109,8 +109,9 @@ pub async fn import(
 
 #[derive(Subcommand)]
 pub enum CouponsCmd {
-    /// Import codes into a pool (created if new) from a CSV file: one code
-    /// per line, optionally `code,value`, an optional `code` header line.
+    /// Import codes into a pool (created if new) from a CSV file or an
+    /// Excel workbook: one code per line, optionally `code,value`, an
+    /// optional header line; commas, semicolons or tabs; UTF-8, UTF-16 or GBK.
     Import {
         /// The pool's name: letters, digits, `_` and `-`.
         pool: String,
@@ -131,8 +132,8 @@ pub enum CouponsCmd {
 }
 
 /// The operator an imported pool belongs to: the one named, which must be
-/// an operator, or the only operator there is.
-fn pool_owner(settings: &Settings, named: Option<&str>) -> anyhow::Result<UserId> {
+/// an operator when HEARTH_OPERATORS is set, or the only operator there is.
+fn pool_owner(settings: &StoreSettings, named: Option<&str>) -> anyhow::Result<UserId> {
     let listed = || {
         let ids: Vec<&str> = settings.operators.iter().map(UserId::as_str).collect();
         ids.join(", ")
@@ -142,13 +143,17 @@ fn pool_owner(settings: &Settings, named: Option<&str>) -> anyhow::Result<UserId
             let id = UserId::parse(raw)
                 .with_context(|| format!("`{raw}` is not a user id; write it like tg:123456"))?;
             anyhow::ensure!(
-                operators.contains(&id),
+                operators.is_empty() || operators.contains(&id),
                 "{id} is not an operator; HEARTH_OPERATORS names {}",
                 listed()
             );
             Ok(id)
         }
         (None, [only]) => Ok(only.clone()),
+        (None, []) => anyhow::bail!(
+            "name the operator who owns the pool with --owner (e.g. --owner tg:123456); \
+             HEARTH_OPERATORS is not set"
+        ),
         (None, _) => anyhow::bail!(
             "name the operator who owns the pool with --owner, one of {}",
             listed()
@@ -156,7 +161,7 @@ fn pool_owner(settings: &Settings, named: Option<&str>) -> anyhow::Result<UserId
     }
 }
 
-pub async fn run(settings: &Settings, command: CouponsCmd) -> anyhow::Result<()> {
+pub async fn run(settings: &StoreSettings, command: CouponsCmd) -> anyhow::Result<()> {
     let store = super::store(settings).await?;
     match command {
         CouponsCmd::Import {

@@ -7,7 +7,7 @@ use anyhow::Context;
 use sqlx::AnyConnection;
 
 use crate::{
-    config::Settings,
+    config::StoreSettings,
     store::{self, Store},
 };
 
@@ -238,7 +238,11 @@ fn time(ms: Option<i64>) -> String {
         .unwrap_or_default()
 }
 
-pub async fn run(settings: &Settings, what: Table, output: Option<PathBuf>) -> anyhow::Result<()> {
+pub async fn run(
+    settings: &StoreSettings,
+    what: Table,
+    output: Option<PathBuf>,
+) -> anyhow::Result<()> {
     let store = super::store(settings).await?;
     match output {
         Some(path) => {

@@ -12,7 +12,7 @@ use std::{path::PathBuf, process::ExitCode};
 use clap::Subcommand;
 
 use crate::{
-    config::{Settings, redacted_url},
+    config::{ConfigError, Settings, StoreSettings, redacted_url},
     startup::Application,
     store::Store,
     telemetry,
@@ -27,10 +27,18 @@ use screening::ScreeningCmd;
 pub enum Tool {
     /// Run the bot (the default).
     Run,
-    /// Apply database migrations and exit.
-    Migrate,
     /// Check the settings in the environment and .env, then exit.
     CheckConfig,
+    #[command(flatten)]
+    Offline(Offline),
+}
+
+/// The tools that work on the database alone: they need `DATABASE_URL`
+/// (or the embedded default) and no platform token.
+#[derive(Subcommand)]
+pub enum Offline {
+    /// Apply database migrations and exit.
+    Migrate,
     /// Re-run a closed draw from its revealed seed and check every result.
     Verify {
         /// The draw's number, as the group saw it (`#3` or `3`).
@@ -66,19 +74,37 @@ pub enum Tool {
     },
 }
 
+/// Runs an offline tool on the database `settings` names.
+pub async fn offline(tool: Offline, settings: &StoreSettings) -> anyhow::Result<()> {
+    match tool {
+        Offline::Migrate => migrate(settings).await,
+        Offline::Verify { draw } => verify::run(settings, &draw).await,
+        Offline::Coupons { command } => coupons::run(settings, command).await,
+        Offline::Screening { command } => screening::run(settings, command).await,
+        Offline::Export { what, output } => export::run(settings, what, output).await,
+        Offline::Campaign { command } => campaign::run(settings, command).await,
+        Offline::Failures { limit } => failures(settings, limit).await,
+    }
+}
+
 /// Reads `.env` (if any) and the environment, and starts logging; `None`
 /// after saying which setting is wrong.
 pub fn settings() -> Option<Settings> {
+    load(Settings::from_env)
+}
+
+/// The settings of a tool that only works on the database.
+pub fn store_settings() -> Option<StoreSettings> {
+    load(StoreSettings::from_env)
+}
+
+fn load<T>(read: impl FnOnce() -> Result<T, ConfigError>) -> Option<T> {
     // A missing .env is fine: settings may come from the real environment.
     let _ = dotenvy::dotenv();
     telemetry::init();
-    match Settings::from_env() {
-        Ok(settings) => Some(settings),
-        Err(e) => {
-            eprintln!("hearth: setting {e}");
-            None
-        }
-    }
+    read()
+        .inspect_err(|e| eprintln!("hearth: setting {e}"))
+        .ok()
 }
 
 /// The exit code of a tool's result, after saying why it failed.
@@ -94,7 +120,7 @@ pub fn finish(result: anyhow::Result<()>) -> ExitCode {
 }
 
 /// The store the tools work on, migrated to this version.
-pub(crate) async fn store(settings: &Settings) -> anyhow::Result<Store> {
+pub(crate) async fn store(settings: &StoreSettings) -> anyhow::Result<Store> {
     let store = Store::connect(&settings.database_url).await?;
     store.migrate().await?;
     Ok(store)
@@ -119,7 +145,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
 }
 
 /// `hearth migrate`.
-pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+pub async fn migrate(settings: &StoreSettings) -> anyhow::Result<()> {
     store(settings).await?;
     println!(
         "migrations applied to {}",
@@ -129,7 +155,7 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
 }
 
 /// `hearth failures`: updates the bot gave up on.
-pub async fn failures(settings: &Settings, limit: u32) -> anyhow::Result<()> {
+pub async fn failures(settings: &StoreSettings, limit: u32) -> anyhow::Result<()> {
     let store = store(settings).await?;
     let mut conn = store.connection().await?;
     let failures = crate::store::failures::latest(&mut conn, i64::from(limit)).await?;

@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Subcommand;
 
 use crate::{
-    config::Settings,
+    config::StoreSettings,
     domain::{ChatId, UserId},
     rituals::screening::rules::Rules,
     store::{self, Store, audit::CLI_ACTOR},
@@ -95,7 +95,7 @@ pub enum ScreeningCmd {
     Reset { scope: String },
 }
 
-pub async fn run(settings: &Settings, command: ScreeningCmd) -> anyhow::Result<()> {
+pub async fn run(settings: &StoreSettings, command: ScreeningCmd) -> anyhow::Result<()> {
     let store = super::store(settings).await?;
     match command {
         ScreeningCmd::Show { scope } => {

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 
 use crate::domain::draw::DrawKind;
 use crate::{
-    config::Settings,
+    config::StoreSettings,
     domain::{amount::Amount, fairness::Seed, lang::en_count},
     rituals::{
         draws::store::Draw,
@@ -208,7 +208,7 @@ fn header(draw: &Draw, what: &str) -> anyhow::Result<String> {
     Ok(out)
 }
 
-pub async fn run(settings: &Settings, draw: &str) -> anyhow::Result<()> {
+pub async fn run(settings: &StoreSettings, draw: &str) -> anyhow::Result<()> {
     let id = draw
         .trim_start_matches('#')
         .parse()

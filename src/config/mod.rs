@@ -40,6 +40,43 @@ pub struct Settings {
     pub certificate_font: Option<std::path::PathBuf>,
 }
 
+/// What the operator's offline tools need: the database, and the operators
+/// when they are set (a pool's owner is checked against them). No platform
+/// setting is read, so `hearth coupons import` runs where no token is kept.
+#[derive(Debug, Clone)]
+pub struct StoreSettings {
+    pub database_url: String,
+    /// Empty when `HEARTH_OPERATORS` is not set.
+    pub operators: Vec<UserId>,
+}
+
+impl StoreSettings {
+    /// Reads the offline tools' settings from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads them through `get`, so tests need not touch the environment.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            database_url: parse_database_url(get("DATABASE_URL"))?,
+            operators: match get("HEARTH_OPERATORS") {
+                Some(raw) => parse_operators(Some(&raw))?,
+                None => Vec::new(),
+            },
+        })
+    }
+}
+
+impl From<&Settings> for StoreSettings {
+    fn from(settings: &Settings) -> Self {
+        Self {
+            database_url: settings.database_url.clone(),
+            operators: settings.operators.clone(),
+        }
+    }
+}
+
 /// Telegram connection settings.
 #[derive(Debug, Clone)]
 pub struct TelegramSettings {
@@ -107,7 +144,7 @@ impl Settings {
         Ok(Self {
             telegram,
             matrix,
-            database_url: get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            database_url: parse_database_url(get("DATABASE_URL"))?,
             operators,
             timezone,
             lang,
@@ -148,16 +185,17 @@ impl Settings {
                 .filter(|p| !p.trim().is_empty())
                 .map(std::path::PathBuf::from),
         })
-        .and_then(|s: Settings| {
-            crate::store::Backend::of(&s.database_url)
-                .map(|_| s)
-                .ok_or_else(|| {
-                    invalid(
-                        "DATABASE_URL",
-                        "must start with sqlite: (e.g. sqlite://hearth.db) or postgres://",
-                    )
-                })
-        })
+    }
+}
+
+fn parse_database_url(raw: Option<String>) -> Result<String, ConfigError> {
+    let url = raw.map_or_else(|| DEFAULT_DATABASE_URL.to_owned(), |u| u.trim().to_owned());
+    match crate::store::Backend::of(&url) {
+        Some(_) => Ok(url),
+        None => Err(invalid(
+            "DATABASE_URL",
+            "must start with sqlite: (e.g. sqlite://hearth.db) or postgres://",
+        )),
     }
 }
 

@@ -48,20 +48,34 @@ fn a_missing_setting_stops_start_up_with_one_line_naming_it() {
 }
 
 #[test]
-fn migrate_creates_the_embedded_database() {
+fn offline_tools_need_only_the_database() {
     let dir = tempfile::tempdir().unwrap();
-    let out = hearth(dir.path())
-        .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
-        .env("HEARTH_OPERATORS", "tg:1")
-        .arg("migrate")
-        .output()
-        .unwrap();
+    // Offline tools need no token and no operators: the database is enough.
+    let out = hearth(dir.path()).arg("migrate").output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(dir.path().join("hearth.db").exists());
+
+    std::fs::write(dir.path().join("codes.csv"), "A-1\nA-2\n").unwrap();
+    let out = hearth(dir.path())
+        .args(["coupons", "import", "gift", "codes.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("--owner (e.g. --owner tg:123456); HEARTH_OPERATORS is not set"),
+        "{stderr}"
+    );
+    let out = hearth(dir.path())
+        .args(["coupons", "import", "gift", "codes.csv", "--owner", "tg:7"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("Pool gift: 2 codes added"), "{stdout}");
 }
 
 #[test]
@@ -147,7 +161,6 @@ fn coupons_import_with_a_summary_list_and_export_as_csv() {
     let dir = tempfile::tempdir().unwrap();
     let run = |args: &[&str]| {
         let out = hearth(dir.path())
-            .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
             .env("HEARTH_OPERATORS", "tg:1")
             .args(args)
             .output()

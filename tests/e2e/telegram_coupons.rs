@@ -14,6 +14,7 @@ const GROUP: i64 = -1002;
 on_both_databases!(
     wheel_winners_get_codes_in_private_once_even_after_a_replay,
     an_operator_imports_a_csv_in_private_and_members_cannot,
+    files_as_shops_keep_them_import_whatever_their_format,
     codes_are_redeemed_once_and_stock_is_shown,
     a_pool_running_low_tells_the_operator_once_and_an_empty_one_says_so,
     the_luckiest_of_an_envelope_gets_a_code_from_its_pool,
@@ -28,6 +29,15 @@ async fn import(app: &TestApp, pool: &str, csv: &str) -> String {
     let before = app.tg.sent_to(OPERATOR).len();
     let id = format!("f{}", before + 1);
     app.send_file(&operator(), &id, "codes.csv", Some(pool), csv.as_bytes());
+    app.next_message(OPERATOR, before).await.plain()
+}
+
+/// The operator sends `bytes` as `name` without a caption; the bot's
+/// summary comes back.
+async fn import_file(app: &TestApp, name: &str, bytes: &[u8]) -> String {
+    let before = app.tg.sent_to(OPERATOR).len();
+    let id = format!("f{}", before + 1);
+    app.send_file(&operator(), &id, name, None, bytes);
     app.next_message(OPERATOR, before).await.plain()
 }
 
@@ -200,6 +210,58 @@ async fn an_operator_imports_a_csv_in_private_and_members_cannot(db: TestDb) {
          tea: 3 / 0 / 0 ⚠️ · 1 per member · alert under 10"
     );
     support::verify_every_draw(&app.db.url).await;
+}
+
+async fn files_as_shops_keep_them_import_whatever_their_format(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let quoted = "\"code\",\"value\"\r\n\"Q-1\",\"9.90\"\r\n\r\n\"Q 2\",\"1\"\r\n";
+    assert_eq!(
+        import_file(&app, "quoted.csv", quoted.as_bytes()).await,
+        "Pool quoted: 1 code added, 0 duplicates skipped, 1 invalid line. 1 code is free now.\n\
+         line 4: the character ' ' cannot be in a code"
+    );
+    // Excel where the decimal mark is a comma: `;` between fields.
+    let semicolons = "券码;面值\nS-1;10\nS-2;9,90\n";
+    assert_eq!(
+        import_file(&app, "semi.csv", semicolons.as_bytes()).await,
+        "Pool semi: 1 code added, 0 duplicates skipped, 1 invalid line. 1 code is free now.\n\
+         line 3: the value \"9,90\" is not an amount such as 10 or 9.90"
+    );
+    // Excel on Chinese Windows saves GBK.
+    let (gbk, _, _) = encoding_rs::GB18030.encode("兑换码,面值\nG-1,10\nG-2,20\n");
+    assert!(std::str::from_utf8(&gbk).is_err());
+    assert_eq!(
+        import_file(&app, "gbk.csv", &gbk).await,
+        "Pool gbk: 2 codes added, 0 duplicates skipped, 0 invalid lines. 2 codes are free now."
+    );
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write(0, 0, "code").unwrap();
+    for row in 1..=3 {
+        sheet.write(row, 0, format!("X-{row}")).unwrap();
+        sheet.write(row, 1, 5).unwrap();
+    }
+    sheet.write(4, 0, "X-1").unwrap();
+    sheet.write(5, 0, 123456).unwrap();
+    let xlsx = book.save_to_buffer().unwrap();
+    assert_eq!(
+        import_file(&app, "vip.xlsx", &xlsx).await,
+        "Pool vip: 4 codes added, 1 duplicate skipped, 0 invalid lines. 4 codes are free now."
+    );
+    let broken = import_file(&app, "vip.xlsx", b"PK\x03\x04 cut short").await;
+    assert!(
+        broken.starts_with("Nothing was imported: The workbook cannot be read ("),
+        "{broken}"
+    );
+    let stock = app.ask(OPERATOR, &operator(), "/coupons").await.plain();
+    for line in [
+        "gbk: 2 / 0 / 0",
+        "quoted: 1 / 0 / 0",
+        "semi: 1 / 0 / 0",
+        "vip: 4 / 0 / 0",
+    ] {
+        assert!(stock.contains(line), "{line} in {stock}");
+    }
 }
 
 async fn codes_are_redeemed_once_and_stock_is_shown(db: TestDb) {

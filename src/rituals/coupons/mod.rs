@@ -1,6 +1,7 @@
 //! Unique coupon codes: pools, claims, members' codes and redemption.
 
 pub(crate) mod awards;
+pub mod code_file;
 pub mod command;
 pub(crate) mod pools;
 pub mod rules;

@@ -1,5 +1,6 @@
-//! Coupon codes: pool names, codes, the CSV operators import them from, and
-//! the `[pool]` mark that makes a prize a code from a pool.
+//! Coupon codes: pool names, codes, what the files operators import them
+//! from mean (`code_file` reads their formats), and the `[pool]` mark that
+//! makes a prize a code from a pool.
 //!
 //! A code is handed out at most once, ever, so a code is unique across all
 //! pools; a member holds at most the pool's per-member limit of its codes.
@@ -131,8 +132,12 @@ pub struct CodeFile {
 pub enum FileError {
     #[error("the file is larger than {} MB", MAX_IMPORT_BYTES / 1024 / 1024)]
     TooBig,
-    #[error("the file is not UTF-8 text (save it as CSV, UTF-8)")]
+    #[error("the file is neither text nor a workbook (save it as CSV or .xlsx)")]
     NotText,
+    #[error("the workbook cannot be read ({0}); save it again as .xlsx or CSV")]
+    Workbook(String),
+    #[error("line {line} cannot be read as CSV")]
+    Unreadable { line: usize },
     /// Not one line is a code; the first bad line says why.
     #[error("the file holds no codes{}", first_bad(.0))]
     NoCodes(Option<(usize, LineError)>),
@@ -152,7 +157,13 @@ impl FileError {
             (Self::TooBig, Lang::Zh) => {
                 format!("文件超过 {} MB。", MAX_IMPORT_BYTES / 1024 / 1024)
             }
-            (Self::NotText, Lang::Zh) => "文件不是 UTF-8 文本（请另存为 CSV UTF-8）。".to_owned(),
+            (Self::NotText, Lang::Zh) => {
+                "文件既不是文本也不是表格（请另存为 CSV 或 .xlsx）。".to_owned()
+            }
+            (Self::Workbook(why), Lang::Zh) => {
+                format!("无法读取该表格（{why}），请重新另存为 .xlsx 或 CSV。")
+            }
+            (Self::Unreadable { line }, Lang::Zh) => format!("第 {line} 行无法按 CSV 读取。"),
             (Self::NoCodes(None), Lang::Zh) => "文件里没有券码。".to_owned(),
             (Self::NoCodes(Some((line, _))), Lang::Zh) => {
                 format!("文件里没有有效券码（例如第 {line} 行）。")
@@ -169,33 +180,33 @@ fn capitalised(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// Header cells naming the code column; a first row starting with one is
+/// skipped.
+const CODE_HEADERS: [&str; 6] = ["code", "codes", "coupon", "券码", "兑换码", "优惠码"];
+
 /// Reads a code file: one code per line, optionally `code,value`, an
-/// optional header line (`code` or `code,value`), blank lines skipped,
-/// fields optionally in double quotes. A UTF-8 BOM (Excel's) is ignored.
+/// optional header line (`code` or `code,value`, or in Chinese), blank
+/// lines skipped. CSV in UTF-8, UTF-16 or GBK, separated by commas,
+/// semicolons or tabs, or an Excel workbook: see `code_file`.
 pub fn read_codes(bytes: &[u8]) -> Result<CodeFile, FileError> {
     if bytes.len() > MAX_IMPORT_BYTES {
         return Err(FileError::TooBig);
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| FileError::NotText)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut file = CodeFile::default();
     let mut seen = HashSet::new();
-    let mut header_allowed = true;
-    for (i, line) in text.lines().enumerate() {
-        let line_no = i + 1;
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let fields: Vec<&str> = line.split(',').map(unquote).collect();
-        if std::mem::take(&mut header_allowed) && fields[0].eq_ignore_ascii_case("code") {
+    for (i, row) in super::code_file::rows(bytes)?.into_iter().enumerate() {
+        let fields: Vec<&str> = row.fields.iter().map(String::as_str).collect();
+        let header = CODE_HEADERS
+            .iter()
+            .any(|h| fields[0].eq_ignore_ascii_case(h));
+        if i == 0 && header {
             continue;
         }
         match read_line(&fields) {
             Ok((code, value)) => {
                 if seen.insert(code.clone()) {
                     file.codes.push(NewCode {
-                        line: line_no,
+                        line: row.line,
                         code,
                         value,
                     });
@@ -203,7 +214,7 @@ pub fn read_codes(bytes: &[u8]) -> Result<CodeFile, FileError> {
                     file.repeated += 1;
                 }
             }
-            Err(e) => file.invalid.push((line_no, e)),
+            Err(e) => file.invalid.push((row.line, e)),
         }
     }
     if file.codes.is_empty() && file.repeated == 0 {
@@ -212,20 +223,10 @@ pub fn read_codes(bytes: &[u8]) -> Result<CodeFile, FileError> {
     Ok(file)
 }
 
-fn unquote(field: &str) -> &str {
-    let field = field.trim();
-    field
-        .strip_prefix('"')
-        .and_then(|f| f.strip_suffix('"'))
-        .unwrap_or(field)
-        .trim()
-}
-
 fn read_line(fields: &[&str]) -> Result<(Code, Option<String>), LineError> {
     let code = Code::parse(fields[0])?;
     let value = match fields.get(1..) {
         Some([]) | None => None,
-        Some([""]) => None,
         Some([value]) => Some(
             Amount::parse(value)
                 .map(|_| (*value).to_owned())
@@ -302,7 +303,7 @@ mod tests {
         assert_eq!(read_codes(&big), Err(FileError::TooBig));
         assert_eq!(
             FileError::NotText.explain(Lang::En),
-            "The file is not UTF-8 text (save it as CSV, UTF-8)."
+            "The file is neither text nor a workbook (save it as CSV or .xlsx)."
         );
     }
 
@@ -340,7 +341,9 @@ mod tests {
             text in "[A-Za-z0-9,\" \\-\n.券]{0,400}"
         ) {
             if let Ok(file) = read_codes(text.as_bytes()) {
-                let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+                // Quotes may join lines: count the rows the reader saw.
+                let lines = crate::rituals::coupons::code_file::rows(text.as_bytes())
+                    .map_or(0, |rows| rows.len());
                 let counted = file.codes.len() + file.repeated + file.invalid.len();
                 // Only a header line may go uncounted.
                 prop_assert!(counted == lines || counted + 1 == lines);
