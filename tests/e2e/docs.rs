@@ -33,3 +33,25 @@ fn a_path_that_went_away_is_seen() {
     let paths = paths_in("see `src/engine/gone.rs` and `Engine::run` and `src/rituals/<name>/`");
     assert_eq!(paths, ["src/engine/gone.rs"]);
 }
+
+/// Every `/schedule …` the README shows in its examples parses: an example
+/// an operator copies never answers with the usage text.
+#[test]
+fn the_readme_schedule_examples_parse() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let examples: Vec<&str> = readme
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .flat_map(str::lines)
+        // Several commands may share a line, set apart by wide gaps.
+        .flat_map(|line| line.split("   "))
+        .filter_map(|command| command.trim().strip_prefix("/schedule "))
+        .collect();
+    assert!(examples.len() >= 8, "{examples:?}");
+    for args in examples {
+        let parsed = hearth::rituals::schedules::command::parse_schedule(args);
+        assert!(parsed.is_ok(), "/schedule {args}: {parsed:?}");
+    }
+}

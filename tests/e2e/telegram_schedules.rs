@@ -28,6 +28,7 @@ fn schedule_id(reply: &str) -> i64 {
 on_both_databases!(
     a_daily_2030_notice_posts_at_2030_in_shanghai_with_pins_and_snippets,
     a_dst_change_neither_skips_nor_doubles_a_post,
+    a_rule_in_words_keeps_local_time_across_dst_and_lists_in_the_group_language,
     bad_input_gets_one_sentence_and_saves_nothing,
     members_cannot_touch_schedules,
     confirmations_count_each_member_once_and_ignore_other_phrases,
@@ -98,7 +99,7 @@ async fn a_daily_2030_notice_posts_at_2030_in_shanghai_with_pins_and_snippets(db
     let list = app.ask(GROUP, &op, "/schedule list").await;
     assert!(
         list.plain().contains(&format!(
-            "#{id} · 2026-11-10 20:30 (Asia/Shanghai) · notice · 30 20 * * * 📌"
+            "#{id} · 2026-11-10 20:30 (Asia/Shanghai) · notice · every day at 20:30 📌"
         )),
         "{}",
         list.plain()
@@ -176,7 +177,7 @@ async fn bad_input_gets_one_sentence_and_saves_nothing(db: TestDb) {
         ),
         (
             "/schedule add \"30 20 * *\" notice hi",
-            "A cron line has 5 fields (minute hour day month weekday), e.g. \"30 20 * * *\" for 20:30 daily; yours has 4.",
+            "Say when it runs in words (daily 20:30, weekdays 09:00, fri 20:30) or as a cron line of 5 fields (minute hour day month weekday) in quotes, e.g. \"30 20 * * *\" for 20:30 daily; yours has 4.",
         ),
         (
             "/timezone Mars/Olympus",
@@ -309,6 +310,103 @@ async fn confirmations_count_each_member_once_and_ignore_other_phrases(db: TestD
         acks.plain(),
         format!("✋ Schedule #{id}, latest post: 3 confirmed (30%)\nAnn, Bo, Di")
     );
+
+    // Edits change the time or the text; the confirmations stay.
+    let retimed = app
+        .ask(GROUP, &op, &format!("/schedule edit {id} weekdays 21:00"))
+        .await;
+    assert_eq!(
+        retimed.plain(),
+        format!("✏️ Schedule #{id} now runs weekdays at 21:00; next run: 2026-11-10 21:00 (UTC)")
+    );
+    let retexted = app
+        .ask(
+            GROUP,
+            &op,
+            &format!("/schedule edit {id} text Draw at 21:00, reply 收到"),
+        )
+        .await;
+    assert_eq!(
+        retexted.plain(),
+        format!("✏️ Schedule #{id} has its new text; confirmations already given stay.")
+    );
+    let list = app.ask(GROUP, &op, "/schedule list").await.plain();
+    assert!(
+        list.contains(&format!(
+            "#{id} · 2026-11-10 21:00 (UTC) · notice · weekdays at 21:00 ✋收到\n   Draw at 21:00, reply 收到"
+        )),
+        "{list}"
+    );
+    let acks = app.ask(GROUP, &op, &format!("/acks {id}")).await;
+    assert_eq!(
+        acks.plain(),
+        format!("✋ Schedule #{id}, latest post: 3 confirmed (30%)\nAnn, Bo, Di")
+    );
+    let refused = app
+        .ask(
+            GROUP,
+            &user(11, "Ann"),
+            &format!("/schedule edit {id} daily 09:00"),
+        )
+        .await;
+    assert!(!refused.plain().contains('✏'), "{}", refused.plain());
+    let nothing = app.ask(GROUP, &op, "/schedule edit 999 daily 09:00").await;
+    assert!(nothing.plain().contains("#999"), "{}", nothing.plain());
+}
+
+async fn a_rule_in_words_keeps_local_time_across_dst_and_lists_in_the_group_language(db: TestDb) {
+    // New York springs forward on 2026-03-08: 02:00 EST becomes 03:00 EDT,
+    // so 02:30 does not happen that night.
+    let app = TestApp::spawn_at(db, "2026-03-07T12:00:00Z").await;
+    app.group_with_bot(GROUP).await;
+    let op = operator();
+    app.ask(GROUP, &op, "/timezone America/New_York").await;
+    app.ask(GROUP, &op, "/lang zh").await;
+    let saved = app
+        .ask(GROUP, &op, "/schedule add 每天 02:30 teaser 早安")
+        .await
+        .plain();
+    assert!(
+        saved.contains("下次发送：2026-03-08 02:30 (America/New_York)"),
+        "{saved}"
+    );
+    let id = schedule_id(&saved);
+    let list = app.ask(GROUP, &op, "/schedule list").await.plain();
+    assert!(
+        list.contains(&format!(
+            "#{id} · 2026-03-08 02:30 (America/New_York) · teaser · 每天 02:30"
+        )),
+        "{list}"
+    );
+    let before = app.tg.sent_to(GROUP).len();
+    let until = |utc: &str| {
+        let at = chrono::DateTime::parse_from_rfc3339(utc)
+            .unwrap()
+            .timestamp_millis();
+        Duration::from_millis((at - app.now_ms()) as u64)
+    };
+    // The gap: the post goes at the first minute that exists, 03:00 EDT.
+    app.advance(until("2026-03-08T06:59:00Z")).await;
+    assert_eq!(app.tg.sent_to(GROUP).len(), before, "02:30 never came");
+    app.advance(until("2026-03-08T07:00:00Z")).await;
+    assert_eq!(app.tg.sent_to(GROUP).len(), before + 1, "not skipped");
+    // The next night at 02:30 EDT, 06:30 UTC.
+    app.advance(until("2026-03-09T06:29:00Z")).await;
+    assert_eq!(app.tg.sent_to(GROUP).len(), before + 1, "not doubled");
+    app.advance(until("2026-03-09T06:30:00Z")).await;
+    assert_eq!(app.tg.sent_to(GROUP).len(), before + 2);
+
+    let edited = app
+        .ask(GROUP, &op, &format!("/schedule edit {id} 每周五 21:00"))
+        .await;
+    assert_eq!(
+        edited.plain(),
+        format!("✏️ 定时 #{id} 改为 每周五 21:00，下次发送：2026-03-13 21:00 (America/New_York)")
+    );
+    let bad = app
+        .ask(GROUP, &op, &format!("/schedule edit {id} 每周八 21:00"))
+        .await;
+    assert!(bad.plain().starts_with("请用文字写时间"), "{}", bad.plain());
 }
 
 async fn killed_with_50_posts_due_every_post_arrives_exactly_once(db: TestDb) {

@@ -18,6 +18,8 @@ use chrono_tz::Tz;
 
 use super::Lang;
 
+pub mod words;
+
 /// How far ahead a one-off post may be set.
 const MAX_AHEAD_DAYS: i64 = 366 * 2;
 
@@ -64,10 +66,10 @@ impl TimingError {
     pub fn explain(&self, lang: Lang) -> String {
         match (self, lang) {
             (TimingError::FieldCount(n), Lang::En) => format!(
-                "A cron line has 5 fields (minute hour day month weekday), e.g. \"30 20 * * *\" for 20:30 daily; yours has {n}."
+                "Say when it runs in words (daily 20:30, weekdays 09:00, fri 20:30) or as a cron line of 5 fields (minute hour day month weekday) in quotes, e.g. \"30 20 * * *\" for 20:30 daily; yours has {n}."
             ),
             (TimingError::FieldCount(n), Lang::Zh) => format!(
-                "cron 表达式应有 5 段（分 时 日 月 周），例如 \"30 20 * * *\" 表示每天 20:30；你写了 {n} 段。"
+                "请用文字写时间（每天 20:30、工作日 09:00、每周五 20:30），或用引号括起 5 段的 cron 表达式（分 时 日 月 周），例如 \"30 20 * * *\" 表示每天 20:30；你写了 {n} 段。"
             ),
             (TimingError::Field { field, value }, Lang::En) => {
                 format!("The {field} field `{value}` is not valid in a cron line.")
@@ -150,6 +152,26 @@ impl Timing {
             source: fields.join(" "),
             schedule: Box::new(schedule),
         })
+    }
+
+    /// Parses a recurring rule in words (`daily 20:30`, `每周五 20:30`,
+    /// see [`words`]) or as a crontab line; it is kept as the crontab line.
+    pub fn recurring(text: &str) -> Result<Self, TimingError> {
+        match words::cron_line(text) {
+            Some(line) => Timing::cron(&line),
+            None => Timing::cron(text),
+        }
+    }
+
+    /// How the timing reads in a list: in words when it can be, else as
+    /// stored.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            Timing::Cron { source, .. } => {
+                words::describe(source, lang).unwrap_or_else(|| source.clone())
+            }
+            Timing::Once(_) => self.source(),
+        }
     }
 
     /// Parses a local time like `2026-11-11T20:30` (or with a space) that
@@ -251,6 +273,19 @@ fn weekday_names(field: &str) -> Result<String, TimingError> {
     if field == "*" || field == "?" {
         return Ok("*".to_owned());
     }
+    const CRON_NAMES: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    Ok(weekday_set(field)?
+        .iter()
+        .map(|d| CRON_NAMES[*d as usize])
+        .collect::<Vec<_>>()
+        .join(","))
+}
+
+/// The days a crontab weekday field names, Sunday = 0.
+fn weekday_set(field: &str) -> Result<BTreeSet<u32>, TimingError> {
+    if field == "*" || field == "?" {
+        return Ok((0..7).collect());
+    }
     let bad = || TimingError::Field {
         field: "weekday",
         value: field.to_owned(),
@@ -281,12 +316,7 @@ fn weekday_names(field: &str) -> Result<String, TimingError> {
         }
         days.extend((from..=to).step_by(step as usize).map(|d| d % 7));
     }
-    const CRON_NAMES: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    Ok(days
-        .iter()
-        .map(|d| CRON_NAMES[*d as usize])
-        .collect::<Vec<_>>()
-        .join(","))
+    Ok(days)
 }
 
 fn field_is_valid(name: &str, value: &str) -> bool {

@@ -6,7 +6,7 @@
 
 use crate::domain::{
     Lang,
-    schedule::{Timing, TimingError},
+    schedule::{Timing, TimingError, words},
     template::MAX_TEMPLATE_CHARS,
 };
 use crate::rituals::command::CommandError;
@@ -49,6 +49,16 @@ pub enum ScheduleCommand {
     Pause(i64),
     Resume(i64),
     Delete(i64),
+    /// `/schedule edit <n> <when>` or `/schedule edit <n> text <text>`.
+    Edit(i64, Change),
+}
+
+/// What `/schedule edit` changes; the rest of the schedule, its
+/// confirmations among it, stays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    When(When),
+    Text(String),
 }
 
 /// When a new post runs, before the group's time zone is known.
@@ -119,8 +129,8 @@ impl ArgsError {
     pub fn explain(&self, lang: Lang) -> String {
         use Lang::{En, Zh};
         match (self, lang) {
-            (ArgsError::ScheduleUsage, En) => "Use /schedule list, /schedule add \"30 20 * * *\" notice <text>, /schedule once 2026-11-11T20:30 teaser <text>, or /schedule pause|resume|delete <id>. Options before the text: --pin, --confirm \"phrase\", --groups <ids or set>.".to_owned(),
-            (ArgsError::ScheduleUsage, Zh) => "用法：/schedule list、/schedule add \"30 20 * * *\" notice <内容>、/schedule once 2026-11-11T20:30 teaser <内容>，或 /schedule pause|resume|delete <编号>。内容前可加：--pin、--confirm \"口令\"、--groups <群编号或群组名>。".to_owned(),
+            (ArgsError::ScheduleUsage, En) => "Use /schedule list, /schedule add daily 20:30 notice <text> (or weekdays 09:00, fri 20:30, a cron line in quotes), /schedule once 2026-11-11T20:30 teaser <text>, /schedule edit <id> fri 21:00 or /schedule edit <id> text <text>, or /schedule pause|resume|delete <id>. Options before the text: --pin, --confirm \"phrase\", --groups <ids or set>.".to_owned(),
+            (ArgsError::ScheduleUsage, Zh) => "用法：/schedule list、/schedule add 每天 20:30 notice <内容>（或 工作日 09:00、每周五 20:30、引号括起的 cron 表达式）、/schedule once 2026-11-11T20:30 teaser <内容>、/schedule edit <编号> 每周五 21:00 或 /schedule edit <编号> text <内容>，或 /schedule pause|resume|delete <编号>。内容前可加：--pin、--confirm \"口令\"、--groups <群编号或群组名>。".to_owned(),
             (ArgsError::Kind(k), En) => format!("`{k}` is not a kind of post; use teaser, notice or announce."),
             (ArgsError::Kind(k), Zh) => format!("`{k}` 不是帖子类型；可用 teaser（预热）、notice（通知）或 announce（开奖公告）。"),
             (ArgsError::Id(id), En) => format!("`{id}` is not a schedule number; /schedule list shows them."),
@@ -210,22 +220,70 @@ pub fn parse_schedule(args: &str) -> Result<ScheduleCommand, ArgsError> {
         "resume" => Ok(ScheduleCommand::Resume(parse_id(next_token(rest)?)?)),
         "delete" => Ok(ScheduleCommand::Delete(parse_id(next_token(rest)?)?)),
         "add" => {
-            let (line, rest) = next_token(rest)?.ok_or(ArgsError::ScheduleUsage)?;
-            parse_post(When::Cron(Timing::cron(&line)?), rest).map(ScheduleCommand::Add)
+            let (when, rest) = parse_when(rest)?;
+            parse_post(when, rest).map(ScheduleCommand::Add)
         }
         "once" => {
-            let (mut at, mut rest) = next_token(rest)?.ok_or(ArgsError::ScheduleUsage)?;
-            // `2026-11-11 20:30` arrives as two words.
-            if let Some((time, after)) = next_token(rest)?
-                && !at.contains('T')
-                && time.contains(':')
-            {
-                at = format!("{at} {time}");
-                rest = after;
-            }
-            parse_post(When::Once(at), rest).map(ScheduleCommand::Add)
+            let (when, rest) = parse_once(rest)?;
+            parse_post(when, rest).map(ScheduleCommand::Add)
+        }
+        "edit" => {
+            let (id, rest) = next_token(rest)?.ok_or(ArgsError::ScheduleUsage)?;
+            let id = parse_id(Some((id, "")))?;
+            parse_change(rest).map(|change| ScheduleCommand::Edit(id, change))
         }
         _ => Err(ArgsError::ScheduleUsage),
+    }
+}
+
+/// A recurring rule: in words, which may take two words (`daily 20:30`),
+/// or a crontab line in quotes.
+fn parse_when(rest: &str) -> Result<(When, &str), ArgsError> {
+    let (first, rest) = next_token(rest)?.ok_or(ArgsError::ScheduleUsage)?;
+    if let Some((time, after)) = next_token(rest)?
+        && let Some(line) = words::cron_line(&format!("{first} {time}"))
+    {
+        return Ok((When::Cron(Timing::cron(&line)?), after));
+    }
+    Ok((When::Cron(Timing::recurring(&first)?), rest))
+}
+
+/// A one-off local time: `2026-11-11T20:30`, or `2026-11-11 20:30` as two
+/// words.
+fn parse_once(rest: &str) -> Result<(When, &str), ArgsError> {
+    let (mut at, mut rest) = next_token(rest)?.ok_or(ArgsError::ScheduleUsage)?;
+    if let Some((time, after)) = next_token(rest)?
+        && !at.contains('T')
+        && time.contains(':')
+    {
+        at = format!("{at} {time}");
+        rest = after;
+    }
+    Ok((When::Once(at), rest))
+}
+
+fn parse_change(rest: &str) -> Result<Change, ArgsError> {
+    let (word, after) = next_token(rest)?.ok_or(ArgsError::ScheduleUsage)?;
+    let end = |(when, rest): (When, &str)| {
+        if rest.trim().is_empty() {
+            Ok(Change::When(when))
+        } else {
+            Err(ArgsError::ScheduleUsage)
+        }
+    };
+    match word.to_lowercase().as_str() {
+        "text" | "文本" | "内容" => {
+            let text = after.trim();
+            if text.is_empty() {
+                Err(ArgsError::NoText)
+            } else if text.chars().count() > MAX_TEMPLATE_CHARS {
+                Err(ArgsError::TooLong)
+            } else {
+                Ok(Change::Text(text.to_owned()))
+            }
+        }
+        "once" => end(parse_once(after)?),
+        _ => end(parse_when(rest)?),
     }
 }
 
@@ -380,6 +438,66 @@ mod tests {
         }
         assert_eq!(post.targets, ["vip", "tg:-100123"]);
         assert_eq!(post.text, "Tomorrow: 🎁");
+    }
+
+    fn source(when: &When) -> String {
+        match when {
+            When::Cron(timing) => timing.source(),
+            When::Once(at) => format!("once {at}"),
+        }
+    }
+
+    #[test]
+    fn rules_in_words_in_both_languages() {
+        for (args, line, text) in [
+            (
+                "add daily 20:30 notice Draw tonight",
+                "30 20 * * *",
+                "Draw tonight",
+            ),
+            ("add 每周五 20:30 teaser 周五见", "30 20 * * 5", "周五见"),
+            ("add 工作日09:00 notice 早安", "0 9 * * 1,2,3,4,5", "早安"),
+            ("add \"weekends 10:00\" notice Hi", "0 10 * * 0,6", "Hi"),
+        ] {
+            let post = add(args);
+            assert_eq!(source(&post.when), line, "{args}");
+            assert_eq!(post.text, text, "{args}");
+        }
+        assert_eq!(
+            parse_schedule("add daily notice hi").unwrap_err(),
+            ArgsError::Timing(TimingError::FieldCount(1))
+        );
+    }
+
+    #[test]
+    fn edits_change_the_time_or_the_text() {
+        let edit = |args: &str| match parse_schedule(args) {
+            Ok(ScheduleCommand::Edit(id, change)) => (id, change),
+            other => panic!("{args}: {other:?}"),
+        };
+        let (id, change) = edit("edit 3 fri 21:00");
+        assert_eq!(id, 3);
+        assert!(matches!(&change, Change::When(w) if source(w) == "0 21 * * 5"));
+        let (_, change) = edit("edit #3 \"0 9 * * *\"");
+        assert!(matches!(&change, Change::When(w) if source(w) == "0 9 * * *"));
+        let (_, change) = edit("edit 3 once 2026-11-11 20:30");
+        assert!(matches!(&change, Change::When(w) if source(w) == "once 2026-11-11 20:30"));
+        assert_eq!(
+            edit("edit 3 text 今晚 8 点\n开奖").1,
+            Change::Text("今晚 8 点\n开奖".into())
+        );
+        assert_eq!(
+            parse_schedule("edit 3 daily 21:00 extra").unwrap_err(),
+            ArgsError::ScheduleUsage
+        );
+        assert_eq!(
+            parse_schedule("edit 3 text").unwrap_err(),
+            ArgsError::NoText
+        );
+        assert_eq!(
+            parse_schedule("edit x daily 21:00").unwrap_err(),
+            ArgsError::Id("x".into())
+        );
     }
 
     #[test]

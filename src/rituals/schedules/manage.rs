@@ -12,7 +12,7 @@ use sqlx::AnyConnection;
 
 use super::posts::{LOCAL_FORMAT, parse_moment};
 use super::{
-    command::{NewPost, ScheduleCommand, When},
+    command::{Change, NewPost, ScheduleCommand, When},
     store::Schedule,
     texts,
 };
@@ -67,6 +67,7 @@ impl Engine {
             ScheduleCommand::Pause(id)
             | ScheduleCommand::Resume(id)
             | ScheduleCommand::Delete(id)
+            | ScheduleCommand::Edit(id, _)
                 if self
                     .find_schedule(&mut conn, id, group, from)
                     .await?
@@ -98,7 +99,67 @@ impl Engine {
                 RichText::plain(texts::schedule_deleted(lang, id)),
                 Plan::Delete(id),
             ),
+            ScheduleCommand::Edit(id, change) => {
+                let (_, target) = self
+                    .find_schedule(&mut conn, id, group, from)
+                    .await?
+                    .context("the schedule was just found")?;
+                self.plan_edit(&mut conn, id, &target, change, lang).await?
+            }
         })
+    }
+
+    /// `/schedule edit`: a new time (its next run in the group's zone) or
+    /// a new text, checked like a new post's. The schedule keeps its id,
+    /// so the confirmations its posts collected stay with it.
+    async fn plan_edit(
+        &self,
+        conn: &mut AnyConnection,
+        id: i64,
+        group: &Group,
+        change: Change,
+        lang: Lang,
+    ) -> anyhow::Result<Outcome> {
+        match change {
+            Change::When(when) => {
+                let (timing, run) = match first_run(&when, group.timezone, self.now_ms(), lang) {
+                    Ok(found) => found,
+                    Err(why) => return Ok(say(why)),
+                };
+                let local = run.local.format(LOCAL_FORMAT).to_string();
+                let next = shown(&local, group.timezone);
+                Ok(planned(
+                    RichText::plain(texts::schedule_retimed(
+                        lang,
+                        id,
+                        &timing.describe(lang),
+                        &next,
+                    )),
+                    Plan::Retime {
+                        id,
+                        timing: timing.source(),
+                        next: (local, run.at_ms),
+                    },
+                ))
+            }
+            Change::Text(body) => {
+                let template =
+                    match Template::parse_with(&body, texts::POST_VARS, texts::POST_FUNCTIONS) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            let why = e.explain(lang);
+                            return Ok(say(format!("{}{why}", texts::post_rejected(lang))));
+                        }
+                    };
+                if let Some(why) = unknown_call(conn, &template, group, lang).await? {
+                    return Ok(say(format!("{}{why}", texts::post_rejected(lang))));
+                }
+                Ok(planned(
+                    RichText::plain(texts::schedule_retexted(lang, id)),
+                    Plan::Retext { id, body },
+                ))
+            }
+        }
     }
 
     /// `/timezone [zone]`: the group's zone shown, or changed with every
@@ -362,11 +423,11 @@ async fn schedule_list(
             if let Some(phrase) = &s.confirm {
                 marks.push_str(&format!(" ✋{phrase}"));
             }
+            let rule = Timing::from_source(&s.timing).map_or(s.timing, |t| t.describe(lang));
             text.push_str(&format!(
-                "\n#{} · {when} · {} · {}{marks}\n   {}",
+                "\n#{} · {when} · {} · {rule}{marks}\n   {}",
                 s.id,
                 s.kind.as_str(),
-                s.timing,
                 preview_of(&s.body)
             ));
         }

@@ -19,8 +19,8 @@ pub const RITUAL: Ritual = Ritual {
             aliases: &[],
             access: Access::Admin,
             help: Help {
-                en: "Scheduled posts: list, add, once, pause, resume, delete (admins)",
-                zh: "定时帖子：list、add、once、pause、resume、delete（管理员）",
+                en: "Scheduled posts: list, add (daily 20:30…), once, edit, pause, resume, delete (admins)",
+                zh: "定时帖子：list、add（每天 20:30…）、once、edit、pause、resume、delete（管理员）",
             },
             parse: |args| Ok(Command::Schedule(command::parse_schedule(args)?)),
         },

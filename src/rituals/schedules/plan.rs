@@ -23,6 +23,15 @@ pub(crate) enum Plan {
     Pause(i64),
     Resume(i64, Option<(String, i64)>),
     Delete(i64),
+    Retime {
+        id: i64,
+        timing: String,
+        next: (String, i64),
+    },
+    Retext {
+        id: i64,
+        body: String,
+    },
     Timezone {
         group: ChatId,
         zone: chrono_tz::Tz,
@@ -90,6 +99,14 @@ impl Plan {
             Plan::Delete(id) => {
                 super::store::delete(conn, id).await?;
                 engine.confirm_closed(id);
+                Ok(None)
+            }
+            Plan::Retime { id, timing, next } => {
+                super::store::set_timing(conn, id, &timing, (&next.0, next.1)).await?;
+                Ok(None)
+            }
+            Plan::Retext { id, body } => {
+                super::store::set_body(conn, id, &body).await?;
                 Ok(None)
             }
             Plan::Timezone { group, zone, moved } => {

@@ -94,6 +94,20 @@ pub fn schedule_resumed(lang: Lang, id: i64) -> String {
     }
 }
 
+pub fn schedule_retimed(lang: Lang, id: i64, rule: &str, next: &str) -> String {
+    match lang {
+        Zh => format!("✏️ 定时 #{id} 改为 {rule}，下次发送：{next}"),
+        En => format!("✏️ Schedule #{id} now runs {rule}; next run: {next}"),
+    }
+}
+
+pub fn schedule_retexted(lang: Lang, id: i64) -> String {
+    match lang {
+        Zh => format!("✏️ 定时 #{id} 的内容已更新，已收到的确认保留。"),
+        En => format!("✏️ Schedule #{id} has its new text; confirmations already given stay."),
+    }
+}
+
 pub fn schedule_finished(lang: Lang, id: i64) -> String {
     match lang {
         Zh => format!("定时 #{id} 的时间已经过去，不会再发送。"),

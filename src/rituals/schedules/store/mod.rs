@@ -144,6 +144,32 @@ pub async fn advance(
     Ok(())
 }
 
+/// A schedule's new timing and the next run it gives.
+pub async fn set_timing(
+    conn: &mut AnyConnection,
+    id: i64,
+    timing: &str,
+    next: (&str, i64),
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE schedules SET timing = $2, next_local = $3, next_at = $4 WHERE id = $1")
+        .bind(id)
+        .bind(timing)
+        .bind(next.0)
+        .bind(next.1)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_body(conn: &mut AnyConnection, id: i64, body: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE schedules SET body = $2 WHERE id = $1")
+        .bind(id)
+        .bind(body)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 pub async fn set_paused(conn: &mut AnyConnection, id: i64, paused: bool) -> sqlx::Result<()> {
     sqlx::query("UPDATE schedules SET paused = $2 WHERE id = $1")
         .bind(id)
