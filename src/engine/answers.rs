@@ -80,8 +80,9 @@ impl Engine {
     }
 
     /// Where the answer to a command typed in `group` goes: a member's
-    /// answer about themselves to their private chat when they opened one,
-    /// any other member's answer behind what the group is owed.
+    /// answer about themselves (and anyone's `/help`) to their private chat
+    /// when they opened one, any other member's answer behind what the
+    /// group is owed.
     pub(crate) async fn routing(
         &self,
         group: &Group,
@@ -89,10 +90,10 @@ impl Engine {
         role: Role,
         name: &str,
     ) -> anyhow::Result<Routing> {
-        if role != Role::Member {
-            return Ok(Routing::HERE);
-        }
-        if concerns_only_asker(name) {
+        // Admins' help is long: it goes to their private chat too, and
+        // their other answers stay where the group can see them.
+        let private = concerns_only_asker(name) && (role == Role::Member || name == "help");
+        if private {
             let mut conn = self.store.connection().await?;
             if store::members::has_private_chat(&mut conn, &from.id).await? {
                 return Ok(Routing {
@@ -101,6 +102,9 @@ impl Engine {
                     heading: Some(texts::about_group(group.lang, &group.title)),
                 });
             }
+        }
+        if role != Role::Member {
+            return Ok(Routing::HERE);
         }
         Ok(Routing {
             to: None,

@@ -38,7 +38,8 @@ impl Engine {
                 outcome.effect = Some(Box::new(InLang(lang, CouponPlan::Start(payload))));
                 outcome
             }
-            Command::Help => basics::start_text(lang, operator).into(),
+            Command::Help(None) => basics::start_text(lang, operator).into(),
+            Command::Help(Some(topic)) => basics::help_topic(&topic, lang, operator).into(),
             Command::Stop => tags::stop(lang),
             Command::Broadcast(command) if operator => {
                 let mut conn = self.store.connection().await?;
@@ -155,8 +156,11 @@ impl Engine {
         // Each ritual takes a connection of its own, if it needs one, and
         // gives it back before any platform call: SQLite has one.
         Ok(match command {
-            Command::Start(_) | Command::Help => {
+            Command::Start(_) | Command::Help(None) => {
                 basics::help_text(lang, role.may(Access::Admin)).into()
+            }
+            Command::Help(Some(topic)) => {
+                basics::help_topic(&topic, lang, role.may(Access::Admin)).into()
             }
             Command::Coupons(command) => {
                 coupons::coupons_in_group(self, command, group, from).await?

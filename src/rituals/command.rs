@@ -28,7 +28,8 @@ pub enum Command {
     /// `/start [payload]` in a private chat; a claim link's payload is
     /// `claim_<token>`.
     Start(Option<String>),
-    Help,
+    /// `/help [command or section]`.
+    Help(Option<String>),
     Invite,
     Top(TopScope),
     MyInvites,

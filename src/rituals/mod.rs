@@ -72,6 +72,8 @@ pub const RITUALS: &[&Ritual] = &[
 pub struct Ritual {
     /// Its name in logs.
     pub name: &'static str,
+    /// Where `/help` lists its commands.
+    pub section: Section,
     /// The commands it owns.
     pub commands: &'static [CommandSpec],
     /// The jobs it gives the scheduler, run on every tick.
@@ -89,6 +91,10 @@ pub struct CommandSpec {
     pub access: Access,
     /// Its line in `/help` and the command menus.
     pub help: Help,
+    /// Its forms, one per line, for `/help <command>`.
+    pub usage: Help,
+    /// One command as typed, which parses (a test checks).
+    pub example: &'static str,
     /// Its arguments, typed.
     pub parse: fn(&str) -> Result<Command, CommandError>,
 }
@@ -105,6 +111,59 @@ impl Help {
             Lang::En => self.en,
             Lang::Zh => self.zh,
         }
+    }
+}
+
+/// The parts `/help` lists commands in, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Start,
+    Invites,
+    Posts,
+    Draws,
+    Coupons,
+    Guard,
+    Campaigns,
+}
+
+impl Section {
+    pub const ALL: [Section; 7] = [
+        Section::Start,
+        Section::Invites,
+        Section::Posts,
+        Section::Draws,
+        Section::Coupons,
+        Section::Guard,
+        Section::Campaigns,
+    ];
+
+    /// Its heading, which `/help <heading>` also answers to.
+    pub fn title(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Section::Start, Lang::En) => "Start",
+            (Section::Start, Lang::Zh) => "开始",
+            (Section::Invites, Lang::En) => "Invites",
+            (Section::Invites, Lang::Zh) => "邀请",
+            (Section::Posts, Lang::En) => "Posts",
+            (Section::Posts, Lang::Zh) => "帖子",
+            (Section::Draws, Lang::En) => "Draws",
+            (Section::Draws, Lang::Zh) => "抽奖",
+            (Section::Coupons, Lang::En) => "Coupons",
+            (Section::Coupons, Lang::Zh) => "券码",
+            (Section::Guard, Lang::En) => "Guard",
+            (Section::Guard, Lang::Zh) => "群管",
+            (Section::Campaigns, Lang::En) => "Campaigns",
+            (Section::Campaigns, Lang::Zh) => "活动",
+        }
+    }
+
+    /// The section a word names, in either language.
+    pub fn named(word: &str) -> Option<Section> {
+        Section::ALL.into_iter().find(|section| {
+            [Lang::En, Lang::Zh]
+                .iter()
+                .any(|lang| section.title(*lang).eq_ignore_ascii_case(word))
+        })
     }
 }
 
@@ -159,6 +218,24 @@ pub fn parse(
         Some(invocation) => parse_invocation(&invocation),
         None => Ok(None),
     }
+}
+
+/// Each section with the commands in it that `admin` (or a member) may
+/// use; empty sections left out.
+pub fn sections(admin: bool) -> Vec<(Section, Vec<&'static CommandSpec>)> {
+    Section::ALL
+        .into_iter()
+        .map(|section| {
+            let specs = RITUALS
+                .iter()
+                .filter(|ritual| ritual.section == section)
+                .flat_map(|ritual| ritual.commands)
+                .filter(|spec| admin || spec.access == Access::Member)
+                .collect::<Vec<_>>();
+            (section, specs)
+        })
+        .filter(|(_, specs)| !specs.is_empty())
+        .collect()
 }
 
 /// `(command, help line)` for members, or for admins and operators.

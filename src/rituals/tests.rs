@@ -107,6 +107,55 @@ fn help_lines_split_every_command_between_members_and_admins() {
     }
 }
 
+/// Every command has its forms in both languages, starting with its name,
+/// and an example that parses as that command.
+#[test]
+fn every_command_has_usage_and_an_example_that_parses() {
+    for spec in commands() {
+        for lang in [Lang::En, Lang::Zh] {
+            let usage = spec.usage.get(lang);
+            assert!(
+                usage.starts_with(&format!("/{}", spec.name)),
+                "/{}: {usage}",
+                spec.name
+            );
+        }
+        let parsed = p(spec.example);
+        assert!(
+            matches!(parsed, Ok(Some(_))),
+            "/{}'s example {:?}: {parsed:?}",
+            spec.name,
+            spec.example
+        );
+        let invocation = crate::domain::command::Invocation::read(spec.example, '/', "hearth_bot")
+            .expect("an example is a command");
+        assert!(spec.answers_to(invocation.name()), "{}", spec.example);
+    }
+}
+
+/// `/help` lists every command in one section: members theirs, admins all.
+#[test]
+fn sections_hold_every_command_once() {
+    let listed = |admin| -> Vec<&str> {
+        sections(admin)
+            .into_iter()
+            .flat_map(|(_, specs)| specs)
+            .map(|spec| spec.name)
+            .collect()
+    };
+    let all = listed(true);
+    assert_eq!(all.len(), commands().count());
+    let mut unique = all.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), all.len());
+    let members = listed(false);
+    assert_eq!(members.len(), help_lines(Lang::En, false).len());
+    for word in ["invites", "邀请", "Guard", "群管"] {
+        assert!(Section::named(word).is_some(), "{word}");
+    }
+}
+
 /// Arguments ask for more than the name's access only for `/top all`
 /// and for changes to what belongs to the operator (snippets, pools).
 #[test]

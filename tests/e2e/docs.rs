@@ -55,3 +55,22 @@ fn the_readme_schedule_examples_parse() {
         assert!(parsed.is_ok(), "/schedule {args}: {parsed:?}");
     }
 }
+
+/// The README's command tables name every command there is.
+#[test]
+fn the_readme_tables_name_every_command() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let named: Vec<&str> = readme
+        .lines()
+        .filter(|line| line.starts_with("| `/"))
+        .filter_map(|line| line.split('|').nth(1))
+        .flat_map(|cell| cell.split("`/").skip(1))
+        .map(|rest| rest.split([' ', '`', '\\']).next().unwrap_or_default())
+        .collect();
+    let missing: Vec<&str> = hearth::rituals::commands()
+        .map(|spec| spec.name)
+        .filter(|name| !named.contains(name))
+        .collect();
+    assert!(missing.is_empty(), "the README's tables lack {missing:?}");
+}

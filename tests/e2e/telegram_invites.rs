@@ -2,6 +2,7 @@
 //! server, each scenario on SQLite and on PostgreSQL.
 
 use crate::{on_both_databases, support};
+use hearth::{domain::Lang, rituals::basics::command_help};
 use std::time::Duration;
 
 use support::{OPERATOR, PACE, TestApp, TestDb, bot, member_update, user};
@@ -528,6 +529,70 @@ async fn help_and_command_menus_differ_for_members_and_admins(db: TestDb) {
     );
     let private = app.ask(1, &user(1, "Alice"), "/start").await;
     assert!(private.plain().contains("I am Hearth"));
+
+    // The menus are the command table, in both languages.
+    for menu in &menus {
+        let lang = match menu["language_code"].as_str() {
+            Some("zh") => Lang::Zh,
+            _ => Lang::En,
+        };
+        let admin = menu["scope"]["type"] == "all_chat_administrators";
+        let mut expected = hearth::rituals::help_lines(lang, false);
+        if admin {
+            expected.extend(hearth::rituals::help_lines(lang, true));
+        }
+        let listed: Vec<(&str, &str)> = menu["commands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["command"].as_str().unwrap(),
+                    c["description"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(listed, expected, "{menu}");
+    }
+
+    // `/help <command>` for every command, in English in private and in
+    // Chinese in a group.
+    for spec in hearth::rituals::commands() {
+        let page = app
+            .ask(1, &user(1, "Alice"), &format!("/help {}", spec.name))
+            .await
+            .plain();
+        assert_eq!(page, command_help(spec, Lang::En));
+        assert!(page.contains("Example: /"), "{page}");
+    }
+    let op = user(OPERATOR, "Op");
+    app.ask(GROUP, &op, "/lang zh").await;
+    for spec in hearth::rituals::commands() {
+        let page = app
+            .ask(GROUP, &op, &format!("/help /{}", spec.name))
+            .await
+            .plain();
+        assert_eq!(page, command_help(spec, Lang::Zh));
+    }
+    let section = app.ask(GROUP, &op, "/help 抽奖").await.plain();
+    assert!(section.starts_with("▸ 抽奖\n/wheel — "), "{section}");
+    let unknown = app.ask(GROUP, &op, "/help frob").await.plain();
+    assert_eq!(unknown, "没有 `frob` 这个命令或分类；发送 /help 查看全部。");
+
+    // Once the operator opened a private chat, their long help goes there.
+    app.ask(OPERATOR, &op, "/start").await;
+    let before = app.tg.sent_to(OPERATOR).len();
+    let in_group = app.tg.sent_to(GROUP).len();
+    app.say(GROUP, &op, "/help");
+    let help = app.next_message(OPERATOR, before).await.plain();
+    assert!(help.contains("你可以使用（含管理员命令）："), "{help}");
+    assert!(help.contains("▸ 群管\n"), "{help}");
+    app.settle().await;
+    assert_eq!(
+        app.tg.sent_to(GROUP).len(),
+        in_group,
+        "nothing in the group"
+    );
 }
 
 async fn an_operator_adopts_a_group_where_they_are_admin(db: TestDb) {

@@ -1,6 +1,6 @@
 //! The audit log of admin actions.
 
-use super::{CommandSpec, Help, Ritual};
+use super::{CommandSpec, Help, Ritual, Section};
 use crate::{
     domain::command::Access,
     rituals::{command::Command, roles::command as role_command},
@@ -10,6 +10,7 @@ use crate::{domain::RichText, engine::Engine, store::groups::Group};
 
 pub const RITUAL: Ritual = Ritual {
     name: "audit",
+    section: Section::Guard,
     commands: &[CommandSpec {
         name: "log",
         aliases: &[],
@@ -18,6 +19,11 @@ pub const RITUAL: Ritual = Ritual {
             en: "The latest admin actions: /log [n] (admins)",
             zh: "最近的管理操作记录：/log [条数]（管理员）",
         },
+        usage: Help {
+            en: "/log [n]",
+            zh: "/log [条数]",
+        },
+        example: "/log 20",
         parse: |args| Ok(Command::Log(role_command::parse_log(args)?)),
     }],
     jobs: &[],

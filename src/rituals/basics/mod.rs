@@ -8,7 +8,7 @@ pub(crate) mod pruning;
 use crate::rituals::command::CommandError;
 use async_trait::async_trait;
 
-use super::{CommandSpec, Help, Job, Ritual};
+use super::{CommandSpec, Help, Job, Ritual, Section};
 use crate::{
     domain::{ChatId, Lang, RichText, command::Access},
     engine::{
@@ -21,6 +21,7 @@ use crate::{
 
 pub const RITUAL: Ritual = Ritual {
     name: "basics",
+    section: Section::Start,
     commands: &[
         CommandSpec {
             name: "start",
@@ -30,6 +31,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Start here: your codes, your claims and this list",
                 zh: "从这里开始：你的券码、领奖和本列表",
             },
+            usage: Help {
+                en: "/start",
+                zh: "/start",
+            },
+            example: "/start",
             parse: |args| Ok(Command::Start(parse_start(args))),
         },
         CommandSpec {
@@ -40,7 +46,12 @@ pub const RITUAL: Ritual = Ritual {
                 en: "What you can do here",
                 zh: "查看可用命令",
             },
-            parse: |_| Ok(Command::Help),
+            usage: Help {
+                en: "/help [command or section]",
+                zh: "/help [命令或分类]",
+            },
+            example: "/help top",
+            parse: |args| Ok(Command::Help(parse_help(args))),
         },
         CommandSpec {
             name: "lang",
@@ -50,6 +61,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Set the group language: /lang zh or /lang en (admins)",
                 zh: "设置群语言：/lang zh 或 /lang en（管理员）",
             },
+            usage: Help {
+                en: "/lang zh|en",
+                zh: "/lang zh|en",
+            },
+            example: "/lang zh",
             parse: |args| Ok(Command::Lang(parse_lang(args)?)),
         },
         CommandSpec {
@@ -60,6 +76,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Register this group (operators)",
                 zh: "登记本群（运营者）",
             },
+            usage: Help {
+                en: "/adopt (in the group, as an operator who is its admin)",
+                zh: "/adopt（在群里，由身为群管理员的运营者发送）",
+            },
+            example: "/adopt",
             parse: |_| Ok(Command::Adopt),
         },
         CommandSpec {
@@ -70,6 +91,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "In a private chat: is the bot well, and what did it skip (operators)",
                 zh: "私聊发送：机器人是否正常，跳过了哪些更新（运营者）",
             },
+            usage: Help {
+                en: "/status (in a private chat)",
+                zh: "/status（私聊）",
+            },
+            example: "/status",
             parse: |_| Ok(Command::Status),
         },
     ],
@@ -103,18 +129,62 @@ pub(crate) fn start_text(lang: Lang, operator: bool) -> RichText {
     text
 }
 
+/// `/help`: the commands `admin` (or a member) may use, by section, and
+/// how to ask about one.
 pub(crate) fn help_text(lang: Lang, admin: bool) -> RichText {
-    let mut out = String::from(texts::help_member_header(lang));
-    for (cmd, about) in super::help_lines(lang, false) {
-        out.push_str(&format!("\n/{cmd} — {about}"));
-    }
-    if admin {
-        out.push_str(&format!("\n\n{}", texts::help_admin_header(lang)));
-        for (cmd, about) in super::help_lines(lang, true) {
-            out.push_str(&format!("\n/{cmd} — {about}"));
+    let mut out = String::from(texts::help_header(lang, admin));
+    for (section, specs) in super::sections(admin) {
+        out.push_str(&format!("\n\n▸ {}", section.title(lang)));
+        for spec in specs {
+            out.push_str(&format!("\n/{} — {}", spec.name, spec.help.get(lang)));
         }
     }
+    out.push_str(&format!("\n\n{}", texts::help_footer(lang)));
     RichText::plain(out)
+}
+
+/// `/help <command or section>`: a command's forms, an example and who may
+/// use it; a section's commands; or what to ask instead.
+pub(crate) fn help_topic(topic: &str, lang: Lang, admin: bool) -> RichText {
+    let name = topic.trim_start_matches(['/', '!']).to_lowercase();
+    if let Some(spec) = super::command(&name) {
+        return RichText::plain(command_help(spec, lang));
+    }
+    let Some(section) = super::Section::named(topic) else {
+        return RichText::plain(texts::help_unknown(lang, topic));
+    };
+    let mut out = format!("▸ {}", section.title(lang));
+    let specs = super::sections(admin)
+        .into_iter()
+        .find(|(s, _)| *s == section)
+        .map(|(_, specs)| specs)
+        .unwrap_or_default();
+    for spec in specs {
+        out.push_str(&format!("\n/{} — {}", spec.name, spec.help.get(lang)));
+    }
+    out.push_str(&format!("\n\n{}", texts::help_footer(lang)));
+    RichText::plain(out)
+}
+
+/// One command's page.
+pub fn command_help(spec: &CommandSpec, lang: Lang) -> String {
+    format!(
+        "/{} — {}\n\n{}\n{}\n\n{}{}\n{}",
+        spec.name,
+        spec.help.get(lang),
+        texts::usage_heading(lang),
+        spec.usage.get(lang),
+        texts::example_heading(lang),
+        spec.example,
+        texts::who_may(lang, spec.access),
+    )
+}
+
+/// `/help` takes one word: a command (with or without its `/`) or a
+/// section's heading.
+fn parse_help(args: &str) -> Option<String> {
+    let word = args.split_whitespace().next()?;
+    Some(word.chars().take(32).collect())
 }
 
 /// `/lang zh|en`.

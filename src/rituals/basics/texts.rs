@@ -30,16 +30,52 @@ pub fn start_private(lang: Lang) -> &'static str {
     }
 }
 
-pub fn help_member_header(lang: Lang) -> &'static str {
-    match lang {
-        Zh => "你可以使用：",
-        En => "What you can do here:",
+pub fn help_header(lang: Lang, admin: bool) -> &'static str {
+    match (lang, admin) {
+        (Zh, false) => "你可以使用：",
+        (En, false) => "What you can do here:",
+        (Zh, true) => "你可以使用（含管理员命令）：",
+        (En, true) => "What you can do here, admin commands included:",
     }
 }
 
-pub fn help_admin_header(lang: Lang) -> &'static str {
+pub fn help_footer(lang: Lang) -> &'static str {
     match lang {
-        Zh => "管理员命令：",
-        En => "Admin commands:",
+        Zh => "发送 /help <命令> 查看用法和示例，例如 /help top。",
+        En => "Send /help <command> for its usage and an example, e.g. /help top.",
+    }
+}
+
+pub fn help_unknown(lang: Lang, topic: &str) -> String {
+    let topic: String = topic.chars().take(32).collect();
+    match lang {
+        Zh => format!("没有 `{topic}` 这个命令或分类；发送 /help 查看全部。"),
+        En => format!("There is no command or section `{topic}`; /help lists them all."),
+    }
+}
+
+pub fn usage_heading(lang: Lang) -> &'static str {
+    match lang {
+        Zh => "用法：",
+        En => "Usage:",
+    }
+}
+
+pub fn example_heading(lang: Lang) -> &'static str {
+    match lang {
+        Zh => "示例：",
+        En => "Example: ",
+    }
+}
+
+pub fn who_may(lang: Lang, access: crate::domain::command::Access) -> &'static str {
+    use crate::domain::command::Access;
+    match (lang, access) {
+        (Zh, Access::Member) => "可用者：所有成员",
+        (En, Access::Member) => "Who: every member",
+        (Zh, Access::Admin) => "可用者：群管理员、助理和运营者",
+        (En, Access::Admin) => "Who: group admins, assistants and operators",
+        (Zh, Access::Operator) => "可用者：运营者",
+        (En, Access::Operator) => "Who: operators",
     }
 }

@@ -7,7 +7,7 @@ pub(crate) mod steps;
 pub mod store;
 pub mod texts;
 
-use super::{CommandSpec, Help, Job, Ritual};
+use super::{CommandSpec, Help, Job, Ritual, Section};
 use crate::{domain::command::Access, rituals::command::Command};
 
 use self::command::CampaignCommand;
@@ -18,6 +18,7 @@ use crate::{
 
 pub const RITUAL: Ritual = Ritual {
     name: "campaigns",
+    section: Section::Campaigns,
     commands: &[CommandSpec {
         name: "campaign",
         aliases: &[],
@@ -26,6 +27,11 @@ pub const RITUAL: Ritual = Ritual {
             en: "Campaign playbooks: start <playbook> <date> [--groups …], status, pause, resume, stop (operators)",
             zh: "活动剧本：start <剧本> <日期> [--groups …]、status、pause、resume、stop（运营者）",
         },
+        usage: Help {
+            en: "/campaign\n/campaign start <playbook> <YYYY-MM-DD> [--groups <ids or set>]\n/campaign status|pause|resume|stop <playbook>",
+            zh: "/campaign\n/campaign start <剧本> <YYYY-MM-DD> [--groups <群编号或群组名>]\n/campaign status|pause|resume|stop <剧本>",
+        },
+        example: "/campaign start double11 2026-11-01 --groups south",
         parse: |args| Ok(Command::Campaign(command::parse(args)?)),
     }],
     jobs: &[Job {

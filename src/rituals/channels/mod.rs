@@ -6,7 +6,7 @@ pub(crate) mod funnel;
 pub mod store;
 pub mod texts;
 
-use super::{CommandSpec, Help, Ritual};
+use super::{CommandSpec, Help, Ritual, Section};
 use crate::{domain::command::Access, rituals::command::Command};
 
 use self::command::ChannelCommand;
@@ -18,6 +18,7 @@ use crate::{
 
 pub const RITUAL: Ritual = Ritual {
     name: "channels",
+    section: Section::Invites,
     commands: &[
         CommandSpec {
             name: "channel",
@@ -27,6 +28,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Channel links: /channel add <name>; live codes: /channel live <name> <set> [cap] (operators)",
                 zh: "渠道链接：/channel add <名称>；群活码：/channel live <名称> <群组> [上限]（运营者）",
             },
+            usage: Help {
+                en: "/channel add <name>\n/channel live <name> <group set> [members per group]",
+                zh: "/channel add <名称>\n/channel live <名称> <群组名> [每群人数]",
+            },
+            example: "/channel add poster",
             parse: |args| Ok(Command::Channel(command::parse(args)?)),
         },
         CommandSpec {
@@ -37,6 +43,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "What each channel brought: joins, stayers after 7 days, audited removals (admins)",
                 zh: "各渠道带来的成员：加入、留存 7 天、审核移出（管理员）",
             },
+            usage: Help {
+                en: "/channels",
+                zh: "/channels",
+            },
+            example: "/channels",
             parse: |_| Ok(Command::Channels),
         },
         CommandSpec {
@@ -47,6 +58,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Joined → stayed 7 days → active → got a code → redeemed; /funnel <campaign> for a campaign (admins)",
                 zh: "转化漏斗：加入 → 留存 7 天 → 活跃 → 领券 → 核销；/funnel <活动名> 查看某个活动（管理员）",
             },
+            usage: Help {
+                en: "/funnel [campaign]",
+                zh: "/funnel [活动名]",
+            },
+            example: "/funnel double11",
             parse: |args| Ok(Command::Funnel(command::parse_funnel(args)?)),
         },
     ],

@@ -4,12 +4,13 @@ pub(crate) mod acks;
 pub(crate) mod replies;
 pub mod texts;
 
-use super::{CommandSpec, Help, Ritual};
+use super::{CommandSpec, Help, Ritual, Section};
 use crate::rituals::command::CommandError;
 use crate::{domain::command::Access, rituals::command::Command};
 
 pub const RITUAL: Ritual = Ritual {
     name: "confirmations",
+    section: Section::Posts,
     commands: &[CommandSpec {
         name: "acks",
         aliases: &[],
@@ -18,6 +19,11 @@ pub const RITUAL: Ritual = Ritual {
             en: "Who confirmed a notice: /acks <id> (admins)",
             zh: "查看通知的确认人数：/acks <编号>（管理员）",
         },
+        usage: Help {
+            en: "/acks <schedule id>",
+            zh: "/acks <定时编号>",
+        },
+        example: "/acks 3",
         parse: |args| Ok(Command::Acks(parse_acks(args)?)),
     }],
     jobs: &[],

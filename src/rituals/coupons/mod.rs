@@ -8,7 +8,7 @@ pub mod rules;
 pub mod store;
 pub mod texts;
 
-use super::{CommandSpec, Help, Ritual};
+use super::{CommandSpec, Help, Ritual, Section};
 use crate::{domain::command::Access, rituals::command::Command};
 
 use self::{command::CouponsCommand, pools::CouponPlan, rules::Code};
@@ -19,6 +19,7 @@ use crate::{
 
 pub const RITUAL: Ritual = Ritual {
     name: "coupons",
+    section: Section::Coupons,
     commands: &[
         CommandSpec {
             name: "coupons",
@@ -28,6 +29,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Coupon stock; limit <pool> <n> per member; alert <pool> <n> low-stock alert; allow <pool> <groups> where it pays (admins)",
                 zh: "券池库存；limit <券池> <n> 每人数量；alert <券池> <n> 库存提醒；allow <券池> <群…> 可用的群（管理员）",
             },
+            usage: Help {
+                en: "/coupons\n/coupons limit <pool> <n>\n/coupons alert <pool> <n>\n/coupons allow <pool> <groups or set>…|all",
+                zh: "/coupons\n/coupons limit <券池> <n>\n/coupons alert <券池> <n>\n/coupons allow <券池> <群或群组>…|all",
+            },
+            example: "/coupons alert tea 50",
             parse: |args| Ok(Command::Coupons(command::parse_coupons(args)?)),
         },
         CommandSpec {
@@ -38,6 +44,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Mark a code used: /redeem <code> (admins)",
                 zh: "核销券码：/redeem <券码>（管理员）",
             },
+            usage: Help {
+                en: "/redeem <code>",
+                zh: "/redeem <券码>",
+            },
+            example: "/redeem TEA-0001",
             parse: |args| Ok(Command::Redeem(command::parse_redeem(args)?)),
         },
         CommandSpec {
@@ -48,6 +59,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Your coupon codes (in a private chat)",
                 zh: "私聊查看你获得的券码",
             },
+            usage: Help {
+                en: "/mycodes (in a private chat)",
+                zh: "/mycodes（私聊）",
+            },
+            example: "/mycodes",
             parse: |_| Ok(Command::MyCodes),
         },
     ],

@@ -5,13 +5,14 @@ pub(crate) mod presses;
 pub mod store;
 pub mod texts;
 
-use super::{CommandSpec, Help, Job, Ritual};
+use super::{CommandSpec, Help, Job, Ritual, Section};
 use crate::{domain::command::Access, rituals::command::Command};
 
 use crate::{domain::RichText, engine::Engine, store::groups::Group};
 
 pub const RITUAL: Ritual = Ritual {
     name: "draws",
+    section: Section::Draws,
     commands: &[CommandSpec {
         name: "draws",
         aliases: &[],
@@ -20,6 +21,11 @@ pub const RITUAL: Ritual = Ritual {
             en: "Recent draws and their results",
             zh: "最近的红包、转盘等活动和结果",
         },
+        usage: Help {
+            en: "/draws",
+            zh: "/draws",
+        },
+        example: "/draws",
         parse: |_| Ok(Command::Draws),
     }],
     jobs: &[Job {

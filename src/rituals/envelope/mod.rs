@@ -19,7 +19,7 @@ use self::{
     command::{EnvelopeCommand, NewEnvelope},
     rules::EnvelopeParams,
 };
-use super::{CommandSpec, Help, Ritual};
+use super::{CommandSpec, Help, Ritual, Section};
 use crate::{
     domain::{
         ChatId, Lang, RichText, amount::Amount, command::Access, draw::DrawKind, fairness::Seed,
@@ -41,6 +41,7 @@ use crate::{
 
 pub const RITUAL: Ritual = Ritual {
     name: "envelope",
+    section: Section::Draws,
     commands: &[CommandSpec {
         name: "envelope",
         aliases: &["hongbao"],
@@ -49,6 +50,11 @@ pub const RITUAL: Ritual = Ritual {
             en: "Lucky red envelope: /envelope <total> <shares> [prize for the luckiest]; close <id> ends it (admins)",
             zh: "发拼手气红包：/envelope <总额> <份数> [手气王奖品]；close <编号> 提前结束（管理员）",
         },
+        usage: Help {
+            en: "/envelope <total> <shares> [prize for the luckiest]\n/envelope close <id>",
+            zh: "/envelope <总额> <份数> [手气最佳奖品]\n/envelope close <编号>",
+        },
+        example: "/envelope 88.88 10 奶茶券[tea]",
         parse: |args| Ok(Command::Envelope(command::parse(args)?)),
     }],
     jobs: &[],

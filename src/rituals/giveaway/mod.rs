@@ -22,7 +22,7 @@ use self::{
     command::{GiveawayCommand, Reroll},
     rules::{GiveawayParams, Unmet},
 };
-use super::{CommandSpec, Help, Ritual};
+use super::{CommandSpec, Help, Ritual, Section};
 use crate::{
     domain::{
         ChatId, Lang, RichText, command::Access, deadline::moment_after, draw::DrawKind,
@@ -38,6 +38,7 @@ use crate::{
 
 pub const RITUAL: Ritual = Ritual {
     name: "giveaway",
+    section: Section::Draws,
     commands: &[
         CommandSpec {
             name: "giveaway",
@@ -47,6 +48,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Giveaway: /giveaway <winners> <until> [prize] [--hours H] [--invites K]; close <id> draws now (admins)",
                 zh: "抽奖：/giveaway <人数> <截止> [奖品] [--hours 小时] [--invites 人数]；close <编号> 立即开奖（管理员）",
             },
+            usage: Help {
+                en: "/giveaway <winners> <until> [prize] [--hours H] [--invites K] [--audited]\n/giveaway close <id>",
+                zh: "/giveaway <中奖人数> <截止> [奖品] [--hours H] [--invites K] [--audited]\n/giveaway close <编号>",
+            },
+            example: "/giveaway 3 21:00 Gift box --invites 2",
             parse: |args| Ok(Command::Giveaway(command::parse(args)?)),
         },
         CommandSpec {
@@ -57,6 +63,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Replace winners who did not claim: /reroll <id> [n] (admins)",
                 zh: "重抽未领奖的中奖者：/reroll <编号> [人数]（管理员）",
             },
+            usage: Help {
+                en: "/reroll <id> [n]",
+                zh: "/reroll <编号> [人数]",
+            },
+            example: "/reroll 12 1",
             parse: |args| Ok(Command::Reroll(command::parse_reroll(args)?)),
         },
     ],

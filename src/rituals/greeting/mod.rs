@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use sqlx::AnyConnection;
 
-use super::{CommandSpec, Help, Ritual};
+use super::{CommandSpec, Help, Ritual, Section};
 use crate::{
     domain::{
         RichText,
@@ -38,6 +38,7 @@ use crate::{
 
 pub const RITUAL: Ritual = Ritual {
     name: "greeting",
+    section: Section::Invites,
     commands: &[
         CommandSpec {
             name: "setwelcome",
@@ -47,6 +48,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Show or change the welcome template (admins)",
                 zh: "查看或修改欢迎模板（管理员）",
             },
+            usage: Help {
+                en: "/setwelcome [template]",
+                zh: "/setwelcome [模板]",
+            },
+            example: "/setwelcome 欢迎 {{newcomer}}！感谢 {{inviter}} 的邀请",
             parse: parse_setwelcome,
         },
         CommandSpec {
@@ -57,6 +63,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Bring friends; they count for you",
                 zh: "邀请好友（计入你的名下）",
             },
+            usage: Help {
+                en: "/invite",
+                zh: "/invite",
+            },
+            example: "/invite",
             parse: |_| Ok(Command::Invite),
         },
         CommandSpec {
@@ -67,6 +78,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Your effective invites and rank",
                 zh: "查看你的有效邀请数和排名",
             },
+            usage: Help {
+                en: "/myinvites",
+                zh: "/myinvites",
+            },
+            example: "/myinvites",
             parse: |_| Ok(Command::MyInvites),
         },
     ],

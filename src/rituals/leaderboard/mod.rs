@@ -9,7 +9,7 @@ pub mod store;
 use sqlx::AnyConnection;
 
 use self::{command::TopScope, rules::Standing};
-use super::{CommandSpec, Help, Ritual};
+use super::{CommandSpec, Help, Ritual, Section};
 use crate::{
     domain::{DisplayName, Lang, RichText, command::Access},
     engine::{Engine, Person},
@@ -19,6 +19,7 @@ use crate::{
 
 pub const RITUAL: Ritual = Ritual {
     name: "leaderboard",
+    section: Section::Invites,
     commands: &[CommandSpec {
         name: "top",
         aliases: &[],
@@ -27,6 +28,11 @@ pub const RITUAL: Ritual = Ritual {
             en: "Effective-invite leaderboard (/top N)",
             zh: "有效邀请排行榜（/top N）",
         },
+        usage: Help {
+            en: "/top [N]\n/top all [N] (operators: across your groups)",
+            zh: "/top [N]\n/top all [N]（运营者：你所有的群）",
+        },
+        example: "/top 20",
         parse: |args| Ok(Command::Top(command::parse_top(args)?)),
     }],
     jobs: &[],

@@ -5,7 +5,7 @@ pub mod command;
 pub mod store;
 pub mod texts;
 
-use super::{CommandSpec, Help, Job, Ritual};
+use super::{CommandSpec, Help, Job, Ritual, Section};
 use crate::{domain::command::Access, rituals::command::Command};
 
 use self::command::MilestoneCommand;
@@ -16,6 +16,7 @@ use crate::{
 
 pub const RITUAL: Ritual = Ritual {
     name: "milestones",
+    section: Section::Invites,
     commands: &[CommandSpec {
         name: "milestone",
         aliases: &["milestones"],
@@ -24,6 +25,11 @@ pub const RITUAL: Ritual = Ritual {
             en: "Invite milestones: /milestone add <invites> [pool] gives a code and a certificate; remove <invites> (admins)",
             zh: "邀请里程碑：/milestone add <人数> [券池] 发放券码和证书；remove <人数> 删除（管理员）",
         },
+        usage: Help {
+            en: "/milestone\n/milestone add <invites> [pool]\n/milestone remove <invites>",
+            zh: "/milestone\n/milestone add <人数> [券池]\n/milestone remove <人数>",
+        },
+        example: "/milestone add 10 vip",
         parse: |args| Ok(Command::Milestone(command::parse(args)?)),
     }],
     jobs: &[Job {

@@ -17,7 +17,7 @@ use self::{
     command::NthCommand,
     rules::{NthParams, Rule},
 };
-use super::{CommandSpec, Help, Ritual};
+use super::{CommandSpec, Help, Ritual, Section};
 use crate::{
     domain::{
         ChatId, Lang, RichText, command::Access, deadline::moment_after, draw::DrawKind,
@@ -33,6 +33,7 @@ use crate::{
 
 pub const RITUAL: Ritual = Ritual {
     name: "nth_reply",
+    section: Section::Draws,
     commands: &[CommandSpec {
         name: "nth",
         aliases: &[],
@@ -41,6 +42,11 @@ pub const RITUAL: Ritual = Ritual {
             en: "The Nth reply wins: /nth <N> <until> [prize], or /nth every <M> …; close <id> (admins)",
             zh: "第 N 位回复中奖：/nth <N> <截止> [奖品]，或 /nth every <M> …；close <编号>（管理员）",
         },
+        usage: Help {
+            en: "/nth <N> <until> [prize]\n/nth every <M> <until> [prize]\n/nth close <id>",
+            zh: "/nth <N> <截止> [奖品]\n/nth every <M> <截止> [奖品]\n/nth close <编号>",
+        },
+        example: "/nth 88 21:00 奶茶券",
         parse: |args| Ok(Command::Nth(command::parse(args)?)),
     }],
     jobs: &[],

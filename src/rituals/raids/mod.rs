@@ -4,10 +4,11 @@ pub mod rules;
 pub mod store;
 pub(crate) mod watch;
 
-use super::{Job, Ritual};
+use super::{Job, Ritual, Section};
 
 pub const RITUAL: Ritual = Ritual {
     name: "raids",
+    section: Section::Guard,
     commands: &[],
     jobs: &[Job {
         name: "raid endings",

@@ -3,7 +3,7 @@
 pub mod command;
 pub mod texts;
 
-use super::{CommandSpec, Help, Ritual};
+use super::{CommandSpec, Help, Ritual, Section};
 use crate::{domain::command::Access, rituals::command::Command};
 
 use self::command::AssistantCommand;
@@ -14,6 +14,7 @@ use crate::{
 
 pub const RITUAL: Ritual = Ritual {
     name: "roles",
+    section: Section::Guard,
     commands: &[CommandSpec {
         name: "assistant",
         aliases: &["assistants"],
@@ -22,6 +23,11 @@ pub const RITUAL: Ritual = Ritual {
             en: "Assistants here: /assistant add|remove <member>; they may use admin commands (operators)",
             zh: "本群助理：/assistant add|remove <成员>，助理可用管理员命令（运营者）",
         },
+        usage: Help {
+            en: "/assistant\n/assistant add|remove <member>",
+            zh: "/assistant\n/assistant add|remove <成员>",
+        },
+        example: "/assistant add @bob",
         parse: |args| Ok(Command::Assistant(command::parse_assistant(args)?)),
     }],
     jobs: &[],

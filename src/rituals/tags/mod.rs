@@ -7,7 +7,7 @@ pub mod texts;
 
 use async_trait::async_trait;
 
-use super::{CommandSpec, Help, Job, Ritual};
+use super::{CommandSpec, Help, Job, Ritual, Section};
 use crate::engine::{
     commands::Outcome,
     effect::{Cx, Effect},
@@ -25,6 +25,7 @@ use crate::{
 
 pub const RITUAL: Ritual = Ritual {
     name: "tags",
+    section: Section::Posts,
     commands: &[
         CommandSpec {
             name: "tag",
@@ -34,6 +35,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Tag a member: /tag <member> <tag>; /untag takes it away (admins)",
                 zh: "给成员加标签：/tag <成员> <标签>；/untag 移除（管理员）",
             },
+            usage: Help {
+                en: "/tag <member> <tag>",
+                zh: "/tag <成员> <标签>",
+            },
+            example: "/tag @bob vip",
             parse: |args| Ok(Command::Tag(command::parse_tag_command(args)?)),
         },
         CommandSpec {
@@ -44,6 +50,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Take a tag away: /untag <member> <tag> (admins)",
                 zh: "移除成员的标签：/untag <成员> <标签>（管理员）",
             },
+            usage: Help {
+                en: "/untag <member> <tag>",
+                zh: "/untag <成员> <标签>",
+            },
+            example: "/untag @bob vip",
             parse: |args| Ok(Command::Tag(command::parse_untag(args)?)),
         },
         CommandSpec {
@@ -54,6 +65,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "The group's tags and how many carry each; /tags <member> for one member (admins)",
                 zh: "本群的标签和人数；/tags <成员> 查看某人的标签（管理员）",
             },
+            usage: Help {
+                en: "/tags [member]",
+                zh: "/tags [成员]",
+            },
+            example: "/tags @bob",
             parse: |args| Ok(Command::Tag(command::parse_tags(args)?)),
         },
         CommandSpec {
@@ -64,6 +80,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Private message to a segment: /broadcast tag:<tag> <text> or /broadcast all <text> (operators)",
                 zh: "按分组私信群发：/broadcast tag:<标签> <内容> 或 /broadcast all <内容>（运营者）",
             },
+            usage: Help {
+                en: "/broadcast tag:<tag> <text>\n/broadcast all <text>",
+                zh: "/broadcast tag:<标签> <内容>\n/broadcast all <内容>",
+            },
+            example: "/broadcast tag:vip 今晚 20:30 专属福利",
             parse: |args| Ok(Command::Broadcast(command::parse_broadcast(args)?)),
         },
         CommandSpec {
@@ -74,6 +95,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "In a private chat: no more broadcasts",
                 zh: "私聊发送，不再接收群发消息",
             },
+            usage: Help {
+                en: "/stop (in a private chat)",
+                zh: "/stop（私聊）",
+            },
+            example: "/stop",
             parse: |_| Ok(Command::Stop),
         },
     ],

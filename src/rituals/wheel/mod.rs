@@ -19,7 +19,7 @@ use sqlx::AnyConnection;
 
 use self::plan::{OpenWheel, WheelPlan};
 use self::{command::WheelCommand, rules::WheelParams};
-use super::{CommandSpec, Help, Ritual};
+use super::{CommandSpec, Help, Ritual, Section};
 use crate::{
     domain::{
         DisplayName, Lang, RichText, command::Access, deadline::moment_after, draw::DrawKind,
@@ -41,6 +41,7 @@ use crate::{
 
 pub const RITUAL: Ritual = Ritual {
     name: "wheel",
+    section: Section::Draws,
     commands: &[
         CommandSpec {
             name: "wheel",
@@ -50,6 +51,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Spin wheel: /wheel new prize*stock:weight …; open <id> [start] [end]; close <id> ends it (admins)",
                 zh: "幸运转盘：/wheel new 奖品*数量:权重 …；open <编号> [开始] [结束]；close <编号> 结束并公布（管理员）",
             },
+            usage: Help {
+                en: "/wheel new <prize>*<stock>:<weight> …\n/wheel open <id> [now|20:00|30m] [21:00|1h]\n/wheel close <id>",
+                zh: "/wheel new <奖品>*<库存>:<权重> …\n/wheel open <编号> [now|20:00|30m] [21:00|1h]\n/wheel close <编号>",
+            },
+            example: "/wheel new 九折券*10:3 谢谢参与:7",
             parse: |args| Ok(Command::Wheel(command::parse(args)?)),
         },
         CommandSpec {
@@ -60,6 +66,11 @@ pub const RITUAL: Ritual = Ritual {
                 en: "Spin the group's open wheel",
                 zh: "转一次本群进行中的转盘",
             },
+            usage: Help {
+                en: "/spin",
+                zh: "/spin",
+            },
+            example: "/spin",
             parse: |_| Ok(Command::Spin),
         },
     ],

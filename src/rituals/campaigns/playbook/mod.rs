@@ -347,7 +347,7 @@ fn runs_in_campaigns(command: &Command) -> bool {
     !matches!(
         command,
         Command::Start(_)
-            | Command::Help
+            | Command::Help(_)
             | Command::Invite
             | Command::MyInvites
             | Command::MyCodes
