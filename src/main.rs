@@ -29,6 +29,10 @@ async fn main() -> ExitCode {
             Some(settings) => cli::finish(cli::check_config(&settings)),
             None => ExitCode::from(2),
         },
+        Tool::Doctor => match cli::settings() {
+            Some(settings) => cli::finish(cli::doctor(&settings).await),
+            None => ExitCode::from(2),
+        },
         Tool::Run => match cli::settings() {
             Some(settings) => cli::finish(cli::run(settings).await),
             None => ExitCode::from(2),

@@ -3,6 +3,7 @@
 
 pub mod campaign;
 pub mod coupons;
+pub mod doctor;
 pub mod export;
 pub mod screening;
 pub mod verify;
@@ -29,6 +30,10 @@ pub enum Tool {
     Run,
     /// Check the settings in the environment and .env, then exit.
     CheckConfig,
+    /// Check the settings, the database, the Telegram token and the bot's
+    /// rights in every group, the Matrix login and the certificate font;
+    /// each problem with the line that fixes it.
+    Doctor,
     #[command(flatten)]
     Offline(Offline),
 }
@@ -124,6 +129,12 @@ pub(crate) async fn store(settings: &StoreSettings) -> anyhow::Result<Store> {
     let store = Store::connect(&settings.database_url).await?;
     store.migrate().await?;
     Ok(store)
+}
+
+/// `hearth doctor`.
+pub async fn doctor(settings: &Settings) -> anyhow::Result<()> {
+    let timezone_set = std::env::var("HEARTH_TIMEZONE").is_ok_and(|v| !v.trim().is_empty());
+    doctor::run(settings, timezone_set).await
 }
 
 /// `hearth check-config`.

@@ -12,6 +12,9 @@ use crate::domain::{Lang, UserId, pace::Pace};
 
 /// Where Telegram's Bot API lives unless `HEARTH_TELEGRAM_API_URL` says otherwise.
 pub const TELEGRAM_API_URL: &str = "https://api.telegram.org";
+/// The operator id `.env.example` shows; left in place, it names nobody's
+/// account (`hearth doctor` says so).
+pub const EXAMPLE_OPERATOR: &str = "tg:123456";
 /// The embedded default database.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://hearth.db";
 

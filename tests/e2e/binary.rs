@@ -410,3 +410,66 @@ async fn a_killed_process_delivers_every_queued_post_exactly_once_after_restart(
     posts.sort_unstable_by(|a, b| b.cmp(a));
     assert_eq!(posts, groups, "every group got its post exactly once");
 }
+
+/// `hearth doctor` against the loopback Bot API server: the example
+/// operator id, a group without a right the bot needs and zones left on
+/// UTC are each named with the line that fixes them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_doctor_names_each_problem_with_its_fix() {
+    const GROUP: i64 = -5005;
+    let tg = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("hearth.db").display());
+    tg.make_admin(GROUP, support::botapi::BOT_ID);
+    tg.set_bot_can_invite(GROUP, true);
+    tg.withhold_bot_right(GROUP, "can_restrict_members");
+    tg.make_admin(GROUP, OPERATOR);
+    let mut running = Running(
+        hearth(dir.path())
+            .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
+            .env("HEARTH_TELEGRAM_API_URL", &tg.url)
+            .env("HEARTH_OPERATORS", format!("tg:{OPERATOR}"))
+            .env("DATABASE_URL", &db)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let op = user(OPERATOR, "Op");
+    tg.push(
+        "my_chat_member",
+        member_update(GROUP, op, &bot(), "left", "administrator", None),
+    );
+    tg.wait_for(GROUP, 1).await;
+    running.kill();
+
+    let out = hearth(dir.path())
+        .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
+        .env("HEARTH_TELEGRAM_API_URL", &tg.url)
+        .env("HEARTH_OPERATORS", format!("tg:123456,tg:{OPERATOR}"))
+        .env("DATABASE_URL", &db)
+        .arg("doctor")
+        .output()
+        .unwrap();
+    let report = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{report}\n{stderr}");
+    assert!(stderr.contains("2 problems found"), "{stderr}");
+    for expected in [
+        "✗ HEARTH_OPERATORS still names the example account tg:123456",
+        "fix: put your own Telegram id in HEARTH_OPERATORS (message @userinfobot",
+        "! HEARTH_TIMEZONE is not set: new groups start on UTC",
+        "fix: set HEARTH_TIMEZONE=Asia/Shanghai",
+        "✓ database sqlite://",
+        "✓ Telegram: the token is @hearth_test_bot's",
+        "! @hearth_test_bot's privacy mode is on",
+        "✗ Group 5005 (tg:-5005): the bot lacks Ban users (needed for /remove and automatic screening)",
+        "fix: in the group: Manage group → Administrators → @hearth_test_bot → turn on Ban users",
+        "! Group 5005 (tg:-5005): posts run on UTC",
+        "fix: send /timezone Asia/Shanghai",
+    ] {
+        assert!(report.contains(expected), "{expected:?} in\n{report}");
+    }
+    // Nothing was sent or registered: the doctor only reads.
+    assert_eq!(tg.calls("setMyCommands").len(), 4, "only the bot's own run");
+}

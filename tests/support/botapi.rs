@@ -72,6 +72,8 @@ struct ServerState {
     /// People `getChatMember` says are not in a chat (everyone else is).
     outsiders: HashSet<(i64, i64)>,
     can_invite: HashMap<i64, bool>,
+    /// Admin rights the bot was not given, per chat (`can_restrict_members`…).
+    withheld: HashMap<i64, Vec<&'static str>>,
     links: Vec<Value>,
     next_message_id: i64,
     /// Percentage of sendMessage calls that fail (429, 5xx, timeout) or
@@ -515,7 +517,15 @@ async fn handle(
             } else {
                 "member"
             };
-            ok(chat_member(&user_json(user, "member"), status, true))
+            let mut member = chat_member(&user_json(user, "member"), status, true);
+            if user == BOT_ID && status == "administrator" {
+                member["can_invite_users"] =
+                    json!(state.can_invite.get(&chat).copied().unwrap_or(false));
+                for right in state.withheld.get(&chat).into_iter().flatten() {
+                    member[*right] = json!(false);
+                }
+            }
+            ok(member)
         }
         "setMyCommands"
         | "leaveChat"
@@ -810,6 +820,11 @@ impl FakeTelegram {
 
     pub fn set_bot_can_invite(&self, chat: i64, can: bool) {
         self.with(|s| s.can_invite.insert(chat, can));
+    }
+
+    /// The bot is an admin of `chat` without `right` (`can_restrict_members`).
+    pub fn withhold_bot_right(&self, chat: i64, right: &'static str) {
+        self.with(|s| s.withheld.entry(chat).or_default().push(right));
     }
 }
 

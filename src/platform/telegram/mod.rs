@@ -5,6 +5,7 @@
 //! `getUpdates` confirms it, so a crash never loses an update, and the engine's
 //! update keys make the re-delivery after a crash harmless.
 
+pub mod checkup;
 mod port;
 mod render;
 mod translate;
