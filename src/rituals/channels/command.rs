@@ -1,7 +1,7 @@
 //! `/channel` and `/channels`: named entry points and what each brought.
 //!
 //! Operators never knew which channel (shop-floor staff, a poster's QR code,
-//! a menu link, a friend's invite) brought whom (DOMAIN.md). A channel is a
+//! a menu link, a friend's invite) brought whom. A channel is a
 //! named invite link into one group; a live code (群活码) is one permanent
 //! entry link for a set of groups that hands each visitor a link to the
 //! first group with room.

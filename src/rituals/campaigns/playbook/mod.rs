@@ -2,7 +2,7 @@
 //! many groups.
 //!
 //! Operators say their work is hard to standardise and to copy across groups
-//! and regions (DOMAIN.md). A playbook is their SOP as a TOML file: each step
+//! and regions. A playbook is their SOP as a TOML file: each step
 //! is a local time on a day of the campaign and one ritual, either a post
 //! (teaser, notice, announcement, with a confirm phrase and a pin) or a
 //! command exactly as an admin would type it in the group (`/giveaway 3 21:30

@@ -1,7 +1,7 @@
 //! Screening newcomers: a suspicion score with the reasons behind it.
 //!
-//! The seed campaign's audit was done by eye, member by member (DOMAIN.md,
-//! day 1): ad accounts and fake members share tell-tale display names. Each
+//! Operators audit an invite contest by eye, member by member, on its last
+//! day: ad accounts and fake members share tell-tale display names. Each
 //! rule here is one such tell, worth some points; a newcomer at or above the
 //! threshold waits in the review queue for an admin's decision. Hearth never
 //! removes anyone on a name alone unless the operator asks it to.
@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::Lang;
 
-/// Markers of marketing accounts, as seen in the seed campaign's groups.
+/// Markers of marketing accounts, as seen in real campaigns' groups.
 pub const DEFAULT_MARKERS: &[&str] = &[
     "宝宝", "代理", "微商", "兼职", "招聘", "加微", "加v", "vx", "wx", "微信", "推广", "引流",
     "客服", "福利", "返利", "代购", "批发", "货源", "刷单", "贷款",
