@@ -135,3 +135,33 @@ fn token_does_not_show_in_debug_output() {
     assert!(!format!("{s:?}").contains("ABC-DEF1234ghIkl"));
     assert_eq!(s.telegram.unwrap().token.expose_secret(), TOKEN.1);
 }
+
+/// `hearth doctor` recognises the example operator id only if it is the
+/// one `.env.example` shows.
+#[test]
+fn the_example_operator_is_the_one_the_example_file_shows() {
+    let example = include_str!("../../.env.example");
+    assert!(
+        example
+            .lines()
+            .any(|line| line == format!("HEARTH_OPERATORS={EXAMPLE_OPERATOR}")),
+        "{example}"
+    );
+}
+
+#[test]
+fn offline_tools_read_only_the_database_and_the_operators() {
+    let map: HashMap<String, String> = HashMap::new();
+    let s = StoreSettings::from_lookup(|k| map.get(k).cloned()).unwrap();
+    assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+    assert!(s.operators.is_empty());
+    let s = StoreSettings::from_lookup(|k| match k {
+        "DATABASE_URL" => Some("mysql://x".to_owned()),
+        _ => None,
+    })
+    .unwrap_err();
+    assert_eq!(s.name, "DATABASE_URL");
+    let s = StoreSettings::from_lookup(|k| (k == "HEARTH_OPERATORS").then(|| "nobody".to_owned()))
+        .unwrap_err();
+    assert_eq!(s.name, "HEARTH_OPERATORS");
+}
