@@ -37,10 +37,70 @@ pub fn list_separator(lang: Lang) -> &'static str {
 pub fn hello_registered(lang: Lang) -> &'static str {
     match lang {
         Zh => {
-            "Hearth 已就位：新成员入群时会被欢迎，邀请人会被记入有效邀请榜。发送 /help 查看命令。请确保我是管理员并拥有“通过链接邀请用户”权限。"
+            "Hearth 已就位：新成员入群时会被欢迎，邀请人会被记入有效邀请榜。发送 /help 查看命令。"
         }
         En => {
-            "Hearth is here: newcomers get a welcome and their inviters climb the effective-invite leaderboard. Send /help for commands. Make sure I am an admin with the “Invite users via link” right."
+            "Hearth is here: newcomers get a welcome and their inviters climb the effective-invite leaderboard. Send /help for commands."
+        }
+    }
+}
+
+/// The first-run checklist's heading, before the group's title.
+pub fn checklist_heading(lang: Lang) -> &'static str {
+    match lang {
+        Zh => "✅ Hearth 开始服务：",
+        En => "✅ Hearth now serves ",
+    }
+}
+
+/// The rights line: each right with ✓ or ✗ and what it is for.
+pub fn checklist_rights(lang: Lang, invite: bool, ban: bool, pin: bool) -> String {
+    let mark = |has: bool| if has { "✓" } else { "✗" };
+    let missing = !(invite && ban && pin);
+    match lang {
+        Zh => format!(
+            "\n• 权限：{} 通过链接邀请用户（成员专属链接）· {} 封禁用户（/remove 和自动审核）· {} 置顶消息（--pin）{}",
+            mark(invite),
+            mark(ban),
+            mark(pin),
+            if missing {
+                "。请在群设置 → 管理员 → Hearth 中打开 ✗ 项"
+            } else {
+                ""
+            }
+        ),
+        En => format!(
+            "\n• Rights: {} Invite users via link (members' own links) · {} Ban users (/remove, automatic screening) · {} Pin messages (--pin){}",
+            mark(invite),
+            mark(ban),
+            mark(pin),
+            if missing {
+                ". Turn on the ✗ ones: group settings → Administrators → Hearth"
+            } else {
+                ""
+            }
+        ),
+    }
+}
+
+/// The zone line: the zone, or a prompt when it is still UTC.
+pub fn checklist_zone(lang: Lang, zone: &str, unset: bool) -> String {
+    match (lang, unset) {
+        (Zh, true) => "\n• 时区：尚未设置（UTC，20:30 会变成北京时间 04:30）。请在群里发送 /timezone Asia/Shanghai（或 Asia/Hong_Kong、Asia/Taipei、Asia/Singapore、Europe/London、America/New_York）".to_owned(),
+        (En, true) => "\n• Time zone: not set (UTC, so 20:30 would be 04:30 in Beijing). Send /timezone Asia/Shanghai in the group (or Asia/Hong_Kong, Asia/Taipei, Asia/Singapore, Europe/London, America/New_York)".to_owned(),
+        (Zh, false) => format!("\n• 时区：{zone}（/timezone 可更改）"),
+        (En, false) => format!("\n• Time zone: {zone} (/timezone changes it)"),
+    }
+}
+
+/// The language line and what to do next.
+pub fn checklist_next(lang: Lang) -> &'static str {
+    match lang {
+        Zh => {
+            "\n• 语言：简体中文（/lang en 切换为英文）\n下一步：/setwelcome 设置欢迎语，/invite 获取你的邀请链接，/schedule add 每天 20:30 notice … 设置每晚的帖子。/help 查看全部命令。"
+        }
+        En => {
+            "\n• Language: English (/lang zh switches to Chinese)\nNext: /setwelcome for the welcome, /invite for your own link, /schedule add daily 20:30 notice … for the evening post. /help lists everything."
         }
     }
 }

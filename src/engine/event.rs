@@ -100,11 +100,11 @@ pub enum Event {
     /// A member opened a direct chat with the bot (Matrix's "Start"): what
     /// `/start` gives in private is owed to them.
     DirectOpened { chat: ChatId, from: Person },
-    /// The bot was added to a group by `by`.
+    /// The bot was added to a group by `by`, with these rights.
     BotJoined {
         group: GroupInfo,
         by: Person,
-        can_invite: bool,
+        rights: BotRights,
     },
     /// The bot's rights in a group changed.
     BotRightsChanged { group: ChatId, can_invite: bool },
@@ -151,4 +151,25 @@ pub enum Event {
         from: Person,
         text: String,
     },
+}
+
+/// The admin rights Hearth uses, as the platform reported them when the bot
+/// was added: the first-run checklist names the missing ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BotRights {
+    /// Members' own invite links and channel links.
+    pub invite: bool,
+    /// `/remove` and automatic screening.
+    pub ban: bool,
+    /// Posts scheduled with `--pin`.
+    pub pin: bool,
+}
+
+impl BotRights {
+    /// Every right (a Matrix room checks power levels when they are used).
+    pub const ALL: BotRights = BotRights {
+        invite: true,
+        ban: true,
+        pin: true,
+    };
 }

@@ -133,13 +133,8 @@ impl Engine {
             return Ok(());
         }
         match event {
-            Event::BotJoined {
-                group,
-                by,
-                can_invite,
-            } => {
-                self.bot_joined(conn, &group, &by, can_invite, now, cache)
-                    .await
+            Event::BotJoined { group, by, rights } => {
+                self.bot_joined(conn, &group, &by, rights, now, cache).await
             }
             Event::BotRightsChanged { group, can_invite } => {
                 Ok(store::groups::set_can_invite(conn, &group, can_invite).await?)

@@ -10,9 +10,9 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::AnyConnection;
 
-use super::{Action, CacheChange, Engine, Event, GroupInfo, Incoming, Person};
+use super::{Action, BotRights, CacheChange, Engine, Event, GroupInfo, Incoming, Person};
 use crate::{
-    domain::{ChatId, DisplayName, UserId, texts},
+    domain::{ChatId, DisplayName, Lang, RichText, UserId, texts},
     rituals::greeting::invites::{self, Arrival, Change, Credit},
     store::{
         self,
@@ -279,10 +279,11 @@ impl Engine {
         conn: &mut AnyConnection,
         info: &GroupInfo,
         by: &Person,
-        can_invite: bool,
+        rights: BotRights,
         now: i64,
         cache: &mut Vec<CacheChange>,
     ) -> anyhow::Result<()> {
+        let can_invite = rights.invite;
         let existing = store::groups::get(conn, &info.id).await?;
         if existing.as_ref().is_some_and(|g| g.active) {
             return Ok(store::groups::set_can_invite(conn, &info.id, can_invite).await?);
@@ -306,15 +307,42 @@ impl Engine {
         store::groups::register(conn, &group, now).await?;
         cache.push(CacheChange::Activate(info.id.clone()));
         tracing::info!(group = %info.id, operator = %by.id, "group registered");
-        self.enqueue(
-            conn,
-            &info.id,
-            &Action::Send {
-                text: texts::hello_registered(lang).into(),
-            },
-        )
-        .await?;
+        let checklist = self.checklist(&group, lang, rights);
+        // The checklist goes to the operator in private when they opened a
+        // private chat; else the group's hello carries it.
+        let private = store::members::has_private_chat(conn, &by.id).await?;
+        let mut hello = RichText::plain(texts::hello_registered(lang));
+        if private {
+            self.enqueue(
+                conn,
+                &ChatId::private_with(&by.id),
+                &Action::Send { text: checklist },
+            )
+            .await?;
+        } else {
+            hello.push_text("\n\n");
+            hello.append(checklist);
+        }
+        self.enqueue(conn, &info.id, &Action::Send { text: hello })
+            .await?;
         Ok(())
+    }
+
+    /// What an operator checks in a group the bot was just added to: the
+    /// rights it lacks, the time zone, the language, and what to do next.
+    fn checklist(&self, group: &Group, lang: Lang, rights: BotRights) -> RichText {
+        let mut text = RichText::plain(texts::checklist_heading(lang));
+        text.push_text(&group.title);
+        text.push_text(&texts::checklist_rights(
+            lang,
+            rights.invite,
+            rights.ban,
+            rights.pin,
+        ));
+        let unset = group.timezone == chrono_tz::UTC;
+        text.push_text(&texts::checklist_zone(lang, group.timezone.name(), unset));
+        text.push_text(texts::checklist_next(lang));
+        text
     }
 
     /// Records that an admin took `member` out of `group` (a review's

@@ -38,7 +38,7 @@ use tokio::sync::Notify;
 
 pub use action::{Action, Button};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use event::{Event, GroupInfo, Incoming, LinkUse, Person};
+pub use event::{BotRights, Event, GroupInfo, Incoming, LinkUse, Person};
 pub use port::{DeliveryError, Port, PortError};
 
 use crate::{

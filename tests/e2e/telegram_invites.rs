@@ -595,6 +595,55 @@ async fn help_and_command_menus_differ_for_members_and_admins(db: TestDb) {
     );
 }
 
+/// The bot added by its operator: the hello is a checklist of the rights
+/// missing, the zone still on UTC, the language and what to do next; in the
+/// group while the operator has no private chat with the bot, in private
+/// (with a short hello in the group) once they have.
+async fn adding_the_bot_gives_the_operator_a_checklist(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let op = user(OPERATOR, "Op");
+    let add = |chat: i64, withheld: &[&str]| {
+        app.tg.set_bot_can_invite(chat, true);
+        app.tg.make_admin(chat, OPERATOR);
+        let mut update = member_update(chat, op.clone(), &bot(), "left", "administrator", None);
+        for right in withheld {
+            update["new_chat_member"][*right] = serde_json::json!(false);
+        }
+        app.tg.push("my_chat_member", update);
+    };
+    add(-7101, &[]);
+    let hello = app.tg.wait_for(-7101, 1).await[0].plain();
+    assert_eq!(
+        hello,
+        "Hearth is here: newcomers get a welcome and their inviters climb the effective-invite leaderboard. Send /help for commands.\n\n\
+         ✅ Hearth now serves Group 7101\n\
+         • Rights: ✓ Invite users via link (members' own links) · ✓ Ban users (/remove, automatic screening) · ✓ Pin messages (--pin)\n\
+         • Time zone: not set (UTC, so 20:30 would be 04:30 in Beijing). Send /timezone Asia/Shanghai in the group (or Asia/Hong_Kong, Asia/Taipei, Asia/Singapore, Europe/London, America/New_York)\n\
+         • Language: English (/lang zh switches to Chinese)\n\
+         Next: /setwelcome for the welcome, /invite for your own link, /schedule add daily 20:30 notice … for the evening post. /help lists everything."
+    );
+
+    app.ask(OPERATOR, &op, "/start").await;
+    let before = app.tg.sent_to(OPERATOR).len();
+    add(-7102, &["can_restrict_members", "can_pin_messages"]);
+    let short = app.tg.wait_for(-7102, 1).await[0].plain();
+    assert!(short.ends_with("Send /help for commands."), "{short}");
+    let checklist = app.next_message(OPERATOR, before).await.plain();
+    assert!(
+        checklist.starts_with(
+            "✅ Hearth now serves Group 7102\n\
+             • Rights: ✓ Invite users via link (members' own links) · ✗ Ban users (/remove, automatic screening) · ✗ Pin messages (--pin). Turn on the ✗ ones: group settings → Administrators → Hearth\n"
+        ),
+        "{checklist}"
+    );
+    app.settle().await;
+    assert_eq!(
+        app.tg.sent_to(-7102).len(),
+        1,
+        "the group got the short hello only"
+    );
+}
+
 async fn an_operator_adopts_a_group_where_they_are_admin(db: TestDb) {
     let app = TestApp::spawn(db).await;
     let chat = -4004;
@@ -661,6 +710,7 @@ on_both_databases!(
     welcome_template_and_language_are_admin_settings,
     leaderboards_rank_stably_and_operators_see_all_groups,
     help_and_command_menus_differ_for_members_and_admins,
+    adding_the_bot_gives_the_operator_a_checklist,
     an_operator_adopts_a_group_where_they_are_admin,
     an_invite_link_refused_for_an_unknown_reason_is_explained_and_stops_nothing,
     an_update_failing_every_try_is_recorded_once_and_the_rest_go_through,

@@ -63,7 +63,7 @@ impl PendingJoin {
                 public_handle: None,
             },
             by: translate::person(&self.inviter, None),
-            can_invite: true,
+            rights: crate::engine::BotRights::ALL,
         }
     }
 }

@@ -7,7 +7,7 @@ use teloxide::types::{
 
 use crate::{
     domain::{ChatId, DisplayName, UserId},
-    engine::{Event, GroupInfo, Incoming, LinkUse, Person},
+    engine::{BotRights, Event, GroupInfo, Incoming, LinkUse, Person},
 };
 
 /// Turns one update into the events it carries (a `new_chat_members` message
@@ -136,11 +136,20 @@ fn from_bot_change(change: &ChatMemberUpdated) -> Option<Event> {
     if change.chat.is_private() {
         return None;
     }
-    let can_invite = match &change.new_chat_member.kind {
-        ChatMemberKind::Owner(_) => true,
-        ChatMemberKind::Administrator(a) => a.can_invite_users,
-        _ => false,
+    let rights = match &change.new_chat_member.kind {
+        ChatMemberKind::Owner(_) => BotRights::ALL,
+        ChatMemberKind::Administrator(a) => BotRights {
+            invite: a.can_invite_users,
+            ban: a.can_restrict_members,
+            pin: a.can_pin_messages,
+        },
+        _ => BotRights {
+            invite: false,
+            ban: false,
+            pin: false,
+        },
     };
+    let can_invite = rights.invite;
     let (was, is) = (
         change.old_chat_member.kind.is_present(),
         change.new_chat_member.kind.is_present(),
@@ -149,7 +158,7 @@ fn from_bot_change(change: &ChatMemberUpdated) -> Option<Event> {
         (false, true) => Some(Event::BotJoined {
             group: group_info(&change.chat),
             by: person(&change.from),
-            can_invite,
+            rights,
         }),
         (true, true) => Some(Event::BotRightsChanged {
             group: chat_id(&change.chat),
