@@ -2,8 +2,6 @@
 //! @BotFather set the bot up, and which rights it holds in each group. Only
 //! reads; nothing is registered or sent.
 
-use std::time::Duration;
-
 use secrecy::ExposeSecret;
 use teloxide::{
     RequestError,
@@ -50,11 +48,8 @@ pub enum Refusal {
 
 /// Calls `getMe`; the error says what Telegram said, never the token.
 pub async fn bot(settings: &TelegramSettings) -> Result<(BotCheck, teloxide::Bot), Refusal> {
-    let client = reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(5))
-        .timeout(settings.request_timeout)
-        .build()
-        .map_err(|e| Refusal::Unreachable(e.to_string()))?;
+    let client = super::reqwest_client(settings.request_timeout)
+        .map_err(|e| Refusal::Unreachable(format!("{e:#}")))?;
     let bot = teloxide::Bot::with_client(settings.token.expose_secret(), client)
         .set_api_url(settings.api_url.clone());
     let me = bot.get_me().await.map_err(|e| match e {

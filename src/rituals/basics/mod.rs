@@ -134,10 +134,8 @@ pub(crate) fn start_text(lang: Lang, operator: bool) -> RichText {
 pub(crate) fn help_text(lang: Lang, admin: bool) -> RichText {
     let mut out = String::from(texts::help_header(lang, admin));
     for (section, specs) in super::sections(admin) {
-        out.push_str(&format!("\n\n▸ {}", section.title(lang)));
-        for spec in specs {
-            out.push_str(&format!("\n/{} — {}", spec.name, spec.help.get(lang)));
-        }
+        out.push_str("\n\n");
+        out.push_str(&section_text(section, &specs, lang));
     }
     out.push_str(&format!("\n\n{}", texts::help_footer(lang)));
     RichText::plain(out)
@@ -153,17 +151,23 @@ pub(crate) fn help_topic(topic: &str, lang: Lang, admin: bool) -> RichText {
     let Some(section) = super::Section::named(topic) else {
         return RichText::plain(texts::help_unknown(lang, topic));
     };
-    let mut out = format!("▸ {}", section.title(lang));
     let specs = super::sections(admin)
         .into_iter()
         .find(|(s, _)| *s == section)
         .map(|(_, specs)| specs)
         .unwrap_or_default();
+    let mut out = section_text(section, &specs, lang);
+    out.push_str(&format!("\n\n{}", texts::help_footer(lang)));
+    RichText::plain(out)
+}
+
+/// A section's heading and its commands' help lines.
+fn section_text(section: super::Section, specs: &[&CommandSpec], lang: Lang) -> String {
+    let mut out = format!("▸ {}", section.title(lang));
     for spec in specs {
         out.push_str(&format!("\n/{} — {}", spec.name, spec.help.get(lang)));
     }
-    out.push_str(&format!("\n\n{}", texts::help_footer(lang)));
-    RichText::plain(out)
+    out
 }
 
 /// One command's page.
