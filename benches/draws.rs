@@ -34,7 +34,7 @@ fn press(draw: i64, member: i64) -> Incoming {
     Incoming {
         key: format!("bench:{draw}:{member}"),
         event: Event::Pressed {
-            group: ChatId::telegram(GROUP),
+            chat: ChatId::telegram(GROUP),
             from: Person {
                 id: UserId::telegram(member),
                 name: DisplayName::clean(&format!("member {member}"), "?"),

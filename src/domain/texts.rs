@@ -84,12 +84,14 @@ pub fn checklist_rights(lang: Lang, invite: bool, ban: bool, pin: bool) -> Strin
 }
 
 /// The zone line: the zone, or a prompt when it is still UTC.
-pub fn checklist_zone(lang: Lang, zone: &str, unset: bool) -> String {
-    match (lang, unset) {
-        (Zh, true) => "\n• 时区：尚未设置（UTC，20:30 会变成北京时间 04:30）。请在群里发送 /timezone Asia/Shanghai（或 Asia/Hong_Kong、Asia/Taipei、Asia/Singapore、Europe/London、America/New_York）".to_owned(),
-        (En, true) => "\n• Time zone: not set (UTC, so 20:30 would be 04:30 in Beijing). Send /timezone Asia/Shanghai in the group (or Asia/Hong_Kong, Asia/Taipei, Asia/Singapore, Europe/London, America/New_York)".to_owned(),
-        (Zh, false) => format!("\n• 时区：{zone}（/timezone 可更改）"),
-        (En, false) => format!("\n• Time zone: {zone} (/timezone changes it)"),
+pub fn checklist_zone(lang: Lang, zone: &str, unset: bool, buttons: bool) -> String {
+    match (lang, unset, buttons) {
+        (Zh, true, true) => "\n• 时区：尚未设置（在此之前按 UTC，20:30 会变成北京时间 04:30）。请点下方你所在的城市，其他时区请发送 /timezone <时区>（例如 Europe/Paris）".to_owned(),
+        (En, true, true) => "\n• Time zone: not set yet (UTC until then, so 20:30 would be 04:30 in Beijing). Press your city below, or send /timezone <zone> for another (e.g. Europe/Paris)".to_owned(),
+        (Zh, true, false) => "\n• 时区：尚未设置（在此之前按 UTC，20:30 会变成北京时间 04:30）。请在群里发送 /timezone Asia/Shanghai（或 Asia/Hong_Kong、Asia/Taipei、Asia/Singapore、Europe/London、America/New_York）".to_owned(),
+        (En, true, false) => "\n• Time zone: not set yet (UTC until then, so 20:30 would be 04:30 in Beijing). Send /timezone Asia/Shanghai in the group (or Asia/Hong_Kong, Asia/Taipei, Asia/Singapore, Europe/London, America/New_York)".to_owned(),
+        (Zh, false, _) => format!("\n• 时区：{zone}（/timezone 可更改）"),
+        (En, false, _) => format!("\n• Time zone: {zone} (/timezone changes it)"),
     }
 }
 

@@ -30,6 +30,15 @@ pub enum Action {
         text: RichText,
         rows: Vec<Vec<Button>>,
     },
+    /// Ask the sender of a destructive command to confirm it: Confirm and
+    /// Cancel buttons on Telegram; on Matrix the bot reacts ✅ to its own
+    /// prompt once delivered, for the sender to press. Its message id is
+    /// kept, since a reaction names only that.
+    Confirm {
+        token: String,
+        text: RichText,
+        rows: Vec<Vec<Button>>,
+    },
     /// Post an image (a milestone certificate) with a short caption.
     Photo {
         /// PNG, base64; a certificate is some tens of kilobytes.

@@ -12,6 +12,7 @@ use super::{
     Action, Engine, GroupInfo, Person,
     answers::Routing,
     audit::AuditNote,
+    confirm::Settle,
     effect::{Cx, Effect},
     roles::Role,
 };
@@ -23,6 +24,18 @@ use crate::{
     rituals::{self, command::Command},
     store::{self, groups::Group, outbox::Lane},
 };
+
+/// How a command came.
+pub(crate) enum Via {
+    /// Typed in its chat.
+    Typed,
+    /// Typed before, held for a Confirm, and confirmed now by its sender
+    /// with the prompt of this token.
+    Confirmed(String),
+    /// Pressed on a button ([`super::buttons`]) in `pressed_in`, which
+    /// may be a private chat: it runs in the button's group.
+    Button { pressed_in: ChatId },
+}
 
 /// What a command leads to, before it is written down.
 pub(crate) struct Outcome {
@@ -46,7 +59,6 @@ pub(crate) fn say(text: impl Into<String>) -> Outcome {
 }
 
 impl Engine {
-    #[tracing::instrument(skip_all, fields(chat = %chat, from = %from.id))]
     pub(crate) async fn handle_command(
         &self,
         key: &str,
@@ -54,6 +66,22 @@ impl Engine {
         info: Option<GroupInfo>,
         from: Person,
         text: String,
+    ) -> anyhow::Result<()> {
+        self.run_command(key, chat, info, from, text, Via::Typed)
+            .await
+    }
+
+    /// Runs a command as it came: typed in `chat`, confirmed by its
+    /// sender, or pressed on a button.
+    #[tracing::instrument(skip_all, fields(chat = %chat, from = %from.id))]
+    pub(crate) async fn run_command(
+        &self,
+        key: &str,
+        chat: ChatId,
+        info: Option<GroupInfo>,
+        from: Person,
+        text: String,
+        via: Via,
     ) -> anyhow::Result<()> {
         let port = self.port(chat.platform())?;
         let (group, processed) = self.served_group(key, info.as_ref()).await?;
@@ -73,12 +101,19 @@ impl Engine {
             return Ok(());
         };
         let needed = spec.access;
-        let Some((role, routing)) = self
+        let Some((role, mut routing)) = self
             .admit(key, &chat, &from, group.as_ref(), needed, invocation.name())
             .await?
         else {
             return Ok(());
         };
+        // A button pressed in private runs in its group and is answered
+        // where it was pressed.
+        if let Via::Button { pressed_in } = &via
+            && *pressed_in != chat
+        {
+            routing.to = Some(pressed_in.clone());
+        }
         let name = invocation.name().to_owned();
         let asked = |this: &Self| {
             if let (Some(group), Some(role)) = (&group, role) {
@@ -98,6 +133,7 @@ impl Engine {
         // Arguments may ask for more than the name did (`/top all`).
         let access = command.needs_more().map_or(needed, |more| more.max(needed));
         let chat_group = info.as_ref().map(|i| i.id.clone());
+        let destructive = command.destructive().then(|| command.clone());
         let outcome = match (info, &group, role) {
             // Codes are never shown in a group, but in private they are.
             (Some(_), Some(group), Some(_))
@@ -112,6 +148,34 @@ impl Engine {
             (Some(info), _, _) => self.unserved_command(command, &info, &from, lang).await?,
             (None, _, _) => self.private_command(command, &from, lang).await?,
         };
+        // What cannot be had back waits for its sender's Confirm, once the
+        // command was found allowed and about something that exists (a
+        // refusal or "no schedule #9" is answered at once). Its plan is
+        // dropped: the confirmed command is planned again.
+        if let Some(command) = destructive
+            && !matches!(via, Via::Confirmed(_))
+            && outcome.effect.as_ref().is_some_and(|e| e.changes())
+        {
+            let outcome =
+                self.ask_to_confirm(&command, &chat, chat_group.as_ref(), &from, &text, lang);
+            self.answer(
+                key,
+                &chat,
+                &from,
+                outcome.reply,
+                outcome.effect,
+                None,
+                routing,
+            )
+            .await?;
+            asked(self);
+            return Ok(());
+        }
+        let mut outcome = outcome;
+        if let Via::Confirmed(token) = via {
+            let inner = outcome.effect.take();
+            outcome.effect = Some(Box::new(Settle { token, lang, inner }));
+        }
         let group_id = outcome.effect.as_ref().and_then(|e| e.registers().cloned());
         // Admin actions that change something are logged with the change.
         let audit = (access >= Access::Admin
@@ -244,12 +308,14 @@ impl Engine {
             note.record(&mut tx, from, now).await?;
         }
         let mut reply = reply;
+        let to = routing.to.as_ref().unwrap_or(chat);
         if let Some(effect) = effect {
             let mut cx = Cx {
                 engine: self,
                 conn: &mut tx,
                 chat,
                 from,
+                answer_to: to,
                 now,
             };
             if let Some(replaced) = effect.apply(&mut cx).await? {
@@ -263,7 +329,6 @@ impl Engine {
                 headed.append(reply);
                 reply = headed;
             }
-            let to = routing.to.as_ref().unwrap_or(chat);
             self.enqueue_in(&mut tx, to, &Action::Send { text: reply }, routing.lane)
                 .await?;
         }

@@ -214,7 +214,8 @@ impl Engine {
 
     /// Marks an entry sent, with what its delivery leads to: a post keeps
     /// its message id, a pinned post is pinned and its predecessor unpinned,
-    /// a draw's announcement gets its reaction where buttons are missing.
+    /// a draw's announcement and a prompt to confirm get their reaction
+    /// where buttons are missing.
     async fn delivered(
         &self,
         entry: &Entry,
@@ -247,6 +248,19 @@ impl Engine {
                 && !self.has_buttons(entry.chat.platform())
             {
                 // Members press the bot's own reaction instead.
+                let react = Action::React {
+                    message: message.clone(),
+                    key: button.reaction.clone(),
+                };
+                self.enqueue(&mut tx, &entry.chat, &react).await?;
+            }
+        }
+        if let (Action::Confirm { token, rows, .. }, Some(message)) = (action, &message) {
+            store::confirmations::set_prompt(&mut tx, token, message).await?;
+            if let Some(button) = rows.first().and_then(|row| row.first())
+                && !self.has_buttons(entry.chat.platform())
+            {
+                // The sender presses the bot's own ✅.
                 let react = Action::React {
                     message: message.clone(),
                     key: button.reaction.clone(),

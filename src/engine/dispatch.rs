@@ -90,6 +90,9 @@ impl Engine {
                 self.groupset_command(command, None, from, lang).await?
             }
             Command::Groups if operator => self.groups_command(from, lang).await?,
+            Command::Settings(group) if operator => {
+                self.settings_in_private(group, from, lang).await?
+            }
             Command::Acks(id) if operator => self.acks_command(id, None, from, lang).await?,
             Command::Schedule(_)
             | Command::Snippet(_)
@@ -102,6 +105,7 @@ impl Engine {
             | Command::Channels
             | Command::Broadcast(_)
             | Command::Status
+            | Command::Settings(_)
             | Command::Funnel(_) => RichText::plain(texts::operator_only(lang)).into(),
             _ => RichText::plain(texts::use_in_group(lang)).into(),
         })
@@ -179,7 +183,7 @@ impl Engine {
             Command::Draws => draws::list(self, group).await?.into(),
             Command::Wheel(command) => self.wheel_command(command, group, from),
             Command::Nth(command) => self.nth_command(command, group, from),
-            Command::Giveaway(command) => self.giveaway_command(command, group, from),
+            Command::Giveaway(command) => self.giveaway_command(command, group, from).await?,
             Command::Reroll(reroll) => self.reroll_command(reroll, group),
             Command::Review => screening::review(self, group).await?,
             Command::Assistant(command) => roles::assistants(self, command, group).await?,
@@ -194,6 +198,7 @@ impl Engine {
             Command::Broadcast(command) => tags::broadcast(self, command, group, from).await?,
             Command::Stop => RichText::plain(tag_texts::stop_in_private(lang)).into(),
             Command::Status => RichText::plain(texts::status_in_private(lang)).into(),
+            Command::Settings(_) => self.settings_panel(group).await?,
             Command::Milestone(command) => milestones::milestones(self, command, group).await?,
             Command::Channels => channels::report(self, group).await?.into(),
             Command::Keep(id) => self.review_decision(id, false, group, from).await?,

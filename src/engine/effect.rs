@@ -17,6 +17,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) chat: &'a ChatId,
     /// Who sent it.
     pub(crate) from: &'a Person,
+    /// Where its answer goes: `chat`, or the sender's private chat.
+    pub(crate) answer_to: &'a ChatId,
     pub(crate) now: i64,
 }
 

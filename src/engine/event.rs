@@ -125,11 +125,12 @@ pub enum Event {
         text: String,
         reply_to: Option<String>,
     },
-    /// A member pressed a button under a bot's message in a group: on
-    /// Telegram `button` is the button's data and `query` the callback to
-    /// answer; on Matrix `button` is the reaction's key.
+    /// Someone pressed a button under a bot's message, in a group or (a
+    /// prompt to confirm) a private chat: on Telegram `button` is the
+    /// button's data and `query` the callback to answer; on Matrix `button`
+    /// is the reaction's key.
     Pressed {
-        group: ChatId,
+        chat: ChatId,
         from: Person,
         button: String,
         message: Option<String>,

@@ -51,7 +51,7 @@ impl Engine {
                     .await?;
             }
             if let Event::Pressed {
-                group,
+                chat: group,
                 from,
                 button,
                 message,

@@ -147,7 +147,7 @@ fn describe(event: &Event) -> (Option<&ChatId>, String) {
         Event::BotLeft { group } => (Some(group), "the bot removed".to_owned()),
         Event::StandingChanged { group, .. } => (Some(group), "a role change".to_owned()),
         Event::Message { group, .. } => (Some(group), "a message".to_owned()),
-        Event::Pressed { group, .. } => (Some(group), "a button or reaction".to_owned()),
+        Event::Pressed { chat, .. } => (Some(chat), "a button or reaction".to_owned()),
         Event::Document { chat, .. } => (Some(chat), "a file".to_owned()),
     }
 }

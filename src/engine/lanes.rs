@@ -19,7 +19,7 @@ use std::{
 use sqlx::AnyConnection;
 use tokio::task::JoinSet;
 
-use super::{Engine, Event, Incoming};
+use super::{Engine, Event, Incoming, buttons, confirm};
 use crate::rituals::coupons::pools::Upload;
 use crate::{
     domain::ChatId,
@@ -42,6 +42,13 @@ pub(crate) fn lane_of(event: &Event) -> Option<&ChatId> {
         Event::Command { chat, .. }
         | Event::Document { chat, .. }
         | Event::DirectOpened { chat, .. } => Some(chat),
+        // A Confirm or a command button runs a command, so it waits its
+        // turn too.
+        Event::Pressed { chat, button, .. }
+            if confirm::answers_prompt(button) || buttons::runs_command(button) =>
+        {
+            Some(chat)
+        }
         _ => None,
     }
 }
@@ -162,6 +169,33 @@ impl Engine {
                 self.handle_document(key, chat, from, upload).await
             }
             Event::DirectOpened { chat, from } => self.direct_opened(key, chat, from).await,
+            Event::Pressed {
+                chat,
+                from,
+                button,
+                query,
+                ..
+            } if buttons::runs_command(&button) => {
+                self.command_pressed(key, chat, from, &button, query.as_deref())
+                    .await
+            }
+            Event::Pressed {
+                chat,
+                from,
+                button,
+                message,
+                query,
+            } => {
+                self.prompt_pressed(
+                    key,
+                    chat,
+                    from,
+                    &button,
+                    message.as_deref(),
+                    query.as_deref(),
+                )
+                .await
+            }
             _ => Ok(()),
         }
     }

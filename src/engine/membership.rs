@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use sqlx::AnyConnection;
 
-use super::{Action, BotRights, CacheChange, Engine, Event, GroupInfo, Incoming, Person};
+use super::{Action, BotRights, CacheChange, Engine, Event, GroupInfo, Incoming, Person, buttons};
 use crate::{
     domain::{ChatId, DisplayName, Lang, RichText, UserId, texts},
     rituals::greeting::invites::{self, Arrival, Change, Credit},
@@ -308,23 +308,26 @@ impl Engine {
         cache.push(CacheChange::Activate(info.id.clone()));
         tracing::info!(group = %info.id, operator = %by.id, "group registered");
         let checklist = self.checklist(&group, lang, rights);
+        // The time zone is asked with buttons (Matrix shows the command).
+        let rows = buttons::zone_rows(&group.id, lang);
         // The checklist goes to the operator in private when they opened a
         // private chat; else the group's hello carries it.
         let private = store::members::has_private_chat(conn, &by.id).await?;
         let mut hello = RichText::plain(texts::hello_registered(lang));
-        if private {
-            self.enqueue(
-                conn,
-                &ChatId::private_with(&by.id),
-                &Action::Send { text: checklist },
-            )
-            .await?;
+        let hello = if private {
+            let to = ChatId::private_with(&by.id);
+            let ask = Action::Ask {
+                text: checklist,
+                rows,
+            };
+            self.enqueue(conn, &to, &ask).await?;
+            Action::Send { text: hello }
         } else {
             hello.push_text("\n\n");
             hello.append(checklist);
-        }
-        self.enqueue(conn, &info.id, &Action::Send { text: hello })
-            .await?;
+            Action::Ask { text: hello, rows }
+        };
+        self.enqueue(conn, &info.id, &hello).await?;
         Ok(())
     }
 
@@ -340,7 +343,13 @@ impl Engine {
             rights.pin,
         ));
         let unset = group.timezone == chrono_tz::UTC;
-        text.push_text(&texts::checklist_zone(lang, group.timezone.name(), unset));
+        let buttons = self.has_buttons(group.id.platform());
+        text.push_text(&texts::checklist_zone(
+            lang,
+            group.timezone.name(),
+            unset,
+            buttons,
+        ));
         text.push_text(texts::checklist_next(lang));
         text
     }

@@ -10,8 +10,10 @@
 pub mod action;
 pub(crate) mod answers;
 pub(crate) mod audit;
+pub(crate) mod buttons;
 pub mod clock;
 pub(crate) mod commands;
+pub(crate) mod confirm;
 pub mod delivery;
 pub(crate) mod dispatch;
 pub(crate) mod effect;
@@ -292,6 +294,11 @@ impl Engine {
                 button: button.clone(),
             }),
             Action::Ask { text, rows } => in_parts(text, &|text| Action::Ask {
+                text,
+                rows: rows.clone(),
+            }),
+            Action::Confirm { token, text, rows } => in_parts(text, &|text| Action::Confirm {
+                token: token.clone(),
                 text,
                 rows: rows.clone(),
             }),

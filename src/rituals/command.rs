@@ -17,7 +17,7 @@ use super::{
     roles::command::{AssistantCommand, RoleArgsError},
     schedules::command::{ArgsError, GroupSetCommand, ScheduleCommand, SnippetCommand},
     screening::command::{ScreeningArgsError, ScreeningCommand},
-    tags::command::{BroadcastCommand, TagArgsError, TagCommand},
+    tags::command::{BroadcastCommand, Segment, TagArgsError, TagCommand},
     wheel::command::{WheelArgsError, WheelCommand},
 };
 use crate::domain::{Lang, command::Access, template::MAX_TEMPLATE_CHARS};
@@ -97,6 +97,8 @@ pub enum Command {
     Milestone(MilestoneCommand),
     /// In private, for operators: is the bot well, and what did it skip.
     Status,
+    /// A group's settings on one panel; in private, the group to show.
+    Settings(Option<crate::domain::ChatId>),
 }
 
 /// A command typed wrong: the text says what to type instead.
@@ -116,6 +118,8 @@ pub enum CommandError {
     BadSuspect,
     #[error("funnel")]
     BadFunnel,
+    #[error("group")]
+    BadGroup(String),
     #[error(transparent)]
     Args(#[from] ArgsError),
     #[error(transparent)]
@@ -195,6 +199,14 @@ impl CommandError {
             (CommandError::BadFunnel, Lang::Zh) => {
                 "用法：/funnel 查看本群，或 /funnel <活动名> 查看该活动各群自开始以来的转化。".to_owned()
             }
+            (CommandError::BadGroup(g), Lang::En) => format!(
+                "`{}` is not a group id; /settings alone lists your groups with their ids.",
+                g.chars().take(40).collect::<String>()
+            ),
+            (CommandError::BadGroup(g), Lang::Zh) => format!(
+                "`{}` 不是群 id；单独发送 /settings 可列出你的群及其 id。",
+                g.chars().take(40).collect::<String>()
+            ),
             (CommandError::Channel(e), lang) => e.explain(lang),
             (CommandError::Tag(e), lang) => e.explain(lang),
             (CommandError::Milestone(e), lang) => e.explain(lang),
@@ -203,6 +215,22 @@ impl CommandError {
 }
 
 impl Command {
+    /// Whether it destroys what cannot be had back (a message to everyone,
+    /// a schedule, a campaign's remaining steps, a giveaway's open entries,
+    /// the group's own screening rules): it waits for its sender's Confirm.
+    pub fn destructive(&self) -> bool {
+        matches!(
+            self,
+            Command::Broadcast(BroadcastCommand {
+                segment: Segment::All,
+                ..
+            }) | Command::Schedule(ScheduleCommand::Delete(_))
+                | Command::Campaign(CampaignCommand::Stop(_))
+                | Command::Giveaway(GiveawayCommand::Close(_))
+                | Command::Screening(ScreeningCommand::Reset)
+        )
+    }
+
     /// What the arguments ask for beyond the name's access: `/top all`
     /// needs an operator where any member's `/top` does not, and changes to
     /// what belongs to the operator (snippets, pools) are theirs alone.

@@ -29,6 +29,7 @@ pub mod raids;
 pub mod roles;
 pub mod schedules;
 pub mod screening;
+pub mod settings;
 pub mod tags;
 pub mod wheel;
 
@@ -65,6 +66,7 @@ pub const RITUALS: &[&Ritual] = &[
     &audit::RITUAL,
     &roles::RITUAL,
     &channels::RITUAL,
+    &settings::RITUAL,
     &basics::RITUAL,
 ];
 

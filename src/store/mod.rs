@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub(crate) mod bulk;
+pub mod confirmations;
 pub mod failures;
 pub mod groups;
 pub mod lanes;

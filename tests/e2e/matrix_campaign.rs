@@ -176,7 +176,7 @@ async fn a_member_who_opens_a_direct_room_gets_broadcasts_until_stop(db: TestDb)
     assert!(body(&hello[0]).contains("!invite"), "{}", body(&hello[0]));
 
     let queued = app
-        .ask(&room, &app.operator, "!broadcast all Doors open at 8")
+        .ask_confirmed(&room, &app.operator, "!broadcast all Doors open at 8")
         .await;
     assert!(
         body(&queued).starts_with("📣 Broadcast #1 (all): sending to 1 member"),

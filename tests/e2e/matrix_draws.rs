@@ -79,7 +79,8 @@ async fn members_join_a_giveaway_by_reacting_and_claim_the_same_way(db: TestDb) 
         assert!(Instant::now() < deadline, "the reactions never joined");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    app.operator.say(&room, "!giveaway close 2").await;
+    app.ask_confirmed(&room, &app.operator, "!giveaway close 2")
+        .await;
     let results = bot_message(&app, &room, "Giveaway #2 is drawn").await;
     let text = body(&results["content"]);
     assert!(

@@ -30,6 +30,21 @@ async fn a_pinned_confirm_notice_posts_on_time_and_counts_replies(db: TestDb) {
         body(&zone)
     );
 
+    // `!settings` shows the room's settings with the commands to type,
+    // Matrix having no buttons.
+    let panel = body(&app.ask(&room, &app.operator, "!settings").await);
+    assert!(panel.starts_with("⚙️ Settings of "), "{panel}");
+    assert!(
+        panel.contains("\n• Time zone: Asia/Shanghai (!timezone <zone>)\n"),
+        "{panel}"
+    );
+    assert!(
+        panel.ends_with(
+            "Type the command in brackets to change a setting; each change goes into !log."
+        ),
+        "{panel}"
+    );
+
     // Members may not schedule; they are told it is for admins.
     let refused = app
         .ask(&room, &bob, "!schedule add \"30 20 * * *\" notice hi")

@@ -313,7 +313,10 @@ async fn a_campaign_pauses_resumes_and_stops_and_says_where_it_is(db: TestDb) {
         "Nobody has an effective invite yet. Send /invite to bring friends and be the first!"
     );
 
-    let stopped = app.ask(GROUP, &op, "/campaign stop mini").await.plain();
+    let stopped = app
+        .ask_confirmed(GROUP, &op, "/campaign stop mini")
+        .await
+        .plain();
     assert_eq!(
         stopped,
         "⏹ Campaign mini stopped; 1 step still waiting is cancelled."

@@ -402,7 +402,7 @@ fn press_on(draw: i64, message: i64, member: i64, n: i64) -> Incoming {
     Incoming {
         key: format!("test:{draw}:{n}"),
         event: Event::Pressed {
-            group: ChatId::telegram(GROUP),
+            chat: ChatId::telegram(GROUP),
             from: Person {
                 id: UserId::telegram(member),
                 name: DisplayName::clean(&format!("P{member}"), "user"),

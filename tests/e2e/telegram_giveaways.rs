@@ -434,7 +434,9 @@ async fn a_giveaway_lets_in_only_members_who_meet_its_requirements(db: TestDb) {
     );
 
     // Drawn early by an admin: the one entry wins.
-    let results = app.ask(GROUP, &operator(), "/giveaway close 2").await;
+    let results = app
+        .ask_confirmed(GROUP, &operator(), "/giveaway close 2")
+        .await;
     assert_eq!(mentioned(&results), vec![8101]);
     // Nobody joined giveaway 1 but Olga; at its end she wins.
     app.advance(Duration::from_secs(3600)).await;
@@ -464,7 +466,9 @@ async fn a_claimed_giveaway_prize_from_a_pool_comes_in_private(db: TestDb) {
         .await;
     app.press_for_answer(GROUP, post.message_id, &ann, "draw:1")
         .await;
-    let results = app.ask(GROUP, &operator(), "/giveaway close 1").await;
+    let results = app
+        .ask_confirmed(GROUP, &operator(), "/giveaway close 1")
+        .await;
     assert_eq!(mentioned(&results), vec![8301]);
     assert!(!results.plain().contains("TEA-"), "{}", results.plain());
     // No code until the winner claims; then one, in private, once.

@@ -618,10 +618,38 @@ async fn adding_the_bot_gives_the_operator_a_checklist(db: TestDb) {
         "Hearth is here: newcomers get a welcome and their inviters climb the effective-invite leaderboard. Send /help for commands.\n\n\
          ✅ Hearth now serves Group 7101\n\
          • Rights: ✓ Invite users via link (members' own links) · ✓ Ban users (/remove, automatic screening) · ✓ Pin messages (--pin)\n\
-         • Time zone: not set (UTC, so 20:30 would be 04:30 in Beijing). Send /timezone Asia/Shanghai in the group (or Asia/Hong_Kong, Asia/Taipei, Asia/Singapore, Europe/London, America/New_York)\n\
+         • Time zone: not set yet (UTC until then, so 20:30 would be 04:30 in Beijing). Press your city below, or send /timezone <zone> for another (e.g. Europe/Paris)\n\
          • Language: English (/lang zh switches to Chinese)\n\
          Next: /setwelcome for the welcome, /invite for your own link, /schedule add daily 20:30 notice … for the evening post. /help lists everything."
     );
+    // The zone is a press away; a member's press is a member typing
+    // /timezone, and is refused.
+    let hello = app.tg.sent_to(-7101)[0].clone();
+    let cities: Vec<&str> = hello.buttons.iter().map(|(l, _)| l.as_str()).collect();
+    assert_eq!(
+        cities,
+        [
+            "🕗 Shanghai",
+            "🕗 Hong Kong",
+            "🕗 Taipei",
+            "🕗 Singapore",
+            "🕗 London",
+            "🕗 Berlin",
+            "🕗 New York",
+            "🕗 Los Angeles"
+        ]
+    );
+    let shanghai = hello.buttons[0].1.clone();
+    let before = app.tg.sent_to(-7101).len();
+    app.press(-7101, hello.message_id, &user(7150, "Mallory"), &shanghai);
+    let refused = app.next_message(-7101, before).await.plain();
+    assert!(refused.contains("admins"), "{refused}");
+    let before = app.tg.sent_to(-7101).len();
+    app.press(-7101, hello.message_id, &op, &shanghai);
+    let set = app.next_message(-7101, before).await.plain();
+    assert!(set.contains("Asia/Shanghai"), "{set}");
+    let shown = app.ask(-7101, &op, "/timezone").await.plain();
+    assert!(shown.contains("Asia/Shanghai"), "{shown}");
 
     app.ask(OPERATOR, &op, "/start").await;
     let before = app.tg.sent_to(OPERATOR).len();
@@ -642,6 +670,17 @@ async fn adding_the_bot_gives_the_operator_a_checklist(db: TestDb) {
         1,
         "the group got the short hello only"
     );
+    // Pressed in private, the zone is set for the group and said there.
+    let checklist = app.tg.sent_to(OPERATOR)[before].clone();
+    let hong_kong = checklist.buttons[1].1.clone();
+    let before = app.tg.sent_to(OPERATOR).len();
+    app.press(OPERATOR, checklist.message_id, &op, &hong_kong);
+    let set = app.next_message(OPERATOR, before).await.plain();
+    assert!(set.contains("Asia/Hong_Kong"), "{set}");
+    app.settle().await;
+    assert_eq!(app.tg.sent_to(-7102).len(), 1, "nothing said in the group");
+    let shown = app.ask(-7102, &op, "/timezone").await.plain();
+    assert!(shown.contains("Asia/Hong_Kong"), "{shown}");
 }
 
 async fn an_operator_adopts_a_group_where_they_are_admin(db: TestDb) {

@@ -417,6 +417,7 @@ const ADMIN_COMMANDS: &[(&str, &str)] = &[
     ("/schedule delete 1", ADMIN_ONLY),
     ("/timezone", ADMIN_ONLY),
     ("/timezone Europe/Berlin", ADMIN_ONLY),
+    ("/settings", ADMIN_ONLY),
     ("/acks 1", ADMIN_ONLY),
     ("/snippet list", ADMIN_ONLY),
     ("/snippet save rules Be kind", ADMIN_ONLY),

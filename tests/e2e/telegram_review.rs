@@ -352,7 +352,9 @@ async fn rules_per_group_and_per_operator_and_automatic_mode_with_a_daily_report
     .await
     .unwrap();
     assert_eq!(
-        app.ask(GROUP, &op, "/screening reset").await.plain(),
+        app.ask_confirmed(GROUP, &op, "/screening reset")
+            .await
+            .plain(),
         "✅ Saved. Screening newcomers (the operator's rules file):\n\
          · review at score 30 or more\n· automatic removal: off\n\
          · new accounts (Telegram ids above): off\n· raid mode: off\n\

@@ -698,6 +698,37 @@ impl MxApp {
         self.operator.wait_for(room, &self.bot.id, before + 1).await[before].clone()
     }
 
+    /// Sends a command that waits for a Confirm (a destructive one): the
+    /// prompt says to react ✅, the bot's own ✅ is there to press, `who`
+    /// presses it, and the command's answer comes back.
+    pub async fn ask_confirmed(&self, room: &str, who: &MxUser, text: &str) -> Value {
+        let before = self.operator.events_from(room, &self.bot.id).await.len();
+        who.say(room, text).await;
+        self.operator.wait_for(room, &self.bot.id, before + 1).await;
+        let prompt = self.operator.events_from(room, &self.bot.id).await[before].clone();
+        let shown = body(&prompt["content"]);
+        assert!(
+            shown.contains("react ✅"),
+            "{text} asked for no ✅: {shown}"
+        );
+        let event = prompt["event_id"].as_str().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self
+            .operator
+            .reactions_from(room, &self.bot.id, event)
+            .await
+            .contains(&"✅".to_owned())
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the bot never put its ✅ under {shown}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        who.react(room, event, "✅").await;
+        self.operator.wait_for(room, &self.bot.id, before + 2).await[before + 1].clone()
+    }
+
     /// The operator defines a wheel (`!wheel new <prizes>`) and opens it at
     /// once; the announcement comes back.
     pub async fn open_wheel(&self, room: &str, prizes: &str) -> Value {

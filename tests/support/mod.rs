@@ -449,6 +449,16 @@ impl TestApp {
         self.next_message(chat, before).await
     }
 
+    /// `from` types a command that waits for a Confirm (a destructive
+    /// one), checks the prompt, presses Confirm, and gets what the command
+    /// answers then.
+    pub async fn ask_confirmed(&self, chat: i64, from: &Value, text: &str) -> Sent {
+        let prompt = self.ask(chat, from, text).await;
+        let before = self.tg.sent_to(chat).len();
+        self.press(chat, prompt.message_id, from, &button(&prompt, "ok:"));
+        self.next_message(chat, before).await
+    }
+
     /// The operator removes the first suspect `/review` lists, as the audit
     /// does with an ad account.
     pub async fn remove_first_suspect(&self, chat: i64) {
@@ -583,4 +593,16 @@ pub fn member_update(
         u["invite_link"] = link;
     }
     u
+}
+
+/// The data of the button under `message` whose data starts with `prefix`
+/// (`ok:` for Confirm, `no:` for Cancel).
+pub fn button(message: &botapi::Sent, prefix: &str) -> String {
+    message
+        .buttons
+        .iter()
+        .find(|(_, data)| data.starts_with(prefix))
+        .unwrap_or_else(|| panic!("no {prefix} button under {}", message.plain()))
+        .1
+        .clone()
 }

@@ -117,7 +117,8 @@ impl Port for Matrix {
             Action::Send { text }
             | Action::Post { text, .. }
             | Action::Announce { text, .. }
-            | Action::Ask { text, .. } => room
+            | Action::Ask { text, .. }
+            | Action::Confirm { text, .. } => room
                 .send_raw("m.room.message", render::to_content(text))
                 .await
                 .map(|sent| Some(sent.response.event_id.to_string())),

@@ -146,7 +146,7 @@ fn reaction(group: &GroupInfo, ev: &Value, sender: &str, me: &str) -> Option<Eve
         return None;
     }
     Some(Event::Pressed {
-        group: group.id.clone(),
+        chat: group.id.clone(),
         from: person(sender, None),
         // Clients may add an emoji presentation selector.
         button: relates["key"]

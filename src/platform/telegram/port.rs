@@ -214,7 +214,8 @@ impl Port for Telegram {
             Action::Send { text }
             | Action::Post { text, .. }
             | Action::Announce { text, .. }
-            | Action::Ask { text, .. } => {
+            | Action::Ask { text, .. }
+            | Action::Confirm { text, .. } => {
                 let mut request = self
                     .bot
                     .send_message(target, to_html(text))
@@ -225,7 +226,9 @@ impl Port for Telegram {
                         button: Some(button),
                         ..
                     } => vec![vec![button]],
-                    Action::Ask { rows, .. } => rows.iter().map(|r| r.iter().collect()).collect(),
+                    Action::Ask { rows, .. } | Action::Confirm { rows, .. } => {
+                        rows.iter().map(|r| r.iter().collect()).collect()
+                    }
                     _ => Vec::new(),
                 };
                 if !rows.is_empty() {

@@ -93,11 +93,8 @@ fn from_message(msg: &Message, me: &UserId) -> Vec<Event> {
 /// A button pressed under one of the bot's messages in a group.
 fn from_press(query: &CallbackQuery) -> Option<Event> {
     let message = query.message.as_ref()?;
-    if message.chat().is_private() {
-        return None;
-    }
     Some(Event::Pressed {
-        group: chat_id(message.chat()),
+        chat: chat_id(message.chat()),
         from: person(&query.from),
         button: query.data.clone()?,
         message: Some(message.id().0.to_string()),

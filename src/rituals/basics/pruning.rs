@@ -1,6 +1,6 @@
-//! Old records pruned: processed update keys, delivered messages and join
-//! intents nobody took up, each kept as long as the operator's retention
-//! settings say, at most once an hour.
+//! Old records pruned: processed update keys, delivered messages, join
+//! intents nobody took up and prompts to confirm, each kept as long as the
+//! operator's retention settings say, at most once an hour.
 
 use crate::engine::Engine;
 use crate::store::{self};
@@ -27,15 +27,20 @@ impl Engine {
         // An invite or a join request untouched as long as a delivered
         // message is kept will not be taken up any more.
         let intents = store::links::prune_intents(&mut conn, now - ms(retention.sent)).await?;
+        // A prompt to confirm lapses in minutes; it is kept as long as the
+        // message that showed it.
+        let prompts = store::confirmations::prune(&mut conn, now - ms(retention.sent)).await?;
         self.memory().pruned.store(now, Ordering::Relaxed);
-        if keys + sent + intents > 0 {
+        let total = keys + sent + intents + prompts;
+        if total > 0 {
             tracing::info!(
                 keys,
                 sent,
                 intents,
-                "pruned old update keys, delivered messages and intents"
+                prompts,
+                "pruned old update keys, delivered messages, intents and prompts"
             );
         }
-        Ok(usize::try_from(keys + sent + intents).unwrap_or(usize::MAX))
+        Ok(usize::try_from(total).unwrap_or(usize::MAX))
     }
 }

@@ -32,7 +32,10 @@ use crate::{
     store::groups::Group,
 };
 use crate::{
-    engine::{Action, Engine, Person, commands::Outcome},
+    engine::{
+        Action, Engine, Person,
+        commands::{Outcome, say},
+    },
     rituals::coupons::awards::Award,
 };
 
@@ -239,14 +242,29 @@ impl GiveawayPlan {
 }
 
 impl Engine {
-    /// `/giveaway …` in a served group, from an admin.
-    pub(crate) fn giveaway_command(
+    /// `/giveaway …` in a served group, from an admin. A giveaway to
+    /// close is looked up first: closing waits for a Confirm, which a
+    /// giveaway missing or drawn already does not need.
+    pub(crate) async fn giveaway_command(
         &self,
         command: GiveawayCommand,
         group: &Group,
         from: &Person,
-    ) -> Outcome {
+    ) -> anyhow::Result<Outcome> {
         let lang = group.lang;
+        if let GiveawayCommand::Close(id) = command {
+            let mut conn = self.store().connection().await?;
+            let draw =
+                crate::rituals::draws::store::get_in(&mut conn, &group.id, DrawKind::Giveaway, id)
+                    .await?;
+            match draw {
+                None => return Ok(say(texts::not_found(lang, id))),
+                Some(draw) if draw.closed_at.is_some() => {
+                    return Ok(say(texts::already_closed(lang, id)));
+                }
+                Some(_) => {}
+            }
+        }
         let plan = match command {
             GiveawayCommand::Open {
                 winners,
@@ -274,10 +292,10 @@ impl Engine {
             }
             GiveawayCommand::Close(id) => GiveawayPlan::Close { lang, id },
         };
-        Outcome {
+        Ok(Outcome {
             reply: RichText::default(),
             effect: Some(Box::new(plan)),
-        }
+        })
     }
 
     /// `/reroll <id> [n]` in a served group, from an admin.

@@ -213,7 +213,7 @@ fn link_name(member: &Person) -> String {
 }
 
 /// Renders a template with sample values, so an admin sees what members will.
-fn preview(template: &Template, group: &Group) -> RichText {
+pub(crate) fn preview(template: &Template, group: &Group) -> RichText {
     let (newcomer, inviter) = texts::preview_names(group.lang);
     let sample = |name: &str| {
         let mut r = RichText::default();

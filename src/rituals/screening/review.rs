@@ -177,6 +177,7 @@ impl Engine {
                         conn: &mut tx,
                         chat: &group.id,
                         from,
+                        answer_to: &group.id,
                         now,
                     };
                     let text = effect.apply(&mut cx).await?.unwrap_or_default();

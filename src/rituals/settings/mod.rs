@@ -1,0 +1,214 @@
+//! `/settings`: a group's settings on one panel, changed with buttons.
+//!
+//! Each button runs the command an admin would type (`/lang en`,
+//! `/timezone Asia/Taipei`, `/screening threshold 50`; see
+//! `engine::buttons`), so a change from the panel is checked, answered and
+//! written to the audit log exactly as the typed one is. In private an
+//! operator first picks one of their groups; Matrix, without buttons, gets
+//! the panel with the commands to type.
+
+pub(crate) mod texts;
+
+use async_trait::async_trait;
+
+use super::{CommandSpec, Help, Ritual, Section};
+use crate::{
+    domain::{ChatId, Lang, RichText, command::Access, template::Template},
+    engine::{
+        Action, Button, Engine, Person,
+        buttons::{command_button, zone_rows},
+        commands::{Outcome, say},
+        effect::{Cx, Effect},
+    },
+    rituals::{
+        command::{Command, CommandError},
+        greeting, milestones,
+        screening::store as screening_rules,
+    },
+    store::{self, groups::Group},
+};
+
+pub const RITUAL: Ritual = Ritual {
+    name: "settings",
+    section: Section::Start,
+    commands: &[CommandSpec {
+        name: "settings",
+        aliases: &[],
+        access: Access::Admin,
+        help: Help {
+            en: "The group's settings on one panel, changed with buttons (admins; operators in private)",
+            zh: "在一个面板里查看并用按钮更改本群设置（管理员；运营者可私聊使用）",
+        },
+        usage: Help {
+            en: "/settings\n/settings <group id> (in private)",
+            zh: "/settings\n/settings <群 id>（私聊）",
+        },
+        example: "/settings",
+        parse: |args| Ok(Command::Settings(parse(args)?)),
+    }],
+    jobs: &[],
+};
+
+/// `/settings` alone, or the id of the group to show (in private).
+fn parse(args: &str) -> Result<Option<ChatId>, CommandError> {
+    let args = args.trim();
+    if args.is_empty() {
+        return Ok(None);
+    }
+    ChatId::parse(args)
+        .map(Some)
+        .ok_or_else(|| CommandError::BadGroup(args.to_owned()))
+}
+
+impl Engine {
+    /// The panel of `group`'s settings, with its buttons.
+    pub(crate) async fn settings_panel(&self, group: &Group) -> anyhow::Result<Outcome> {
+        let lang = group.lang;
+        let mut conn = self.store().connection().await?;
+        let (rules, _) = screening_rules::effective(&mut conn, &group.id, &group.owner).await?;
+        let milestones = milestones::store::of_group(&mut conn, &group.id).await?;
+        drop(conn);
+        let buttons = self.has_buttons(group.id.platform());
+        let mut text = RichText::plain(texts::heading(lang));
+        text.push_text(&group.title);
+        text.push_text(&texts::language(lang));
+        text.push_text(&texts::zone(lang, group.timezone.name()));
+        text.push_text(texts::welcome(lang));
+        let source = group
+            .welcome_template
+            .as_deref()
+            .unwrap_or(greeting::texts::default_welcome(lang));
+        // A saved template always parses; were it not to, the panel shows
+        // its source rather than fail.
+        match Template::parse(source, greeting::texts::WELCOME_VARS) {
+            Ok(template) => text.append(greeting::preview(&template, group)),
+            Err(_) => text.push_text(source),
+        }
+        text.push_text(&texts::screening(lang, rules.threshold, rules.auto_remove));
+        text.push_text(&texts::raid(lang, rules.raid_joins));
+        let steps: Vec<String> = milestones
+            .iter()
+            .map(|m| match &m.pool {
+                Some(pool) => format!("{} ({pool})", m.invites),
+                None => m.invites.to_string(),
+            })
+            .collect();
+        text.push_text(&texts::milestones(lang, &steps));
+        let every = self.settings().greet_interval.as_secs();
+        text.push_text(&texts::greeting_interval(lang, every));
+        text.push_text(texts::footer(lang, buttons));
+        let rows = if buttons {
+            panel_rows(group, lang)
+        } else {
+            Vec::new()
+        };
+        Ok(shown(text, rows))
+    }
+
+    /// `/settings` in private: the operator's groups to pick from, or the
+    /// panel of the one named.
+    pub(crate) async fn settings_in_private(
+        &self,
+        group: Option<ChatId>,
+        from: &Person,
+        lang: Lang,
+    ) -> anyhow::Result<Outcome> {
+        let mut conn = self.store().connection().await?;
+        let owned = store::groups::owned_by(&mut conn, &from.id).await?;
+        if let Some(id) = group {
+            let found = match owned.contains(&id) {
+                true => store::groups::get(&mut conn, &id).await?,
+                false => None,
+            };
+            drop(conn);
+            return match found.filter(|g| g.active) {
+                Some(group) => self.settings_panel(&group).await,
+                None => Ok(say(texts::not_yours(lang, id.as_str()))),
+            };
+        }
+        let mut groups = Vec::new();
+        for id in &owned {
+            if let Some(group) = store::groups::get(&mut conn, id).await?
+                && group.active
+            {
+                groups.push(group);
+            }
+        }
+        if groups.is_empty() {
+            return Ok(say(texts::no_groups(lang)));
+        }
+        let buttons = self.has_buttons(groups[0].id.platform());
+        let mut text = RichText::plain(texts::pick(lang, buttons));
+        for group in &groups {
+            text.push_text(&format!("\n• {} ({})", group.title, group.id));
+        }
+        let rows = groups
+            .iter()
+            .map(|g| vec![command_button(g.title.clone(), &g.id, "/settings")])
+            .collect();
+        Ok(shown(text, rows))
+    }
+}
+
+/// The panel's buttons: language, common zones, screening and raid mode.
+fn panel_rows(group: &Group, lang: Lang) -> Vec<Vec<Button>> {
+    let id = &group.id;
+    let button = |label: String, command: &str| command_button(label, id, command);
+    let mut rows = vec![vec![
+        button("🌐 中文".to_owned(), "/lang zh"),
+        button("🌐 English".to_owned(), "/lang en"),
+    ]];
+    rows.extend(zone_rows(id, lang));
+    rows.push(
+        [20, 30, 50]
+            .into_iter()
+            .map(|n| {
+                button(
+                    texts::review_at(lang, n),
+                    &format!("/screening threshold {n}"),
+                )
+            })
+            .collect(),
+    );
+    rows.push(vec![
+        button(texts::auto_off(lang), "/screening auto off"),
+        button(texts::auto_at(lang, 80), "/screening auto 80"),
+    ]);
+    rows.push(vec![
+        button(texts::raid_off(lang), "/screening raid off"),
+        button(texts::raid_at(lang, 30), "/screening raid 30"),
+    ]);
+    rows
+}
+
+/// An answer with buttons under it, sent where the command is answered.
+fn shown(text: RichText, rows: Vec<Vec<Button>>) -> Outcome {
+    Outcome {
+        reply: RichText::default(),
+        effect: Some(Box::new(Shown { text, rows })),
+    }
+}
+
+/// A panel or a list to pick from: it changes nothing.
+struct Shown {
+    text: RichText,
+    rows: Vec<Vec<Button>>,
+}
+
+#[async_trait]
+impl Effect for Shown {
+    async fn apply(self: Box<Self>, cx: &mut Cx<'_>) -> anyhow::Result<Option<RichText>> {
+        let Shown { text, rows } = *self;
+        let action = if rows.is_empty() {
+            Action::Send { text }
+        } else {
+            Action::Ask { text, rows }
+        };
+        cx.engine.enqueue(cx.conn, cx.answer_to, &action).await?;
+        Ok(None)
+    }
+
+    fn changes(&self) -> bool {
+        false
+    }
+}

@@ -1,0 +1,137 @@
+//! `/settings`, end to end on Telegram: an operator picks a group in
+//! private and changes it with the panel's buttons; every change is the
+//! command an admin would type, answered where it was pressed and logged.
+
+use crate::{on_both_databases, support};
+
+use support::{OPERATOR, TestApp, TestDb, operator, user};
+
+const GROUP: i64 = -1001;
+
+on_both_databases!(
+    an_operator_changes_the_language_from_the_panel_in_private,
+    admins_get_the_panel_in_the_group_and_others_are_refused,
+);
+
+/// The label's button under `message`.
+fn pressing(message: &support::botapi::Sent, label: &str) -> String {
+    message
+        .buttons
+        .iter()
+        .find(|(l, _)| l == label)
+        .unwrap_or_else(|| panic!("no {label} under {}", message.plain()))
+        .1
+        .clone()
+}
+
+async fn an_operator_changes_the_language_from_the_panel_in_private(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    let op = operator();
+    app.ask(OPERATOR, &op, "/start").await;
+
+    let picker = app.ask(OPERATOR, &op, "/settings").await;
+    assert!(
+        picker
+            .plain()
+            .starts_with("⚙️ Pick the group to set up:\n• "),
+        "{}",
+        picker.plain()
+    );
+    assert_eq!(picker.buttons.len(), 1, "{:?}", picker.buttons);
+    let title = picker.buttons[0].0.clone();
+    let before = app.tg.sent_to(OPERATOR).len();
+    app.press(OPERATOR, picker.message_id, &op, &picker.buttons[0].1);
+    let panel = app.next_message(OPERATOR, before).await;
+    let shown = panel.plain();
+    assert!(
+        shown.starts_with(&format!("⚙️ Settings of {title}\n")),
+        "{shown}"
+    );
+    for line in [
+        "\n• Language: English (/lang zh switches to Chinese)\n",
+        "\n• Time zone: UTC (/timezone <zone>)\n",
+        "\n• Welcome (/setwelcome <template> changes it), as newcomers read it:\n",
+        "\n• Screening: review at 40 points or more; automatic removal off\n",
+        "\n• Invite milestones: none (/milestone add <invites> [pool])\n",
+        "\n\nPress a button below to change a setting; each change goes into /log.",
+    ] {
+        assert!(shown.contains(line), "{line:?} missing from {shown}");
+    }
+
+    // 中文: the group speaks Chinese, said in private, nothing in the group.
+    let in_group = app.tg.sent_to(GROUP).len();
+    let before = app.tg.sent_to(OPERATOR).len();
+    app.press(
+        OPERATOR,
+        panel.message_id,
+        &op,
+        &pressing(&panel, "🌐 中文"),
+    );
+    let said = app.next_message(OPERATOR, before).await.plain();
+    assert_eq!(said, "✅ 本群语言已设为简体中文。");
+    app.settle().await;
+    assert_eq!(
+        app.tg.sent_to(GROUP).len(),
+        in_group,
+        "nothing in the group"
+    );
+    let again = app
+        .ask(OPERATOR, &op, &format!("/settings tg:{GROUP}"))
+        .await
+        .plain();
+    assert!(
+        again.contains("\n• 语言：简体中文（/lang en 切换为英文）\n"),
+        "{again}"
+    );
+    let log = app.ask(GROUP, &op, "/log").await.plain();
+    assert!(log.contains("/lang zh"), "{log}");
+
+    // Another operator's group, or none at all, is not shown.
+    let refused = app.ask(OPERATOR, &op, "/settings tg:-4242").await.plain();
+    assert_eq!(
+        refused,
+        "tg:-4242 is not one of your groups; send /settings to see yours."
+    );
+    let typo = app.ask(OPERATOR, &op, "/settings my group").await.plain();
+    assert!(typo.starts_with("`my group` is not a group id"), "{typo}");
+}
+
+async fn admins_get_the_panel_in_the_group_and_others_are_refused(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    app.group_with_bot(GROUP).await;
+    let ann = user(7301, "Ann");
+    app.tg.make_admin(GROUP, 7301);
+    let panel = app.ask(GROUP, &ann, "/settings").await;
+    assert!(
+        panel.plain().starts_with("⚙️ Settings of "),
+        "{}",
+        panel.plain()
+    );
+    // An admin's press on "Review at 50" is her typing the command.
+    let before = app.tg.sent_to(GROUP).len();
+    app.press(
+        GROUP,
+        panel.message_id,
+        &ann,
+        &pressing(&panel, "🛡 Review at 50"),
+    );
+    let saved = app.next_message(GROUP, before).await.plain();
+    assert!(saved.contains("review at score 50 or more"), "{saved}");
+    // A member's press on the same panel is refused like the command.
+    let mallory = user(7302, "Mallory");
+    let before = app.tg.sent_to(GROUP).len();
+    app.press(
+        GROUP,
+        panel.message_id,
+        &mallory,
+        &pressing(&panel, "🛡 Review at 20"),
+    );
+    let refused = app.next_message(GROUP, before).await.plain();
+    assert!(refused.contains("admins"), "{refused}");
+    let rules = app.ask(GROUP, &ann, "/screening").await.plain();
+    assert!(rules.contains("review at score 50 or more"), "{rules}");
+    // In private, only operators have groups to set.
+    let stranger = app.ask(7302, &mallory, "/settings").await.plain();
+    assert!(stranger.contains("operator"), "{stranger}");
+}
