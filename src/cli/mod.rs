@@ -8,7 +8,10 @@ pub mod export;
 pub mod screening;
 pub mod verify;
 
-use std::{path::PathBuf, process::ExitCode};
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 use clap::Subcommand;
 
@@ -92,20 +95,33 @@ pub async fn offline(tool: Offline, settings: &StoreSettings) -> anyhow::Result<
     }
 }
 
-/// Reads `.env` (if any) and the environment, and starts logging; `None`
-/// after saying which setting is wrong.
-pub fn settings() -> Option<Settings> {
-    load(Settings::from_env)
+/// Reads the settings file (`env_file`, else `.env` if any) and the
+/// environment, and starts logging; `None` after saying what is wrong.
+pub fn settings(env_file: Option<&Path>) -> Option<Settings> {
+    load(env_file, Settings::from_env)
 }
 
 /// The settings of a tool that only works on the database.
-pub fn store_settings() -> Option<StoreSettings> {
-    load(StoreSettings::from_env)
+pub fn store_settings(env_file: Option<&Path>) -> Option<StoreSettings> {
+    load(env_file, StoreSettings::from_env)
 }
 
-fn load<T>(read: impl FnOnce() -> Result<T, ConfigError>) -> Option<T> {
-    // A missing .env is fine: settings may come from the real environment.
-    let _ = dotenvy::dotenv();
+fn load<T>(env_file: Option<&Path>, read: impl FnOnce() -> Result<T, ConfigError>) -> Option<T> {
+    match env_file {
+        // The service's file (`--env-file /etc/hearth/hearth.env`) must be
+        // there: a tool run on the wrong settings could touch the wrong
+        // database.
+        Some(path) => {
+            if let Err(e) = dotenvy::from_path(path) {
+                eprintln!("hearth: cannot read {}: {e}", path.display());
+                return None;
+            }
+        }
+        // A missing .env is fine: settings may come from the environment.
+        None => {
+            let _ = dotenvy::dotenv();
+        }
+    }
     telemetry::init();
     read()
         .inspect_err(|e| eprintln!("hearth: setting {e}"))

@@ -246,17 +246,7 @@ async fn the_token_never_reaches_a_log_line() {
         logs
     });
     // Some work, including a failing call (the bot lacks the right to make links).
-    tg.push(
-        "my_chat_member",
-        member_update(
-            -1,
-            user(OPERATOR, "Op"),
-            &bot(),
-            "left",
-            "administrator",
-            None,
-        ),
-    );
+    support::bot_added(&tg, -1, OPERATOR);
     tg.wait_for(-1, 1).await;
     tg.push(
         "message",

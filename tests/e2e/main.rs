@@ -17,6 +17,7 @@ mod matrix_guard;
 mod matrix_invites;
 mod matrix_schedules;
 mod migrations;
+mod package;
 mod parity;
 mod screening;
 mod store;

@@ -291,17 +291,7 @@ impl TestApp {
     pub async fn group_of(&self, operator: i64, chat: i64) {
         self.tg.set_bot_can_invite(chat, true);
         self.tg.make_admin(chat, operator);
-        self.tg.push(
-            "my_chat_member",
-            member_update(
-                chat,
-                user(operator, "Operator"),
-                &bot(),
-                "left",
-                "administrator",
-                None,
-            ),
-        );
+        bot_added(&self.tg, chat, operator);
         self.tg.wait_for(chat, 1).await;
     }
 
@@ -573,6 +563,22 @@ pub fn message(chat: i64, from: &Value, extra: Value) -> Value {
         m[k] = v.clone();
     }
     m
+}
+
+/// `operator` makes the bot an admin of `chat` (Telegram's
+/// `my_chat_member` update).
+pub fn bot_added(tg: &FakeTelegram, chat: i64, operator: i64) {
+    tg.push(
+        "my_chat_member",
+        member_update(
+            chat,
+            user(operator, "Operator"),
+            &bot(),
+            "left",
+            "administrator",
+            None,
+        ),
+    );
 }
 
 /// A `chat_member` / `my_chat_member` payload: `from` changed `member` from `old` to `new`.

@@ -68,16 +68,16 @@ pub fn milestones(lang: Lang, steps: &[String]) -> String {
 
 pub fn greeting_interval(lang: Lang, seconds: u64) -> String {
     match (lang, seconds) {
-        (Zh, 0) => "\n• 欢迎消息间隔：不限（由 HEARTH_GREET_INTERVAL 为整个机器人设置）".to_owned(),
+        (Zh, 0) => "\n• 欢迎消息间隔：不限（由 HEARTH_GREET_INTERVAL_SECS 为整个机器人设置）".to_owned(),
         (En, 0) => {
-            "\n• Greetings: sent as newcomers arrive (HEARTH_GREET_INTERVAL, for the whole bot)"
+            "\n• Greetings: sent as newcomers arrive (HEARTH_GREET_INTERVAL_SECS, for the whole bot)"
                 .to_owned()
         }
         (Zh, _) => format!(
-            "\n• 欢迎消息间隔：每个群每 {seconds} 秒最多一条（由 HEARTH_GREET_INTERVAL 为整个机器人设置）"
+            "\n• 欢迎消息间隔：每个群每 {seconds} 秒最多一条（由 HEARTH_GREET_INTERVAL_SECS 为整个机器人设置）"
         ),
         (En, _) => format!(
-            "\n• Greetings: one message per group every {seconds} s at most (HEARTH_GREET_INTERVAL, for the whole bot)"
+            "\n• Greetings: one message per group every {seconds} s at most (HEARTH_GREET_INTERVAL_SECS, for the whole bot)"
         ),
     }
 }
