@@ -39,6 +39,7 @@ impl Application {
                 operators: settings.operators.clone(),
                 default_lang: settings.lang,
                 default_timezone: settings.timezone,
+                zone_set: settings.timezone_set,
                 greet_interval: settings.greet_interval,
                 greet_settle: settings.greet_settle,
                 answer_again: settings.answer_again,

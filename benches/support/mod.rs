@@ -39,13 +39,14 @@ pub async fn engine(
             active: true,
             welcome_template: None,
         };
-        store::groups::register(&mut conn, &group, 0).await?;
+        store::groups::register(&mut conn, &group, true, 0).await?;
     }
     drop(conn);
     let settings = EngineSettings {
         operators: vec![UserId::telegram(OPERATOR)],
         default_lang: Lang::En,
         default_timezone: chrono_tz::UTC,
+        zone_set: true,
         greet_interval: std::time::Duration::from_secs(6),
         greet_settle: std::time::Duration::from_secs(2),
         answer_again: std::time::Duration::from_secs(60),

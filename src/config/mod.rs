@@ -26,6 +26,8 @@ pub struct Settings {
     pub database_url: String,
     pub operators: Vec<UserId>,
     pub timezone: chrono_tz::Tz,
+    /// Whether HEARTH_TIMEZONE named the zone (else new groups are asked).
+    pub timezone_set: bool,
     pub lang: Lang,
     pub greet_interval: Duration,
     pub greet_settle: Duration,
@@ -142,7 +144,8 @@ impl Settings {
             ));
         }
         let operators = parse_operators(get("HEARTH_OPERATORS").as_deref())?;
-        let timezone = parse_timezone(get("HEARTH_TIMEZONE").as_deref())?;
+        let zone = get("HEARTH_TIMEZONE");
+        let timezone = parse_timezone(zone.as_deref())?;
         let lang = parse_lang(get("HEARTH_LANG").as_deref())?;
         Ok(Self {
             telegram,
@@ -150,6 +153,7 @@ impl Settings {
             database_url: parse_database_url(get("DATABASE_URL"))?,
             operators,
             timezone,
+            timezone_set: zone.is_some(),
             lang,
             greet_interval: parse_seconds(
                 "HEARTH_GREET_INTERVAL_SECS",

@@ -5,9 +5,15 @@
 //! button's data, which a client could forge, can ask for nothing its
 //! presser could not type.
 
-use super::{Button, Engine, GroupInfo, Person, commands::Via};
+use async_trait::async_trait;
+
+use super::{
+    Action, Button, Engine, GroupInfo, Person,
+    commands::{Outcome, Via},
+    effect::{Cx, Effect},
+};
 use crate::{
-    domain::{ChatId, Lang},
+    domain::{ChatId, Lang, RichText},
     store,
 };
 
@@ -67,6 +73,38 @@ impl Engine {
         let via = Via::Button { pressed_in: chat };
         self.run_command(key, stored.id, Some(info), from, command.to_owned(), via)
             .await
+    }
+}
+
+/// An answer with buttons under it (a panel, a list to pick from, a
+/// question), sent where the command is answered; it changes nothing.
+pub(crate) fn with_buttons(text: RichText, rows: Vec<Vec<Button>>) -> Outcome {
+    Outcome {
+        reply: RichText::default(),
+        effect: Some(Box::new(Shown { text, rows })),
+    }
+}
+
+struct Shown {
+    text: RichText,
+    rows: Vec<Vec<Button>>,
+}
+
+#[async_trait]
+impl Effect for Shown {
+    async fn apply(self: Box<Self>, cx: &mut Cx<'_>) -> anyhow::Result<Option<RichText>> {
+        let Shown { text, rows } = *self;
+        let action = if rows.is_empty() {
+            Action::Send { text }
+        } else {
+            Action::Ask { text, rows }
+        };
+        cx.engine.enqueue(cx.conn, cx.answer_to, &action).await?;
+        Ok(None)
+    }
+
+    fn changes(&self) -> bool {
+        false
     }
 }
 

@@ -304,10 +304,11 @@ impl Engine {
         }
         let group = self.new_group(info, &by.id, can_invite);
         let lang = existing.map(|g| g.lang).unwrap_or(group.lang);
-        store::groups::register(conn, &group, now).await?;
+        store::groups::register(conn, &group, self.settings.zone_set, now).await?;
+        let zone_chosen = store::groups::zone_chosen(conn, &info.id).await?;
         cache.push(CacheChange::Activate(info.id.clone()));
         tracing::info!(group = %info.id, operator = %by.id, "group registered");
-        let checklist = self.checklist(&group, lang, rights);
+        let checklist = self.checklist(&group, lang, rights, zone_chosen);
         // The time zone is asked with buttons (Matrix shows the command).
         let rows = buttons::zone_rows(&group.id, lang);
         // The checklist goes to the operator in private when they opened a
@@ -333,7 +334,13 @@ impl Engine {
 
     /// What an operator checks in a group the bot was just added to: the
     /// rights it lacks, the time zone, the language, and what to do next.
-    fn checklist(&self, group: &Group, lang: Lang, rights: BotRights) -> RichText {
+    fn checklist(
+        &self,
+        group: &Group,
+        lang: Lang,
+        rights: BotRights,
+        zone_chosen: bool,
+    ) -> RichText {
         let mut text = RichText::plain(texts::checklist_heading(lang));
         text.push_text(&group.title);
         text.push_text(&texts::checklist_rights(
@@ -342,7 +349,7 @@ impl Engine {
             rights.ban,
             rights.pin,
         ));
-        let unset = group.timezone == chrono_tz::UTC;
+        let unset = !zone_chosen;
         let buttons = self.has_buttons(group.id.platform());
         text.push_text(&texts::checklist_zone(
             lang,

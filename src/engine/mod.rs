@@ -61,6 +61,9 @@ pub struct EngineSettings {
     pub operators: Vec<UserId>,
     pub default_lang: Lang,
     pub default_timezone: chrono_tz::Tz,
+    /// Whether the operator named the default zone; groups registered
+    /// without one are asked for theirs.
+    pub zone_set: bool,
     /// How late a scheduled post may still go out after downtime.
     pub schedule_grace: Duration,
     /// Least time between two greeting messages in one group.

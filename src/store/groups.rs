@@ -73,12 +73,19 @@ pub async fn get_many(
         .collect()
 }
 
-/// Registers a group, or re-activates it keeping its settings.
-pub async fn register(conn: &mut AnyConnection, group: &Group, now_ms: i64) -> sqlx::Result<()> {
+/// Registers a group, or re-activates it keeping its settings; `zone_chosen`
+/// says whether its zone is one the operator chose (HEARTH_TIMEZONE) rather
+/// than UTC for want of one.
+pub async fn register(
+    conn: &mut AnyConnection,
+    group: &Group,
+    zone_chosen: bool,
+    now_ms: i64,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO groups (id, title, owner, lang, timezone, public_handle, can_invite, active,
-                             welcome_template, next_greet_at, registered_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, NULL, 0, $8)
+                             welcome_template, next_greet_at, registered_at, zone_chosen)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, NULL, 0, $8, $9)
          ON CONFLICT (id) DO UPDATE SET title = excluded.title, public_handle = excluded.public_handle,
                                         can_invite = excluded.can_invite, active = 1",
     )
@@ -90,9 +97,20 @@ pub async fn register(conn: &mut AnyConnection, group: &Group, now_ms: i64) -> s
     .bind(group.public_handle.as_deref())
     .bind(i64::from(group.can_invite))
     .bind(now_ms)
+    .bind(i64::from(zone_chosen))
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Whether the group's time zone was chosen: schedule commands ask for it
+/// until it is.
+pub async fn zone_chosen(conn: &mut AnyConnection, id: &ChatId) -> sqlx::Result<bool> {
+    let row = sqlx::query("SELECT zone_chosen FROM groups WHERE id = $1")
+        .bind(id.as_str())
+        .fetch_optional(conn)
+        .await?;
+    row.map_or(Ok(true), |row| super::flag(&row, "zone_chosen"))
 }
 
 /// Marks the group inactive (the bot was removed); its history stays.
@@ -192,7 +210,7 @@ pub async fn set_timezone(
     id: &ChatId,
     zone: chrono_tz::Tz,
 ) -> sqlx::Result<()> {
-    sqlx::query("UPDATE groups SET timezone = $2 WHERE id = $1")
+    sqlx::query("UPDATE groups SET timezone = $2, zone_chosen = 1 WHERE id = $1")
         .bind(id.as_str())
         .bind(zone.name())
         .execute(conn)

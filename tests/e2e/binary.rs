@@ -293,6 +293,7 @@ impl Drop for Running {
 fn start_bot(tg: &FakeTelegram, db: &TestDb, dir: &std::path::Path) -> Running {
     let child = hearth(dir)
         .env("HEARTH_TELEGRAM_TOKEN", TOKEN)
+        .env("HEARTH_TIMEZONE", "UTC")
         .env("HEARTH_TELEGRAM_API_URL", &tg.url)
         .env("HEARTH_OPERATORS", format!("tg:{OPERATOR}"))
         .env("DATABASE_URL", &db.url)

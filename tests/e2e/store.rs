@@ -44,7 +44,7 @@ async fn migrations_are_idempotent_and_groups_round_trip(db: TestDb) {
     let store = open(&db).await;
     store.migrate().await.unwrap();
     let mut conn = store.pool().acquire().await.unwrap();
-    store::groups::register(&mut conn, &group(-5), 0)
+    store::groups::register(&mut conn, &group(-5), true, 0)
         .await
         .unwrap();
     store::groups::set_welcome(&mut conn, &ChatId::telegram(-5), "Hi {{newcomer}}")
@@ -61,7 +61,7 @@ async fn migrations_are_idempotent_and_groups_round_trip(db: TestDb) {
     assert!(!back.active);
     assert_eq!(back.welcome_template.as_deref(), Some("Hi {{newcomer}}"));
     // Re-registering re-activates and keeps the settings.
-    store::groups::register(&mut conn, &group(-5), 1)
+    store::groups::register(&mut conn, &group(-5), true, 1)
         .await
         .unwrap();
     let back = store::groups::get(&mut conn, &ChatId::telegram(-5))

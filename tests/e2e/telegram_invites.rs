@@ -600,7 +600,10 @@ async fn help_and_command_menus_differ_for_members_and_admins(db: TestDb) {
 /// group while the operator has no private chat with the bot, in private
 /// (with a short hello in the group) once they have.
 async fn adding_the_bot_gives_the_operator_a_checklist(db: TestDb) {
-    let app = TestApp::spawn(db).await;
+    let mut app = TestApp::spawn(db).await;
+    // No HEARTH_TIMEZONE: each group's zone is asked.
+    app.zone = None;
+    app.restart().await;
     let op = user(OPERATOR, "Op");
     let add = |chat: i64, withheld: &[&str]| {
         app.tg.set_bot_can_invite(chat, true);
@@ -670,6 +673,16 @@ async fn adding_the_bot_gives_the_operator_a_checklist(db: TestDb) {
         1,
         "the group got the short hello only"
     );
+    // A schedule before the zone is chosen asks for the zone first and
+    // saves nothing.
+    let asked = app
+        .ask(-7102, &op, "/schedule add daily 20:30 notice Tonight")
+        .await;
+    assert_eq!(
+        asked.plain(),
+        "⏰ First, which time zone is Group 7102 in? Until it is set, 20:30 would be UTC (04:30 in Beijing). Press your city below, or send /timezone <zone>, then send the command again."
+    );
+    assert_eq!(asked.buttons.len(), 8, "{:?}", asked.buttons);
     // Pressed in private, the zone is set for the group and said there.
     let checklist = app.tg.sent_to(OPERATOR)[before].clone();
     let hong_kong = checklist.buttons[1].1.clone();
@@ -678,9 +691,18 @@ async fn adding_the_bot_gives_the_operator_a_checklist(db: TestDb) {
     let set = app.next_message(OPERATOR, before).await.plain();
     assert!(set.contains("Asia/Hong_Kong"), "{set}");
     app.settle().await;
-    assert_eq!(app.tg.sent_to(-7102).len(), 1, "nothing said in the group");
+    assert_eq!(
+        app.tg.sent_to(-7102).len(),
+        2,
+        "nothing more said in the group"
+    );
     let shown = app.ask(-7102, &op, "/timezone").await.plain();
     assert!(shown.contains("Asia/Hong_Kong"), "{shown}");
+    let saved = app
+        .ask(-7102, &op, "/schedule add daily 20:30 notice Tonight")
+        .await
+        .plain();
+    assert!(saved.contains("Asia/Hong_Kong"), "{saved}");
 }
 
 async fn an_operator_adopts_a_group_where_they_are_admin(db: TestDb) {

@@ -616,6 +616,7 @@ impl MxApp {
             ("HEARTH_GREET_SETTLE_SECS", "0.3".to_owned()),
             // Tests ask again and again; the limit is tested on Telegram.
             ("HEARTH_ANSWER_AGAIN_SECS", "0".to_owned()),
+            ("HEARTH_TIMEZONE", "UTC".to_owned()),
             (
                 "HEARTH_MATRIX_STORE",
                 self.store.path().display().to_string(),

@@ -66,6 +66,9 @@ pub struct TestApp {
     /// unless a test makes Telegram slow on purpose. A change takes effect
     /// on restart.
     pub request_timeout: Duration,
+    /// `HEARTH_TIMEZONE`; UTC unless a test leaves it unset (new groups are
+    /// then asked). A change takes effect on restart.
+    pub zone: Option<&'static str>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
 
@@ -103,6 +106,7 @@ impl TestApp {
             pace: PACE,
             operators: vec![OPERATOR],
             request_timeout: Duration::from_secs_f64(REQUEST_TIMEOUT_SECS),
+            zone: Some("UTC"),
             task: None,
         };
         app.start().await;
@@ -251,6 +255,10 @@ impl TestApp {
                 self.request_timeout.as_secs_f64().to_string(),
             ),
         ];
+        // Most tests schedule at once, in UTC; a test of the first run
+        // leaves the zone to be asked.
+        let zone = self.zone.map(|z| ("HEARTH_TIMEZONE", z.to_owned()));
+        let vars: Vec<(&str, String)> = vars.into_iter().chain(zone).collect();
         let mut settings =
             Settings::from_lookup(|k| vars.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
                 .unwrap();

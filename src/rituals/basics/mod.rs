@@ -208,7 +208,8 @@ struct Register(Group);
 #[async_trait]
 impl Effect for Register {
     async fn apply(self: Box<Self>, cx: &mut Cx<'_>) -> anyhow::Result<Option<RichText>> {
-        store::groups::register(cx.conn, &self.0, cx.now).await?;
+        let zone_chosen = cx.engine.settings().zone_set;
+        store::groups::register(cx.conn, &self.0, zone_chosen, cx.now).await?;
         Ok(None)
     }
 

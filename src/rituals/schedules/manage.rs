@@ -16,7 +16,11 @@ use super::{
     store::Schedule,
     texts,
 };
-use crate::engine::{Engine, Person, commands::Outcome};
+use crate::engine::{
+    Engine, Person,
+    buttons::{with_buttons, zone_rows},
+    commands::Outcome,
+};
 use crate::{
     domain::{
         Lang, RichText,
@@ -228,6 +232,16 @@ impl Engine {
                 Err(why) => return Ok(say(why)),
             }
         };
+        // A time means nothing until the group's zone is known: it is
+        // asked, not assumed.
+        for group in &targets {
+            if !store::groups::zone_chosen(conn, &group.id).await? {
+                let buttons = self.has_buttons(group.id.platform());
+                let question = texts::zone_first(lang, &group.title, buttons);
+                let rows = zone_rows(&group.id, lang);
+                return Ok(with_buttons(RichText::plain(question), rows));
+            }
+        }
         let template =
             match Template::parse_with(&post.text, texts::POST_VARS, texts::POST_FUNCTIONS) {
                 Ok(t) => t,

@@ -130,6 +130,25 @@ pub fn targets_need_operator(lang: Lang) -> &'static str {
     )
 }
 
+/// A schedule asked for in a group whose zone was never chosen: the zone
+/// comes first.
+pub fn zone_first(lang: Lang, title: &str, buttons: bool) -> String {
+    match (lang, buttons) {
+        (Lang::Zh, true) => format!(
+            "⏰ 请先设置「{title}」的时区：设置之前，20:30 会按 UTC 计算（北京时间 04:30）。点下方你所在的城市，或发送 /timezone <时区>，然后重新发送这条命令。"
+        ),
+        (Lang::Zh, false) => format!(
+            "⏰ 请先设置「{title}」的时区：设置之前，20:30 会按 UTC 计算（北京时间 04:30）。发送 /timezone <时区>（例如 /timezone Asia/Shanghai），然后重新发送这条命令。"
+        ),
+        (Lang::En, true) => format!(
+            "⏰ First, which time zone is {title} in? Until it is set, 20:30 would be UTC (04:30 in Beijing). Press your city below, or send /timezone <zone>, then send the command again."
+        ),
+        (Lang::En, false) => format!(
+            "⏰ First, which time zone is {title} in? Until it is set, 20:30 would be UTC (04:30 in Beijing). Send /timezone <zone> (e.g. /timezone Asia/Shanghai), then send the command again."
+        ),
+    }
+}
+
 pub fn targets_needed(lang: Lang) -> &'static str {
     t(
         lang,

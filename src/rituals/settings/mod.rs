@@ -9,16 +9,13 @@
 
 pub(crate) mod texts;
 
-use async_trait::async_trait;
-
 use super::{CommandSpec, Help, Ritual, Section};
 use crate::{
     domain::{ChatId, Lang, RichText, command::Access, template::Template},
     engine::{
-        Action, Button, Engine, Person,
-        buttons::{command_button, zone_rows},
+        Button, Engine, Person,
+        buttons::{command_button, with_buttons, zone_rows},
         commands::{Outcome, say},
-        effect::{Cx, Effect},
     },
     rituals::{
         command::{Command, CommandError},
@@ -102,7 +99,7 @@ impl Engine {
         } else {
             Vec::new()
         };
-        Ok(shown(text, rows))
+        Ok(with_buttons(text, rows))
     }
 
     /// `/settings` in private: the operator's groups to pick from, or the
@@ -146,7 +143,7 @@ impl Engine {
             .iter()
             .map(|g| vec![command_button(g.title.clone(), &g.id, "/settings")])
             .collect();
-        Ok(shown(text, rows))
+        Ok(with_buttons(text, rows))
     }
 }
 
@@ -179,36 +176,4 @@ fn panel_rows(group: &Group, lang: Lang) -> Vec<Vec<Button>> {
         button(texts::raid_at(lang, 30), "/screening raid 30"),
     ]);
     rows
-}
-
-/// An answer with buttons under it, sent where the command is answered.
-fn shown(text: RichText, rows: Vec<Vec<Button>>) -> Outcome {
-    Outcome {
-        reply: RichText::default(),
-        effect: Some(Box::new(Shown { text, rows })),
-    }
-}
-
-/// A panel or a list to pick from: it changes nothing.
-struct Shown {
-    text: RichText,
-    rows: Vec<Vec<Button>>,
-}
-
-#[async_trait]
-impl Effect for Shown {
-    async fn apply(self: Box<Self>, cx: &mut Cx<'_>) -> anyhow::Result<Option<RichText>> {
-        let Shown { text, rows } = *self;
-        let action = if rows.is_empty() {
-            Action::Send { text }
-        } else {
-            Action::Ask { text, rows }
-        };
-        cx.engine.enqueue(cx.conn, cx.answer_to, &action).await?;
-        Ok(None)
-    }
-
-    fn changes(&self) -> bool {
-        false
-    }
 }
