@@ -83,7 +83,8 @@ pub fn checklist_rights(lang: Lang, invite: bool, ban: bool, pin: bool) -> Strin
     }
 }
 
-/// The zone line: the zone, or a prompt when it is still UTC.
+/// The zone line: the zone, or a prompt while none was chosen (buttons
+/// below it where the platform has them).
 pub fn checklist_zone(lang: Lang, zone: &str, unset: bool, buttons: bool) -> String {
     match (lang, unset, buttons) {
         (Zh, true, true) => "\n• 时区：尚未设置（在此之前按 UTC，20:30 会变成北京时间 04:30）。请点下方你所在的城市，其他时区请发送 /timezone <时区>（例如 Europe/Paris）".to_owned(),

@@ -13,7 +13,7 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 use anyhow::Context;
 use tokio::task::{Id, JoinSet};
 
-use super::{Action, DeliveryError, Engine, Port};
+use super::{Action, Button, DeliveryError, Engine, Port};
 use crate::{
     domain::{ChatId, RichText, pace::Pacer, texts},
     store::{self, outbox::Entry},
@@ -244,34 +244,42 @@ impl Engine {
         if let (Action::Announce { draw, button, .. }, Some(message)) = (action, &message) {
             crate::rituals::draws::store::set_message_id(&mut tx, &entry.chat, *draw, message)
                 .await?;
-            if let Some(button) = button
-                && !self.has_buttons(entry.chat.platform())
-            {
-                // Members press the bot's own reaction instead.
-                let react = Action::React {
-                    message: message.clone(),
-                    key: button.reaction.clone(),
-                };
-                self.enqueue(&mut tx, &entry.chat, &react).await?;
-            }
+            self.react_for_button(&mut tx, &entry.chat, message, button.as_ref())
+                .await?;
         }
         if let (Action::Confirm { token, rows, .. }, Some(message)) = (action, &message) {
             store::confirmations::set_prompt(&mut tx, token, message).await?;
-            if let Some(button) = rows.first().and_then(|row| row.first())
-                && !self.has_buttons(entry.chat.platform())
-            {
-                // The sender presses the bot's own ✅.
-                let react = Action::React {
-                    message: message.clone(),
-                    key: button.reaction.clone(),
-                };
-                self.enqueue(&mut tx, &entry.chat, &react).await?;
-            }
+            let confirm = rows.first().and_then(|row| row.first());
+            self.react_for_button(&mut tx, &entry.chat, message, confirm)
+                .await?;
         }
         tx.commit().await.context("recording a delivery")?;
         if let Some((post, message)) = opened {
             self.confirm_delivered(post, message);
         }
+        Ok(())
+    }
+
+    /// Where a platform has no buttons, the bot reacts to its own message
+    /// with the button's reaction, for members to press instead.
+    async fn react_for_button(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        chat: &ChatId,
+        message: &str,
+        button: Option<&Button>,
+    ) -> anyhow::Result<()> {
+        let Some(button) = button else {
+            return Ok(());
+        };
+        if self.has_buttons(chat.platform()) {
+            return Ok(());
+        }
+        let react = Action::React {
+            message: message.to_owned(),
+            key: button.reaction.clone(),
+        };
+        self.enqueue(conn, chat, &react).await?;
         Ok(())
     }
 

@@ -181,6 +181,13 @@ pub async fn owned_by(conn: &mut AnyConnection, owner: &UserId) -> sqlx::Result<
         .collect()
 }
 
+/// The active groups `owner` owns, in id order (as [`owned_by`]).
+pub async fn owned(conn: &mut AnyConnection, owner: &UserId) -> sqlx::Result<Vec<Group>> {
+    let ids = owned_by(conn, owner).await?;
+    let mut groups = get_many(conn, &ids).await?;
+    Ok(ids.iter().filter_map(|id| groups.remove(id)).collect())
+}
+
 /// Ids of all active groups (the engine caches them to filter events fast).
 pub async fn active_ids(conn: &mut AnyConnection) -> sqlx::Result<Vec<ChatId>> {
     let rows = sqlx::query("SELECT id FROM groups WHERE active = 1")

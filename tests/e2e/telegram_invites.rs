@@ -643,13 +643,16 @@ async fn adding_the_bot_gives_the_operator_a_checklist(db: TestDb) {
         ]
     );
     let shanghai = hello.buttons[0].1.clone();
-    let before = app.tg.sent_to(-7101).len();
-    app.press(-7101, hello.message_id, &user(7150, "Mallory"), &shanghai);
-    let refused = app.next_message(-7101, before).await.plain();
+    let mallory = user(7150, "Mallory");
+    let refused = app
+        .press_for_reply(-7101, hello.message_id, &mallory, &shanghai)
+        .await
+        .plain();
     assert!(refused.contains("admins"), "{refused}");
-    let before = app.tg.sent_to(-7101).len();
-    app.press(-7101, hello.message_id, &op, &shanghai);
-    let set = app.next_message(-7101, before).await.plain();
+    let set = app
+        .press_for_reply(-7101, hello.message_id, &op, &shanghai)
+        .await
+        .plain();
     assert!(set.contains("Asia/Shanghai"), "{set}");
     let shown = app.ask(-7101, &op, "/timezone").await.plain();
     assert!(shown.contains("Asia/Shanghai"), "{shown}");
@@ -686,9 +689,10 @@ async fn adding_the_bot_gives_the_operator_a_checklist(db: TestDb) {
     // Pressed in private, the zone is set for the group and said there.
     let checklist = app.tg.sent_to(OPERATOR)[before].clone();
     let hong_kong = checklist.buttons[1].1.clone();
-    let before = app.tg.sent_to(OPERATOR).len();
-    app.press(OPERATOR, checklist.message_id, &op, &hong_kong);
-    let set = app.next_message(OPERATOR, before).await.plain();
+    let set = app
+        .press_for_reply(OPERATOR, checklist.message_id, &op, &hong_kong)
+        .await
+        .plain();
     assert!(set.contains("Asia/Hong_Kong"), "{set}");
     app.settle().await;
     assert_eq!(

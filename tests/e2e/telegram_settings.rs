@@ -40,9 +40,9 @@ async fn an_operator_changes_the_language_from_the_panel_in_private(db: TestDb) 
     );
     assert_eq!(picker.buttons.len(), 1, "{:?}", picker.buttons);
     let title = picker.buttons[0].0.clone();
-    let before = app.tg.sent_to(OPERATOR).len();
-    app.press(OPERATOR, picker.message_id, &op, &picker.buttons[0].1);
-    let panel = app.next_message(OPERATOR, before).await;
+    let panel = app
+        .press_for_reply(OPERATOR, picker.message_id, &op, &picker.buttons[0].1)
+        .await;
     let shown = panel.plain();
     assert!(
         shown.starts_with(&format!("⚙️ Settings of {title}\n")),
@@ -61,14 +61,11 @@ async fn an_operator_changes_the_language_from_the_panel_in_private(db: TestDb) 
 
     // 中文: the group speaks Chinese, said in private, nothing in the group.
     let in_group = app.tg.sent_to(GROUP).len();
-    let before = app.tg.sent_to(OPERATOR).len();
-    app.press(
-        OPERATOR,
-        panel.message_id,
-        &op,
-        &pressing(&panel, "🌐 中文"),
-    );
-    let said = app.next_message(OPERATOR, before).await.plain();
+    let chinese = pressing(&panel, "🌐 中文");
+    let said = app
+        .press_for_reply(OPERATOR, panel.message_id, &op, &chinese)
+        .await
+        .plain();
     assert_eq!(said, "✅ 本群语言已设为简体中文。");
     app.settle().await;
     assert_eq!(
@@ -109,25 +106,19 @@ async fn admins_get_the_panel_in_the_group_and_others_are_refused(db: TestDb) {
         panel.plain()
     );
     // An admin's press on "Review at 50" is her typing the command.
-    let before = app.tg.sent_to(GROUP).len();
-    app.press(
-        GROUP,
-        panel.message_id,
-        &ann,
-        &pressing(&panel, "🛡 Review at 50"),
-    );
-    let saved = app.next_message(GROUP, before).await.plain();
+    let review_at_50 = pressing(&panel, "🛡 Review at 50");
+    let saved = app
+        .press_for_reply(GROUP, panel.message_id, &ann, &review_at_50)
+        .await
+        .plain();
     assert!(saved.contains("review at score 50 or more"), "{saved}");
     // A member's press on the same panel is refused like the command.
     let mallory = user(7302, "Mallory");
-    let before = app.tg.sent_to(GROUP).len();
-    app.press(
-        GROUP,
-        panel.message_id,
-        &mallory,
-        &pressing(&panel, "🛡 Review at 20"),
-    );
-    let refused = app.next_message(GROUP, before).await.plain();
+    let review_at_20 = pressing(&panel, "🛡 Review at 20");
+    let refused = app
+        .press_for_reply(GROUP, panel.message_id, &mallory, &review_at_20)
+        .await
+        .plain();
     assert!(refused.contains("admins"), "{refused}");
     let rules = app.ask(GROUP, &ann, "/screening").await.plain();
     assert!(rules.contains("review at score 50 or more"), "{rules}");

@@ -452,8 +452,22 @@ impl TestApp {
     /// answers then.
     pub async fn ask_confirmed(&self, chat: i64, from: &Value, text: &str) -> Sent {
         let prompt = self.ask(chat, from, text).await;
+        self.press_for_reply(chat, prompt.message_id, from, &button(&prompt, "ok:"))
+            .await
+    }
+
+    /// `member` presses the button with `data` under `message` in `chat`;
+    /// the next message the bot sends there comes back (a command button's
+    /// answer, a panel).
+    pub async fn press_for_reply(
+        &self,
+        chat: i64,
+        message: i64,
+        member: &Value,
+        data: &str,
+    ) -> Sent {
         let before = self.tg.sent_to(chat).len();
-        self.press(chat, prompt.message_id, from, &button(&prompt, "ok:"));
+        self.press(chat, message, member, data);
         self.next_message(chat, before).await
     }
 

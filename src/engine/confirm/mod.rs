@@ -33,7 +33,7 @@ const CANCEL_PREFIX: &str = "no:";
 /// Matrix's stand-in for Confirm: the sender's ✅ on the prompt.
 const CONFIRM_REACTION: &str = "✅";
 /// How long a prompt waits for its Confirm.
-pub(crate) const WINDOW_MS: i64 = 2 * 60 * 1000;
+const WINDOW_MS: i64 = 2 * 60 * 1000;
 
 /// Whether a press answers a prompt to confirm; those run in their chat's
 /// lane, like the command they confirm.

@@ -69,7 +69,7 @@ impl Engine {
         lang: Lang,
     ) -> anyhow::Result<Outcome> {
         let mut conn = self.store().connection().await?;
-        let groups = self.groups_of(&mut conn, &from.id).await?;
+        let groups = store::groups::owned(&mut conn, &from.id).await?;
         if groups.is_empty() {
             return Ok(say(texts::groups_empty(lang)));
         }
@@ -176,19 +176,6 @@ impl Engine {
             }
         }
         Ok(Ok(groups))
-    }
-
-    /// The operator's active groups.
-    pub(super) async fn groups_of(
-        &self,
-        conn: &mut AnyConnection,
-        owner: &UserId,
-    ) -> anyhow::Result<Vec<Group>> {
-        let mut groups = Vec::new();
-        for id in store::groups::owned_by(conn, owner).await? {
-            groups.extend(store::groups::get(conn, &id).await?);
-        }
-        Ok(groups)
     }
 
     /// A group named by id (`tg:-100…`, or a bare Telegram number) that the

@@ -64,7 +64,7 @@ impl Engine {
             ScheduleCommand::List => {
                 let groups = match group {
                     Some(g) => vec![g.clone()],
-                    None => self.groups_of(&mut conn, &from.id).await?,
+                    None => store::groups::owned(&mut conn, &from.id).await?,
                 };
                 schedule_list(&mut conn, &groups, lang).await?.into()
             }

@@ -11,7 +11,8 @@ use super::{
     texts,
 };
 use crate::engine::{
-    Action, Button, Engine, Person, PortError, audit::AuditNote, commands::Outcome,
+    Action, Button, Engine, Person, PortError, audit::AuditNote, buttons::with_buttons,
+    commands::Outcome,
 };
 use crate::{
     domain::{ChatId, Lang, RichText},
@@ -27,11 +28,6 @@ pub(crate) const REVIEW_PREFIX: &str = "review:";
 
 /// A decision, written with its reply.
 pub(crate) enum ReviewPlan {
-    /// Posts the queue with a Keep and a Remove button per suspect.
-    Show {
-        text: RichText,
-        rows: Vec<Vec<Button>>,
-    },
     Keep {
         lang: Lang,
         suspect: Suspect,
@@ -54,12 +50,6 @@ impl ReviewPlan {
         now: i64,
     ) -> anyhow::Result<RichText> {
         let (lang, suspect, by, state) = match self {
-            ReviewPlan::Show { text, rows } => {
-                engine
-                    .enqueue(conn, group, &Action::Ask { text, rows })
-                    .await?;
-                return Ok(RichText::default());
-            }
             ReviewPlan::Keep { lang, suspect, by } => (lang, suspect, by, KEPT),
             ReviewPlan::Remove { lang, suspect, by } => (lang, suspect, by, REMOVED),
         };
@@ -133,10 +123,7 @@ impl Engine {
                 ]
             })
             .collect();
-        Ok(Outcome {
-            reply: RichText::default(),
-            effect: Some(Box::new(ReviewPlan::Show { text, rows })),
-        })
+        Ok(with_buttons(text, rows))
     }
 
     /// An admin pressed Keep or Remove under the queue. Only admins may; the
@@ -254,9 +241,5 @@ impl crate::engine::effect::Effect for ReviewPlan {
         cx: &mut crate::engine::effect::Cx<'_>,
     ) -> anyhow::Result<Option<RichText>> {
         Ok(Some(self.write(cx.engine, cx.conn, cx.chat, cx.now).await?))
-    }
-
-    fn changes(&self) -> bool {
-        !matches!(*self, ReviewPlan::Show { .. })
     }
 }

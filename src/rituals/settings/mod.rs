@@ -111,25 +111,13 @@ impl Engine {
         lang: Lang,
     ) -> anyhow::Result<Outcome> {
         let mut conn = self.store().connection().await?;
-        let owned = store::groups::owned_by(&mut conn, &from.id).await?;
+        let groups = store::groups::owned(&mut conn, &from.id).await?;
+        drop(conn);
         if let Some(id) = group {
-            let found = match owned.contains(&id) {
-                true => store::groups::get(&mut conn, &id).await?,
-                false => None,
-            };
-            drop(conn);
-            return match found.filter(|g| g.active) {
-                Some(group) => self.settings_panel(&group).await,
+            return match groups.iter().find(|g| g.id == id) {
+                Some(group) => self.settings_panel(group).await,
                 None => Ok(say(texts::not_yours(lang, id.as_str()))),
             };
-        }
-        let mut groups = Vec::new();
-        for id in &owned {
-            if let Some(group) = store::groups::get(&mut conn, id).await?
-                && group.active
-            {
-                groups.push(group);
-            }
         }
         if groups.is_empty() {
             return Ok(say(texts::no_groups(lang)));
