@@ -31,6 +31,17 @@ impl Application {
         settings: &Settings,
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Self> {
+        if settings
+            .operators
+            .iter()
+            .any(|o| o.as_str() == crate::config::EXAMPLE_OPERATOR)
+        {
+            tracing::warn!(
+                "HEARTH_OPERATORS still names the example account {}: the bot will leave \
+                 every group you add it to; put your own id there (`hearth doctor` explains)",
+                crate::config::EXAMPLE_OPERATOR
+            );
+        }
         let store = Store::connect(&settings.database_url).await?;
         store.migrate().await?;
         let engine = Engine::new(

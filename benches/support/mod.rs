@@ -38,6 +38,7 @@ pub async fn engine(
             can_invite: true,
             active: true,
             welcome_template: None,
+            welcome_pace: None,
         };
         store::groups::register(&mut conn, &group, true, 0).await?;
     }

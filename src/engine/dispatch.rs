@@ -179,6 +179,9 @@ impl Engine {
             }
             Command::Top(scope) => self.top(scope, group, from).await?.into(),
             Command::SetWelcome(source) => greeting::set_welcome(source, group),
+            Command::WelcomePace(pace) => {
+                greeting::pace::welcome_pace(pace, group, self.settings().greet_interval)
+            }
             Command::Envelope(command) => self.envelope_command(command, group, from),
             Command::Draws => draws::list(self, group).await?.into(),
             Command::Wheel(command) => self.wheel_command(command, group, from),

@@ -398,6 +398,7 @@ impl Engine {
             can_invite,
             active: true,
             welcome_template: None,
+            welcome_pace: None,
         }
     }
 }

@@ -35,6 +35,8 @@ pub enum Command {
     MyInvites,
     /// `/setwelcome` alone shows the current template.
     SetWelcome(Option<String>),
+    /// How often the group may get a welcome message.
+    WelcomePace(super::greeting::pace::PaceCommand),
     Lang(Lang),
     Adopt,
     Schedule(ScheduleCommand),
@@ -120,6 +122,8 @@ pub enum CommandError {
     BadFunnel,
     #[error("group")]
     BadGroup(String),
+    #[error("pace")]
+    BadPace,
     #[error(transparent)]
     Args(#[from] ArgsError),
     #[error(transparent)]
@@ -210,6 +214,7 @@ impl CommandError {
             (CommandError::Channel(e), lang) => e.explain(lang),
             (CommandError::Tag(e), lang) => e.explain(lang),
             (CommandError::Milestone(e), lang) => e.explain(lang),
+            (CommandError::BadPace, lang) => super::greeting::texts::pace_usage(lang),
         }
     }
 }

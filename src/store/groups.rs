@@ -20,6 +20,9 @@ pub struct Group {
     pub can_invite: bool,
     pub active: bool,
     pub welcome_template: Option<String>,
+    /// Least seconds between two welcome messages here (`/welcomepace`);
+    /// `None` follows the bot's `HEARTH_GREET_INTERVAL_SECS`.
+    pub welcome_pace: Option<u32>,
 }
 
 fn from_row(row: &AnyRow) -> sqlx::Result<Group> {
@@ -41,6 +44,10 @@ fn from_row(row: &AnyRow) -> sqlx::Result<Group> {
         can_invite: super::flag(row, "can_invite")?,
         active: super::flag(row, "active")?,
         welcome_template: row.try_get("welcome_template")?,
+        welcome_pace: row
+            .try_get::<Option<i64>, _>("welcome_pace_secs")?
+            .map(|secs| u32::try_from(secs).map_err(|e| decode(e.into())))
+            .transpose()?,
     })
 }
 
@@ -60,7 +67,7 @@ pub async fn get_many(
     let wanted = bulk::rows(conn, 1, "w", &[Col::Text("id")]);
     let sql = format!(
         "SELECT g.id, g.title, g.owner, g.lang, g.timezone, g.public_handle, g.can_invite, g.active,
-                g.welcome_template
+                g.welcome_template, g.welcome_pace_secs
          FROM {wanted} JOIN groups g ON g.id = w.id"
     );
     let json: Vec<[&str; 1]> = ids.iter().map(|id| [id.as_str()]).collect();
@@ -156,6 +163,20 @@ pub async fn set_welcome(
     sqlx::query("UPDATE groups SET welcome_template = $2 WHERE id = $1")
         .bind(id.as_str())
         .bind(template)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// `None` goes back to the bot's default pace.
+pub async fn set_welcome_pace(
+    conn: &mut AnyConnection,
+    id: &ChatId,
+    secs: Option<u32>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE groups SET welcome_pace_secs = $2 WHERE id = $1")
+        .bind(id.as_str())
+        .bind(secs.map(i64::from))
         .execute(conn)
         .await?;
     Ok(())

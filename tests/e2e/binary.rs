@@ -18,6 +18,41 @@ fn hearth(dir: &std::path::Path) -> Command {
     cmd
 }
 
+/// A wrong token and a network that is down are told apart at start: each
+/// line sends the operator to the right fix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_token_and_an_unreachable_telegram_are_told_apart() {
+    let tg = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let start = |token: &str, api: &str| {
+        let out = hearth(dir.path())
+            .env("HEARTH_TELEGRAM_TOKEN", token)
+            .env("HEARTH_TELEGRAM_API_URL", api)
+            .env("HEARTH_OPERATORS", "tg:1")
+            .env(
+                "DATABASE_URL",
+                format!("sqlite://{}", dir.path().join("h.db").display()),
+            )
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let wrong = start("999:not-the-token", &tg.url);
+    assert!(
+        wrong.contains("Telegram refused the token") && wrong.contains("HEARTH_TELEGRAM_TOKEN"),
+        "{wrong}"
+    );
+    assert!(!wrong.contains("not-the-token"), "{wrong}");
+    let down = start(TOKEN, "http://127.0.0.1:9/");
+    assert!(
+        down.contains("could not reach Telegram at http://127.0.0.1:9/")
+            && down.contains("check the network"),
+        "{down}"
+    );
+    assert!(!down.contains("TEST-secret"), "{down}");
+}
+
 #[test]
 fn a_missing_setting_stops_start_up_with_one_line_naming_it() {
     let dir = tempfile::tempdir().unwrap();

@@ -10,6 +10,7 @@ mod support;
 
 mod binary;
 mod docs;
+mod docs_answers;
 mod matrix_campaign;
 mod matrix_draws;
 mod matrix_encrypted;

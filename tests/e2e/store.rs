@@ -25,6 +25,7 @@ fn group(id: i64) -> Group {
         can_invite: true,
         active: true,
         welcome_template: None,
+        welcome_pace: None,
     }
 }
 

@@ -4,7 +4,11 @@
 //! in order and never over the cap, however many arrive at once. On SQLite
 //! and PostgreSQL.
 
-use crate::{on_both_databases, support};
+use crate::{
+    docs::{assert_shown, example},
+    docs_answers::{CHANNELS, FUNNEL},
+    on_both_databases, support,
+};
 use std::{sync::Arc, time::Duration};
 
 use hearth::{
@@ -77,16 +81,13 @@ async fn each_channel_shows_its_joins_stayers_and_audited_removals(db: TestDb) {
     app.tg.wait_until_consumed().await;
     app.advance(Duration::from_secs(60)).await;
 
+    // The guide shows this very example: the link, then the report.
     let report = app.ask(GROUP, &op, "/channels").await.plain();
-    assert_eq!(
-        report,
-        "What each channel brought (joined · still here after 7 days · removed in the audit):\n\
-         · menu: 0 · none 7 days in yet · 0\n\
-         · poster: 4 · 1/3 · 1\n\
-         · staff: 2 · 2/2 · 0\n\
-         · member invites: 1 · 1/1 · 0\n\
-         · other (public joins, added directly): 1 · 1/1 · 0"
-    );
+    let (page, first) = CHANNELS;
+    let shown = example(page, first);
+    assert_shown(page, &shown, 0, &made);
+    assert_shown(page, &shown, 3, &report);
+    assert!(report.contains("\n· poster: 4 · 1/3 · 1\n"), "{report}");
     // Channel links are made by operators; members are told once.
     let refused = app.ask(GROUP, &amy, "/channel add mine").await.plain();
     assert_eq!(refused, "That command is for operators only.");
@@ -248,14 +249,10 @@ async fn the_funnel_follows_members_from_their_join_to_a_redeemed_code(db: TestD
     app.ask(SHOP, &op, &format!("/redeem {code}")).await;
 
     let funnel = app.ask(SHOP, &op, "/funnel").await.plain();
-    assert_eq!(
-        funnel,
-        "Funnel (Group 1051, every join):\n\
-         joined 5 → stayed 7 days 0 → active 2 → got a code 1 → redeemed 1\n\
-         By inviter:\n\
-         · Bob: 3 → 0 → 2 → 1 → 1\n\
-         · nobody: 2 → 0 → 0 → 0 → 0"
-    );
+    // The guide shows this very funnel.
+    let (page, first) = FUNNEL;
+    assert_shown(page, &example(page, first), 0, &funnel);
+    assert!(funnel.contains("\n· Bob: 3 → 0 → 2 → 1 → 1\n"), "{funnel}");
     // The same figures as CSV, for spreadsheets.
     let mut csv = Vec::new();
     let store = app.engine.as_ref().unwrap().store();

@@ -459,6 +459,7 @@ const ADMIN_COMMANDS: &[(&str, &str)] = &[
     ("/untag tg:9001 vip", ADMIN_ONLY),
     ("/tags", ADMIN_ONLY),
     ("/broadcast all Hello", OPERATOR_ONLY),
+    ("/welcomepace 0", ADMIN_ONLY),
     ("/milestone", ADMIN_ONLY),
     ("/milestone add 30", ADMIN_ONLY),
     ("/milestone remove 30", ADMIN_ONLY),
@@ -490,7 +491,7 @@ const STATE: &[&str] = &[
     "SELECT COUNT(*) FROM broadcasts",
     "SELECT COUNT(*) FROM milestones",
     "SELECT COUNT(*) FROM groups WHERE lang = 'en' AND timezone = 'UTC'
-     AND welcome_template IS NULL AND active = 1",
+     AND welcome_template IS NULL AND welcome_pace_secs IS NULL AND active = 1",
 ];
 
 async fn state(app: &TestApp) -> Vec<i64> {

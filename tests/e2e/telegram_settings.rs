@@ -2,6 +2,8 @@
 //! private and changes it with the panel's buttons; every change is the
 //! command an admin would type, answered where it was pressed and logged.
 
+use std::time::Duration;
+
 use crate::{on_both_databases, support};
 
 use support::{OPERATOR, TestApp, TestDb, operator, user};
@@ -11,6 +13,7 @@ const GROUP: i64 = -1001;
 on_both_databases!(
     an_operator_changes_the_language_from_the_panel_in_private,
     admins_get_the_panel_in_the_group_and_others_are_refused,
+    a_group_set_to_welcome_each_newcomer_does_not_wait_for_the_bots_pace,
 );
 
 /// The label's button under `message`.
@@ -125,4 +128,62 @@ async fn admins_get_the_panel_in_the_group_and_others_are_refused(db: TestDb) {
     // In private, only operators have groups to set.
     let stranger = app.ask(7302, &mallory, "/settings").await.plain();
     assert!(stranger.contains("operator"), "{stranger}");
+}
+
+async fn a_group_set_to_welcome_each_newcomer_does_not_wait_for_the_bots_pace(db: TestDb) {
+    let mut app = TestApp::spawn(db).await;
+    app.greet_interval = Duration::from_secs(3600);
+    app.restart().await;
+    app.group_with_bot(GROUP).await;
+    let op = operator();
+    let panel = app.ask(GROUP, &op, "/settings").await;
+    let line = "\n• Welcome messages: at most one every 60 min, the bot's default (/welcomepace)\n";
+    assert!(panel.plain().contains(line), "{}", panel.plain());
+    let each = pressing(&panel, "⏱ Each");
+    let saved = app
+        .press_for_reply(GROUP, panel.message_id, &op, &each)
+        .await
+        .plain();
+    assert_eq!(
+        saved,
+        "✅ Saved. ⏱ Each newcomer here is welcomed as they arrive."
+    );
+    // The bot's pace would hold the second greeting for an hour; this
+    // group's own pace greets each newcomer in a message of their own.
+    for (id, name) in [(7401, "Ann"), (7402, "Bea")] {
+        let before = app.tg.sent_to(GROUP).len();
+        app.join_public(GROUP, &user(id, name));
+        let greeting = app.next_message(GROUP, before).await.plain();
+        assert!(
+            greeting.starts_with(&format!("👋 Welcome {name} to ")),
+            "{greeting}"
+        );
+    }
+    let log = app.ask(GROUP, &op, "/log").await.plain();
+    assert!(log.contains("/welcomepace 0"), "{log}");
+
+    let back = app.ask(GROUP, &op, "/welcomepace default").await.plain();
+    assert_eq!(
+        back,
+        "✅ Saved. ⏱ At most one welcome message every 60 min here (the bot's default); \
+         newcomers who arrive in between are welcomed together."
+    );
+    let five = app.ask(GROUP, &op, "/welcomepace 5m").await.plain();
+    assert!(five.contains("every 5 min here;"), "{five}");
+    let shown = app.ask(GROUP, &op, "/welcomepace").await.plain();
+    assert!(
+        shown.starts_with("⏱ At most one welcome message every 5 min here;"),
+        "{shown}"
+    );
+    let wrong = app.ask(GROUP, &op, "/welcomepace fast").await.plain();
+    assert_eq!(
+        wrong,
+        "Use /welcomepace <seconds> (0 to 60 min, e.g. 30, 90s or 5m), or /welcomepace default."
+    );
+    // A member may not change it.
+    let mallory = user(7403, "Mallory");
+    let refused = app.ask(GROUP, &mallory, "/welcomepace 0").await.plain();
+    assert!(refused.contains("admins"), "{refused}");
+    let still = app.ask(GROUP, &op, "/welcomepace").await.plain();
+    assert!(still.contains("every 5 min here;"), "{still}");
 }

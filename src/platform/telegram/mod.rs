@@ -16,6 +16,7 @@ use self::port::in_telegrams_words;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use teloxide::{
+    RequestError,
     payloads::{GetUpdatesSetters, SetMyCommandsSetters},
     prelude::Requester,
     types::{AllowedUpdate, BotCommand, BotCommandScope},
@@ -60,10 +61,17 @@ impl Telegram {
         let bot = connect(settings.request_timeout)?;
         // The long poll's client must outlast the poll.
         let poller = connect(Duration::from_secs(u64::from(POLL_TIMEOUT_SECS) + 10))?;
-        let me = bot
-            .get_me()
-            .await
-            .context("Telegram refused getMe; check HEARTH_TELEGRAM_TOKEN")?;
+        // No answer and a "no" are told apart: blaming the token for a
+        // network that is down sends the operator the wrong way.
+        let me = bot.get_me().await.map_err(|e| match e {
+            RequestError::Network(_) | RequestError::Io(_) => anyhow::anyhow!(
+                "could not reach Telegram at {}: {e}; check the network (or HEARTH_TELEGRAM_API_URL)",
+                settings.api_url
+            ),
+            other => anyhow::anyhow!(
+                "Telegram refused the token ({other}); check HEARTH_TELEGRAM_TOKEN (from @BotFather)"
+            ),
+        })?;
         let this = Arc::new(Self {
             me: translate::user_id(&me.user),
             username: me.username().to_owned(),

@@ -1,6 +1,7 @@
 //! Posts greetings for waiting newcomers, folded and paced per group.
 //!
-//! A group gets at most one greeting message per `greet_interval`; each holds
+//! A group gets at most one greeting message per its pace (`/welcomepace`,
+//! else the bot's `greet_interval`); each holds
 //! as many newcomers as fit in `MAX_MENTIONS_PER_MESSAGE` mentions. A burst of
 //! 200 joins therefore becomes about 200 / 25 = 8 messages spread over a few
 //! intervals, and nobody waits longer than their turn.
@@ -72,7 +73,7 @@ impl Engine {
                 .await?;
             let ids: Vec<i64> = waiting.iter().map(|(id, _)| *id).collect();
             super::store::delete(&mut tx, &ids).await?;
-            let next = now + self.settings().greet_interval.as_millis() as i64;
+            let next = now + self.welcome_pace_ms(&group);
             store::groups::set_next_greet_at(&mut tx, group_id, next).await?;
             tx.commit().await.context("committing a raid summary")?;
             return Ok(true);
@@ -94,11 +95,19 @@ impl Engine {
             .await?;
         let ids: Vec<i64> = waiting[..taken].iter().map(|(id, _)| *id).collect();
         super::store::delete(&mut tx, &ids).await?;
-        let next = now + self.settings().greet_interval.as_millis() as i64;
+        let next = now + self.welcome_pace_ms(&group);
         store::groups::set_next_greet_at(&mut tx, group_id, next).await?;
         tx.commit().await.context("committing a greeting")?;
         tracing::debug!(newcomers = taken, "greeting queued");
         Ok(true)
+    }
+
+    /// The group's own pace (`/welcomepace`), else the bot's.
+    fn welcome_pace_ms(&self, group: &Group) -> i64 {
+        match group.welcome_pace {
+            Some(secs) => i64::from(secs) * 1000,
+            None => self.settings().greet_interval.as_millis() as i64,
+        }
     }
 
     /// Runs the greeter until the task is dropped. Pace limits end on their

@@ -9,6 +9,7 @@ pub mod texts;
 
 pub(crate) mod greeter;
 pub mod invites;
+pub mod pace;
 pub mod rules;
 pub mod store;
 
@@ -54,6 +55,21 @@ pub const RITUAL: Ritual = Ritual {
             },
             example: "/setwelcome 欢迎 {{newcomer}}！感谢 {{inviter}} 的邀请",
             parse: parse_setwelcome,
+        },
+        CommandSpec {
+            name: "welcomepace",
+            aliases: &[],
+            access: Access::Admin,
+            help: Help {
+                en: "Show or change how often the group gets a welcome message (admins)",
+                zh: "查看或修改本群欢迎消息的间隔（管理员）",
+            },
+            usage: Help {
+                en: "/welcomepace [seconds | 5m | default]",
+                zh: "/welcomepace [秒数 | 5m | default]",
+            },
+            example: "/welcomepace 60",
+            parse: pace::parse,
         },
         CommandSpec {
             name: "invite",

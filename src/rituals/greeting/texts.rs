@@ -100,3 +100,73 @@ pub fn preview_names(lang: Lang) -> (&'static str, &'static str) {
         En => ("Alex", "Sam"),
     }
 }
+
+/// A pace as read: "45 s", "5 min", "1 min 30 s".
+pub fn pace_words(lang: Lang, secs: u32) -> String {
+    let (min, s) = (secs / 60, secs % 60);
+    match (lang, min, s) {
+        (Zh, 0, s) => format!("{s} 秒"),
+        (Zh, m, 0) => format!("{m} 分钟"),
+        (Zh, m, s) => format!("{m} 分 {s} 秒"),
+        (En, 0, s) => format!("{s} s"),
+        (En, m, 0) => format!("{m} min"),
+        (En, m, s) => format!("{m} min {s} s"),
+    }
+}
+
+/// The group's pace; `default` when it follows the bot's.
+pub fn pace_now(lang: Lang, secs: u32, default: bool) -> String {
+    let pace = pace_words(lang, secs);
+    match (lang, secs, default) {
+        (Zh, 0, false) => "⏱ 本群每位新成员一到就欢迎。".to_owned(),
+        (Zh, 0, true) => "⏱ 本群每位新成员一到就欢迎（机器人默认）。".to_owned(),
+        (Zh, _, false) => format!("⏱ 本群每 {pace} 最多一条欢迎消息，其间到来的新成员一起欢迎。"),
+        (Zh, _, true) => {
+            format!("⏱ 本群每 {pace} 最多一条欢迎消息（机器人默认），其间到来的新成员一起欢迎。")
+        }
+        (En, 0, false) => "⏱ Each newcomer here is welcomed as they arrive.".to_owned(),
+        (En, 0, true) => {
+            "⏱ Each newcomer here is welcomed as they arrive (the bot's default).".to_owned()
+        }
+        (En, _, false) => format!(
+            "⏱ At most one welcome message every {pace} here; newcomers who arrive in between are welcomed together."
+        ),
+        (En, _, true) => format!(
+            "⏱ At most one welcome message every {pace} here (the bot's default); newcomers who arrive in between are welcomed together."
+        ),
+    }
+}
+
+pub fn pace_howto(lang: Lang) -> String {
+    let max = super::pace::MAX_PACE_SECS / 60;
+    match lang {
+        Zh => format!(
+            "\n更改：/welcomepace <秒数>（0 到 {max} 分钟，如 30 或 5m；0 表示每人单独欢迎），/welcomepace default 恢复默认。"
+        ),
+        En => format!(
+            "\nChange it with /welcomepace <seconds> (0 to {max} min, e.g. 30 or 5m; 0 welcomes each newcomer on their own), or /welcomepace default."
+        ),
+    }
+}
+
+/// A pace saved; `default` when the group went back to the bot's.
+pub fn pace_set(lang: Lang, secs: u32, default: bool) -> String {
+    let now = pace_now(lang, secs, default);
+    match lang {
+        Zh => format!("✅ 已保存。{now}"),
+        En => format!("✅ Saved. {now}"),
+    }
+}
+
+/// `/welcomepace` typed wrong.
+pub fn pace_usage(lang: Lang) -> String {
+    let max = super::pace::MAX_PACE_SECS / 60;
+    match lang {
+        Zh => format!(
+            "用法：/welcomepace <秒数>（0 到 {max} 分钟，如 30、90s 或 5m），或 /welcomepace default。"
+        ),
+        En => format!(
+            "Use /welcomepace <seconds> (0 to {max} min, e.g. 30, 90s or 5m), or /welcomepace default."
+        ),
+    }
+}

@@ -91,8 +91,13 @@ impl Engine {
             })
             .collect();
         text.push_text(&texts::milestones(lang, &steps));
-        let every = self.settings().greet_interval.as_secs();
-        text.push_text(&texts::greeting_interval(lang, every));
+        let default = u32::try_from(self.settings().greet_interval.as_secs()).unwrap_or(u32::MAX);
+        let pace = group.welcome_pace.unwrap_or(default);
+        text.push_text(&texts::welcome_pace(
+            lang,
+            pace,
+            group.welcome_pace.is_none(),
+        ));
         text.push_text(texts::footer(lang, buttons));
         let rows = if buttons {
             panel_rows(group, lang)
@@ -135,7 +140,8 @@ impl Engine {
     }
 }
 
-/// The panel's buttons: language, common zones, screening and raid mode.
+/// The panel's buttons: language, common zones, screening, welcome pace
+/// and raid mode.
 fn panel_rows(group: &Group, lang: Lang) -> Vec<Vec<Button>> {
     let id = &group.id;
     let button = |label: String, command: &str| command_button(label, id, command);
@@ -158,6 +164,12 @@ fn panel_rows(group: &Group, lang: Lang) -> Vec<Vec<Button>> {
     rows.push(vec![
         button(texts::auto_off(lang), "/screening auto off"),
         button(texts::auto_at(lang, 80), "/screening auto 80"),
+    ]);
+    rows.push(vec![
+        button(texts::pace_button(lang, 0), "/welcomepace 0"),
+        button(texts::pace_button(lang, 60), "/welcomepace 60"),
+        button(texts::pace_button(lang, 300), "/welcomepace 300"),
+        button(texts::pace_default(lang), "/welcomepace default"),
     ]);
     rows.push(vec![
         button(texts::raid_off(lang), "/screening raid off"),

@@ -1,6 +1,9 @@
 //! The settings panel as admins read it, in both languages.
 
-use crate::domain::Lang::{self, En, Zh};
+use crate::{
+    domain::Lang::{self, En, Zh},
+    rituals::greeting::texts::pace_words,
+};
 
 pub fn heading(lang: Lang) -> &'static str {
     match lang {
@@ -66,19 +69,22 @@ pub fn milestones(lang: Lang, steps: &[String]) -> String {
     }
 }
 
-pub fn greeting_interval(lang: Lang, seconds: u64) -> String {
-    match (lang, seconds) {
-        (Zh, 0) => "\n• 欢迎消息间隔：不限（由 HEARTH_GREET_INTERVAL_SECS 为整个机器人设置）".to_owned(),
-        (En, 0) => {
-            "\n• Greetings: sent as newcomers arrive (HEARTH_GREET_INTERVAL_SECS, for the whole bot)"
-                .to_owned()
+/// The welcome pace; `default` when it follows the bot's setting.
+pub fn welcome_pace(lang: Lang, secs: u32, default: bool) -> String {
+    let pace = pace_words(lang, secs);
+    match (lang, secs, default) {
+        (Zh, 0, _) => "\n• 欢迎消息：每位新成员一到就发（/welcomepace）".to_owned(),
+        (Zh, _, false) => format!("\n• 欢迎消息：每 {pace} 最多一条（/welcomepace）"),
+        (Zh, _, true) => format!("\n• 欢迎消息：每 {pace} 最多一条，机器人默认（/welcomepace）"),
+        (En, 0, _) => {
+            "\n• Welcome messages: one per newcomer, as they arrive (/welcomepace)".to_owned()
         }
-        (Zh, _) => format!(
-            "\n• 欢迎消息间隔：每个群每 {seconds} 秒最多一条（由 HEARTH_GREET_INTERVAL_SECS 为整个机器人设置）"
-        ),
-        (En, _) => format!(
-            "\n• Greetings: one message per group every {seconds} s at most (HEARTH_GREET_INTERVAL_SECS, for the whole bot)"
-        ),
+        (En, _, false) => format!("\n• Welcome messages: at most one every {pace} (/welcomepace)"),
+        (En, _, true) => {
+            format!(
+                "\n• Welcome messages: at most one every {pace}, the bot's default (/welcomepace)"
+            )
+        }
     }
 }
 
@@ -148,5 +154,20 @@ pub fn raid_at(lang: Lang, joins: u32) -> String {
     match lang {
         Zh => format!("🚨 每分钟 {joins} 人开启"),
         En => format!("🚨 Raid mode at {joins}/min"),
+    }
+}
+
+pub fn pace_button(lang: Lang, secs: u32) -> String {
+    match (lang, secs) {
+        (Zh, 0) => "⏱ 逐个欢迎".to_owned(),
+        (En, 0) => "⏱ Each".to_owned(),
+        (_, secs) => format!("⏱ {}", pace_words(lang, secs)),
+    }
+}
+
+pub fn pace_default(lang: Lang) -> String {
+    match lang {
+        Zh => "⏱ 默认".to_owned(),
+        En => "⏱ Default".to_owned(),
     }
 }
