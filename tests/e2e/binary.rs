@@ -496,6 +496,10 @@ async fn the_doctor_names_each_problem_with_its_fix() {
     ] {
         assert!(report.contains(expected), "{expected:?} in\n{report}");
     }
+    // The guide shows this very report.
+    let (page, first) = crate::docs_answers::DOCTOR;
+    let shown = crate::docs::example(page, first);
+    crate::docs::assert_shown(page, &shown, 0, &format!("{report}{stderr}"));
     // Nothing was sent or registered: the doctor only reads.
     assert_eq!(tg.calls("setMyCommands").len(), 4, "only the bot's own run");
 }

@@ -14,9 +14,11 @@ use serde_json::Value;
 use crate::support::{OPERATOR, Sent, TestApp, TestDb, operator, user};
 
 /// Every example of the guide with an answer, by page and first line; the
-/// scenes below act each one out, and `docs` checks that none is missing.
+/// scenes below (and, for a few, scenes of other modules) act each one
+/// out, and `docs` checks that none is missing.
 pub const ACTED: &[(&str, &str)] = &[
     WHEEL, ENVELOPE, VERIFY, NTH, GIVEAWAY, REVIEW, LOG, CHECK, MILESTONE, TAGS, CHANNELS, FUNNEL,
+    DOCTOR, IMPORT,
 ];
 
 const DRAWS: &str = "docs/guide/en/draws.md";
@@ -33,6 +35,12 @@ const TAGS: (&str, &str) = (CAMPAIGNS, "/tag Lily Chen vip");
 /// Acted out by `telegram_channels`, whose scenes are these examples.
 pub const CHANNELS: (&str, &str) = (CAMPAIGNS, "/channel add poster");
 pub const FUNNEL: (&str, &str) = (CAMPAIGNS, "/funnel");
+/// Acted out by `binary`'s doctor scene.
+pub const DOCTOR: (&str, &str) = ("docs/guide/en/setup.md", "$ hearth doctor");
+const IMPORT: (&str, &str) = (
+    "docs/guide/en/coupons.md",
+    "$ hearth coupons import tea codes.csv --per-member 1 --alert-below 50",
+);
 const REVIEW: (&str, &str) = ("docs/guide/en/guard.md", "/review");
 const LOG: (&str, &str) = ("docs/guide/en/failures.md", "/log 3");
 
@@ -173,4 +181,28 @@ async fn the_campaigns_page_shows_what_the_bot_says() {
     app.join_via_link(GROUP, &user(7010, "Lily Chen"), &link);
     app.settle().await;
     typed(&app, &op, TAGS).await;
+}
+
+/// The coupons page: a shop's file of five thousand codes, with the usual
+/// slips (codes twice, a space in a code, a word for an amount).
+#[test]
+fn the_coupons_page_shows_what_the_import_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("code,value\n");
+    for n in 2..=5003 {
+        match n {
+            17 => csv.push_str("TEA 0017,10\n"),
+            903 => csv.push_str("TEA-0903,ten\n"),
+            // The last twenty lines repeat codes from the start.
+            4984.. => csv.push_str(&format!("TEA-{:04},10\n", n - 4000)),
+            n => csv.push_str(&format!("TEA-{n:04},10\n")),
+        }
+    }
+    std::fs::write(dir.path().join("codes.csv"), csv).unwrap();
+    let db = format!("sqlite://{}", dir.path().join("hearth.db").display());
+    run(
+        dir.path(),
+        &[("DATABASE_URL", &db), ("HEARTH_OPERATORS", "tg:1")],
+        IMPORT,
+    );
 }
