@@ -341,7 +341,7 @@ fn answers_agree_word_by_word_with_ellipses_for_what_varies() {
 /// command on the same line, where it would pass for a comment.
 #[test]
 fn every_answer_the_guide_shows_is_acted_out() {
-    let (mut shown, mut not_yet) = (0, 0);
+    let mut shown = 0;
     for (page, doc) in guide_pages() {
         for block in plain_blocks(&doc) {
             for line in block.iter().filter(|l| l.starts_with('/')) {
@@ -355,10 +355,6 @@ fn every_answer_the_guide_shows_is_acted_out() {
             }
             if steps_of(&block).iter().any(|s| !s.answer.is_empty()) {
                 let at = (page.as_str(), block[0]);
-                if NOT_YET_ACTED.contains(&at) {
-                    not_yet += 1;
-                    continue;
-                }
                 assert!(
                     crate::docs_answers::ACTED.contains(&at),
                     "{page}: the example starting {:?} shows what the bot says, \
@@ -369,38 +365,10 @@ fn every_answer_the_guide_shows_is_acted_out() {
             }
         }
     }
-    // Each acted example was found once (none is also on the list below).
+    // Each acted example was found once.
     assert_eq!(
         shown,
         crate::docs_answers::ACTED.len(),
         "examples acted out"
     );
-    // The list below only shrinks: each entry must still be on its page.
-    assert_eq!(
-        not_yet,
-        NOT_YET_ACTED.len(),
-        "an entry of NOT_YET_ACTED is gone"
-    );
 }
-
-/// Examples whose answers are not acted out yet (they need a running
-/// campaign, a finished broadcast or a day of automatic mode). Nothing may
-/// join this list; entries leave it as scenes are written.
-const NOT_YET_ACTED: &[(&str, &str)] = &[
-    (
-        "docs/guide/en/campaigns.md",
-        "Campaign double11 “双十一狂欢 Double-11”: running. Day 1 is 2026-11-07, 4 groups.",
-    ),
-    (
-        "docs/guide/en/campaigns.md",
-        "/broadcast tag:vip New menu tonight: 20% off for our regulars!",
-    ),
-    (
-        "docs/guide/en/guard.md",
-        "/giveaway 3 21:00 羊毛衫 --invites 2 --audited",
-    ),
-    (
-        "docs/guide/en/guard.md",
-        "🛡 In “Double 11 · South 3”, automatic mode removed 2 newcomers in the last day (score 90 or more):",
-    ),
-];

@@ -18,7 +18,7 @@ use crate::support::{OPERATOR, Sent, TestApp, TestDb, operator, user};
 /// out, and `docs` checks that none is missing.
 pub const ACTED: &[(&str, &str)] = &[
     WHEEL, ENVELOPE, VERIFY, NTH, GIVEAWAY, REVIEW, LOG, CHECK, MILESTONE, TAGS, CHANNELS, FUNNEL,
-    DOCTOR, IMPORT,
+    DOCTOR, IMPORT, AUDITED, BROADCAST, AUTOMATIC, STATUS,
 ];
 
 const DRAWS: &str = "docs/guide/en/draws.md";
@@ -35,11 +35,24 @@ const TAGS: (&str, &str) = (CAMPAIGNS, "/tag Lily Chen vip");
 /// Acted out by `telegram_channels`, whose scenes are these examples.
 pub const CHANNELS: (&str, &str) = (CAMPAIGNS, "/channel add poster");
 pub const FUNNEL: (&str, &str) = (CAMPAIGNS, "/funnel");
+/// Acted out by `telegram_tags`'s broadcast scene.
+pub const BROADCAST: (&str, &str) = (CAMPAIGNS, "/broadcast tag:vip New menu tonight!");
+/// Acted out by `telegram_review`'s automatic-mode scene.
+pub const AUTOMATIC: (&str, &str) = (
+    "docs/guide/en/guard.md",
+    "🛡 In “Group 1004”, automatic mode removed 1 newcomer in the last day (score 90 or more):",
+);
+/// Acted out by `telegram_campaign`'s Double-11 scene.
+pub const STATUS: (&str, &str) = (CAMPAIGNS, "/campaign status double11");
 /// Acted out by `binary`'s doctor scene.
 pub const DOCTOR: (&str, &str) = ("docs/guide/en/setup.md", "$ hearth doctor");
 const IMPORT: (&str, &str) = (
     "docs/guide/en/coupons.md",
     "$ hearth coupons import tea codes.csv --per-member 1 --alert-below 50",
+);
+const AUDITED: (&str, &str) = (
+    "docs/guide/en/guard.md",
+    "/giveaway 3 21:00 羊毛衫 --invites 2 --audited",
 );
 const REVIEW: (&str, &str) = ("docs/guide/en/guard.md", "/review");
 const LOG: (&str, &str) = ("docs/guide/en/failures.md", "/log 3");
@@ -205,4 +218,36 @@ fn the_coupons_page_shows_what_the_import_says() {
         &[("DATABASE_URL", &db), ("HEARTH_OPERATORS", "tg:1")],
         IMPORT,
     );
+}
+
+/// The guard page's audit before rewards: Bob brought three, one of them
+/// an ad account still waiting for review.
+#[tokio::test]
+async fn the_audited_giveaway_shows_what_the_bot_says() {
+    let app = TestApp::spawn(TestDb::sqlite()).await;
+    app.group_with_bot(GROUP).await;
+    let op = operator();
+    let bob = user(7003, "Bob");
+    app.join_public(GROUP, &bob);
+    let link = app.invite_link(GROUP, &bob).await;
+    for (id, name) in [(7004, "Carl"), (7005, "A雅琴代理"), (7006, "Dora")] {
+        app.join_via_link(GROUP, &user(id, name), &link);
+    }
+    app.settle().await;
+    let (page, first) = AUDITED;
+    let steps = example(page, first);
+    let post = app.ask(GROUP, &op, &steps[0].said).await;
+    let join = &post.buttons[0].1;
+    assert_eq!(steps[1].said, "(Bob presses Join)");
+    let refused = app
+        .press_for_answer(GROUP, post.message_id, &bob, join)
+        .await;
+    assert_shown(page, &steps, 1, &refused);
+    assert_eq!(steps[2].said, "/review → /remove 1");
+    app.ask(GROUP, &op, "/review").await;
+    app.ask(GROUP, &op, "/remove 1").await;
+    let entered = app
+        .press_for_answer(GROUP, post.message_id, &bob, join)
+        .await;
+    assert_shown(page, &steps, 3, &entered);
 }

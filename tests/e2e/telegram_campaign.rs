@@ -188,10 +188,11 @@ async fn the_double11_playbook_runs_day_by_day_at_local_times_in_four_groups(db:
          (the envelope waits for its last grab)"
     );
 
-    let status = app
-        .ask(OPERATOR, &op, "/campaign status double11")
-        .await
-        .plain();
+    // The guide shows this very status.
+    let (page, first) = crate::docs_answers::STATUS;
+    let shown = crate::docs::example(page, first);
+    let status = app.ask(OPERATOR, &op, &shown[0].said).await.plain();
+    crate::docs::assert_shown(page, &shown, 0, &status);
     assert!(
         status.starts_with(
             "Campaign double11 “双十一狂欢 Double-11”: done. Day 1 is 2026-11-07, 4 groups.\n\

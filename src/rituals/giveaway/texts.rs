@@ -117,6 +117,9 @@ pub fn unmet(lang: Lang, unmet: Unmet) -> String {
                 "抱歉，本次抽奖要求你邀请的成员均已通过审核，目前还有 {waiting} 人待管理员审核。"
             )
         }
+        (En, Unmet::Audit { waiting: 1 }) => {
+            "Sorry, this giveaway waits until everyone you invited has been reviewed; 1 of them still waits for an admin.".to_owned()
+        }
         (En, Unmet::Audit { waiting }) => format!(
             "Sorry, this giveaway waits until everyone you invited has been reviewed; {waiting} of them still wait for an admin."
         ),

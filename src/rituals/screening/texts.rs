@@ -121,6 +121,9 @@ pub fn history_withdrawn(lang: Lang, name: &str, day: &str) -> String {
 pub fn invitees_waiting(lang: Lang, waiting: i64) -> String {
     match lang {
         Zh => format!("\n你邀请的成员中有 {waiting} 人待管理员审核。"),
+        En if waiting == 1 => {
+            "\n1 of the people you invited waits for an admin's review.".to_owned()
+        }
         En => format!("\n{waiting} of the people you invited wait for an admin's review."),
     }
 }
