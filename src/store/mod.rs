@@ -140,11 +140,21 @@ impl Store {
     /// How many of this version's migrations the database has not applied
     /// (all of them for a database never migrated).
     pub async fn pending_migrations(&self) -> anyhow::Result<usize> {
-        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+        let applied: Vec<i64> = match sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
             .fetch_all(&self.pool)
             .await
-            // No table yet: nothing was ever applied.
-            .unwrap_or_default();
+        {
+            Ok(applied) => applied,
+            // No table yet: nothing was ever applied. Any other failure (a
+            // lost connection, no right to read) is not "all pending".
+            Err(sqlx::Error::Database(e))
+                if e.code().as_deref() == Some("42P01")
+                    || e.message().contains("no such table") =>
+            {
+                Vec::new()
+            }
+            Err(e) => return Err(e).context("reading the applied migrations"),
+        };
         Ok(self
             .migrator()
             .iter()

@@ -5,6 +5,21 @@
 
 use std::{fs, path::Path};
 
+use crate::{on_both_databases, support::TestDb};
+
+on_both_databases!(pending_migrations_are_counted_on_a_fresh_and_a_migrated_database);
+
+/// `hearth doctor` reads how many migrations wait: all of them on a
+/// database never migrated (no table of migrations yet), none after.
+async fn pending_migrations_are_counted_on_a_fresh_and_a_migrated_database(db: TestDb) {
+    let store = hearth::store::Store::connect(&db.url).await.unwrap();
+    let all = folder("sqlite").len();
+    assert_eq!(store.pending_migrations().await.unwrap(), all);
+    store.migrate().await.unwrap();
+    assert_eq!(store.pending_migrations().await.unwrap(), 0);
+    store.close().await;
+}
+
 fn folder(database: &str) -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("migrations")

@@ -14,6 +14,7 @@ on_both_databases!(
     an_operator_changes_the_language_from_the_panel_in_private,
     admins_get_the_panel_in_the_group_and_others_are_refused,
     a_group_set_to_welcome_each_newcomer_does_not_wait_for_the_bots_pace,
+    a_button_hearth_no_longer_serves_is_answered_not_left_spinning,
 );
 
 /// The label's button under `message`.
@@ -186,4 +187,16 @@ async fn a_group_set_to_welcome_each_newcomer_does_not_wait_for_the_bots_pace(db
     assert!(refused.contains("admins"), "{refused}");
     let still = app.ask(GROUP, &op, "/welcomepace").await.plain();
     assert!(still.contains("every 5 min here;"), "{still}");
+}
+
+/// A press on an old message's button in a private chat (or in a group the
+/// bot left) gets an answer, so the member's client stops waiting.
+async fn a_button_hearth_no_longer_serves_is_answered_not_left_spinning(db: TestDb) {
+    let app = TestApp::spawn(db).await;
+    let op = operator();
+    let start = app.ask(OPERATOR, &op, "/start").await;
+    let answer = app
+        .press_for_answer(OPERATOR, start.message_id, &op, "draw:9")
+        .await;
+    assert_eq!(answer, "This button no longer works.");
 }

@@ -21,6 +21,15 @@ pub fn members_only(lang: Lang) -> &'static str {
     }
 }
 
+/// A press on a button Hearth no longer serves (a private chat's old
+/// message, a group it left).
+pub fn button_stale(lang: Lang) -> &'static str {
+    match lang {
+        Zh => "这个按钮已失效。",
+        En => "This button no longer works.",
+    }
+}
+
 pub fn draw_unknown(lang: Lang) -> &'static str {
     match lang {
         Zh => "这个活动已不存在。",
