@@ -46,6 +46,7 @@ fn press(draw: i64, member: i64) -> Incoming {
             // Each draw is announced in the message of its own number.
             message: Some(draw.to_string()),
             query: None,
+            topic: None,
         },
     }
 }

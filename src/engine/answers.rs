@@ -25,6 +25,9 @@ pub(crate) struct Routing {
     /// Put before the answer: the group an answer taken to private is about,
     /// since the member may be in several.
     pub(crate) heading: Option<String>,
+    /// The forum topic the command came from: the answer goes there when
+    /// it stays in that chat.
+    pub(crate) topic: Option<i64>,
 }
 
 impl Routing {
@@ -34,7 +37,16 @@ impl Routing {
         to: None,
         lane: Lane::Owed,
         heading: None,
+        topic: None,
     };
+
+    /// [`Self::HERE`], in the forum topic the command came from.
+    pub(crate) fn here_in(topic: Option<i64>) -> Routing {
+        Routing {
+            topic,
+            ..Routing::HERE
+        }
+    }
 
     /// Whether the answer leaves the chat it was asked in.
     pub(crate) fn goes_private(&self) -> bool {
@@ -100,6 +112,7 @@ impl Engine {
                     to: Some(ChatId::private_with(&from.id)),
                     lane: Lane::Owed,
                     heading: Some(texts::about_group(group.lang, &group.title)),
+                    topic: None,
                 });
             }
         }
@@ -110,6 +123,7 @@ impl Engine {
             to: None,
             lane: Lane::Answer,
             heading: None,
+            topic: None,
         })
     }
 }

@@ -45,6 +45,7 @@ impl Engine {
         from: Person,
         button: &str,
         query: Option<&str>,
+        topic: Option<i64>,
     ) -> anyhow::Result<()> {
         let Some((group, command)) = button
             .strip_prefix(RUN_PREFIX)
@@ -71,8 +72,16 @@ impl Engine {
             public_handle: stored.public_handle,
         };
         let via = Via::Button { pressed_in: chat };
-        self.run_command(key, stored.id, Some(info), from, command.to_owned(), via)
-            .await
+        self.run_command(
+            key,
+            stored.id,
+            Some(info),
+            from,
+            command.to_owned(),
+            via,
+            topic,
+        )
+        .await
     }
 }
 
@@ -99,7 +108,15 @@ impl Effect for Shown {
         } else {
             Action::Ask { text, rows }
         };
-        cx.engine.enqueue(cx.conn, cx.answer_to, &action).await?;
+        cx.engine
+            .enqueue_at(
+                cx.conn,
+                cx.answer_to,
+                cx.answer_topic,
+                &action,
+                store::outbox::Lane::Owed,
+            )
+            .await?;
         Ok(None)
     }
 

@@ -66,13 +66,15 @@ impl Engine {
         info: Option<GroupInfo>,
         from: Person,
         text: String,
+        topic: Option<i64>,
     ) -> anyhow::Result<()> {
-        self.run_command(key, chat, info, from, text, Via::Typed)
+        self.run_command(key, chat, info, from, text, Via::Typed, topic)
             .await
     }
 
-    /// Runs a command as it came: typed in `chat`, confirmed by its
-    /// sender, or pressed on a button.
+    /// Runs a command as it came: typed in `chat` (in its forum `topic`,
+    /// if any), confirmed by its sender, or pressed on a button.
+    #[allow(clippy::too_many_arguments)] // one command, as it came
     #[tracing::instrument(skip_all, fields(chat = %chat, from = %from.id))]
     pub(crate) async fn run_command(
         &self,
@@ -82,6 +84,7 @@ impl Engine {
         from: Person,
         text: String,
         via: Via,
+        topic: Option<i64>,
     ) -> anyhow::Result<()> {
         let port = self.port(chat.platform())?;
         let (group, processed) = self.served_group(key, info.as_ref()).await?;
@@ -102,7 +105,15 @@ impl Engine {
         };
         let needed = spec.access;
         let Some((role, mut routing)) = self
-            .admit(key, &chat, &from, group.as_ref(), needed, invocation.name())
+            .admit(
+                key,
+                &chat,
+                topic,
+                &from,
+                group.as_ref(),
+                needed,
+                invocation.name(),
+            )
             .await?
         else {
             return Ok(());
@@ -232,24 +243,26 @@ impl Engine {
     /// member's own commands are answered once a minute at most, about
     /// themselves in private where they can be reached, and behind what the
     /// group is owed: asking again and again cannot drown a greeting.
+    #[allow(clippy::too_many_arguments)] // the command as it came
     async fn admit(
         &self,
         key: &str,
         chat: &ChatId,
+        topic: Option<i64>,
         from: &Person,
         group: Option<&Group>,
         needed: Access,
         name: &str,
     ) -> anyhow::Result<Option<(Option<Role>, Routing)>> {
         let Some(group) = group else {
-            return Ok(Some((None, Routing::HERE)));
+            return Ok(Some((None, Routing::here_in(topic))));
         };
         let role = match self.group_role(group, from, needed, name).await? {
             Ok(role) => role,
             Err(refused) => {
                 let behind = Routing {
                     lane: Lane::Answer,
-                    ..Routing::HERE
+                    ..Routing::here_in(topic)
                 };
                 let (reply, effect) = (refused.reply, refused.effect);
                 self.answer(key, chat, from, reply, effect, None, behind)
@@ -259,11 +272,22 @@ impl Engine {
         };
         if self.answered_lately(&group.id, from, role, name) {
             let nothing = RichText::default();
-            self.answer(key, chat, from, nothing, None, None, Routing::HERE)
-                .await?;
+            self.answer(
+                key,
+                chat,
+                from,
+                nothing,
+                None,
+                None,
+                Routing::here_in(topic),
+            )
+            .await?;
             return Ok(None);
         }
-        let routing = self.routing(group, from, role, name).await?;
+        let routing = Routing {
+            topic,
+            ..self.routing(group, from, role, name).await?
+        };
         Ok(Some((Some(role), routing)))
     }
 
@@ -309,6 +333,8 @@ impl Engine {
         }
         let mut reply = reply;
         let to = routing.to.as_ref().unwrap_or(chat);
+        // A topic is the asking chat's: an answer taken to private has none.
+        let topic = routing.topic.filter(|_| routing.to.is_none());
         if let Some(effect) = effect {
             let mut cx = Cx {
                 engine: self,
@@ -316,6 +342,7 @@ impl Engine {
                 chat,
                 from,
                 answer_to: to,
+                answer_topic: topic,
                 now,
             };
             if let Some(replaced) = effect.apply(&mut cx).await? {
@@ -329,8 +356,14 @@ impl Engine {
                 headed.append(reply);
                 reply = headed;
             }
-            self.enqueue_in(&mut tx, to, &Action::Send { text: reply }, routing.lane)
-                .await?;
+            self.enqueue_at(
+                &mut tx,
+                to,
+                topic,
+                &Action::Send { text: reply },
+                routing.lane,
+            )
+            .await?;
         }
         tx.commit().await.context("committing a command")?;
         self.work.notify_waiters();

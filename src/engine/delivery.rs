@@ -156,7 +156,7 @@ impl Engine {
             let chat = entry.chat.clone();
             let port = port.clone();
             let task = courier.flights.spawn(async move {
-                let result = port.deliver(&entry.chat, &action).await;
+                let result = port.deliver(&entry.chat, entry.topic, &action).await;
                 Flight {
                     entry,
                     action,

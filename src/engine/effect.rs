@@ -19,6 +19,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) from: &'a Person,
     /// Where its answer goes: `chat`, or the sender's private chat.
     pub(crate) answer_to: &'a ChatId,
+    /// The forum topic of `answer_to` the answer goes to, if any.
+    pub(crate) answer_topic: Option<i64>,
     pub(crate) now: i64,
 }
 

@@ -56,11 +56,13 @@ impl Engine {
                 button,
                 message,
                 query,
+                topic,
             } = &incoming.event
             {
                 // A press needs no update key: a member's entry is unique.
                 self.commit(tx.take(), &mut cache).await?;
-                self.handle_press(group, from, button, message.as_deref(), query.as_deref())
+                let (message, query) = (message.as_deref(), query.as_deref());
+                self.handle_press(group, from, button, message, query, *topic)
                     .await?;
             } else {
                 let conn = self.open(&mut tx).await?;

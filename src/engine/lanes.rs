@@ -151,7 +151,11 @@ impl Engine {
                 group,
                 from,
                 text,
-            } => self.handle_command(key, chat, group, from, text).await,
+                topic,
+            } => {
+                self.handle_command(key, chat, group, from, text, topic)
+                    .await
+            }
             Event::Document {
                 chat,
                 from,
@@ -174,9 +178,10 @@ impl Engine {
                 from,
                 button,
                 query,
+                topic,
                 ..
             } if buttons::runs_command(&button) => {
-                self.command_pressed(key, chat, from, &button, query.as_deref())
+                self.command_pressed(key, chat, from, &button, query.as_deref(), topic)
                     .await
             }
             Event::Pressed {
@@ -185,6 +190,7 @@ impl Engine {
                 button,
                 message,
                 query,
+                topic,
             } => {
                 self.prompt_pressed(
                     key,
@@ -193,6 +199,7 @@ impl Engine {
                     &button,
                     message.as_deref(),
                     query.as_deref(),
+                    topic,
                 )
                 .await
             }

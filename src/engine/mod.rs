@@ -258,6 +258,19 @@ impl Engine {
         action: &Action,
         lane: Lane,
     ) -> anyhow::Result<Option<i64>> {
+        self.enqueue_at(conn, chat, None, action, lane).await
+    }
+
+    /// [`Self::enqueue_in`] into a forum topic of `chat` (`None`: the chat
+    /// itself); every part of a long message goes there.
+    pub(crate) async fn enqueue_at(
+        &self,
+        conn: &mut AnyConnection,
+        chat: &ChatId,
+        topic: Option<i64>,
+        action: &Action,
+        lane: Lane,
+    ) -> anyhow::Result<Option<i64>> {
         let prefix = self
             .port(chat.platform())
             .map(|p| p.command_prefix())
@@ -329,7 +342,8 @@ impl Engine {
         let mut last = None;
         for action in &actions {
             let json = serde_json::to_string(action).context("encoding an outbox action")?;
-            last = Some(store::outbox::enqueue(conn, chat, &json, lane, self.now_ms()).await?);
+            last =
+                Some(store::outbox::enqueue(conn, chat, topic, &json, lane, self.now_ms()).await?);
         }
         Ok(last)
     }

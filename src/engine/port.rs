@@ -137,10 +137,12 @@ pub trait Port: Send + Sync {
             "this platform's files are not read"
         )))
     }
-    /// Carries out one outbox action in `chat`; a posted message's id comes back.
+    /// Carries out one outbox action in `chat` (in its forum `topic`, where
+    /// the platform has topics); a posted message's id comes back.
     async fn deliver(
         &self,
         chat: &ChatId,
+        topic: Option<i64>,
         action: &Action,
     ) -> Result<Option<String>, DeliveryError>;
 }

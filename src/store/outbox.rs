@@ -9,6 +9,8 @@ use crate::domain::{ChatId, Platform};
 pub struct Entry {
     pub id: i64,
     pub chat: ChatId,
+    /// The forum topic it goes to; `None`: the chat itself.
+    pub topic: Option<i64>,
     /// JSON of an `engine::Action`.
     pub action: String,
     pub attempts: i64,
@@ -34,19 +36,21 @@ const LANE_STRIDE: i64 = 1_000_000_000_000_000;
 pub async fn enqueue(
     conn: &mut AnyConnection,
     chat: &ChatId,
+    topic: Option<i64>,
     action_json: &str,
     lane: Lane,
     now_ms: i64,
 ) -> sqlx::Result<i64> {
     sqlx::query(
-        "INSERT INTO outbox (platform, chat_id, action, state, attempts, next_attempt_at, created_at, lane)
-         VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5) RETURNING id",
+        "INSERT INTO outbox (platform, chat_id, action, state, attempts, next_attempt_at, created_at, lane, topic)
+         VALUES ($1, $2, $3, 'pending', 0, $4, $4, $5, $6) RETURNING id",
     )
     .bind(chat.platform().prefix())
     .bind(chat.as_str())
     .bind(action_json)
     .bind(now_ms)
     .bind(lane as i64)
+    .bind(topic)
     .fetch_one(conn)
     .await?
     .try_get("id")
@@ -62,7 +66,7 @@ pub async fn heads(
     limit: i64,
 ) -> sqlx::Result<Vec<Entry>> {
     let rows = sqlx::query(
-        "SELECT o.id, o.chat_id, o.action, o.attempts
+        "SELECT o.id, o.chat_id, o.topic, o.action, o.attempts
          FROM outbox o
          JOIN (SELECT MIN(lane * $3 + id) AS turn FROM outbox
                WHERE state = 'pending' AND platform = $1 GROUP BY chat_id) h
@@ -79,6 +83,7 @@ pub async fn heads(
             Ok(Entry {
                 id: r.try_get("id")?,
                 chat: ChatId::from_stored(r.try_get("chat_id")?),
+                topic: r.try_get("topic")?,
                 action: r.try_get("action")?,
                 attempts: r.try_get("attempts")?,
             })

@@ -39,3 +39,4 @@ mod telegram_review;
 mod telegram_schedules;
 mod telegram_settings;
 mod telegram_tags;
+mod telegram_topics;

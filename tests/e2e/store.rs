@@ -218,11 +218,11 @@ async fn outbox_offers_each_chats_oldest_entry_first(db: TestDb) {
     let mut conn = store.pool().acquire().await.unwrap();
     let (busy, quiet) = (ChatId::telegram(-5), ChatId::telegram(-6));
     for i in 0..3 {
-        store::outbox::enqueue(&mut conn, &busy, &format!("{{\"n\":{i}}}"), Owed, 10)
+        store::outbox::enqueue(&mut conn, &busy, None, &format!("{{\"n\":{i}}}"), Owed, 10)
             .await
             .unwrap();
     }
-    store::outbox::enqueue(&mut conn, &quiet, "{\"n\":9}", Owed, 10)
+    store::outbox::enqueue(&mut conn, &quiet, None, "{\"n\":9}", Owed, 10)
         .await
         .unwrap();
     let first: Vec<(ChatId, String)> = store::outbox::heads(&mut conn, Telegram, 10)
@@ -266,7 +266,7 @@ async fn what_a_group_is_owed_goes_ahead_of_answers(db: TestDb) {
     let mut conn = store.pool().acquire().await.unwrap();
     let group = ChatId::telegram(-7);
     for (json, lane) in [("a1", Answer), ("a2", Answer), ("g1", Owed), ("g2", Owed)] {
-        store::outbox::enqueue(&mut conn, &group, &format!("\"{json}\""), lane, 10)
+        store::outbox::enqueue(&mut conn, &group, None, &format!("\"{json}\""), lane, 10)
             .await
             .unwrap();
     }

@@ -109,6 +109,7 @@ async fn visit(engine: Arc<Engine>, id: i64) {
         group: None,
         from: person,
         text: "/start join_shop".to_owned(),
+        topic: None,
     };
     let incoming = Incoming {
         key: format!("visit:{id}"),

@@ -413,6 +413,7 @@ fn press_on(draw: i64, message: i64, member: i64, n: i64) -> Incoming {
             button: format!("draw:{draw}"),
             message: Some(message.to_string()),
             query: None,
+            topic: None,
         },
     }
 }

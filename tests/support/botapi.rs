@@ -33,6 +33,9 @@ pub struct Sent {
     pub html: String,
     /// Inline buttons under the message: (label, callback data).
     pub buttons: Vec<(String, String)>,
+    /// The forum topic it went to (`message_thread_id`); `None`: General,
+    /// or a chat without topics.
+    pub topic: Option<i64>,
     pub at: Instant,
 }
 
@@ -71,6 +74,8 @@ struct ServerState {
     admins: HashSet<(i64, i64)>,
     /// People `getChatMember` says are not in a chat (everyone else is).
     outsiders: HashSet<(i64, i64)>,
+    /// Forum supergroups: only they have topics to send to.
+    forums: HashSet<i64>,
     can_invite: HashMap<i64, bool>,
     /// Admin rights the bot was not given, per chat (`can_restrict_members`…).
     withheld: HashMap<i64, Vec<&'static str>>,
@@ -253,6 +258,11 @@ impl FakeTelegram {
     /// Makes `user` an administrator of `chat`.
     pub fn make_admin(&self, chat: i64, user: i64) {
         self.with(|s| s.admins.insert((chat, user)));
+    }
+
+    /// Makes `chat` a forum supergroup, whose messages may go to topics.
+    pub fn make_forum(&self, chat: i64) {
+        self.with(|s| s.forums.insert(chat));
     }
 
     /// Makes `getChatMember` say `user` is not in `chat`: someone looking
@@ -687,12 +697,21 @@ fn send_message(shared: &Shared, params: &Value) -> Reply {
     if seen.encode_utf16().count() > 4096 {
         return error(400, "Bad Request: message is too long");
     }
+    let topic = params["message_thread_id"].as_i64();
     let mut s = shared.state.lock().unwrap();
+    // Telegram refuses a topic outside a forum.
+    if topic.is_some() && !s.forums.contains(&chat_id) {
+        return error(400, "Bad Request: message thread not found");
+    }
     s.next_message_id += 1;
-    let message = json!({
+    let mut message = json!({
         "message_id": s.next_message_id, "date": 1_700_000_000,
         "chat": chat_json(chat_id), "from": user_json(BOT_ID, "Hearth"), "text": text
     });
+    if let Some(topic) = topic {
+        message["message_thread_id"] = json!(topic);
+        message["is_topic_message"] = json!(true);
+    }
     let buttons = params["reply_markup"]["inline_keyboard"]
         .as_array()
         .into_iter()
@@ -709,6 +728,7 @@ fn send_message(shared: &Shared, params: &Value) -> Reply {
         message_id,
         html: text,
         buttons,
+        topic,
         at: Instant::now(),
     });
     drop(s);

@@ -309,6 +309,44 @@ impl TestApp {
             .push("message", message(chat, from, json!({ "text": text })));
     }
 
+    /// A member sends `text` in forum topic `topic` of `chat`.
+    pub fn say_in_topic(&self, chat: i64, topic: i64, from: &Value, text: &str) {
+        let extra = json!({ "text": text, "message_thread_id": topic, "is_topic_message": true });
+        self.tg.push("message", message(chat, from, extra));
+    }
+
+    /// [`Self::ask`] in forum topic `topic` of `chat`.
+    pub async fn ask_in_topic(&self, chat: i64, topic: i64, from: &Value, text: &str) -> Sent {
+        let before = self.tg.sent_to(chat).len();
+        self.say_in_topic(chat, topic, from, text);
+        self.next_message(chat, before).await
+    }
+
+    /// `member` presses `data` under `message`, a message in forum topic
+    /// `topic` of `chat`; the next message the bot sends there comes back.
+    pub async fn press_in_topic(
+        &self,
+        chat: i64,
+        topic: i64,
+        message: i64,
+        member: &Value,
+        data: &str,
+    ) -> Sent {
+        let id = PRESSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut pressed = message_json(chat, message);
+        pressed["message_thread_id"] = json!(topic);
+        pressed["is_topic_message"] = json!(true);
+        let before = self.tg.sent_to(chat).len();
+        self.tg.push(
+            "callback_query",
+            json!({
+                "id": format!("q{id}"), "from": member, "chat_instance": format!("ci{chat}"),
+                "data": data, "message": pressed,
+            }),
+        );
+        self.next_message(chat, before).await
+    }
+
     /// A member sends `/invite` and the link the bot answered with.
     pub async fn invite_link(&self, chat: i64, member: &Value) -> String {
         let before = self.tg.sent_to(chat).len();

@@ -102,6 +102,7 @@ impl Engine {
 
     /// A press on a prompt (or a ✅ on Matrix): the sender's Confirm runs
     /// the command, their Cancel drops it, anyone else's press is ignored.
+    #[allow(clippy::too_many_arguments)] // the press as it came
     pub(crate) async fn prompt_pressed(
         &self,
         key: &str,
@@ -110,6 +111,7 @@ impl Engine {
         button: &str,
         message: Option<&str>,
         query: Option<&str>,
+        topic: Option<i64>,
     ) -> anyhow::Result<()> {
         let mut conn = self.store.connection().await?;
         let (pending, answer) = if let Some(token) = button.strip_prefix(CONFIRM_PREFIX) {
@@ -171,7 +173,7 @@ impl Engine {
                 inner: None,
             };
             tell(reply).await?;
-            let routing = super::answers::Routing::HERE;
+            let routing = super::answers::Routing::here_in(topic);
             return self
                 .answer(
                     key,
@@ -191,7 +193,7 @@ impl Engine {
             public_handle: g.public_handle,
         });
         let via = Via::Confirmed(pending.token);
-        self.run_command(key, chat, info, from, pending.command, via)
+        self.run_command(key, chat, info, from, pending.command, via, topic)
             .await
     }
 }
@@ -218,7 +220,7 @@ impl Effect for Ask {
             rows,
         };
         cx.engine
-            .enqueue_in(cx.conn, cx.answer_to, &action, Lane::Owed)
+            .enqueue_at(cx.conn, cx.answer_to, cx.answer_topic, &action, Lane::Owed)
             .await?;
         Ok(None)
     }

@@ -97,6 +97,8 @@ impl Port for Matrix {
     async fn deliver(
         &self,
         chat: &ChatId,
+        // Matrix rooms have no forum topics; threads are not answered in yet.
+        _topic: Option<i64>,
         action: &Action,
     ) -> Result<Option<String>, DeliveryError> {
         // A user id stands for the private chat with them.

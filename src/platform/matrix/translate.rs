@@ -73,6 +73,7 @@ pub fn direct(user: &str, events: &[Value], me: &str) -> Vec<Incoming> {
                     group: None,
                     from: person(user, None),
                     text: body.to_owned(),
+                    topic: None,
                 },
             })
         })
@@ -136,6 +137,7 @@ fn message(group: &GroupInfo, ev: &Value, sender: &str, me: &str) -> Option<Even
         group: Some(group.clone()),
         from: person(sender, None),
         text: body.to_owned(),
+        topic: None,
     })
 }
 
@@ -155,6 +157,7 @@ fn reaction(group: &GroupInfo, ev: &Value, sender: &str, me: &str) -> Option<Eve
             .to_owned(),
         message: Some(relates["event_id"].as_str()?.to_owned()),
         query: None,
+        topic: None,
     })
 }
 

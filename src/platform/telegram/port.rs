@@ -20,7 +20,7 @@ use teloxide::{
     prelude::Requester,
     types::{
         CallbackQueryId, FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile,
-        LinkPreviewOptions, MessageId, ParseMode,
+        LinkPreviewOptions, MessageId, ParseMode, ThreadId,
     },
 };
 
@@ -202,9 +202,19 @@ impl Port for Telegram {
     async fn deliver(
         &self,
         chat: &ChatId,
+        topic: Option<i64>,
         action: &Action,
     ) -> Result<Option<String>, DeliveryError> {
         let target = Self::chat(chat).map_err(DeliveryError::Permanent)?;
+        let thread = match topic.map(i32::try_from) {
+            None => None,
+            Some(Ok(id)) => Some(ThreadId(MessageId(id))),
+            Some(Err(_)) => {
+                return Err(DeliveryError::Permanent(anyhow::anyhow!(
+                    "bad topic {topic:?}"
+                )));
+            }
+        };
         let message_id = |m: &str| {
             m.parse::<i32>()
                 .map(MessageId)
@@ -221,6 +231,9 @@ impl Port for Telegram {
                     .send_message(target, to_html(text))
                     .parse_mode(ParseMode::Html)
                     .link_preview_options(no_preview());
+                if let Some(thread) = thread {
+                    request = request.message_thread_id(thread);
+                }
                 let rows: Vec<Vec<&crate::engine::Button>> = match action {
                     Action::Announce {
                         button: Some(button),
@@ -249,14 +262,17 @@ impl Port for Telegram {
             } => {
                 let bytes =
                     crate::engine::action::decode_image(png).map_err(DeliveryError::Permanent)?;
-                self.bot
+                let mut request = self
+                    .bot
                     .send_photo(
                         target,
                         InputFile::memory(bytes).file_name(file_name.clone()),
                     )
-                    .caption(caption.clone())
-                    .await
-                    .map(|m| Some(m.id.0.to_string()))
+                    .caption(caption.clone());
+                if let Some(thread) = thread {
+                    request = request.message_thread_id(thread);
+                }
+                request.await.map(|m| Some(m.id.0.to_string()))
             }
             Action::React { .. } => {
                 return Err(DeliveryError::Permanent(anyhow::anyhow!(

@@ -77,6 +77,7 @@ fn from_message(msg: &Message, me: &UserId) -> Vec<Event> {
             group: (!msg.chat.is_private()).then(|| group_info(&msg.chat)),
             from: person(from),
             text: text.to_owned(),
+            topic: topic_of(msg),
         }],
         (Some(text), Some(from)) if !msg.chat.is_private() && !from.is_bot => {
             vec![Event::Message {
@@ -99,7 +100,17 @@ fn from_press(query: &CallbackQuery) -> Option<Event> {
         button: query.data.clone()?,
         message: Some(message.id().0.to_string()),
         query: Some(query.id.0.clone()),
+        topic: message.regular_message().and_then(topic_of),
     })
+}
+
+/// The forum topic a message is in. Replies in ordinary supergroups carry
+/// a thread id too, but only a forum's topics can be sent to.
+fn topic_of(msg: &Message) -> Option<i64> {
+    msg.is_topic_message
+        .then_some(msg.thread_id)
+        .flatten()
+        .map(|thread| i64::from(thread.0.0))
 }
 
 fn from_member_change(change: &ChatMemberUpdated) -> Option<Event> {

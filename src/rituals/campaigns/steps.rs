@@ -175,7 +175,7 @@ impl Engine {
         let key = format!("campaign:{}:{}:{}", row.campaign, row.step, row.group);
         // The key makes this once-only: after a crash between the
         // command and the mark below, the replay is skipped.
-        self.handle_command(&key, group.id.clone(), Some(info), from, text)
+        self.handle_command(&key, group.id.clone(), Some(info), from, text, None)
             .await?;
         let mut conn = self.store().connection().await?;
         campaigns::finish_step(&mut conn, row, campaigns::STEP_DONE, now).await?;

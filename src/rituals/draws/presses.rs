@@ -111,6 +111,7 @@ impl Engine {
         button: &str,
         message: Option<&str>,
         query: Option<&str>,
+        topic: Option<i64>,
     ) -> anyhow::Result<()> {
         if from.is_bot {
             return Ok(());
@@ -139,7 +140,7 @@ impl Engine {
         let lang = info.lang;
         if let Some(what) = button.strip_prefix(REVIEW_PREFIX) {
             drop(conn);
-            return self.review_press(&info, from, what, query).await;
+            return self.review_press(&info, from, what, query, topic).await;
         }
         let draw = draw_pressed(&mut conn, group, button, message).await?;
         drop(conn);

@@ -16,7 +16,7 @@ use crate::engine::{
 };
 use crate::{
     domain::{ChatId, Lang, RichText},
-    store::{self, groups::Group},
+    store::{self, groups::Group, outbox::Lane},
 };
 
 /// Suspects `/review` shows at once.
@@ -136,6 +136,7 @@ impl Engine {
         from: &Person,
         what: &str,
         query: Option<&str>,
+        topic: Option<i64>,
     ) -> anyhow::Result<()> {
         let lang = group.lang;
         let parsed = what
@@ -165,10 +166,12 @@ impl Engine {
                         chat: &group.id,
                         from,
                         answer_to: &group.id,
+                        answer_topic: topic,
                         now,
                     };
                     let text = effect.apply(&mut cx).await?.unwrap_or_default();
-                    self.enqueue(&mut tx, &group.id, &Action::Send { text: text.clone() })
+                    let action = Action::Send { text: text.clone() };
+                    self.enqueue_at(&mut tx, &group.id, topic, &action, Lane::Owed)
                         .await?;
                     tx.commit().await?;
                     self.work.notify_waiters();
