@@ -27,7 +27,7 @@ pub(crate) struct Routing {
     pub(crate) heading: Option<String>,
     /// The forum topic the command came from: the answer goes there when
     /// it stays in that chat.
-    pub(crate) topic: Option<i64>,
+    pub(crate) topic: Option<String>,
 }
 
 impl Routing {
@@ -41,7 +41,7 @@ impl Routing {
     };
 
     /// [`Self::HERE`], in the forum topic the command came from.
-    pub(crate) fn here_in(topic: Option<i64>) -> Routing {
+    pub(crate) fn here_in(topic: Option<String>) -> Routing {
         Routing {
             topic,
             ..Routing::HERE

@@ -45,7 +45,7 @@ impl Engine {
         from: Person,
         button: &str,
         query: Option<&str>,
-        topic: Option<i64>,
+        topic: Option<String>,
     ) -> anyhow::Result<()> {
         let Some((group, command)) = button
             .strip_prefix(RUN_PREFIX)

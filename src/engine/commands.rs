@@ -66,7 +66,7 @@ impl Engine {
         info: Option<GroupInfo>,
         from: Person,
         text: String,
-        topic: Option<i64>,
+        topic: Option<String>,
     ) -> anyhow::Result<()> {
         self.run_command(key, chat, info, from, text, Via::Typed, topic)
             .await
@@ -84,7 +84,7 @@ impl Engine {
         from: Person,
         text: String,
         via: Via,
-        topic: Option<i64>,
+        topic: Option<String>,
     ) -> anyhow::Result<()> {
         let port = self.port(chat.platform())?;
         let (group, processed) = self.served_group(key, info.as_ref()).await?;
@@ -248,7 +248,7 @@ impl Engine {
         &self,
         key: &str,
         chat: &ChatId,
-        topic: Option<i64>,
+        topic: Option<String>,
         from: &Person,
         group: Option<&Group>,
         needed: Access,
@@ -334,7 +334,7 @@ impl Engine {
         let mut reply = reply;
         let to = routing.to.as_ref().unwrap_or(chat);
         // A topic is the asking chat's: an answer taken to private has none.
-        let topic = routing.topic.filter(|_| routing.to.is_none());
+        let topic = routing.topic.as_deref().filter(|_| routing.to.is_none());
         if let Some(effect) = effect {
             let mut cx = Cx {
                 engine: self,

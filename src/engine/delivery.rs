@@ -156,7 +156,9 @@ impl Engine {
             let chat = entry.chat.clone();
             let port = port.clone();
             let task = courier.flights.spawn(async move {
-                let result = port.deliver(&entry.chat, entry.topic, &action).await;
+                let result = port
+                    .deliver(&entry.chat, entry.topic.as_deref(), &action)
+                    .await;
                 Flight {
                     entry,
                     action,

@@ -20,7 +20,7 @@ pub(crate) struct Cx<'a> {
     /// Where its answer goes: `chat`, or the sender's private chat.
     pub(crate) answer_to: &'a ChatId,
     /// The forum topic of `answer_to` the answer goes to, if any.
-    pub(crate) answer_topic: Option<i64>,
+    pub(crate) answer_topic: Option<&'a str>,
     pub(crate) now: i64,
 }
 

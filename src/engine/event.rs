@@ -137,7 +137,7 @@ pub enum Event {
         query: Option<String>,
         /// The forum topic of the message pressed under, where answers go.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        topic: Option<i64>,
+        topic: Option<String>,
     },
     /// A file sent to the bot in a private chat (a CSV of coupon codes).
     Document {
@@ -154,10 +154,11 @@ pub enum Event {
         group: Option<GroupInfo>,
         from: Person,
         text: String,
-        /// The forum topic it was typed in (Telegram's `message_thread_id`),
-        /// where its answer goes; `None` outside forums and in General.
+        /// The forum topic it was typed in (Telegram's `message_thread_id`,
+        /// as text), where its answer goes; `None` outside forums and in
+        /// General.
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        topic: Option<i64>,
+        topic: Option<String>,
     },
 }
 

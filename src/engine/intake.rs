@@ -62,7 +62,7 @@ impl Engine {
                 // A press needs no update key: a member's entry is unique.
                 self.commit(tx.take(), &mut cache).await?;
                 let (message, query) = (message.as_deref(), query.as_deref());
-                self.handle_press(group, from, button, message, query, *topic)
+                self.handle_press(group, from, button, message, query, topic.as_deref())
                     .await?;
             } else {
                 let conn = self.open(&mut tx).await?;

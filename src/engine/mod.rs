@@ -267,7 +267,7 @@ impl Engine {
         &self,
         conn: &mut AnyConnection,
         chat: &ChatId,
-        topic: Option<i64>,
+        topic: Option<&str>,
         action: &Action,
         lane: Lane,
     ) -> anyhow::Result<Option<i64>> {

@@ -142,7 +142,7 @@ pub trait Port: Send + Sync {
     async fn deliver(
         &self,
         chat: &ChatId,
-        topic: Option<i64>,
+        topic: Option<&str>,
         action: &Action,
     ) -> Result<Option<String>, DeliveryError>;
 }

@@ -10,7 +10,7 @@ pub struct Entry {
     pub id: i64,
     pub chat: ChatId,
     /// The forum topic it goes to; `None`: the chat itself.
-    pub topic: Option<i64>,
+    pub topic: Option<String>,
     /// JSON of an `engine::Action`.
     pub action: String,
     pub attempts: i64,
@@ -36,7 +36,7 @@ const LANE_STRIDE: i64 = 1_000_000_000_000_000;
 pub async fn enqueue(
     conn: &mut AnyConnection,
     chat: &ChatId,
-    topic: Option<i64>,
+    topic: Option<&str>,
     action_json: &str,
     lane: Lane,
     now_ms: i64,

@@ -25,7 +25,37 @@ on_both_databases!(
     a_removed_suspect_is_kicked_and_their_inviter_loses_the_credit,
     invites_made_while_the_bot_was_down_survive_a_gappy_sync,
     a_room_joined_just_before_a_crash_is_served_after_the_restart,
+    a_command_typed_in_a_thread_is_answered_in_it,
 );
+
+/// A command typed in a thread (`m.thread`) is answered in that thread; one
+/// typed in the room is answered in the room.
+async fn a_command_typed_in_a_thread_is_answered_in_it(db: TestDb) {
+    let app = MxApp::spawn(db).await;
+    let room = app.room(false).await;
+    // The bot's hello is the thread's root, as an operator replying to it
+    // in a thread would make it.
+    let root = app.operator.events_from(&room, &app.bot.id).await[0]["event_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = app.operator.messages_from(&room, &app.bot.id).await.len();
+    app.operator.say_in_thread(&room, &root, "!top").await;
+    let answer = app.operator.wait_for(&room, &app.bot.id, before + 1).await[before].clone();
+    assert_eq!(answer["m.relates_to"]["rel_type"], "m.thread", "{answer}");
+    assert_eq!(
+        answer["m.relates_to"]["event_id"],
+        root.as_str(),
+        "{answer}"
+    );
+    assert!(
+        body(&answer).contains("effective invite"),
+        "{}",
+        body(&answer)
+    );
+    let in_room = app.ask(&room, &app.operator, "!top").await;
+    assert!(in_room.get("m.relates_to").is_none(), "{in_room}");
+}
 
 /// The adapter writes an invite down before it joins the room. A crash
 /// right after the join, before the engine recorded the group, loses

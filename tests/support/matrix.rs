@@ -243,6 +243,20 @@ impl MxUser {
         .await;
     }
 
+    /// Sends `text` in the thread of `root`, as a client's thread view does.
+    pub async fn say_in_thread(&self, room: &str, root: &str, text: &str) {
+        let txn = unique("t");
+        let path = format!("/rooms/{}/send/m.room.message/{txn}", enc(room));
+        let content = json!({
+            "msgtype": "m.text", "body": text,
+            "m.relates_to": {
+                "rel_type": "m.thread", "event_id": root, "is_falling_back": true,
+                "m.in_reply_to": { "event_id": root }
+            }
+        });
+        self.call(reqwest::Method::PUT, &path, Some(content)).await;
+    }
+
     /// Replies `text` to `event`, as a client's reply button does.
     pub async fn reply(&self, room: &str, event: &str, text: &str) {
         let txn = unique("t");

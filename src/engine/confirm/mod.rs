@@ -111,7 +111,7 @@ impl Engine {
         button: &str,
         message: Option<&str>,
         query: Option<&str>,
-        topic: Option<i64>,
+        topic: Option<String>,
     ) -> anyhow::Result<()> {
         let mut conn = self.store.connection().await?;
         let (pending, answer) = if let Some(token) = button.strip_prefix(CONFIRM_PREFIX) {

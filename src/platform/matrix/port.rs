@@ -97,8 +97,8 @@ impl Port for Matrix {
     async fn deliver(
         &self,
         chat: &ChatId,
-        // Matrix rooms have no forum topics; threads are not answered in yet.
-        _topic: Option<i64>,
+        // A thread's root event: the message goes into that thread.
+        topic: Option<&str>,
         action: &Action,
     ) -> Result<Option<String>, DeliveryError> {
         // A user id stands for the private chat with them.
@@ -120,10 +120,15 @@ impl Port for Matrix {
             | Action::Post { text, .. }
             | Action::Announce { text, .. }
             | Action::Ask { text, .. }
-            | Action::Confirm { text, .. } => room
-                .send_raw("m.room.message", render::to_content(text))
-                .await
-                .map(|sent| Some(sent.response.event_id.to_string())),
+            | Action::Confirm { text, .. } => {
+                let mut content = render::to_content(text);
+                if let Some(root) = topic {
+                    content["m.relates_to"] = render::in_thread(root);
+                }
+                room.send_raw("m.room.message", content)
+                    .await
+                    .map(|sent| Some(sent.response.event_id.to_string()))
+            }
             Action::Photo {
                 png,
                 file_name,

@@ -7,6 +7,17 @@ use serde_json::{Value, json};
 use crate::domain::{RichText, Span};
 
 /// The message content for `text`.
+/// The relation that puts a message in the thread of `root`, with the
+/// reply fallback clients without threads show (MSC3440).
+pub fn in_thread(root: &str) -> Value {
+    json!({
+        "rel_type": "m.thread",
+        "event_id": root,
+        "is_falling_back": true,
+        "m.in_reply_to": { "event_id": root },
+    })
+}
+
 pub fn to_content(text: &RichText) -> Value {
     let mut html = String::new();
     for span in &text.spans {

@@ -132,12 +132,19 @@ fn message(group: &GroupInfo, ev: &Value, sender: &str, me: &str) -> Option<Even
             reply_to: reply_to.map(str::to_owned),
         });
     }
+    // A command typed in a thread is answered in it: the thread's root
+    // stands for the topic.
+    let relates = &ev["content"]["m.relates_to"];
+    let thread = match relates["rel_type"].as_str() {
+        Some("m.thread") => relates["event_id"].as_str().map(str::to_owned),
+        _ => None,
+    };
     Some(Event::Command {
         chat: group.id.clone(),
         group: Some(group.clone()),
         from: person(sender, None),
         text: body.to_owned(),
-        topic: None,
+        topic: thread,
     })
 }
 

@@ -202,11 +202,11 @@ impl Port for Telegram {
     async fn deliver(
         &self,
         chat: &ChatId,
-        topic: Option<i64>,
+        topic: Option<&str>,
         action: &Action,
     ) -> Result<Option<String>, DeliveryError> {
         let target = Self::chat(chat).map_err(DeliveryError::Permanent)?;
-        let thread = match topic.map(i32::try_from) {
+        let thread = match topic.map(str::parse::<i32>) {
             None => None,
             Some(Ok(id)) => Some(ThreadId(MessageId(id))),
             Some(Err(_)) => {

@@ -106,11 +106,11 @@ fn from_press(query: &CallbackQuery) -> Option<Event> {
 
 /// The forum topic a message is in. Replies in ordinary supergroups carry
 /// a thread id too, but only a forum's topics can be sent to.
-fn topic_of(msg: &Message) -> Option<i64> {
+fn topic_of(msg: &Message) -> Option<String> {
     msg.is_topic_message
         .then_some(msg.thread_id)
         .flatten()
-        .map(|thread| i64::from(thread.0.0))
+        .map(|thread| thread.0.0.to_string())
 }
 
 fn from_member_change(change: &ChatMemberUpdated) -> Option<Event> {

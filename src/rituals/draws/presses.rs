@@ -111,7 +111,7 @@ impl Engine {
         button: &str,
         message: Option<&str>,
         query: Option<&str>,
-        topic: Option<i64>,
+        topic: Option<&str>,
     ) -> anyhow::Result<()> {
         if from.is_bot {
             return Ok(());

@@ -136,7 +136,7 @@ impl Engine {
         from: &Person,
         what: &str,
         query: Option<&str>,
-        topic: Option<i64>,
+        topic: Option<&str>,
     ) -> anyhow::Result<()> {
         let lang = group.lang;
         let parsed = what
