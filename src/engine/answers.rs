@@ -25,8 +25,8 @@ pub(crate) struct Routing {
     /// Put before the answer: the group an answer taken to private is about,
     /// since the member may be in several.
     pub(crate) heading: Option<String>,
-    /// The forum topic the command came from: the answer goes there when
-    /// it stays in that chat.
+    /// The forum topic (on Matrix, the thread) the command came from: the
+    /// answer goes there when it stays in that chat.
     pub(crate) topic: Option<String>,
 }
 

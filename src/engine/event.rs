@@ -154,9 +154,9 @@ pub enum Event {
         group: Option<GroupInfo>,
         from: Person,
         text: String,
-        /// The forum topic it was typed in (Telegram's `message_thread_id`,
-        /// as text), where its answer goes; `None` outside forums and in
-        /// General.
+        /// Where in the chat it was typed, and so its answer goes: a
+        /// Telegram forum topic (`message_thread_id`, as text) or a Matrix
+        /// thread's root event; `None` outside them (General included).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         topic: Option<String>,
     },

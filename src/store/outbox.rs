@@ -9,7 +9,8 @@ use crate::domain::{ChatId, Platform};
 pub struct Entry {
     pub id: i64,
     pub chat: ChatId,
-    /// The forum topic it goes to; `None`: the chat itself.
+    /// The forum topic (Matrix: thread root) it goes to; `None`: the chat
+    /// itself.
     pub topic: Option<String>,
     /// JSON of an `engine::Action`.
     pub action: String,
