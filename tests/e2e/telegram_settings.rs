@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::{on_both_databases, support};
 
-use support::{OPERATOR, TestApp, TestDb, operator, user};
+use support::{OPERATOR, TestApp, TestDb, labelled, operator, user};
 
 const GROUP: i64 = -1001;
 
@@ -16,17 +16,6 @@ on_both_databases!(
     a_group_set_to_welcome_each_newcomer_does_not_wait_for_the_bots_pace,
     a_button_hearth_no_longer_serves_is_answered_not_left_spinning,
 );
-
-/// The label's button under `message`.
-fn pressing(message: &support::botapi::Sent, label: &str) -> String {
-    message
-        .buttons
-        .iter()
-        .find(|(l, _)| l == label)
-        .unwrap_or_else(|| panic!("no {label} under {}", message.plain()))
-        .1
-        .clone()
-}
 
 async fn an_operator_changes_the_language_from_the_panel_in_private(db: TestDb) {
     let app = TestApp::spawn(db).await;
@@ -65,7 +54,7 @@ async fn an_operator_changes_the_language_from_the_panel_in_private(db: TestDb) 
 
     // 中文: the group speaks Chinese, said in private, nothing in the group.
     let in_group = app.tg.sent_to(GROUP).len();
-    let chinese = pressing(&panel, "🌐 中文");
+    let chinese = labelled(&panel, "🌐 中文");
     let said = app
         .press_for_reply(OPERATOR, panel.message_id, &op, &chinese)
         .await
@@ -110,7 +99,7 @@ async fn admins_get_the_panel_in_the_group_and_others_are_refused(db: TestDb) {
         panel.plain()
     );
     // An admin's press on "Review at 50" is her typing the command.
-    let review_at_50 = pressing(&panel, "🛡 Review at 50");
+    let review_at_50 = labelled(&panel, "🛡 Review at 50");
     let saved = app
         .press_for_reply(GROUP, panel.message_id, &ann, &review_at_50)
         .await
@@ -118,7 +107,7 @@ async fn admins_get_the_panel_in_the_group_and_others_are_refused(db: TestDb) {
     assert!(saved.contains("review at score 50 or more"), "{saved}");
     // A member's press on the same panel is refused like the command.
     let mallory = user(7302, "Mallory");
-    let review_at_20 = pressing(&panel, "🛡 Review at 20");
+    let review_at_20 = labelled(&panel, "🛡 Review at 20");
     let refused = app
         .press_for_reply(GROUP, panel.message_id, &mallory, &review_at_20)
         .await
@@ -140,7 +129,7 @@ async fn a_group_set_to_welcome_each_newcomer_does_not_wait_for_the_bots_pace(db
     let panel = app.ask(GROUP, &op, "/settings").await;
     let line = "\n• Welcome messages: at most one every 60 min, the bot's default (/welcomepace)\n";
     assert!(panel.plain().contains(line), "{}", panel.plain());
-    let each = pressing(&panel, "⏱ Each");
+    let each = labelled(&panel, "⏱ Each");
     let saved = app
         .press_for_reply(GROUP, panel.message_id, &op, &each)
         .await

@@ -5,7 +5,7 @@
 
 use crate::{on_both_databases, support};
 
-use support::{TestApp, TestDb, button, operator, user};
+use support::{TestApp, TestDb, button, labelled, operator, user};
 
 const FORUM: i64 = -1061;
 
@@ -37,12 +37,7 @@ async fn answers_go_to_the_topic_the_command_or_press_came_from(db: TestDb) {
     // An admin's panel, and a button pressed on it, in the "Admins" topic.
     let panel = app.ask_in_topic(FORUM, 7, &op, "/settings").await;
     assert_eq!(panel.topic, Some(7));
-    let review_at_50 = panel
-        .buttons
-        .iter()
-        .find(|(label, _)| label == "🛡 Review at 50")
-        .map(|(_, data)| data.clone())
-        .expect("the panel's buttons");
+    let review_at_50 = labelled(&panel, "🛡 Review at 50");
     let saved = app
         .press_in_topic(FORUM, 7, panel.message_id, &op, &review_at_50)
         .await;

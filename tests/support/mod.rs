@@ -332,18 +332,11 @@ impl TestApp {
         member: &Value,
         data: &str,
     ) -> Sent {
-        let id = PRESSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut pressed = message_json(chat, message);
         pressed["message_thread_id"] = json!(topic);
         pressed["is_topic_message"] = json!(true);
         let before = self.tg.sent_to(chat).len();
-        self.tg.push(
-            "callback_query",
-            json!({
-                "id": format!("q{id}"), "from": member, "chat_instance": format!("ci{chat}"),
-                "data": data, "message": pressed,
-            }),
-        );
+        self.press_on(chat, pressed, member, data);
         self.next_message(chat, before).await
     }
 
@@ -405,13 +398,18 @@ impl TestApp {
 
     /// `member` presses the inline button with `data` under `message`.
     pub fn press(&self, chat: i64, message: i64, member: &Value, data: &str) {
+        self.press_on(chat, message_json(chat, message), member, data);
+    }
+
+    /// `member` presses `data` under the bot's message `pressed` in `chat`.
+    fn press_on(&self, chat: i64, pressed: Value, member: &Value, data: &str) {
         let id = PRESSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.tg.push(
             "callback_query",
             json!({
                 "id": format!("q{id}"), "from": member, "chat_instance": format!("ci{chat}"),
                 "data": data,
-                "message": message_json(chat, message),
+                "message": pressed,
             }),
         );
     }
@@ -663,6 +661,17 @@ pub fn member_update(
 
 /// The data of the button under `message` whose data starts with `prefix`
 /// (`ok:` for Confirm, `no:` for Cancel).
+/// The data of the button labelled `label` under `message`.
+pub fn labelled(message: &botapi::Sent, label: &str) -> String {
+    message
+        .buttons
+        .iter()
+        .find(|(l, _)| l == label)
+        .unwrap_or_else(|| panic!("no {label} under {}", message.plain()))
+        .1
+        .clone()
+}
+
 pub fn button(message: &botapi::Sent, prefix: &str) -> String {
     message
         .buttons

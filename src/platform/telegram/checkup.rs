@@ -46,16 +46,23 @@ pub enum Refusal {
     Refused(String),
 }
 
+impl Refusal {
+    /// No answer (the network, the address) or a "no" (the token).
+    pub fn of(e: RequestError) -> Self {
+        match e {
+            RequestError::Network(_) | RequestError::Io(_) => Refusal::Unreachable(e.to_string()),
+            other => Refusal::Refused(other.to_string()),
+        }
+    }
+}
+
 /// Calls `getMe`; the error says what Telegram said, never the token.
 pub async fn bot(settings: &TelegramSettings) -> Result<(BotCheck, teloxide::Bot), Refusal> {
     let client = super::reqwest_client(settings.request_timeout)
         .map_err(|e| Refusal::Unreachable(format!("{e:#}")))?;
     let bot = teloxide::Bot::with_client(settings.token.expose_secret(), client)
         .set_api_url(settings.api_url.clone());
-    let me = bot.get_me().await.map_err(|e| match e {
-        RequestError::Network(_) | RequestError::Io(_) => Refusal::Unreachable(e.to_string()),
-        other => Refusal::Refused(other.to_string()),
-    })?;
+    let me = bot.get_me().await.map_err(Refusal::of)?;
     Ok((
         BotCheck {
             id: me.user.id.0,

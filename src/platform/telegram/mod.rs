@@ -16,7 +16,6 @@ use self::port::in_telegrams_words;
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use teloxide::{
-    RequestError,
     payloads::{GetUpdatesSetters, SetMyCommandsSetters},
     prelude::Requester,
     types::{AllowedUpdate, BotCommand, BotCommandScope},
@@ -63,13 +62,13 @@ impl Telegram {
         let poller = connect(Duration::from_secs(u64::from(POLL_TIMEOUT_SECS) + 10))?;
         // No answer and a "no" are told apart: blaming the token for a
         // network that is down sends the operator the wrong way.
-        let me = bot.get_me().await.map_err(|e| match e {
-            RequestError::Network(_) | RequestError::Io(_) => anyhow::anyhow!(
-                "could not reach Telegram at {}: {e}; check the network (or HEARTH_TELEGRAM_API_URL)",
+        let me = bot.get_me().await.map_err(|e| match checkup::Refusal::of(e) {
+            checkup::Refusal::Unreachable(why) => anyhow::anyhow!(
+                "could not reach Telegram at {}: {why}; check the network (or HEARTH_TELEGRAM_API_URL)",
                 settings.api_url
             ),
-            other => anyhow::anyhow!(
-                "Telegram refused the token ({other}); check HEARTH_TELEGRAM_TOKEN (from @BotFather)"
+            checkup::Refusal::Refused(why) => anyhow::anyhow!(
+                "Telegram refused the token ({why}); check HEARTH_TELEGRAM_TOKEN (from @BotFather)"
             ),
         })?;
         let this = Arc::new(Self {

@@ -116,26 +116,25 @@ impl Engine {
         if from.is_bot {
             return Ok(());
         }
-        let mut conn = self.store().connection().await?;
-        let info = match store::groups::get(&mut conn, group).await? {
-            Some(info) if self.is_active(group) => info,
-            // A button where Hearth serves no group (an old message in a
-            // private chat, a group it left): the client still waits for
-            // an answer, so it gets one rather than a spinner.
-            _ => {
-                drop(conn);
-                if let Some(query) = query {
-                    let lang = from.lang.unwrap_or(self.settings().default_lang);
-                    let port = self.port(group.platform())?;
-                    if let Err(e) = port
-                        .answer_press(query, texts::button_stale(lang), None)
-                        .await
-                    {
-                        tracing::debug!(error = ?e, "could not answer a stale press");
-                    }
+        // A button where Hearth serves no group (an old message in a
+        // private chat, a group it left): the client still waits for an
+        // answer, so it gets one rather than a spinner.
+        if !self.is_active(group) {
+            if let Some(query) = query {
+                let lang = from.lang.unwrap_or(self.settings().default_lang);
+                let port = self.port(group.platform())?;
+                if let Err(e) = port
+                    .answer_press(query, texts::button_stale(lang), None)
+                    .await
+                {
+                    tracing::debug!(error = ?e, "could not answer a stale press");
                 }
-                return Ok(());
             }
+            return Ok(());
+        }
+        let mut conn = self.store().connection().await?;
+        let Some(info) = store::groups::get(&mut conn, group).await? else {
+            return Ok(());
         };
         let lang = info.lang;
         if let Some(what) = button.strip_prefix(REVIEW_PREFIX) {

@@ -58,18 +58,30 @@ fn seconds(arg: &str) -> Option<u32> {
     number.checked_mul(per).filter(|s| *s <= MAX_PACE_SECS)
 }
 
+/// The bot's pace (`HEARTH_GREET_INTERVAL_SECS`) in whole seconds.
+fn default_secs(default: Duration) -> u32 {
+    u32::try_from(default.as_secs()).unwrap_or(u32::MAX)
+}
+
+/// A group's pace in seconds, and whether it is the bot's default.
+pub(crate) fn of_group(group: &Group, default: Duration) -> (u32, bool) {
+    match group.welcome_pace {
+        Some(secs) => (secs, false),
+        None => (default_secs(default), true),
+    }
+}
+
 /// Shows the group's pace, or saves a new one and says what it means.
 pub(crate) fn welcome_pace(command: PaceCommand, group: &Group, default: Duration) -> Outcome {
     let lang = group.lang;
-    let default = u32::try_from(default.as_secs()).unwrap_or(u32::MAX);
     let (reply, saved) = match command {
         PaceCommand::Show => {
-            let secs = group.welcome_pace.unwrap_or(default);
-            let now = texts::pace_now(lang, secs, group.welcome_pace.is_none());
+            let (secs, is_default) = of_group(group, default);
+            let now = texts::pace_now(lang, secs, is_default);
             return RichText::plain(format!("{now}{}", texts::pace_howto(lang))).into();
         }
         PaceCommand::Every(secs) => (texts::pace_set(lang, secs, false), Some(secs)),
-        PaceCommand::Default => (texts::pace_set(lang, default, true), None),
+        PaceCommand::Default => (texts::pace_set(lang, default_secs(default), true), None),
     };
     Outcome {
         reply: RichText::plain(reply),

@@ -91,13 +91,8 @@ impl Engine {
             })
             .collect();
         text.push_text(&texts::milestones(lang, &steps));
-        let default = u32::try_from(self.settings().greet_interval.as_secs()).unwrap_or(u32::MAX);
-        let pace = group.welcome_pace.unwrap_or(default);
-        text.push_text(&texts::welcome_pace(
-            lang,
-            pace,
-            group.welcome_pace.is_none(),
-        ));
+        let (pace, is_default) = greeting::pace::of_group(group, self.settings().greet_interval);
+        text.push_text(&texts::welcome_pace(lang, pace, is_default));
         text.push_text(texts::footer(lang, buttons));
         let rows = if buttons {
             panel_rows(group, lang)
